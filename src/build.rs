@@ -1,0 +1,147 @@
+//! The pipeline: load → parse → index → render, as one call, plus writing to disk.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::emit::{self, Output};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::index::{self, EntityKind, Site};
+use crate::load::{self, SiteDirs, Sources};
+use crate::parse::{self, ParseOptions};
+use crate::render::{self, Templates};
+
+/// What a build may change from `site.yaml`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub drafts: bool,
+    /// Replaces `base_url` (for previews and staging hosts).
+    pub base_url: Option<String>,
+}
+
+/// A site built in memory.
+pub struct Built {
+    pub site: Site,
+    pub output: Output,
+    pub elapsed: Duration,
+}
+
+impl Built {
+    /// One line on what was built, e.g. for the terminal.
+    pub fn summary(&self) -> String {
+        let s = &self.site;
+        let entities = |k: EntityKind| {
+            if k.enabled(&s.config) {
+                s.entities[&k].len()
+            } else {
+                0
+            }
+        };
+        format!(
+            "{} articles, {} topics, {} pages, {} people, {} organizations, {} tags ({} files)",
+            s.articles.len(),
+            s.topics.len(),
+            s.pages.len(),
+            entities(EntityKind::People),
+            entities(EntityKind::Organizations),
+            entities(EntityKind::Tags),
+            self.output.files.len(),
+        )
+    }
+}
+
+/// Reads `site.yaml` and applies command-line overrides.
+pub fn load_config(root: &Path, options: &BuildOptions) -> Result<Config, Diagnostics> {
+    let mut config = Config::load(root)?;
+    if let Some(url) = &options.base_url {
+        config.base_url = crate::config::normalize_base_url(url).map_err(|reason| {
+            Diagnostic::new("--base-url", crate::error::Problem::Config(reason))
+        })?;
+    }
+    Ok(config)
+}
+
+/// Builds the site at `root` in memory.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostics> {
+    let config = load_config(root, options)?;
+    build_with(root, config, options)
+}
+
+/// Builds the site at `root` with an already loaded configuration.
+pub fn build_with(
+    root: &Path,
+    config: Config,
+    options: &BuildOptions,
+) -> Result<Built, Diagnostics> {
+    let start = Instant::now();
+    let dirs = SiteDirs::new(root, &config);
+    let sources = load::load(&dirs)?;
+    let (site, output) = build_from_sources(config, sources, options)?;
+    Ok(Built {
+        site,
+        output,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// The stages after load, shared by `build` and `serve`.
+pub fn build_from_sources(
+    config: Config,
+    sources: Sources,
+    options: &BuildOptions,
+) -> Result<(Site, Output), Diagnostics> {
+    let Sources {
+        content,
+        templates,
+        statics,
+    } = sources;
+    // Templates and content are independent until rendering: check both, report both.
+    let (templates, pages) = rayon::join(
+        || Templates::compile(&templates),
+        || {
+            parse::parse_all(
+                content,
+                &config,
+                ParseOptions {
+                    drafts: options.drafts,
+                },
+            )
+        },
+    );
+    let (templates, pages) = match (templates, pages) {
+        (Ok(t), Ok(p)) => (t, p),
+        (t, p) => {
+            let mut all = Vec::new();
+            all.extend(t.err().into_iter().flat_map(|d| d.0));
+            all.extend(p.err().into_iter().flat_map(|d| d.0));
+            return Err(Diagnostics(all).sorted());
+        }
+    };
+    let site = index::index(config, pages)?;
+    let output = render::render(&site, &templates, &statics)?;
+    Ok((site, output))
+}
+
+/// The output folder a build writes to: `-o` if given, else `output_dir` from site.yaml.
+pub fn output_dir(root: &Path, config: &Config, flag: Option<&Path>) -> PathBuf {
+    match flag {
+        Some(p) => p.to_path_buf(),
+        None => root.join(&config.output_dir),
+    }
+}
+
+/// Builds the site and writes it to `out` (or the configured output folder).
+pub fn build_to_disk(
+    root: &Path,
+    out: Option<&Path>,
+    options: &BuildOptions,
+) -> Result<(Built, PathBuf), Diagnostics> {
+    let start = Instant::now();
+    let config = load_config(root, options)?;
+    let dir = output_dir(root, &config, out);
+    emit::check_output_dir(root, &dir)?;
+    let mut built = build_with(root, config, options)?;
+    emit::write(&built.output, &dir)?;
+    built.elapsed = start.elapsed();
+    Ok((built, dir))
+}

@@ -1,0 +1,309 @@
+//! Stage 3, index: from parsed pages to the [`Site`]: articles in time order, topics,
+//! people, organizations and tags with their articles, related articles, and the checks
+//! that span files (two sources on one URL).
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics, Problem};
+use crate::parse::{Kind, Page};
+
+/// A topic and the articles filed under it (indices into `Site::articles`, newest first).
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub page: Page,
+    pub articles: Vec<usize>,
+}
+
+/// A person, organization or tag, and the articles that name it (newest first).
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub name: String,
+    pub slug: String,
+    pub articles: Vec<usize>,
+}
+
+/// The kinds of entity pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    People,
+    Organizations,
+    Tags,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 3] = [
+        EntityKind::People,
+        EntityKind::Organizations,
+        EntityKind::Tags,
+    ];
+
+    /// The URL segment and template `kind` value.
+    pub fn key(self) -> &'static str {
+        match self {
+            EntityKind::People => "people",
+            EntityKind::Organizations => "organizations",
+            EntityKind::Tags => "tags",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            EntityKind::People => "People",
+            EntityKind::Organizations => "Organizations",
+            EntityKind::Tags => "Tags",
+        }
+    }
+
+    pub fn enabled(self, config: &Config) -> bool {
+        match self {
+            EntityKind::People => config.taxonomies.people,
+            EntityKind::Organizations => config.taxonomies.organizations,
+            EntityKind::Tags => config.taxonomies.tags,
+        }
+    }
+
+    fn names(self, page: &Page) -> &[String] {
+        let Some(a) = page.article() else { return &[] };
+        match self {
+            EntityKind::People => &a.people,
+            EntityKind::Organizations => &a.organizations,
+            EntityKind::Tags => &a.tags,
+        }
+    }
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub home: Option<Page>,
+    /// Newest first; an article's position here is its id everywhere else.
+    pub articles: Vec<Page>,
+    /// Ordered by weight, then title.
+    pub topics: Vec<Topic>,
+    /// Plain pages, ordered by weight, then title.
+    pub pages: Vec<Page>,
+    /// People, organizations and tags, each sorted by name.
+    pub entities: BTreeMap<EntityKind, Vec<Entity>>,
+    /// Up to [`RELATED`] related articles per article.
+    pub related: Vec<Vec<usize>>,
+}
+
+/// How many related articles an article lists.
+pub const RELATED: usize = 5;
+
+/// URL paths attache generates itself, which no content file may take.
+pub const GENERATED: &[&str] = &[
+    "topics/",
+    "timeline/",
+    "people/",
+    "organizations/",
+    "tags/",
+    "search/",
+    "articles/",
+];
+
+pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
+    check_urls(&pages)?;
+
+    let mut home = None;
+    let mut articles = Vec::new();
+    let mut topic_pages = Vec::new();
+    let mut plain = Vec::new();
+    for page in pages {
+        match page.kind {
+            Kind::Home => home = Some(page),
+            Kind::Article => articles.push(page),
+            Kind::Topic => topic_pages.push(page),
+            Kind::Page => plain.push(page),
+        }
+    }
+    articles.sort_by(|a, b| {
+        let (ma, mb) = (a.article(), b.article());
+        let date = |m: Option<&crate::parse::front_matter::ArticleMeta>| m.map(|m| m.date);
+        date(mb)
+            .cmp(&date(ma))
+            .then_with(|| a.title().cmp(b.title()))
+            .then_with(|| a.rel.cmp(&b.rel))
+    });
+    topic_pages.sort_by(|a, b| {
+        topic_weight(a)
+            .cmp(&topic_weight(b))
+            .then_with(|| a.title().cmp(b.title()))
+    });
+    plain.sort_by(|a, b| {
+        page_weight(a)
+            .cmp(&page_weight(b))
+            .then_with(|| a.title().cmp(b.title()))
+    });
+
+    let topic_pos: HashMap<&str, usize> = topic_pages
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let mut filed: Vec<Vec<usize>> = vec![Vec::new(); topic_pages.len()];
+    for (i, a) in articles.iter().enumerate() {
+        for t in a.article().map(|m| m.topics.as_slice()).unwrap_or(&[]) {
+            if let Some(&p) = topic_pos.get(t.as_str())
+                && filed[p].last() != Some(&i)
+            {
+                filed[p].push(i);
+            }
+        }
+    }
+
+    let entities: BTreeMap<EntityKind, Vec<Entity>> = EntityKind::ALL
+        .into_iter()
+        .map(|kind| (kind, collect_entities(kind, &articles)))
+        .collect();
+    let related = related_articles(&articles, &filed, &topic_pos, &entities);
+    let topics = topic_pages
+        .into_iter()
+        .zip(filed)
+        .map(|(page, articles)| Topic { page, articles })
+        .collect();
+
+    Ok(Site {
+        config,
+        home,
+        articles,
+        topics,
+        pages: plain,
+        entities,
+        related,
+    })
+}
+
+fn topic_weight(p: &Page) -> i64 {
+    match &p.meta {
+        crate::parse::Meta::Topic(m) => m.weight,
+        _ => 0,
+    }
+}
+
+fn page_weight(p: &Page) -> i64 {
+    match &p.meta {
+        crate::parse::Meta::Page(m) => m.weight,
+        _ => 0,
+    }
+}
+
+/// Two sources may not produce the same URL; both files are named.
+fn check_urls(pages: &[Page]) -> Result<(), Diagnostics> {
+    let mut owners: HashMap<&str, &Page> = HashMap::new();
+    let mut problems = Vec::new();
+    for page in pages {
+        if GENERATED.contains(&page.path.as_str()) {
+            problems.push(Diagnostic::new(
+                page.display.clone(),
+                Problem::UrlCollision {
+                    url: format!("/{}", page.path),
+                    other: "attache's own generated page".to_string(),
+                },
+            ));
+            continue;
+        }
+        if let Some(first) = owners.insert(&page.path, page) {
+            problems.push(Diagnostic::new(
+                page.display.clone(),
+                Problem::UrlCollision {
+                    url: format!("/{}", page.path),
+                    other: first.display.display().to_string(),
+                },
+            ));
+        }
+    }
+    Diagnostics(problems).into_result(())
+}
+
+/// Names that slugify alike are one entity; the first spelling (newest article) is kept.
+fn collect_entities(kind: EntityKind, articles: &[Page]) -> Vec<Entity> {
+    let mut by_slug: HashMap<String, Entity> = HashMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        for name in kind.names(a) {
+            let slug = slug::slugify(name);
+            let e = by_slug.entry(slug.clone()).or_insert_with(|| Entity {
+                name: name.trim().to_string(),
+                slug,
+                articles: Vec::new(),
+            });
+            if e.articles.last() != Some(&i) {
+                e.articles.push(i);
+            }
+        }
+    }
+    let mut list: Vec<Entity> = by_slug.into_values().collect();
+    list.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    list
+}
+
+/// Related articles: shared people weigh most, then organizations, tags, and topics.
+///
+/// Candidates come from the posting lists of the article's entities and topics. Long lists
+/// are cut to the neighbours in time, so the cost stays linear in the number of articles
+/// even when one name appears in thousands of them.
+fn related_articles(
+    articles: &[Page],
+    topics: &[Vec<usize>],
+    topic_pos: &HashMap<&str, usize>,
+    entities: &BTreeMap<EntityKind, Vec<Entity>>,
+) -> Vec<Vec<usize>> {
+    const WINDOW: usize = 25;
+    let postings: HashMap<(EntityKind, String), &[usize]> = entities
+        .iter()
+        .flat_map(|(kind, list)| {
+            list.iter()
+                .map(move |e| ((*kind, e.slug.clone()), e.articles.as_slice()))
+        })
+        .collect();
+    let near = |list: &[usize], me: usize| -> std::ops::Range<usize> {
+        let at = list.partition_point(|&x| x < me);
+        at.saturating_sub(WINDOW)..(at + WINDOW + 1).min(list.len())
+    };
+    (0..articles.len())
+        .into_par_iter()
+        .map(|me| {
+            let mut scores: HashMap<usize, u32> = HashMap::new();
+            let page = &articles[me];
+            let mut add = |list: &[usize], weight: u32| {
+                for &other in &list[near(list, me)] {
+                    if other != me {
+                        *scores.entry(other).or_default() += weight;
+                    }
+                }
+            };
+            for (kind, weight) in [
+                (EntityKind::People, 4),
+                (EntityKind::Organizations, 3),
+                (EntityKind::Tags, 2),
+            ] {
+                for name in kind.names(page) {
+                    if let Some(list) = postings.get(&(kind, slug::slugify(name))) {
+                        add(list, weight);
+                    }
+                }
+            }
+            for t in page.article().map(|m| m.topics.as_slice()).unwrap_or(&[]) {
+                if let Some(&p) = topic_pos.get(t.as_str()) {
+                    add(&topics[p], 1);
+                }
+            }
+            let mut ranked: Vec<(usize, u32)> = scores.into_iter().collect();
+            ranked.sort_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then_with(|| a.0.abs_diff(me).cmp(&b.0.abs_diff(me)))
+                    .then_with(|| a.0.cmp(&b.0))
+            });
+            ranked.into_iter().take(RELATED).map(|(i, _)| i).collect()
+        })
+        .collect()
+}

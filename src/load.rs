@@ -1,0 +1,321 @@
+//! Stage 1, load: find the site's files and read them, in parallel.
+//!
+//! Nothing here knows what a page is; it only turns folders into [`Sources`]: Markdown text
+//! by content path, templates by name, and static files by output path. Files an editor
+//! leaves behind (swap files, backups, temp files) are never picked up.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics, Problem, relative_to};
+
+/// One Markdown file under `content/`.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    /// Path under `content/`, with `/` separators (`articles/2025/x.md`).
+    pub rel: String,
+    /// Path relative to the site root, for messages.
+    pub display: PathBuf,
+    /// The text, with any BOM removed and CRLF turned into LF.
+    pub text: String,
+}
+
+/// One template, named by its path under a `templates/` folder.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    pub name: String,
+    pub display: PathBuf,
+    pub text: String,
+}
+
+/// One static file, named by its path in the output.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    pub rel: String,
+    pub display: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything a build reads from disk.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub content: Vec<ContentFile>,
+    pub templates: Vec<TemplateFile>,
+    pub statics: Vec<StaticFile>,
+}
+
+/// Folders a site is made from, resolved against the site root.
+#[derive(Debug, Clone)]
+pub struct SiteDirs {
+    pub root: PathBuf,
+    pub content: PathBuf,
+    pub theme: PathBuf,
+    pub templates: PathBuf,
+    pub statics: PathBuf,
+}
+
+impl SiteDirs {
+    pub fn new(root: &Path, config: &Config) -> Self {
+        SiteDirs {
+            root: root.to_path_buf(),
+            content: root.join("content"),
+            theme: root.join("themes").join(&config.theme),
+            templates: root.join("templates"),
+            statics: root.join("static"),
+        }
+    }
+
+    /// Every folder whose changes affect the build (what `serve` watches).
+    pub fn watched(&self) -> [&Path; 4] {
+        [&self.content, &self.theme, &self.templates, &self.statics]
+    }
+}
+
+/// Reads all content, templates and static files of the site.
+pub fn load(dirs: &SiteDirs) -> Result<Sources, Diagnostics> {
+    let mut problems = Vec::new();
+    if !dirs.theme.is_dir() {
+        problems.push(Diagnostic::new(
+            crate::config::CONFIG_FILE,
+            Problem::MissingTheme {
+                name: dirs
+                    .theme
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                looked: relative_to(&dirs.theme, &dirs.root),
+            },
+        ));
+    }
+
+    let content_paths = list(&dirs.root, &dirs.content, &mut problems, |p| {
+        p.extension().is_some_and(|e| e == "md")
+    });
+    let content: Vec<_> = content_paths
+        .par_iter()
+        .map(|(path, rel)| {
+            let display = relative_to(path, &dirs.root);
+            read_text(path, &display).map(|text| ContentFile {
+                rel: rel.clone(),
+                display,
+                text,
+            })
+        })
+        .collect();
+
+    // Site files come second so they replace the theme's of the same name.
+    let mut template_paths = list(
+        &dirs.root,
+        &dirs.theme.join("templates"),
+        &mut problems,
+        |_| true,
+    );
+    template_paths.extend(list(&dirs.root, &dirs.templates, &mut problems, |_| true));
+    let templates: Vec<_> = template_paths
+        .par_iter()
+        .map(|(path, rel)| {
+            let display = relative_to(path, &dirs.root);
+            read_text(path, &display).map(|text| TemplateFile {
+                name: rel.clone(),
+                display,
+                text,
+            })
+        })
+        .collect();
+
+    let mut static_paths = list(
+        &dirs.root,
+        &dirs.theme.join("static"),
+        &mut problems,
+        |_| true,
+    );
+    static_paths.extend(list(&dirs.root, &dirs.statics, &mut problems, |_| true));
+    let statics: Vec<_> = static_paths
+        .par_iter()
+        .map(|(path, rel)| {
+            let display = relative_to(path, &dirs.root);
+            std::fs::read(path)
+                .map(|bytes| StaticFile {
+                    rel: rel.clone(),
+                    display: display.clone(),
+                    bytes,
+                })
+                .map_err(|e| Diagnostic::new(display, Problem::Read(e)))
+        })
+        .collect();
+
+    let mut sources = Sources::default();
+    for r in content {
+        match r {
+            Ok(f) => sources.content.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
+    for r in templates {
+        match r {
+            Ok(t) => {
+                // A later (site) template replaces the theme's of the same name.
+                sources.templates.retain(|old| old.name != t.name);
+                sources.templates.push(t);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    for r in statics {
+        match r {
+            Ok(s) => {
+                sources.statics.retain(|old| old.rel != s.rel);
+                sources.statics.push(s);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    Diagnostics(problems).into_result(sources)
+}
+
+/// Files below `dir` (which may be missing), as (path, path under `dir` with `/`), sorted.
+fn list(
+    root: &Path,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+    keep: impl Fn(&Path) -> bool,
+) -> Vec<(PathBuf, String)> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut out = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let message = match e.loop_ancestor() {
+                    Some(a) => format!(
+                        "a symbolic link loops back to {}",
+                        relative_to(a, root).display()
+                    ),
+                    None => e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string),
+                };
+                problems.push(Diagnostic::new(
+                    relative_to(&path, root),
+                    Problem::Walk(message),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        if entry.path_is_symlink() || has_symlinked_parent(path, dir) {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) => {}
+                Ok(target) => {
+                    problems.push(Diagnostic::new(
+                        relative_to(path, root),
+                        Problem::LinkOutsideSite { target },
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    problems.push(Diagnostic::new(relative_to(path, root), Problem::Read(e)));
+                    continue;
+                }
+            }
+        }
+        if !keep(path) {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(dir)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push((path.to_path_buf(), rel));
+    }
+    out
+}
+
+fn has_symlinked_parent(path: &Path, dir: &Path) -> bool {
+    path.ancestors()
+        .skip(1)
+        .take_while(|a| *a != dir)
+        .any(|a| a.is_symlink())
+}
+
+/// Files editors and systems leave around that are never part of a site.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+        || name == "Thumbs.db"
+}
+
+/// Reads a UTF-8 text file, dropping a BOM and normalising CRLF line endings to LF.
+pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(display, Problem::Read(e)))?;
+    decode_text(bytes).map_err(|offset| Diagnostic::new(display, Problem::NotUtf8 { offset }))
+}
+
+/// Decodes bytes as UTF-8 text; on failure returns the offset of the first bad byte.
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, usize> {
+    let text = String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to())?;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [
+            ".x.md.swp",
+            "x.md~",
+            "4913",
+            ".#x.md",
+            "#x.md#",
+            ".DS_Store",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("trade.md"));
+    }
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        let text = decode_text(b"\xEF\xBB\xBF---\r\ntitle: x\r\n".to_vec()).unwrap();
+        assert_eq!(text, "---\ntitle: x\n");
+    }
+
+    #[test]
+    fn invalid_utf8_reports_the_offset() {
+        assert_eq!(decode_text(b"ok\xFFno".to_vec()), Err(2));
+    }
+}

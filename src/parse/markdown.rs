@@ -1,0 +1,418 @@
+//! Markdown to HTML, with heading ids, a table of contents, a summary, word counts and
+//! links between Markdown files turned into page URLs.
+//!
+//! Bodies never pass through the template engine, so `{{ }}` in an article is just text.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+/// One entry of a table of contents; `children` are the headings one level below.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Plain text of the part before `<!-- more -->`, else of the first paragraph.
+    pub summary: String,
+    /// HTML of the part before `<!-- more -->`, when there is such a marker.
+    pub summary_html: Option<String>,
+    pub word_count: usize,
+    /// The body as plain text (for the search index).
+    pub text: String,
+}
+
+/// A link to a Markdown file that matches no page; `offset` is in the body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrokenLink {
+    pub target: String,
+    pub offset: usize,
+}
+
+/// How to turn links to other Markdown files into URLs.
+pub struct Links<'a> {
+    /// Content path (`articles/2025/x.md`) to URL (`/briefing/articles/x/`).
+    pub urls: &'a HashMap<String, String>,
+    /// Content path of the file being rendered.
+    pub current: &'a str,
+}
+
+pub struct MarkdownOptions {
+    pub smart_punctuation: bool,
+    pub unsafe_html: bool,
+}
+
+const MORE_MARKER: &str = "<!-- more -->";
+
+pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered, Vec<BrokenLink>) {
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if options.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut broken = Vec::new();
+    let mut headings: Vec<(usize, u8, String)> = Vec::new(); // (event index, level, text)
+    let mut heading_open: Option<usize> = None;
+    let mut heading_text = String::new();
+    let mut text = String::new();
+    let mut first_paragraph: Option<String> = None;
+    let mut paragraph_depth = 0usize;
+    let mut in_first_paragraph = false;
+    let mut more_at: Option<(usize, usize)> = None; // (event index, text length)
+
+    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match resolve_link(&dest_url, links) {
+                    Resolved::Unchanged => dest_url,
+                    Resolved::Url(url) => CowStr::from(url),
+                    Resolved::Broken => {
+                        broken.push(BrokenLink {
+                            target: dest_url.to_string(),
+                            offset: range.start,
+                        });
+                        dest_url
+                    }
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading_open = Some(events.len());
+                heading_text.clear();
+                event
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(start) = heading_open.take() {
+                    headings.push((start, level as u8, heading_text.trim().to_string()));
+                }
+                event
+            }
+            Event::Start(Tag::Paragraph) => {
+                paragraph_depth += 1;
+                if first_paragraph.is_none() && paragraph_depth == 1 {
+                    in_first_paragraph = true;
+                    first_paragraph = Some(String::new());
+                }
+                event
+            }
+            Event::End(TagEnd::Paragraph) => {
+                paragraph_depth = paragraph_depth.saturating_sub(1);
+                in_first_paragraph = false;
+                event
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html)
+                if html.trim() == MORE_MARKER && more_at.is_none() =>
+            {
+                more_at = Some((events.len(), text.len()));
+                continue;
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !options.unsafe_html => {
+                Event::Text(html)
+            }
+            event => event,
+        };
+        if let Event::Text(t) | Event::Code(t) = &event {
+            if heading_open.is_some() {
+                heading_text.push_str(t);
+            }
+            if in_first_paragraph && let Some(p) = first_paragraph.as_mut() {
+                p.push_str(t);
+            }
+            text.push_str(t);
+        } else if matches!(event, Event::SoftBreak | Event::HardBreak) {
+            text.push(' ');
+            if in_first_paragraph && let Some(p) = first_paragraph.as_mut() {
+                p.push(' ');
+            }
+        } else if matches!(
+            event,
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell)
+        ) {
+            text.push(' ');
+        }
+        events.push(event);
+    }
+
+    let toc = assign_heading_ids(&mut events, &headings);
+
+    let mut out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut out, events.iter().cloned());
+
+    let (summary, summary_html) = match more_at {
+        Some((index, text_len)) => {
+            let mut summary_html = String::new();
+            html::push_html(&mut summary_html, events[..index].iter().cloned());
+            (collapse_whitespace(&text[..text_len]), Some(summary_html))
+        }
+        None => (
+            collapse_whitespace(first_paragraph.as_deref().unwrap_or("")),
+            None,
+        ),
+    };
+    let text = collapse_whitespace(&text);
+    let word_count = text.split_whitespace().count();
+    (
+        Rendered {
+            html: out,
+            toc,
+            summary,
+            summary_html,
+            word_count,
+            text,
+        },
+        broken,
+    )
+}
+
+/// Gives every heading a unique id (its own `{#id}` if written, else a slug of its text)
+/// and returns the table of contents for levels 2 to 4.
+fn assign_heading_ids(events: &mut [Event], headings: &[(usize, u8, String)]) -> Vec<TocEntry> {
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut flat = Vec::new();
+    for (index, level, title) in headings {
+        let Event::Start(Tag::Heading { id, .. }) = &mut events[*index] else {
+            continue;
+        };
+        let base = match id {
+            Some(explicit) => explicit.to_string(),
+            None => {
+                let s = slug::slugify(title);
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
+            }
+        };
+        let unique = match used.get_mut(&base) {
+            None => {
+                used.insert(base.clone(), 0);
+                base
+            }
+            Some(n) => {
+                *n += 1;
+                format!("{base}-{n}")
+            }
+        };
+        *id = Some(CowStr::from(unique.clone()));
+        if (2..=4).contains(level) {
+            flat.push((*level, unique, title.clone()));
+        }
+    }
+    nest(flat)
+}
+
+/// Builds the TOC tree from headings in document order without recursion, so a pathological
+/// document cannot exhaust the stack.
+fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    let mut roots: Vec<TocEntry> = Vec::new();
+    let mut stack: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in flat {
+        let entry = TocEntry {
+            level,
+            id,
+            title,
+            children: Vec::new(),
+        };
+        while stack.last().is_some_and(|top| top.level >= level) {
+            let done = stack.pop().expect("checked by is_some_and");
+            match stack.last_mut() {
+                Some(parent) => parent.children.push(done),
+                None => roots.push(done),
+            }
+        }
+        stack.push(entry);
+    }
+    while let Some(done) = stack.pop() {
+        match stack.last_mut() {
+            Some(parent) => parent.children.push(done),
+            None => roots.push(done),
+        }
+    }
+    roots
+}
+
+enum Resolved {
+    Unchanged,
+    Url(String),
+    Broken,
+}
+
+/// A relative link to a `.md` file becomes the URL of the page made from that file.
+fn resolve_link(dest: &str, links: &Links) -> Resolved {
+    if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with('#') {
+        return Resolved::Unchanged;
+    }
+    let (path, fragment) = match dest.find('#') {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if !path.ends_with(".md") {
+        return Resolved::Unchanged;
+    }
+    let Some(target) = join_content_path(links.current, path) else {
+        return Resolved::Broken;
+    };
+    match links.urls.get(&target) {
+        Some(url) => Resolved::Url(format!("{url}{fragment}")),
+        None => Resolved::Broken,
+    }
+}
+
+/// Resolves `link` against the folder of `current` (both content paths with `/`).
+/// `None` when the link climbs above `content/`.
+pub fn join_content_path(current: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if link.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = current.split('/').collect();
+        p.pop();
+        p
+    };
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[allow(dead_code)]
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_plain(body: &str) -> Rendered {
+        let urls = HashMap::new();
+        let links = Links {
+            urls: &urls,
+            current: "articles/x.md",
+        };
+        let options = MarkdownOptions {
+            smart_punctuation: true,
+            unsafe_html: false,
+        };
+        render(body, &links, &options).0
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_nested_toc() {
+        let r = render_plain("## Trade\n\n### Figures\n\n## Trade\n");
+        assert!(r.html.contains(r#"<h2 id="trade">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="trade-1">"#), "{}", r.html);
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children[0].id, "figures");
+    }
+
+    #[test]
+    fn summary_is_the_first_paragraph_or_the_part_before_more() {
+        assert_eq!(
+            render_plain("# T\n\nFirst *one*.\n\nSecond.").summary,
+            "First one."
+        );
+        let r = render_plain("Intro.\n\nMore intro.\n\n<!-- more -->\n\nRest.");
+        assert_eq!(r.summary, "Intro. More intro.");
+        assert!(r.summary_html.unwrap().contains("<p>More intro.</p>"));
+        assert!(!r.html.contains("more --"));
+    }
+
+    #[test]
+    fn raw_html_and_template_syntax_stay_text() {
+        let r = render_plain("<script>alert(1)</script>\n\n{{ site.title }} {% if x %}");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(r.html.contains("{{ site.title }}"));
+    }
+
+    #[test]
+    fn markdown_links_become_page_urls() {
+        let urls = HashMap::from([("topics/trade.md".to_string(), "/topics/trade/".to_string())]);
+        let links = Links {
+            urls: &urls,
+            current: "articles/2025/x.md",
+        };
+        let options = MarkdownOptions {
+            smart_punctuation: false,
+            unsafe_html: false,
+        };
+        let (r, broken) = render(
+            "[t](../../topics/trade.md#s) [m](../../topics/missing.md) [e](https://x.org/a.md)",
+            &links,
+            &options,
+        );
+        assert!(r.html.contains(r#"href="/topics/trade/#s""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="https://x.org/a.md""#));
+        assert_eq!(
+            broken,
+            vec![BrokenLink {
+                target: "../../topics/missing.md".into(),
+                offset: 29
+            }]
+        );
+    }
+
+    #[test]
+    fn content_paths_join_and_refuse_to_escape() {
+        assert_eq!(
+            join_content_path("articles/a.md", "b.md").as_deref(),
+            Some("articles/b.md")
+        );
+        assert_eq!(
+            join_content_path("articles/a.md", "/topics/t.md").as_deref(),
+            Some("topics/t.md")
+        );
+        assert_eq!(join_content_path("a.md", "../../x.md"), None);
+    }
+
+    #[test]
+    fn counts_words() {
+        assert_eq!(
+            render_plain("One two three.\n\n- four\n- five").word_count,
+            5
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! The template values of docs/templates.md, built once per build and shared.
+//!
+//! Tera values are reference-counted, so an article's card is built once and every list
+//! that shows it (home, topics, timeline, entity pages, related) clones a pointer, not
+//! the card. This keeps list pages cheap on large sites.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::index::{EntityKind, Site};
+use crate::parse::Page;
+use crate::parse::front_matter::PageDate;
+use crate::parse::markdown::TocEntry;
+
+/// Words per minute for reading time.
+const READING_SPEED: usize = 200;
+
+/// A template map from `(key, value)` pairs.
+pub fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
+    Value::from(BTreeMap::from(pairs))
+}
+
+pub fn text(s: &str) -> Value {
+    Value::from(s)
+}
+
+pub fn opt_text(s: Option<&str>) -> Value {
+    s.map_or_else(Value::none, Value::from)
+}
+
+/// Rendered HTML, which templates print without escaping.
+pub fn html(s: &str) -> Value {
+    Value::safe_string(s)
+}
+
+pub fn list(values: impl IntoIterator<Item = Value>) -> Value {
+    Value::from(values.into_iter().collect::<Vec<Value>>())
+}
+
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(READING_SPEED).max(1)
+}
+
+/// Everything shared between the pages of one build.
+pub struct Shared {
+    pub base_path: String,
+    pub base_url: String,
+    /// Card per article, by article index.
+    pub cards: Vec<Value>,
+    /// Topic ref per topic id.
+    pub topic_refs: HashMap<String, Value>,
+    /// Entity ref per (kind, slug).
+    pub entity_urls: HashMap<(EntityKind, String), String>,
+    /// Topic cards, in topic order.
+    pub topic_cards: Value,
+    /// Values in every template's context.
+    pub globals: Vec<(&'static str, Value)>,
+}
+
+impl Shared {
+    pub fn new(site: &Site) -> Shared {
+        let config = &site.config;
+        let base_path = config.base_path().to_string();
+        let base_url = config.base_url.clone();
+        let topic_refs: HashMap<String, Value> = site
+            .topics
+            .iter()
+            .map(|t| {
+                let v = obj([
+                    ("id", text(&t.page.id)),
+                    ("title", text(t.page.title())),
+                    ("url", text(&format!("{base_path}{}", t.page.path))),
+                ]);
+                (t.page.id.clone(), v)
+            })
+            .collect();
+        let cards: Vec<Value> = site
+            .articles
+            .par_iter()
+            .map(|a| card(a, &base_path, &topic_refs))
+            .collect();
+        let mut entity_urls = HashMap::new();
+        for (kind, list) in &site.entities {
+            if kind.enabled(config) {
+                for e in list {
+                    entity_urls.insert(
+                        (*kind, e.slug.clone()),
+                        format!("{base_path}{}/{}/", kind.key(), e.slug),
+                    );
+                }
+            }
+        }
+        let feed_url = |path: &str| format!("{base_path}{path}atom.xml");
+        let topic_cards = list(site.topics.iter().map(|t| {
+            obj([
+                ("id", text(&t.page.id)),
+                ("title", text(t.page.title())),
+                ("url", text(&format!("{base_path}{}", t.page.path))),
+                ("summary", text(&t.page.summary)),
+                ("count", Value::from(t.articles.len())),
+                (
+                    "latest",
+                    t.articles
+                        .first()
+                        .map_or_else(Value::none, |&i| cards[i].clone()),
+                ),
+                (
+                    "feed_url",
+                    if config.feeds.enabled && config.feeds.per_topic {
+                        text(&feed_url(&t.page.path))
+                    } else {
+                        Value::none()
+                    },
+                ),
+            ])
+        }));
+        let nav_topics = list(site.topics.iter().map(|t| {
+            obj([
+                ("id", text(&t.page.id)),
+                ("title", text(t.page.title())),
+                ("url", text(&format!("{base_path}{}", t.page.path))),
+                ("count", Value::from(t.articles.len())),
+            ])
+        }));
+        let nav_pages = list(
+            site.pages
+                .iter()
+                .filter(|p| matches!(&p.meta, crate::parse::Meta::Page(m) if m.menu))
+                .map(|p| {
+                    obj([
+                        ("title", text(p.title())),
+                        ("url", text(&format!("{base_path}{}", p.path))),
+                    ])
+                }),
+        );
+        let site_value = obj([
+            ("title", text(&config.title)),
+            ("description", text(&config.description)),
+            ("author", opt_text(config.author.as_deref())),
+            ("language", text(&config.language)),
+            ("base_url", text(&base_url)),
+            ("base_path", text(&base_path)),
+            (
+                "feed_url",
+                if config.feeds.enabled {
+                    text(&feed_url(""))
+                } else {
+                    Value::none()
+                },
+            ),
+            ("search", Value::from(config.search.enabled)),
+            ("search_url", text(&format!("{base_path}search/"))),
+            (
+                "taxonomies",
+                obj([
+                    ("people", Value::from(config.taxonomies.people)),
+                    (
+                        "organizations",
+                        Value::from(config.taxonomies.organizations),
+                    ),
+                    ("tags", Value::from(config.taxonomies.tags)),
+                ]),
+            ),
+        ]);
+        Shared {
+            globals: vec![
+                ("site", site_value),
+                ("nav_topics", nav_topics),
+                ("nav_pages", nav_pages),
+            ],
+            base_path,
+            base_url,
+            cards,
+            topic_refs,
+            entity_urls,
+            topic_cards,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
+    }
+
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub fn cards(&self, indices: &[usize]) -> Value {
+        list(indices.iter().map(|&i| self.cards[i].clone()))
+    }
+
+    pub fn entity_refs(&self, kind: EntityKind, names: &[String]) -> Value {
+        list(names.iter().map(|name| {
+            let url = self
+                .entity_urls
+                .get(&(kind, slug::slugify(name)))
+                .map(String::as_str);
+            obj([("name", text(name.trim())), ("url", opt_text(url))])
+        }))
+    }
+
+    pub fn topic_list(&self, ids: &[String]) -> Value {
+        list(ids.iter().filter_map(|id| self.topic_refs.get(id).cloned()))
+    }
+}
+
+fn card(page: &Page, base_path: &str, topic_refs: &HashMap<String, Value>) -> Value {
+    let meta = page.article();
+    let date = meta.map(|m| m.date);
+    obj([
+        ("title", text(page.title())),
+        ("url", text(&format!("{base_path}{}", page.path))),
+        (
+            "date_iso",
+            date.map_or_else(Value::none, |d| text(&d.iso())),
+        ),
+        (
+            "date_display",
+            date.map_or_else(Value::none, |d| text(&d.display())),
+        ),
+        ("summary", text(&page.summary)),
+        (
+            "location",
+            opt_text(meta.and_then(|m| m.location.as_deref())),
+        ),
+        (
+            "reading_time",
+            Value::from(reading_time(page.body.word_count)),
+        ),
+        (
+            "topics",
+            list(
+                meta.map(|m| m.topics.as_slice())
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|id| topic_refs.get(id).cloned()),
+            ),
+        ),
+    ])
+}
+
+pub fn date_values(date: Option<PageDate>) -> (Value, Value) {
+    match date {
+        Some(d) => (text(&d.iso()), text(&d.display())),
+        None => (Value::none(), Value::none()),
+    }
+}
+
+pub fn toc(entries: &[TocEntry]) -> Value {
+    Value::from_serializable(entries)
+}
