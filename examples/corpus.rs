@@ -23,6 +23,7 @@ use std::time::Instant;
 use clap::Parser;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
+use rayon::prelude::*;
 
 #[derive(Parser, Debug)]
 #[command(about = "Generate a synthetic briefing corpus (attache and/or Hugo) for benchmarks")]
@@ -73,6 +74,18 @@ const HUGO_FILES: &[(&str, &str)] = &[
     (
         "layouts/_default/term.html",
         include_str!("../bench/hugo/layouts/_default/term.html"),
+    ),
+    (
+        "layouts/_default/search.html",
+        include_str!("../bench/hugo/layouts/_default/search.html"),
+    ),
+    (
+        "layouts/_default/rss.xml",
+        include_str!("../bench/hugo/layouts/_default/rss.xml"),
+    ),
+    (
+        "layouts/index.json",
+        include_str!("../bench/hugo/layouts/index.json"),
     ),
     (
         "layouts/index.html",
@@ -961,6 +974,8 @@ struct Ctx<'a> {
     orgs: &'a [usize],
     location: &'static str,
     year: u32,
+    /// Plain text only (front matter values): no emphasis, no links.
+    plain: bool,
 }
 
 impl Ctx<'_> {
@@ -1007,7 +1022,9 @@ fn subject(g: &mut Gen, c: &Ctx) -> String {
 fn decorated_np(g: &mut Gen, c: &Ctx) -> String {
     let np = noun_phrase(g, c.topic);
     let r = g.below(100);
-    if r < 4 {
+    if c.plain {
+        np
+    } else if r < 4 {
         format!("*{np}*")
     } else if r < 7 {
         format!("**{np}**")
@@ -1179,6 +1196,7 @@ fn build_articles(g: &mut Gen, n: usize, pools: &Pools) -> Vec<Article> {
             orgs: &orgs,
             location,
             year: y,
+            plain: true,
         };
         let title = title_for(g, &c);
         let base = slug::slugify(&title);
@@ -1278,6 +1296,7 @@ fn body_blocks(g: &mut Gen, a: &Article, pools: &Pools) -> Vec<Block> {
         orgs: &a.orgs,
         location: a.location,
         year: a.date.y,
+        plain: false,
     };
     let target = g.range(560, 920);
     let mut blocks: Vec<Block> = Vec::new();
@@ -1557,6 +1576,7 @@ fn topic_page(g: &mut Gen, t: &Topic, weight: usize, pools: &Pools, flavor: Flav
         orgs: &orgs,
         location: "Islamabad",
         year: 2025,
+        plain: false,
     };
     let mut s = String::from("---\n");
     let _ = writeln!(s, "title: {}", yaml_str(t.title));
@@ -1715,6 +1735,13 @@ fn write_site(dir: &Path, corpus: &Corpus, flavor: Flavor, args: &Args) -> Resul
         Flavor::Hugo => content.join("about.md"),
     };
     write(&about, &about_page(flavor))?;
+    if flavor == Flavor::Hugo {
+        // attache makes /search/ by itself; Hugo needs a content file for it.
+        write(
+            &content.join("search.md"),
+            "---\ntitle: \"Search\"\nlayout: search\n---\n",
+        )?;
+    }
     let mut years = BTreeSet::new();
     for a in &corpus.articles {
         years.insert(a.date.y);
@@ -1723,18 +1750,21 @@ fn write_site(dir: &Path, corpus: &Corpus, flavor: Flavor, args: &Args) -> Resul
         fs::create_dir_all(content.join("articles").join(y.to_string()))
             .map_err(|e| e.to_string())?;
     }
-    let mut buf = String::with_capacity(16384);
-    for (a, blocks) in corpus.articles.iter().zip(&corpus.bodies) {
-        buf.clear();
-        buf.push_str(&front_matter(a, &corpus.pools, flavor));
-        buf.push_str(&render_body(blocks, &corpus.articles, flavor));
-        let path = content
-            .join("articles")
-            .join(a.date.y.to_string())
-            .join(format!("{}.md", a.slug));
-        fs::write(&path, &buf).map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    Ok(())
+    // Every file's text is fixed before writing starts, so writing in parallel changes nothing
+    // in the output.
+    corpus
+        .articles
+        .par_iter()
+        .zip(&corpus.bodies)
+        .try_for_each(|(a, blocks)| {
+            let mut buf = front_matter(a, &corpus.pools, flavor);
+            buf.push_str(&render_body(blocks, &corpus.articles, flavor));
+            let path = content
+                .join("articles")
+                .join(a.date.y.to_string())
+                .join(format!("{}.md", a.slug));
+            fs::write(&path, &buf).map_err(|e| format!("{}: {e}", path.display()))
+        })
 }
 
 fn main() {

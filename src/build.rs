@@ -37,15 +37,21 @@ impl Built {
                 0
             }
         };
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
-            "{} articles, {} topics, {} pages, {} people, {} organizations, {} tags ({} files)",
-            s.articles.len(),
-            s.topics.len(),
-            s.pages.len(),
-            entities(EntityKind::People),
-            entities(EntityKind::Organizations),
-            entities(EntityKind::Tags),
-            self.output.files.len(),
+            "{}, {}, {}, {}, {}, {} ({})",
+            count(s.articles.len(), "article", "articles"),
+            count(s.topics.len(), "topic", "topics"),
+            count(s.pages.len(), "page", "pages"),
+            count(entities(EntityKind::People), "person", "people"),
+            count(
+                entities(EntityKind::Organizations),
+                "organization",
+                "organizations"
+            ),
+            count(entities(EntityKind::Tags), "tag", "tags"),
+            count(self.output.files.len(), "file", "files"),
         )
     }
 }

@@ -74,10 +74,24 @@ impl SiteDirs {
     }
 }
 
+/// The default theme, built into the binary so a site needs no theme folder of its own.
+/// A `themes/briefing/` folder in the site, when present, is used instead.
+static BUILT_IN_THEME: include_dir::Dir =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/briefing");
+
+/// The name of the built-in theme.
+pub const BUILT_IN_THEME_NAME: &str = "briefing";
+
 /// Reads all content, templates and static files of the site.
 pub fn load(dirs: &SiteDirs) -> Result<Sources, Diagnostics> {
     let mut problems = Vec::new();
-    if !dirs.theme.is_dir() {
+    let theme_name = dirs
+        .theme
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let built_in = !dirs.theme.is_dir() && theme_name == BUILT_IN_THEME_NAME;
+    if !dirs.theme.is_dir() && !built_in {
         problems.push(Diagnostic::new(
             crate::config::CONFIG_FILE,
             Problem::MissingTheme {
@@ -107,6 +121,11 @@ pub fn load(dirs: &SiteDirs) -> Result<Sources, Diagnostics> {
         .collect();
 
     // Site files come second so they replace the theme's of the same name.
+    let mut templates: Vec<Result<TemplateFile, Diagnostic>> = Vec::new();
+    let mut statics: Vec<Result<StaticFile, Diagnostic>> = Vec::new();
+    if built_in {
+        built_in_theme(&mut templates, &mut statics);
+    }
     let mut template_paths = list(
         &dirs.root,
         &dirs.theme.join("templates"),
@@ -114,17 +133,19 @@ pub fn load(dirs: &SiteDirs) -> Result<Sources, Diagnostics> {
         |_| true,
     );
     template_paths.extend(list(&dirs.root, &dirs.templates, &mut problems, |_| true));
-    let templates: Vec<_> = template_paths
-        .par_iter()
-        .map(|(path, rel)| {
-            let display = relative_to(path, &dirs.root);
-            read_text(path, &display).map(|text| TemplateFile {
-                name: rel.clone(),
-                display,
-                text,
+    templates.extend(
+        template_paths
+            .par_iter()
+            .map(|(path, rel)| {
+                let display = relative_to(path, &dirs.root);
+                read_text(path, &display).map(|text| TemplateFile {
+                    name: rel.clone(),
+                    display,
+                    text,
+                })
             })
-        })
-        .collect();
+            .collect::<Vec<_>>(),
+    );
 
     let mut static_paths = list(
         &dirs.root,
@@ -133,19 +154,21 @@ pub fn load(dirs: &SiteDirs) -> Result<Sources, Diagnostics> {
         |_| true,
     );
     static_paths.extend(list(&dirs.root, &dirs.statics, &mut problems, |_| true));
-    let statics: Vec<_> = static_paths
-        .par_iter()
-        .map(|(path, rel)| {
-            let display = relative_to(path, &dirs.root);
-            std::fs::read(path)
-                .map(|bytes| StaticFile {
-                    rel: rel.clone(),
-                    display: display.clone(),
-                    bytes,
-                })
-                .map_err(|e| Diagnostic::new(display, Problem::Read(e)))
-        })
-        .collect();
+    statics.extend(
+        static_paths
+            .par_iter()
+            .map(|(path, rel)| {
+                let display = relative_to(path, &dirs.root);
+                std::fs::read(path)
+                    .map(|bytes| StaticFile {
+                        rel: rel.clone(),
+                        display: display.clone(),
+                        bytes,
+                    })
+                    .map_err(|e| Diagnostic::new(display, Problem::Read(e)))
+            })
+            .collect::<Vec<_>>(),
+    );
 
     let mut sources = Sources::default();
     for r in content {
@@ -174,6 +197,44 @@ pub fn load(dirs: &SiteDirs) -> Result<Sources, Diagnostics> {
         }
     }
     Diagnostics(problems).into_result(sources)
+}
+
+/// The built-in theme's files, as if read from a `themes/briefing/` folder.
+fn built_in_theme(
+    templates: &mut Vec<Result<TemplateFile, Diagnostic>>,
+    statics: &mut Vec<Result<StaticFile, Diagnostic>>,
+) {
+    fn walk<'a>(dir: &'a include_dir::Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
+        for entry in dir.entries() {
+            match entry {
+                include_dir::DirEntry::Dir(d) => walk(d, out),
+                include_dir::DirEntry::File(f) => out.push(f),
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&BUILT_IN_THEME, &mut files);
+    files.sort_by_key(|f| f.path());
+    for file in files {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        let display = PathBuf::from("(built-in theme)").join(&path);
+        if let Some(name) = path.strip_prefix("templates/") {
+            templates.push(match file.contents_utf8() {
+                Some(text) => Ok(TemplateFile {
+                    name: name.to_string(),
+                    display,
+                    text: text.to_string(),
+                }),
+                None => Err(Diagnostic::new(display, Problem::NotUtf8 { offset: 0 })),
+            });
+        } else if let Some(rel) = path.strip_prefix("static/") {
+            statics.push(Ok(StaticFile {
+                rel: rel.to_string(),
+                display,
+                bytes: file.contents().to_vec(),
+            }));
+        }
+    }
 }
 
 /// Files below `dir` (which may be missing), as (path, path under `dir` with `/`), sorted.

@@ -176,12 +176,6 @@
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function countMatches(folded, words) {
-    var n = 0;
-    words.forEach(function (w) { if (folded.indexOf(w) !== -1) n++; });
-    return n;
-  }
-
   // Cut a window of the body around the first match, on word boundaries.
   function bodyWindow(body, foldedBody, words) {
     var first = -1;
@@ -204,15 +198,14 @@
     return (start > 0 ? "… " : "") + body.slice(start, end).trim() + (end < body.length ? " …" : "");
   }
 
+  // The summary is the snippet: it is prose, and always written or taken from the article's
+  // opening. The body is used only when there is no summary (attache's index may hold the
+  // body as a list of distinct words rather than running text).
   function snippet(entry, words) {
     var d = entry.doc;
-    var summary = String(d.summary || "");
-    var body = String(d.body || "");
-    var inSummary = countMatches(entry.summary, words);
-    var inBody = countMatches(entry.body, words);
-    if (body && inBody > inSummary) return bodyWindow(body, entry.body, words);
+    var summary = String(d.summary || "").trim();
     if (summary) return summary;
-    return bodyWindow(body, entry.body, words);
+    return bodyWindow(String(d.body || ""), entry.body, words);
   }
 
   var dateFormat = null;

@@ -1,0 +1,182 @@
+//! Shared helpers for the integration tests: fixture sites in temporary folders, the
+//! built output, and parsed HTML.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A copy of `tests/fixtures/<name>` in a fresh temporary folder.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new(name: &str) -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+        Fixture { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    /// Runs the real `attache` binary in the site folder.
+    pub fn attache(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_attache"))
+            .args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run attache")
+    }
+
+    /// `attache build` into `public/`, asserting success; returns the output folder.
+    pub fn build(&self, extra: &[&str]) -> Site {
+        let mut args = vec!["build", "--quiet"];
+        args.extend_from_slice(extra);
+        let out = self.attache(&args);
+        assert!(
+            out.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Site::read(&self.path("public"))
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file of a built site, by path relative to the output folder.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// A built site on disk.
+pub struct Site {
+    pub dir: PathBuf,
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Site {
+    pub fn read(dir: &Path) -> Site {
+        Site {
+            dir: dir.to_path_buf(),
+            files: snapshot(dir),
+        }
+    }
+
+    pub fn has(&self, rel: &str) -> bool {
+        self.files.contains_key(rel)
+    }
+
+    pub fn text(&self, rel: &str) -> String {
+        let bytes = self
+            .files
+            .get(rel)
+            .unwrap_or_else(|| panic!("no {rel} in the output"));
+        String::from_utf8(bytes.clone()).unwrap()
+    }
+
+    pub fn html(&self, rel: &str) -> Page {
+        Page(Html::parse_document(&self.text(rel)))
+    }
+
+    pub fn html_files(&self) -> Vec<String> {
+        self.files
+            .keys()
+            .filter(|k| k.ends_with(".html"))
+            .cloned()
+            .collect()
+    }
+}
+
+/// A parsed HTML page.
+pub struct Page(pub Html);
+
+impl Page {
+    pub fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+        let sel = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+        self.0.select(&sel).collect()
+    }
+
+    /// The text of each element matching `css`, whitespace collapsed.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        self.select(css)
+            .iter()
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        self.select(css)
+            .iter()
+            .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+            .collect()
+    }
+
+    /// Links (href) inside `<main>` that point at articles.
+    pub fn article_links(&self) -> Vec<String> {
+        let mut links: Vec<String> = self
+            .attrs("main a[href]", "href")
+            .into_iter()
+            .filter(|h| h.contains("/articles/"))
+            .collect();
+        links.sort();
+        links.dedup();
+        links
+    }
+}
