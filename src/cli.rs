@@ -31,6 +31,74 @@ pub enum Command {
     /// output folder only when everything succeeded: a failed build leaves the previous
     /// site exactly as it was.
     Build(BuildArgs),
+    /// Check the whole site without writing anything.
+    ///
+    /// Runs every stage of a build and more: front matter, topics, dates, duplicate URLs,
+    /// links to pages and #anchors that do not exist, images and files that are missing,
+    /// templates that fail to render. Reports every problem as `file:line:col: message`,
+    /// grouped by file, and exits non-zero if there is any.
+    Check(CheckArgs),
+    /// Start a new article or topic from a complete template.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Create a new site with one topic and one article, ready to build.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// `text` for people, `json` for editors and CI.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Write content/articles/<year>/<slug>.md with every front matter field, as a draft.
+    Article {
+        /// The article's title; the file name is made from it.
+        title: String,
+        /// Topic ids, comma-separated (e.g. trade,it).
+        #[arg(long, value_delimiter = ',')]
+        topics: Vec<String>,
+        /// The date, YYYY-MM-DD. Default: today.
+        #[arg(long)]
+        date: Option<String>,
+        /// The file name and URL segment. Default: made from the title.
+        #[arg(long)]
+        slug: Option<String>,
+        /// The site folder.
+        #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+    /// Write content/topics/<id>.md.
+    Topic {
+        /// The topic id, used in articles' `topics` and in its URL.
+        id: String,
+        /// The topic's title. Default: made from the id.
+        #[arg(long)]
+        title: Option<String>,
+        /// The site folder.
+        #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (it must be new or empty).
+    pub dir: PathBuf,
+    /// The site's title.
+    #[arg(long, default_value = "My briefing")]
+    pub title: String,
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +130,9 @@ pub struct BuildArgs {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(args),
+        Command::Check(args) => run_check(args),
+        Command::New(command) => run_new(command),
+        Command::Init(args) => run_init(args),
     }
 }
 
@@ -83,6 +154,76 @@ fn run_build(args: BuildArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(problems) => report(&problems),
+    }
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let options = BuildOptions {
+        drafts: args.site.drafts,
+        base_url: None,
+    };
+    let problems = crate::check::check(&args.site.root, &options);
+    match args.format {
+        Format::Json => print!("{}", crate::check::format_json(&problems)),
+        Format::Text => print!("{}", crate::check::format_text(&problems)),
+    }
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn run_new(command: NewCommand) -> ExitCode {
+    let result = match command {
+        NewCommand::Article {
+            title,
+            topics,
+            date,
+            slug,
+            root,
+        } => crate::scaffold::new_article(
+            &root,
+            &crate::scaffold::NewArticle {
+                title,
+                topics,
+                date,
+                slug,
+            },
+        ),
+        NewCommand::Topic { id, title, root } => {
+            crate::scaffold::new_topic(&root, &id, title.as_deref())
+        }
+    };
+    match result {
+        Ok(path) => {
+            println!("Created {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_init(args: InitArgs) -> ExitCode {
+    match crate::scaffold::init(&args.dir, &args.title) {
+        Ok(files) => {
+            for f in &files {
+                println!("Created {}", f.display());
+            }
+            println!("\nNext: cd {} && attache serve", args.dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(error: &crate::scaffold::ScaffoldError) -> ExitCode {
+    match error {
+        crate::scaffold::ScaffoldError::Site(problems) => report(problems),
+        e => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -87,6 +87,19 @@ pub enum Problem {
         target: String,
         suggestion: Option<String>,
     },
+    #[error("the link to `{dest}` points at `#{fragment}`, but {page} has no heading with that id")]
+    BrokenAnchor {
+        dest: String,
+        fragment: String,
+        page: String,
+        suggestion: Option<String>,
+    },
+    #[error("the {what} `{dest}` points at {path}, which the site does not have")]
+    MissingFile {
+        what: &'static str,
+        dest: String,
+        path: String,
+    },
     #[error("the slug `{slug}` cannot be used: {reason}")]
     BadSlug { slug: String, reason: &'static str },
     #[error("the name `{name}` in `{field}` has no letters or digits to make a URL from")]
@@ -124,6 +137,10 @@ impl Problem {
                 suggestion: Some(s),
                 ..
             } => Some(format!("did you mean `{s}`?")),
+            Problem::BrokenAnchor {
+                suggestion: Some(s),
+                ..
+            } => Some(format!("did you mean `#{s}`?")),
             Problem::BadDate { .. } => {
                 Some("write dates as YYYY-MM-DD or as an RFC 3339 date-time".to_string())
             }

@@ -107,8 +107,18 @@ pub const GENERATED: &[&str] = &[
 ];
 
 pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
-    check_urls(&pages)?;
+    let (site, problems) = index_lenient(config, pages);
+    Diagnostics(problems).into_result(site)
+}
 
+/// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated
+/// page) are left out and reported, and the rest of the site is indexed.
+pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
+    let (pages, problems) = check_urls(pages);
+    (index_pages(config, pages), problems)
+}
+
+fn index_pages(config: Config, pages: Vec<Page>) -> Site {
     let mut home = None;
     let mut articles = Vec::new();
     let mut topic_pages = Vec::new();
@@ -167,7 +177,7 @@ pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
         .map(|(page, articles)| Topic { page, articles })
         .collect();
 
-    Ok(Site {
+    Site {
         config,
         home,
         articles,
@@ -175,7 +185,7 @@ pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
         pages: plain,
         entities,
         related,
-    })
+    }
 }
 
 fn topic_weight(p: &Page) -> i64 {
@@ -192,32 +202,35 @@ fn page_weight(p: &Page) -> i64 {
     }
 }
 
-/// Two sources may not produce the same URL; both files are named.
-fn check_urls(pages: &[Page]) -> Result<(), Diagnostics> {
-    let mut owners: HashMap<&str, &Page> = HashMap::new();
+/// Two sources may not produce the same URL; both files are named. Returns the pages
+/// that keep their URL (the first, in file order) and the problems.
+fn check_urls(pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
+    let mut owners: HashMap<String, std::path::PathBuf> = HashMap::new();
     let mut problems = Vec::new();
+    let mut kept = Vec::with_capacity(pages.len());
     for page in pages {
-        if GENERATED.contains(&page.path.as_str()) {
-            problems.push(Diagnostic::new(
+        let other = if GENERATED.contains(&page.path.as_str()) {
+            Some("attache's own generated page".to_string())
+        } else {
+            owners
+                .get(&page.path)
+                .map(|first| first.display().to_string())
+        };
+        match other {
+            Some(other) => problems.push(Diagnostic::new(
                 page.display.clone(),
                 Problem::UrlCollision {
                     url: format!("/{}", page.path),
-                    other: "attache's own generated page".to_string(),
+                    other,
                 },
-            ));
-            continue;
-        }
-        if let Some(first) = owners.insert(&page.path, page) {
-            problems.push(Diagnostic::new(
-                page.display.clone(),
-                Problem::UrlCollision {
-                    url: format!("/{}", page.path),
-                    other: first.display.display().to_string(),
-                },
-            ));
+            )),
+            None => {
+                owners.insert(page.path.clone(), page.display.clone());
+                kept.push(page);
+            }
         }
     }
-    Diagnostics(problems).into_result(())
+    (kept, problems)
 }
 
 /// Names that slugify alike are one entity; the first spelling (newest article) is kept.

@@ -11,6 +11,7 @@
 //! result. The `attache` binary only parses arguments and calls [`cli::run`].
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod emit;
@@ -19,3 +20,4 @@ pub mod index;
 pub mod load;
 pub mod parse;
 pub mod render;
+pub mod scaffold;

@@ -84,6 +84,12 @@ pub const BUILT_IN_THEME_NAME: &str = "briefing";
 
 /// Reads all content, templates and static files of the site.
 pub fn load(dirs: &SiteDirs) -> Result<Sources, Diagnostics> {
+    let (sources, problems) = load_lenient(dirs);
+    Diagnostics(problems).into_result(sources)
+}
+
+/// Reads every file it can: the sources read, and the problems with the others.
+pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let theme_name = dirs
         .theme
@@ -196,7 +202,7 @@ pub fn load(dirs: &SiteDirs) -> Result<Sources, Diagnostics> {
             Err(d) => problems.push(d),
         }
     }
-    Diagnostics(problems).into_result(sources)
+    (sources, problems)
 }
 
 /// The built-in theme's files, as if read from a `themes/briefing/` folder.

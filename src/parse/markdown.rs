@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
 /// One entry of a table of contents; `children` are the headings one level below.
@@ -29,6 +29,25 @@ pub struct Rendered {
     pub word_count: usize,
     /// The body as plain text (for the search index).
     pub text: String,
+    /// Links and images that point inside the site, for `attache check`.
+    pub references: Vec<Reference>,
+    /// Every heading id on the page, for checking `#fragment` links.
+    pub anchors: Vec<String>,
+}
+
+/// A link or image in a body that points inside the site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub image: bool,
+    /// The destination as written.
+    pub dest: String,
+    /// For a link to a Markdown file: its content path; `None` for other destinations.
+    pub target: Option<String>,
+    /// The `#fragment`, without `#`, if any.
+    pub fragment: Option<String>,
+    /// Byte offset in the body; `parse` turns it into a file location.
+    pub offset: usize,
+    pub location: Option<crate::error::Location>,
 }
 
 /// A link to a Markdown file that matches no page; `offset` is in the body.
@@ -73,6 +92,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     let mut paragraph_depth = 0usize;
     let mut in_first_paragraph = false;
     let mut more_at: Option<(usize, usize)> = None; // (event index, text length)
+    let mut references = Vec::new();
 
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         let event = match event {
@@ -82,6 +102,9 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                 title,
                 id,
             }) => {
+                if let Some(r) = reference(&dest_url, false, range.start, links) {
+                    references.push(r);
+                }
                 let dest_url = match resolve_link(&dest_url, links) {
                     Resolved::Unchanged => dest_url,
                     Resolved::Url(url) => CowStr::from(url),
@@ -99,6 +122,12 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                     title,
                     id,
                 })
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                if let Some(r) = reference(dest_url, true, range.start, links) {
+                    references.push(r);
+                }
+                event
             }
             Event::Start(Tag::Heading { .. }) => {
                 heading_open = Some(events.len());
@@ -157,7 +186,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
         events.push(event);
     }
 
-    let toc = assign_heading_ids(&mut events, &headings);
+    let (toc, anchors) = assign_heading_ids(&mut events, &headings);
 
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.iter().cloned());
@@ -183,16 +212,22 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
             summary_html,
             word_count,
             text,
+            references,
+            anchors,
         },
         broken,
     )
 }
 
 /// Gives every heading a unique id (its own `{#id}` if written, else a slug of its text)
-/// and returns the table of contents for levels 2 to 4.
-fn assign_heading_ids(events: &mut [Event], headings: &[(usize, u8, String)]) -> Vec<TocEntry> {
+/// and returns the table of contents for levels 2 to 4 and every id given.
+fn assign_heading_ids(
+    events: &mut [Event],
+    headings: &[(usize, u8, String)],
+) -> (Vec<TocEntry>, Vec<String>) {
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut flat = Vec::new();
+    let mut anchors = Vec::with_capacity(headings.len());
     for (index, level, title) in headings {
         let Event::Start(Tag::Heading { id, .. }) = &mut events[*index] else {
             continue;
@@ -219,11 +254,12 @@ fn assign_heading_ids(events: &mut [Event], headings: &[(usize, u8, String)]) ->
             }
         };
         *id = Some(CowStr::from(unique.clone()));
+        anchors.push(unique.clone());
         if (2..=4).contains(level) {
             flat.push((*level, unique, title.clone()));
         }
     }
-    nest(flat)
+    (nest(flat), anchors)
 }
 
 /// Builds the TOC tree from headings in document order without recursion, so a pathological
@@ -254,6 +290,39 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         }
     }
     roots
+}
+
+/// A destination inside the site worth checking: a fragment, a Markdown file, or a
+/// site path (`/images/x.png`, `../about/`). External URLs are not references.
+fn reference(dest: &str, image: bool, offset: usize, links: &Links) -> Option<Reference> {
+    if dest.contains("://")
+        || dest.starts_with("mailto:")
+        || dest.starts_with("tel:")
+        || dest.starts_with("data:")
+        || dest.is_empty()
+    {
+        return None;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let target = if path.is_empty() {
+        Some(links.current.to_string())
+    } else if path.ends_with(".md") {
+        join_content_path(links.current, path)
+    } else {
+        None
+    };
+    Some(Reference {
+        image,
+        dest: dest.to_string(),
+        target,
+        fragment,
+        offset,
+        location: None,
+    })
 }
 
 enum Resolved {
@@ -315,11 +384,6 @@ fn collapse_whitespace(s: &str) -> String {
         out.push_str(word);
     }
     out
-}
-
-#[allow(dead_code)]
-fn level_number(level: HeadingLevel) -> u8 {
-    level as u8
 }
 
 #[cfg(test)]

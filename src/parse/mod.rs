@@ -129,6 +129,17 @@ pub fn parse_all(
     config: &Config,
     options: ParseOptions,
 ) -> Result<Vec<Page>, Diagnostics> {
+    let (pages, problems) = parse_lenient(files, config, options);
+    Diagnostics(problems).into_result(pages)
+}
+
+/// Parses every file it can: the pages that parsed, and the problems of those that did
+/// not. `attache check` uses this to go on and check the good pages too.
+pub fn parse_lenient(
+    files: Vec<ContentFile>,
+    config: &Config,
+    options: ParseOptions,
+) -> (Vec<Page>, Vec<Diagnostic>) {
     let results: Vec<Result<Option<Head>, Diagnostic>> = files
         .into_par_iter()
         .map(|f| read_head(f, options))
@@ -160,19 +171,19 @@ pub fn parse_all(
         unsafe_html: config.markdown.unsafe_html,
     };
 
-    let results: Vec<Result<Page, Vec<Diagnostic>>> = heads
+    // A page with problems in its body is still kept, so `check` can go on checking it;
+    // `parse_all` fails the build on any problem.
+    let results: Vec<(Page, Vec<Diagnostic>)> = heads
         .into_par_iter()
         .map(|h| read_body(h, &urls, &topic_ids, &known_topics, &md))
         .collect();
     let mut pages = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(p) => pages.push(p),
-            Err(ds) => problems.extend(ds),
-        }
+    for (page, page_problems) in results {
+        pages.push(page);
+        problems.extend(page_problems);
     }
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Diagnostics(problems).into_result(pages)
+    (pages, problems)
 }
 
 fn read_head(file: ContentFile, options: ParseOptions) -> Result<Option<Head>, Diagnostic> {
@@ -272,7 +283,7 @@ fn read_body(
     topic_ids: &[&str],
     known_topics: &HashSet<&str>,
     md: &MarkdownOptions,
-) -> Result<Page, Vec<Diagnostic>> {
+) -> (Page, Vec<Diagnostic>) {
     let text = &head.file.text;
     let mut problems = Vec::new();
     if let Meta::Article(m) = &head.meta {
@@ -282,7 +293,10 @@ fn read_body(
         urls,
         current: &head.file.rel,
     };
-    let (body, broken) = markdown::render(&text[head.body_offset..], &links, md);
+    let (mut body, broken) = markdown::render(&text[head.body_offset..], &links, md);
+    for r in &mut body.references {
+        r.location = Some(Location::of_offset(text, head.body_offset + r.offset));
+    }
     for link in broken {
         let candidates = urls.keys().map(String::as_str);
         let wanted = markdown::join_content_path(&head.file.rel, &link.target).unwrap_or_default();
@@ -302,15 +316,12 @@ fn read_body(
             ),
         );
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     let summary = head
         .meta
         .summary()
         .map(str::to_owned)
         .unwrap_or_else(|| body.summary.clone());
-    Ok(Page {
+    let page = Page {
         kind: head.kind,
         rel: head.file.rel,
         display: head.file.display,
@@ -320,7 +331,8 @@ fn read_body(
         extra: head.extra,
         body,
         summary,
-    })
+    };
+    (page, problems)
 }
 
 fn check_article(

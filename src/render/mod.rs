@@ -77,10 +77,22 @@ pub fn render(
     templates: &Templates,
     statics: &[StaticFile],
 ) -> Result<Output, Diagnostics> {
+    let (output, problems) = render_lenient(site, templates, statics);
+    Diagnostics(problems).into_result(output)
+}
+
+/// Renders every page it can: the output without the pages that failed, and the problems.
+pub fn render_lenient(
+    site: &Site,
+    templates: &Templates,
+    statics: &[StaticFile],
+) -> (Output, Vec<Diagnostic>) {
     let shared = Shared::new(site);
-    let mut output = render_jobs(site, &shared, templates, &all_jobs(site))?;
-    add_statics(&mut output, statics)?;
-    Ok(output)
+    let (mut output, mut problems) = render_some(site, &shared, templates, &all_jobs(site));
+    if let Err(d) = add_statics(&mut output, statics) {
+        problems.extend(d.0);
+    }
+    (output, problems)
 }
 
 /// Renders `jobs`; problems from many pages with the same template error are reported once.
@@ -90,6 +102,16 @@ pub fn render_jobs(
     templates: &Templates,
     jobs: &[Job],
 ) -> Result<Output, Diagnostics> {
+    let (output, problems) = render_some(site, shared, templates, jobs);
+    Diagnostics(problems).into_result(output)
+}
+
+fn render_some(
+    site: &Site,
+    shared: &Shared,
+    templates: &Templates,
+    jobs: &[Job],
+) -> (Output, Vec<Diagnostic>) {
     let results: Vec<Result<Vec<(String, Vec<u8>)>, Diagnostic>> = jobs
         .par_iter()
         .map(|&job| render_job(site, shared, templates, job))
@@ -111,7 +133,7 @@ pub fn render_jobs(
             }
         }
     }
-    Diagnostics(problems).into_result(output)
+    (output, problems)
 }
 
 /// Static files go to the output root; one may not replace a generated page.

@@ -1,0 +1,231 @@
+//! `attache check`, `attache new` and `attache init`: the day-two commands.
+
+mod common;
+
+use common::Fixture;
+
+fn check(fixture: &Fixture, extra: &[&str]) -> (bool, String) {
+    let mut args = vec!["check"];
+    args.extend_from_slice(extra);
+    let out = fixture.attache(&args);
+    assert_ne!(out.status.code(), Some(101), "check panicked");
+    (out.status.success(), String::from_utf8(out.stdout).unwrap())
+}
+
+/// A fixture site with one problem of each kind, each in its own file.
+fn broken_site() -> Fixture {
+    let f = Fixture::new("basic");
+    f.write(
+        "content/articles/2025/a.md",
+        "---\ntitle: A\ndate: 2025-01-01\ntopics: [alpah]\n---\nA.\n",
+    );
+    f.write(
+        "content/articles/2025/b.md",
+        "---\ntitle: B\ndate: 2025-13-01\ntopics: [alpha]\n---\nB.\n",
+    );
+    f.write(
+        "content/articles/2025/c.md",
+        "---\ntitle: C\ndate: 2025-01-03\ntopics: [alpha]\nslug: first\n---\nC.\n",
+    );
+    f.write(
+        "content/articles/2025/d.md",
+        "---\ntitle: D\ndate: 2025-01-04\ntopics: [alpha]\n---\nSee [beta](../../topics/beta.md#state-of-ply).\n\n![Map](/images/map.png)\n\n[Gone](../2024/gone.md)\n",
+    );
+    f.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.nope }}{% endblock content %}",
+    );
+    f
+}
+
+#[test]
+fn the_shipped_briefing_checks_clean() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
+        .args(["check", "--root"])
+        .arg(common::repo())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("No problems found."), "{stdout}");
+}
+
+#[test]
+fn check_reports_every_problem_with_file_line_and_column() {
+    let f = broken_site();
+    let (ok, out) = check(&f, &[]);
+    assert!(!ok);
+    let expect = [
+        "content/articles/2025/a.md:4:10: unknown topic `alpah` (did you mean `alpha`?)",
+        "content/articles/2025/b.md:3:7: invalid front matter: ",
+        "content/articles/2025/c.md: this page would be written to `/articles/first/`, which content/articles/2023/first.md also produces",
+        "content/articles/2025/d.md:6:5: the link to `../../topics/beta.md#state-of-ply` points at `#state-of-ply`",
+        "content/articles/2025/d.md:8:1: the image `/images/map.png` points at /images/map.png, which the site does not have",
+        "content/articles/2025/d.md:10:1: the link to `../2024/gone.md` leads nowhere",
+        "templates/page.html:1:",
+    ];
+    for line in expect {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    assert!(out.contains("did you mean `#state-of-play`?"), "{out}");
+    assert!(out.trim_end().ends_with("7 errors in 5 files"), "{out}");
+    // Grouped by file: both problems of d.md are adjacent.
+    let d_lines: Vec<usize> = out
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("content/articles/2025/d.md"))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(d_lines, (d_lines[0]..d_lines[0] + 3).collect::<Vec<_>>());
+    // check writes nothing.
+    assert!(!f.path("public").exists());
+}
+
+#[test]
+fn check_speaks_json_for_editors_and_ci() {
+    let f = broken_site();
+    let (ok, out) = check(&f, &["--format", "json"]);
+    assert!(!ok);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["count"], 7);
+    let a = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["file"] == "content/articles/2025/a.md")
+        .unwrap();
+    assert_eq!(
+        (a["line"].as_u64(), a["column"].as_u64()),
+        (Some(4), Some(10))
+    );
+    assert_eq!(a["help"], "did you mean `alpha`?");
+}
+
+#[test]
+fn new_article_writes_complete_front_matter_and_never_overwrites() {
+    let f = Fixture::new("basic");
+    let out = f.attache(&[
+        "new",
+        "article",
+        "Talks on Trade: Round 2!",
+        "--topics",
+        "alpha,beta",
+        "--date",
+        "2025-06-01",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = f.read("content/articles/2025/talks-on-trade-round-2.md");
+    for field in [
+        "title: \"Talks on Trade: Round 2!\"",
+        "date: 2025-06-01",
+        "topics: [alpha, beta]",
+        "summary:",
+        "key_points:",
+        "people:",
+        "organizations:",
+        "tags:",
+        "sources:",
+        "draft: true",
+    ] {
+        assert!(text.contains(field), "{field} missing from\n{text}");
+    }
+    // It builds (as a draft) and checks clean.
+    assert!(check(&f, &["--drafts"]).0);
+    let site = f.build(&["--drafts"]);
+    assert!(site.has("articles/talks-on-trade-round-2/index.html"));
+
+    let again = f.attache(&[
+        "new",
+        "article",
+        "Talks on Trade: Round 2!",
+        "--topics",
+        "alpha",
+        "--date",
+        "2025-06-01",
+    ]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    let typo = f.attache(&["new", "article", "Other", "--topics", "alpa"]);
+    assert!(!typo.status.success());
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `alpha`?"));
+}
+
+#[test]
+fn new_topic_adds_a_topic_the_site_can_use() {
+    let f = Fixture::new("basic");
+    let out = f.attache(&["new", "topic", "energy"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        f.read("content/topics/energy.md")
+            .contains("title: \"Energy\"")
+    );
+    assert!(f.build(&[]).has("topics/energy/index.html"));
+    assert!(!f.attache(&["new", "topic", "energy"]).status.success());
+}
+
+#[test]
+fn init_makes_a_site_that_builds_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("brief");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
+        .args(["init"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
+            .args(args)
+            .current_dir(&site)
+            .output()
+            .unwrap()
+    };
+    let checked = run(&["check"]);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    assert!(run(&["build", "--quiet"]).status.success());
+    let built = common::Site::read(&site.join("public"));
+    assert!(built.has("articles/welcome/index.html"));
+    assert!(built.has("topics/general/index.html"));
+    // A second init into the same folder refuses.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
+        .args(["init"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+}
+
+#[test]
+fn building_twice_gives_byte_identical_output() {
+    let f = Fixture::new("basic");
+    let first = f.build(&[]).files;
+    let second = f.build(&[]).files;
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &first {
+        assert!(second[path] == *bytes, "{path} differs between builds");
+    }
+}
