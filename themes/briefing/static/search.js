@@ -274,6 +274,18 @@
         appendHighlighted(p, text, words);
         li.appendChild(p);
       }
+      // Words that matched where the reader cannot see them (the article's text, its people or
+      // organizations): name them, so every result shows why it was found.
+      var shown = fold(String(d.title || "") + " " + text);
+      var hidden = words.filter(function (w) { return shown.indexOf(w) === -1; });
+      if (hidden.length) {
+        var also = el("p", "search-also", "Also mentions ");
+        hidden.forEach(function (w, i) {
+          if (i) also.appendChild(document.createTextNode(", "));
+          also.appendChild(el("mark", null, w));
+        });
+        li.appendChild(also);
+      }
       ol.appendChild(li);
     });
     results.appendChild(ol);
