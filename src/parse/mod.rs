@@ -113,7 +113,7 @@ pub struct ParseOptions {
 }
 
 /// A file after the first pass: front matter read, URL known.
-struct Head {
+pub struct Head {
     file: ContentFile,
     kind: Kind,
     meta: Meta,
@@ -121,6 +121,50 @@ struct Head {
     body_offset: usize,
     path: String,
     id: String,
+}
+
+impl Head {
+    /// Path under `content/`.
+    pub fn rel(&self) -> &str {
+        &self.file.rel
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// URL path below the site root, as in [`Page::path`].
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The slug, or the topic id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// The first pass for one file (as `serve` does on a save): front matter, kind and URL.
+/// `Ok(None)` for a draft left out. [`parse_all`] runs both passes over every file.
+pub fn parse_head(file: ContentFile, options: ParseOptions) -> Result<Option<Head>, Diagnostic> {
+    read_head(file, options)
+}
+
+/// The second pass for one file: Markdown to HTML, with links resolved through `urls`
+/// (content path to URL, for every page, as [`parse_all`] builds it) and topics checked
+/// against `topic_ids`. The page comes back with its problems, as in [`parse_lenient`].
+pub fn parse_body(
+    head: Head,
+    urls: &HashMap<String, String>,
+    topic_ids: &[&str],
+    config: &Config,
+) -> (Page, Vec<Diagnostic>) {
+    let known_topics: HashSet<&str> = topic_ids.iter().copied().collect();
+    let md = MarkdownOptions {
+        smart_punctuation: config.markdown.smart_punctuation,
+        unsafe_html: config.markdown.unsafe_html,
+    };
+    read_body(head, urls, topic_ids, &known_topics, &md)
 }
 
 /// Parses every content file. Drafts are dropped unless `options.drafts`.

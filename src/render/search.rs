@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::values::Shared;
@@ -31,49 +32,63 @@ struct Entry<'a> {
 }
 
 pub fn index_json(site: &Site, shared: &Shared) -> Vec<u8> {
-    let mut entries: Vec<Entry> = site
-        .articles
-        .iter()
-        .map(|a| {
-            let meta = a.article();
-            Entry {
-                title: a.title(),
-                url: shared.url(&a.path),
-                summary: &a.summary,
-                date: meta.map(|m| m.date.iso()),
-                topics: meta
-                    .map(|m| {
-                        m.topics
-                            .iter()
-                            .filter_map(|id| site.topics.iter().find(|t| &t.page.id == id))
-                            .map(|t| t.page.title())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                people: meta.map_or(&[], |m| m.people.as_slice()),
-                organizations: meta.map_or(&[], |m| m.organizations.as_slice()),
-                body: distinct_words(&a.body.text),
-            }
-        })
+    let pages: Vec<&Page> = indexed_pages(site).collect();
+    let entries: Vec<Vec<u8>> = pages
+        .par_iter()
+        .map(|p| entry_json(site, shared, p))
         .collect();
-    let others = site
-        .topics
+    join_entries(&entries)
+}
+
+/// The pages in the index, in order: articles (newest first), topics, plain pages, home.
+pub fn indexed_pages(site: &Site) -> impl Iterator<Item = &Page> {
+    site.articles
         .iter()
-        .map(|t| &t.page)
+        .chain(site.topics.iter().map(|t| &t.page))
         .chain(&site.pages)
-        .chain(site.home.as_ref());
-    entries.extend(others.map(|p: &Page| Entry {
-        title: p.title(),
-        url: shared.url(&p.path),
-        summary: &p.summary,
-        date: None,
-        topics: Vec::new(),
-        people: &[],
-        organizations: &[],
-        body: distinct_words(&p.body.text),
-    }));
+        .chain(site.home.as_ref())
+}
+
+/// One page's entry in the index, as JSON. The index is the entries of
+/// [`indexed_pages`] joined by [`join_entries`]; `serve` keeps the entries of the pages
+/// an edit did not change.
+pub fn entry_json(site: &Site, shared: &Shared, page: &Page) -> Vec<u8> {
+    let meta = page.article();
+    let entry = Entry {
+        title: page.title(),
+        url: shared.url(&page.path),
+        summary: &page.summary,
+        date: meta.map(|m| m.date.iso()),
+        topics: meta
+            .map(|m| {
+                m.topics
+                    .iter()
+                    .filter_map(|id| site.topics.iter().find(|t| &t.page.id == id))
+                    .map(|t| t.page.title())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        people: meta.map_or(&[], |m| m.people.as_slice()),
+        organizations: meta.map_or(&[], |m| m.organizations.as_slice()),
+        body: distinct_words(&page.body.text),
+    };
     // Serializing plain strings and lists cannot fail.
-    serde_json::to_vec(&entries).expect("the search index is plain data")
+    serde_json::to_vec(&entry).expect("the search index is plain data")
+}
+
+/// The index from its entries: a JSON array, as `serde_json` writes one.
+pub fn join_entries<T: AsRef<[u8]>>(entries: &[T]) -> Vec<u8> {
+    let len = entries.iter().map(|e| e.as_ref().len() + 1).sum::<usize>() + 2;
+    let mut out = Vec::with_capacity(len);
+    out.push(b'[');
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(e.as_ref());
+    }
+    out.push(b']');
+    out
 }
 
 /// The distinct words of `text`, lower-cased, in order of first use, without very short

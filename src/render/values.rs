@@ -61,11 +61,20 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(site: &Site) -> Shared {
-        let config = &site.config;
-        let base_path = config.base_path().to_string();
-        let base_url = config.base_url.clone();
-        let topic_refs: HashMap<String, Value> = site
-            .topics
+        let base_path = site.config.base_path();
+        let topic_refs = Shared::topic_refs(site);
+        let cards: Vec<Value> = site
+            .articles
+            .par_iter()
+            .map(|a| card(a, base_path, &topic_refs))
+            .collect();
+        Shared::with_cards(site, cards)
+    }
+
+    /// The topic ref of every topic, by id.
+    pub fn topic_refs(site: &Site) -> HashMap<String, Value> {
+        let base_path = site.config.base_path();
+        site.topics
             .iter()
             .map(|t| {
                 let v = obj([
@@ -75,12 +84,16 @@ impl Shared {
                 ]);
                 (t.page.id.clone(), v)
             })
-            .collect();
-        let cards: Vec<Value> = site
-            .articles
-            .par_iter()
-            .map(|a| card(a, &base_path, &topic_refs))
-            .collect();
+            .collect()
+    }
+
+    /// As [`Shared::new`], with the article cards (made by [`card`], one per article in
+    /// order) given: `serve` keeps the cards of the articles an edit did not change.
+    pub fn with_cards(site: &Site, cards: Vec<Value>) -> Shared {
+        let config = &site.config;
+        let base_path = config.base_path().to_string();
+        let base_url = config.base_url.clone();
+        let topic_refs = Shared::topic_refs(site);
         let mut entity_urls = HashMap::new();
         for (kind, list) in &site.entities {
             if kind.enabled(config) {
@@ -206,7 +219,8 @@ impl Shared {
     }
 }
 
-fn card(page: &Page, base_path: &str, topic_refs: &HashMap<String, Value>) -> Value {
+/// The card of an article, as every list shows it.
+pub fn card(page: &Page, base_path: &str, topic_refs: &HashMap<String, Value>) -> Value {
     let meta = page.article();
     let date = meta.map(|m| m.date);
     obj([
