@@ -24,6 +24,8 @@ pub struct Built {
     pub site: Site,
     pub output: Output,
     pub elapsed: Duration,
+    /// Time spent in each stage, in pipeline order.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl Built {
@@ -82,11 +84,13 @@ pub fn build_with(
     let start = Instant::now();
     let dirs = SiteDirs::new(root, &config);
     let sources = load::load(&dirs)?;
-    let (site, output) = build_from_sources(config, sources, options)?;
+    let mut stages = vec![("load", start.elapsed())];
+    let (site, output) = build_stages(config, sources, options, &mut stages)?;
     Ok(Built {
         site,
         output,
         elapsed: start.elapsed(),
+        stages,
     })
 }
 
@@ -96,6 +100,20 @@ pub fn build_from_sources(
     sources: Sources,
     options: &BuildOptions,
 ) -> Result<(Site, Output), Diagnostics> {
+    build_stages(config, sources, options, &mut Vec::new())
+}
+
+fn build_stages(
+    config: Config,
+    sources: Sources,
+    options: &BuildOptions,
+    stages: &mut Vec<(&'static str, Duration)>,
+) -> Result<(Site, Output), Diagnostics> {
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
+        stages.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
     let Sources {
         content,
         templates,
@@ -123,8 +141,11 @@ pub fn build_from_sources(
             return Err(Diagnostics(all).sorted());
         }
     };
+    lap("parse", stages);
     let site = index::index(config, pages)?;
+    lap("index", stages);
     let output = render::render(&site, &templates, &statics)?;
+    lap("render", stages);
     Ok((site, output))
 }
 
@@ -147,7 +168,9 @@ pub fn build_to_disk(
     let dir = output_dir(root, &config, out);
     emit::check_output_dir(root, &dir)?;
     let mut built = build_with(root, config, options)?;
+    let write_start = Instant::now();
     emit::write(&built.output, &dir)?;
+    built.stages.push(("write", write_start.elapsed()));
     built.elapsed = start.elapsed();
     Ok((built, dir))
 }

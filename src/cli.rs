@@ -151,6 +151,11 @@ fn run_build(args: BuildArgs) -> ExitCode {
                     built.elapsed.as_millis()
                 );
             }
+            if std::env::var_os("ATTACHE_TIMINGS").is_some() {
+                for (stage, time) in &built.stages {
+                    eprintln!("{stage:>8}: {:>7.1} ms", time.as_secs_f64() * 1000.0);
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(problems) => report(&problems),
