@@ -104,14 +104,8 @@ fn tools() -> Option<Tools> {
         missing.push("axe-core (npm install --prefix target/axe --no-save axe-core@4)");
     }
     if !missing.is_empty() {
-        let msg = format!(
-            "the browser tests need {}; .ci/run installs them",
-            missing.join(", ")
-        );
-        assert!(
-            !in_ci(),
-            "CI=true, so the browser tests must run, but {msg}"
-        );
+        let msg = format!("missing {}; .ci/run installs them", missing.join(", "));
+        assert!(!in_ci(), "CI=true, so the browser tests must run: {msg}");
         if chromium.is_none() || chromedriver.is_none() || python.is_none() {
             eprintln!("NOTICE: skipping the browser tests: {msg}");
             return None;
@@ -658,20 +652,46 @@ fn urls<'a>(items: impl Iterator<Item = &'a Article>) -> BTreeSet<String> {
 
 #[derive(Default)]
 struct Report {
-    failures: Vec<String>,
+    /// (check, message, pages), in the order first seen.
+    failures: Vec<(String, String, Vec<String>)>,
 }
 
 impl Report {
     fn fail(&mut self, check: &str, page: &str, msg: impl Display) {
-        self.failures.push(format!("[{check}] {page}: {msg}"));
+        let msg = msg.to_string();
+        match self
+            .failures
+            .iter_mut()
+            .find(|(c, m, _)| c == check && *m == msg)
+        {
+            Some((_, _, pages)) => pages.push(page.to_string()),
+            None => self
+                .failures
+                .push((check.to_string(), msg, vec![page.to_string()])),
+        }
     }
 
     /// Records the error of a check that could not run to the end.
     fn outcome(&mut self, check: &str, result: R<()>) {
         if let Err(e) = result {
-            self.failures
-                .push(format!("[{check}] could not finish: {e}"));
+            self.fail(check, "-", format!("could not finish: {e}"));
         }
+    }
+
+    /// One line per problem; a problem seen on many pages is listed once with its pages.
+    fn lines(&self) -> Vec<String> {
+        self.failures
+            .iter()
+            .map(|(check, msg, pages)| match pages.as_slice() {
+                [page] => format!("[{check}] {page}: {msg}"),
+                _ if pages.len() > 4 => format!(
+                    "[{check}] {msg} (on {} pages: {}, …)",
+                    pages.len(),
+                    pages[..3].join(", ")
+                ),
+                _ => format!("[{check}] {msg} (on {})", pages.join(", ")),
+            })
+            .collect()
     }
 }
 
@@ -1081,17 +1101,19 @@ return {
 
 /// The 375 px check on the page the browser is on.
 const PHONE_FACTS: &str = r#"
-const vw = window.innerWidth, de = document.documentElement;
+const W = arguments[0], vw = window.innerWidth, de = document.documentElement;
 const problems = [];
+// A phone widens the layout viewport (and zooms out) when content is wider than the screen.
+if (vw > W) problems.push(`content is wider than the phone: the layout viewport grew to ${vw}px`);
 if (de.scrollWidth > vw || document.body.scrollWidth > vw)
   problems.push(`scrolls sideways: ${de.scrollWidth}px of content in a ${vw}px viewport`);
-if (de.scrollWidth > vw) {
+if (vw > W || de.scrollWidth > vw) {
   const wide = [];
   document.querySelectorAll('body *').forEach(el => {
     const r = el.getBoundingClientRect();
-    if (r.right > vw + 0.5 && wide.length < 5) wide.push(`${el.tagName.toLowerCase()}.${el.className} (right edge ${Math.round(r.right)})`);
+    if (r.right > W + 0.5 && wide.length < 5) wide.push(`${el.tagName.toLowerCase()}.${el.className} (right edge ${Math.round(r.right)}px)`);
   });
-  problems.push('too wide: ' + wide.join(', '));
+  problems.push('wider than the screen: ' + wide.join(', '));
 }
 window.scrollTo(0, 0);
 const targets = Array.from(document.querySelectorAll('.site-title, .site-nav a, .site-search input, .site-search button'));
@@ -1100,7 +1122,7 @@ for (const el of targets) {
   const name = (el.textContent || el.getAttribute('name') || el.tagName).trim();
   const r = el.getBoundingClientRect();
   if (r.width < 1 || r.height < 1) { problems.push(`${name}: not shown`); continue; }
-  if (r.left < 0 || r.right > vw + 0.5) problems.push(`${name}: off screen (${Math.round(r.left)}–${Math.round(r.right)})`);
+  if (r.left < 0 || r.right > Math.min(vw, W) + 0.5) problems.push(`${name}: off screen (${Math.round(r.left)}–${Math.round(r.right)})`);
   if (r.height < 24) problems.push(`${name}: only ${Math.round(r.height)}px tall to tap`);
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
   if (!hit || !(hit === el || el.contains(hit))) problems.push(`${name}: covered by ${hit && hit.tagName}`);
@@ -1116,14 +1138,7 @@ async fn phone(b: &Browser, site: &Site, report: &mut Report) -> R<()> {
     for file in site.html_files() {
         let page = url_path(&file);
         b.open(&page).await?;
-        let f = b.js(PHONE_FACTS, vec![]).await?;
-        if f["vw"] != PHONE_WIDTH {
-            report.fail(
-                C,
-                &page,
-                format!("viewport is {} px, not {PHONE_WIDTH}", f["vw"]),
-            );
-        }
+        let f = b.js(PHONE_FACTS, vec![json!(PHONE_WIDTH)]).await?;
         for p in f["problems"].as_array().into_iter().flatten() {
             report.fail(C, &page, p.as_str().unwrap_or_default());
         }
@@ -1213,6 +1228,8 @@ document.querySelectorAll('.sources a[href^="http"], .prose a[href^="http"]').fo
   out.urls.push({ href: a.getAttribute('href'), after: getComputedStyle(a, '::after').content });
 });
 out.sourceLinks = document.querySelectorAll('.sources a[href^="http"]').length;
+const title = document.querySelector('.site-title'), h1 = document.querySelector('h1');
+out.offset = title && h1 ? Math.round(title.getBoundingClientRect().left - h1.getBoundingClientRect().left) : 0;
 return out;
 "#;
 
@@ -1243,6 +1260,16 @@ async fn print(b: &Browser, fixture: &Served, report: &mut Report, shots: &Path)
                     format!("the link to {href} does not show its URL in print"),
                 );
             }
+        }
+        if f["offset"].as_i64().unwrap_or(0).abs() > 2 {
+            report.fail(
+                C,
+                &url,
+                format!(
+                    "the site title is {} px out of line with the h1 on paper",
+                    f["offset"]
+                ),
+            );
         }
         if needs_urls && f["sourceLinks"].as_u64().unwrap_or(0) == 0 {
             report.fail(C, &url, "no source with a URL to check");
@@ -1301,7 +1328,7 @@ async fn accessibility(b: &Browser, axe: &str, report: &mut Report) -> R<()> {
 const done = arguments[arguments.length - 1];
 axe.run(document, { resultTypes: ['violations'] }).then(r => done({ passes: r.passes.length, violations: r.violations.map(v => ({
   id: v.id, impact: v.impact, help: v.help,
-  nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' ')),
+  nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' ').slice(0, 200)),
 })) }), e => done({ error: String(e) }));
 "#;
     b.viewport(DESKTOP_WIDTH, false).await?;
@@ -1589,11 +1616,12 @@ async fn the_briefing_in_a_real_browser() {
         started.elapsed(),
         shots.display()
     );
+    let lines = report.lines();
     assert!(
-        report.failures.is_empty(),
+        lines.is_empty(),
         "{} browser check(s) failed:\n  {}",
-        report.failures.len(),
-        report.failures.join("\n  ")
+        lines.len(),
+        lines.join("\n  ")
     );
 }
 
