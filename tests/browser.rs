@@ -971,8 +971,10 @@ async fn crawl(b: &Browser, site: &Site, report: &mut Report, site_title: &str) 
         }
         for entry in b.console().await? {
             let level = entry["level"].as_str().unwrap_or_default();
-            if level == "SEVERE" || level == "WARNING" {
-                report.fail(C, &page, format!("console {level}: {}", entry["message"]));
+            if level == "SEVERE" {
+                report.fail(C, &page, format!("console error: {}", entry["message"]));
+            } else if level == "WARNING" {
+                eprintln!("console warning on {page}: {}", entry["message"]);
             }
         }
     }
@@ -1379,8 +1381,8 @@ axe.run(document, { resultTypes: ['violations'] }).then(r => done({ passes: r.pa
     Ok(())
 }
 
-/// Full-page screenshots of home, a topic and an article, at desktop and phone widths, light
-/// and (for the article) dark.
+/// Full-page screenshots of home, a topic, an article and search results, at desktop and phone
+/// widths, light and (for the article) dark.
 async fn screenshots(b: &Browser, shots: &Path) -> R<()> {
     let pages = [("home", "/"), ("topic", TOPIC), ("article", ARTICLE)];
     for (width, mobile, label) in [
@@ -1392,6 +1394,14 @@ async fn screenshots(b: &Browser, shots: &Path) -> R<()> {
             b.open(page).await?;
             b.screenshot(shots, &format!("{name}-{label}")).await?;
         }
+        b.open(&format!("/search/?q={BODY_WORD}+khorev")).await?;
+        b.wait_for(
+            "search results",
+            "return document.querySelector('#search-results li')",
+            Duration::from_secs(10),
+        )
+        .await?;
+        b.screenshot(shots, &format!("search-{label}")).await?;
         b.media("", "dark").await?;
         b.open(ARTICLE).await?;
         b.screenshot(shots, &format!("article-{label}-dark"))
