@@ -43,6 +43,30 @@ pub enum Command {
     New(NewCommand),
     /// Create a new site with one topic and one article, ready to build.
     Init(InitArgs),
+    /// Preview the site on a local address, rebuilt and reloaded as you save.
+    ///
+    /// The site is built into memory (links point at the local address) and served from
+    /// there; the output folder is never touched. Content, the theme, templates, static
+    /// files and site.yaml are watched: a change rebuilds only what it affects, and open
+    /// pages reload (a stylesheet change is swapped in without a reload). A change that
+    /// breaks the build keeps the last good version up and shows the problem on the page.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The address to listen on. Anything but a loopback address lets others on your
+    /// network read the preview.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: String,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, short = 'p', default_value_t = 1111)]
+    pub port: u16,
+    /// Open the site in the default browser once it is up.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +157,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::New(command) => run_new(command),
         Command::Init(args) => run_init(args),
+        Command::Serve(args) => run_serve(args),
     }
 }
 
@@ -227,6 +252,47 @@ fn fail(error: &crate::scaffold::ScaffoldError) -> ExitCode {
         crate::scaffold::ScaffoldError::Site(problems) => report(problems),
         e => {
             eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    let bind: std::net::IpAddr = match args.bind.as_str() {
+        "localhost" => std::net::IpAddr::from([127, 0, 0, 1]),
+        other => match other.trim_matches(|c| c == '[' || c == ']').parse() {
+            Ok(ip) => ip,
+            Err(_) => {
+                eprintln!(
+                    "error: `--bind {other}` is not an IP address: give one such as 127.0.0.1, ::1 or 0.0.0.0"
+                );
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let options = crate::serve::ServeOptions {
+        root: args.site.root,
+        bind,
+        port: args.port,
+        drafts: args.site.drafts,
+        quiet: false,
+        stop_on_ctrl_c: true,
+    };
+    match crate::serve::start(options) {
+        Ok(handle) => {
+            if args.open {
+                crate::serve::open_browser(handle.url());
+            }
+            handle.wait();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            if matches!(e, crate::serve::StartError::Bind { .. }) {
+                eprintln!(
+                    "  help: is another server using that port? Try `--port 0` for a free one"
+                );
+            }
             ExitCode::FAILURE
         }
     }

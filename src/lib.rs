@@ -21,3 +21,4 @@ pub mod load;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod serve;

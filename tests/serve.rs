@@ -1,0 +1,975 @@
+//! `attache serve`: the incremental builder against full builds, and the preview server
+//! over real HTTP (live reload over Server-Sent Events, errors, safety of paths and hosts).
+//!
+//! Every server binds 127.0.0.1 on a free port and is shut down at the end of its test;
+//! every wait has a generous timeout, so a loaded machine makes the tests slower, not red.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use attache::build::{self, BuildOptions};
+use attache::serve::incremental::Engine;
+use attache::serve::{self, Handle, ServeOptions};
+use common::Fixture;
+
+const WAIT: Duration = Duration::from_secs(15);
+
+// ---------------------------------------------------------------------------------------
+// The incremental builder: byte for byte a full build, after every kind of edit.
+
+const BASE: &str = "http://127.0.0.1:9/";
+
+fn options() -> BuildOptions {
+    BuildOptions {
+        drafts: false,
+        base_url: Some(BASE.to_string()),
+    }
+}
+
+/// Asserts the engine's output is exactly a fresh full build of the same files.
+fn assert_same_as_full_build(engine: &Engine, root: &Path, step: &str) {
+    let full = build::build(root, &options())
+        .unwrap_or_else(|e| panic!("{step}: the full build failed:\n{e}"))
+        .output;
+    let ours = engine.output();
+    if ours == full {
+        return;
+    }
+    let mut problems = Vec::new();
+    let keys: BTreeSet<&String> = ours.files.keys().chain(full.files.keys()).collect();
+    for k in keys {
+        match (ours.files.get(k), full.files.get(k)) {
+            (Some(a), Some(b)) if a != b => {
+                let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+                let at = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+                let from = at.saturating_sub(80);
+                problems.push(format!(
+                    "{k} differs at char {at}:\n  incremental: {:?}\n  full build:  {:?}",
+                    a.chars().skip(from).take(200).collect::<String>(),
+                    b.chars().skip(from).take(200).collect::<String>()
+                ));
+            }
+            (Some(_), None) => problems.push(format!("{k} is only in the incremental output")),
+            (None, Some(_)) => problems.push(format!("{k} is missing from the incremental output")),
+            _ => {}
+        }
+    }
+    panic!(
+        "{step}: {} differences:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+struct Steps<'a> {
+    engine: Engine,
+    site: &'a Fixture,
+}
+
+impl Steps<'_> {
+    /// Applies `edit`, rebuilds for the paths it names, and compares with a full build.
+    fn step(&mut self, name: &str, edit: impl FnOnce(&Fixture) -> Vec<&'static str>) {
+        let changed = edit(self.site);
+        let paths: Vec<PathBuf> = changed.iter().map(|p| self.site.path(p)).collect();
+        let report = self
+            .engine
+            .rebuild(&paths)
+            .unwrap_or_else(|e| panic!("{name}: the rebuild failed:\n{e}"));
+        assert!(!report.changed.is_empty(), "{name}: nothing changed?");
+        assert_same_as_full_build(&self.engine, self.site.root(), name);
+    }
+
+    /// Applies `edit`, which breaks the site: the rebuild fails and the output stays.
+    fn failing_step(&mut self, name: &str, edit: impl FnOnce(&Fixture) -> Vec<&'static str>) {
+        let before = self.engine.output();
+        let changed = edit(self.site);
+        let paths: Vec<PathBuf> = changed.iter().map(|p| self.site.path(p)).collect();
+        let e = match self.engine.rebuild(&paths) {
+            Ok(_) => panic!("{name}: the rebuild should fail"),
+            Err(e) => e,
+        };
+        assert!(build::build(self.site.root(), &options()).is_err());
+        assert!(self.engine.is_failing());
+        assert!(
+            self.engine.output() == before,
+            "{name}: a failed rebuild changed the output ({e})"
+        );
+    }
+}
+
+fn edit(site: &Fixture, rel: &str, f: impl FnOnce(String) -> String) {
+    let text = site.read(rel);
+    let new = f(text.clone());
+    assert_ne!(text, new, "the edit of {rel} changes nothing");
+    site.write(rel, &new);
+}
+
+#[test]
+fn incremental_rebuilds_are_byte_identical_to_full_builds() {
+    let site = Fixture::new("basic");
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().expect("the fixture builds");
+    assert_same_as_full_build(&engine, site.root(), "first build");
+    let mut s = Steps {
+        engine,
+        site: &site,
+    };
+
+    s.step("append to a body", |f| {
+        edit(f, "content/articles/2025/fourth.md", |t| {
+            t + "\nOne more sentence at the end.\n"
+        });
+        vec!["content/articles/2025/fourth.md"]
+    });
+    s.step("change a summary (the card changes)", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replace("The opening paragraph", "The rewritten opening paragraph")
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.step("a longer body (reading time)", |f| {
+        edit(f, "content/articles/2024/third.md", |t| {
+            t + &"\nword ".repeat(450)
+        });
+        vec!["content/articles/2024/third.md"]
+    });
+    s.step("retitle", |f| {
+        edit(f, "content/articles/2024/third.md", |t| {
+            t.replace("title: \"Third article\"", "title: \"A retitled third\"")
+        });
+        vec!["content/articles/2024/third.md"]
+    });
+    s.step("change topics", |f| {
+        edit(f, "content/articles/2023/first.md", |t| {
+            t.replace("topics: [alpha]", "topics: [beta, gamma]")
+        });
+        vec!["content/articles/2023/first.md"]
+    });
+    s.step("change the date (the order changes)", |f| {
+        edit(f, "content/articles/2023/first.md", |t| {
+            t.replace("date: 2023-05-01\ntopics", "date: 2025-06-01\ntopics")
+        });
+        vec!["content/articles/2023/first.md"]
+    });
+    s.step("change people (entity pages come and go)", |f| {
+        edit(f, "content/articles/2025/fourth.md", |t| {
+            t.replace("people: [\"Ben Sample\"]", "people: [\"Dana New\"]")
+        });
+        vec!["content/articles/2025/fourth.md"]
+    });
+    s.step("set updated (sitemap lastmod)", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replace(
+                "date: 2024-02-10\n",
+                "date: 2024-02-10\nupdated: 2024-03-01\n",
+            )
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.step("add an article in a new folder", |f| {
+        f.write(
+            "content/articles/2026/fifth.md",
+            "---\ntitle: \"Fifth article\"\ndate: 2026-01-05\ntopics: [gamma]\npeople: [\"Ada Example\"]\ntags: [t-three]\n---\nA new article that links to [the second](../2024/second.md).\n",
+        );
+        vec!["content/articles/2026", "content/articles/2026/fifth.md"]
+    });
+    s.step("change a slug", |f| {
+        edit(f, "content/articles/2024/third.md", |t| {
+            t.replace("slug: custom-third", "slug: renamed-third")
+        });
+        vec!["content/articles/2024/third.md"]
+    });
+    s.step("rename a file (its URL changes)", |f| {
+        fs::rename(
+            f.path("content/articles/2025/fourth.md"),
+            f.path("content/articles/2025/fourth-renamed.md"),
+        )
+        .unwrap();
+        vec![
+            "content/articles/2025/fourth.md",
+            "content/articles/2025/fourth-renamed.md",
+        ]
+    });
+    s.step("publish a draft", |f| {
+        edit(f, "content/articles/2025/draft.md", |t| {
+            t.replace("draft: true\n", "")
+        });
+        vec!["content/articles/2025/draft.md"]
+    });
+    s.step("delete an article", |f| {
+        fs::remove_file(f.path("content/articles/2025/draft.md")).unwrap();
+        vec!["content/articles/2025/draft.md"]
+    });
+    s.step("edit a topic's overview", |f| {
+        edit(f, "content/topics/alpha.md", |t| {
+            t.replace("says what is known", "says all that is known")
+        });
+        vec!["content/topics/alpha.md"]
+    });
+    s.step("retitle a topic (every page's menu)", |f| {
+        edit(f, "content/topics/beta.md", |t| {
+            t.replace("title: \"Beta\"", "title: \"Beta, renamed\"")
+        });
+        vec!["content/topics/beta.md"]
+    });
+    s.step("edit a plain page and the home page together", |f| {
+        edit(f, "content/pages/about.md", |t| {
+            t.replace("exists for tests", "exists for the tests")
+        });
+        edit(f, "content/_index.md", |t| {
+            t.replace("Welcome", "Welcome again")
+        });
+        vec!["content/pages/about.md", "content/_index.md"]
+    });
+    s.failing_step("break the front matter", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replacen("title: \"Second article\"", "title: [unclosed", 1)
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.failing_step("another file changes while one is broken", |f| {
+        edit(f, "content/articles/2023/first.md", |t| {
+            t.replace("The first article links", "The first article still links")
+        });
+        vec!["content/articles/2023/first.md"]
+    });
+    s.step("fix the front matter", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replacen("title: [unclosed", "title: \"Second article, fixed\"", 1)
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.failing_step("rename a file others link to (the link breaks)", |f| {
+        fs::rename(
+            f.path("content/articles/2023/first.md"),
+            f.path("content/articles/2023/first-moved.md"),
+        )
+        .unwrap();
+        vec![
+            "content/articles/2023/first.md",
+            "content/articles/2023/first-moved.md",
+        ]
+    });
+    s.step("fix the link", |f| {
+        edit(f, "content/pages/about.md", |t| {
+            t.replace("2023/first.md", "2023/first-moved.md")
+        });
+        vec!["content/pages/about.md"]
+    });
+    s.step("a site stylesheet and template", |f| {
+        f.write("static/extra.css", "body { color: red }\n");
+        f.write(
+            "templates/404.html",
+            "<!doctype html><title>{{ title }}</title><body><p>Nothing at this address.</p></body>\n",
+        );
+        vec!["static", "templates"]
+    });
+    s.step("change the stylesheet", |f| {
+        f.write("static/extra.css", "body { color: blue }\n");
+        vec!["static/extra.css"]
+    });
+    s.step("change the template", |f| {
+        edit(f, "templates/404.html", |t| {
+            t.replace("Nothing", "Still nothing")
+        });
+        vec!["templates/404.html"]
+    });
+    s.step("site.yaml", |f| {
+        edit(f, "site.yaml", |t| {
+            t.replace("Fixture Briefing\"", "Fixture Briefing, renamed\"")
+        });
+        vec!["site.yaml"]
+    });
+    s.step("editor leftovers are ignored, the real save is not", |f| {
+        f.write("content/articles/2024/.second.md.swp", "junk");
+        f.write("content/articles/2024/second.md~", "junk");
+        f.write("content/articles/2024/4913", "");
+        edit(f, "content/articles/2024/second.md", |t| {
+            t + "\nSaved again.\n"
+        });
+        vec![
+            "content/articles/2024/.second.md.swp",
+            "content/articles/2024/second.md~",
+            "content/articles/2024/4913",
+            "content/articles/2024/second.md",
+        ]
+    });
+    s.step("delete a folder of articles", |f| {
+        fs::remove_dir_all(f.path("content/articles/2026")).unwrap();
+        vec!["content/articles/2026"]
+    });
+}
+
+#[test]
+fn a_css_change_touches_only_the_stylesheet() {
+    let site = Fixture::new("basic");
+    site.write("static/style.css", "body { color: black }\n");
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().unwrap();
+    site.write("static/style.css", "body { color: navy }\n");
+    let report = engine.rebuild(&[site.path("static/style.css")]).unwrap();
+    assert_eq!(report.rendered, 0);
+    assert!(report.delta.css_only(), "{:?}", report.delta.upserts);
+    assert_eq!(report.delta.upserts.len(), 1);
+    assert_same_as_full_build(&engine, site.root(), "css");
+}
+
+#[test]
+fn a_body_edit_renders_few_pages() {
+    let site = Fixture::new("basic");
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().unwrap();
+    edit(&site, "content/articles/2025/fourth.md", |t| {
+        t + "\nAnother line at the end.\n"
+    });
+    let report = engine
+        .rebuild(&[site.path("content/articles/2025/fourth.md")])
+        .unwrap();
+    assert_eq!(
+        report.rendered, 1,
+        "only the article's own page: {report:?}"
+    );
+    assert!(!report.full);
+    assert_same_as_full_build(&engine, site.root(), "body edit");
+}
+
+// ---------------------------------------------------------------------------------------
+// The server, over HTTP.
+
+fn start(site: &Fixture) -> Handle {
+    let mut options = ServeOptions::new(site.root());
+    options.port = 0;
+    options.quiet = true;
+    serve::start(options).expect("the server starts")
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(WAIT))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .build()
+        .into()
+}
+
+struct Got {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Got {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> Got {
+    let agent = agent();
+    let mut builder = match method {
+        "HEAD" => agent.head(url),
+        _ => agent.get(url),
+    };
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    let mut r = builder
+        .call()
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    Got {
+        status: r.status().as_u16(),
+        headers: r
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect(),
+        body: r.body_mut().read_to_vec().unwrap_or_default(),
+    }
+}
+
+fn get(handle: &Handle, path: &str) -> Got {
+    request("GET", &format!("http://{}{path}", handle.addr()), &[])
+}
+
+/// Sends `raw` bytes as the request and returns the status code and the whole response.
+fn raw(addr: SocketAddr, raw: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream.write_all(raw).unwrap();
+    let mut out = Vec::new();
+    let _ = stream.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    (status, text)
+}
+
+fn raw_get(addr: SocketAddr, target: &str) -> (u16, String) {
+    raw(
+        addr,
+        format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+/// A live-reload listener: events arrive on a channel, read by a thread of their own.
+struct Events {
+    rx: mpsc::Receiver<(String, String)>,
+}
+
+impl Events {
+    fn connect(handle: &Handle) -> Events {
+        let url = format!("http://{}/__attache/events", handle.addr());
+        let (tx, rx) = mpsc::channel();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into();
+            let response = agent.get(&url).call();
+            let Ok(response) = response else { return };
+            let _ = ready_tx.send(response.status().as_u16());
+            let reader = BufReader::new(response.into_body().into_reader());
+            let (mut event, mut data) = (String::new(), String::new());
+            for line in reader.lines() {
+                let Ok(line) = line else { return };
+                if line.is_empty() {
+                    if !event.is_empty() && tx.send((event.clone(), data.clone())).is_err() {
+                        return;
+                    }
+                    event.clear();
+                    data.clear();
+                } else if let Some(e) = line.strip_prefix("event:") {
+                    event = e.trim().to_string();
+                } else if let Some(d) = line.strip_prefix("data:") {
+                    data.push_str(d.trim_start());
+                }
+            }
+        });
+        let status = ready_rx
+            .recv_timeout(WAIT)
+            .expect("the event stream answers");
+        assert_eq!(status, 200);
+        let events = Events { rx };
+        events.expect("hello");
+        events
+    }
+
+    /// Waits for the event `name` (skipping others) and returns its data.
+    fn expect(&self, name: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok((event, data)) if event == name => return data,
+                Ok(_) => continue,
+                Err(_) => panic!("no `{name}` event within {WAIT:?}"),
+            }
+        }
+    }
+
+    /// The events that arrive within `d`.
+    fn during(&self, d: Duration) -> Vec<(String, String)> {
+        let deadline = Instant::now() + d;
+        let mut out = Vec::new();
+        while let Ok(e) = self
+            .rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            out.push(e);
+        }
+        out
+    }
+}
+
+/// Shuts the server down and checks it does so promptly, even with an event stream open.
+fn stop(handle: Handle) {
+    let start = Instant::now();
+    handle.shutdown();
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "shutdown took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn serves_pages_with_types_etags_heads_and_redirects() {
+    let site = Fixture::new("basic");
+    site.write("static/pixel.png", "not really a png");
+    site.write("static/font.woff2", "not really a font");
+    let handle = start(&site);
+    assert!(handle.url().starts_with("http://127.0.0.1:"));
+    assert_ne!(handle.addr().port(), 0);
+
+    let home = get(&handle, "/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let text = home.text();
+    assert!(text.contains("Fixture Briefing"));
+    // Links point at this server, with no sub-path.
+    assert!(
+        text.contains(&format!("href=\"{}\"", handle.url())),
+        "canonical link to the local URL"
+    );
+    assert!(text.contains("<script src=\"/__attache/live-reload.js\"></script>\n</body>"));
+    assert!(home.header("access-control-allow-origin").is_none());
+
+    for (path, ctype) in [
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/search.js", "text/javascript; charset=utf-8"),
+        ("/atom.xml", "application/atom+xml"),
+        ("/topics/alpha/atom.xml", "application/atom+xml"),
+        ("/sitemap.xml", "application/xml"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/search-index.json", "application/json"),
+        ("/pixel.png", "image/png"),
+        ("/font.woff2", "font/woff2"),
+        ("/articles/custom-third/", "text/html; charset=utf-8"),
+        (
+            "/articles/custom-third/index.html",
+            "text/html; charset=utf-8",
+        ),
+        (
+            "/__attache/live-reload.js",
+            "text/javascript; charset=utf-8",
+        ),
+    ] {
+        let r = get(&handle, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some(ctype), "{path}");
+    }
+    // Only HTML gets the script.
+    assert!(!get(&handle, "/atom.xml").text().contains("live-reload"));
+
+    // `/x` is the page `/x/`.
+    for (from, to) in [
+        ("/topics", "/topics/"),
+        ("/articles/custom-third", "/articles/custom-third/"),
+        ("/topics?x=1", "/topics/?x=1"),
+    ] {
+        let r = get(&handle, from);
+        assert!(matches!(r.status, 301 | 308), "{from}: {}", r.status);
+        assert_eq!(r.header("location"), Some(to), "{from}");
+    }
+
+    // HEAD: the headers of GET, no body.
+    let head = request("HEAD", &format!("{}topics/", handle.url()), &[]);
+    let full = get(&handle, "/topics/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("content-length").map(str::to_owned),
+        Some(full.body.len().to_string())
+    );
+    assert_eq!(head.header("etag"), full.header("etag"));
+
+    // Conditional GET.
+    let etag = full.header("etag").expect("an ETag").to_string();
+    let again = request(
+        "GET",
+        &format!("{}topics/", handle.url()),
+        &[("If-None-Match", &etag)],
+    );
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    let other = request(
+        "GET",
+        &format!("{}topics/", handle.url()),
+        &[("If-None-Match", "\"something-else\"")],
+    );
+    assert_eq!(other.status, 200);
+
+    // Unknown paths: the site's 404 page, with status 404, and the requested path
+    // never echoed unescaped.
+    let missing = get(&handle, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    let built_404 = build::build(
+        site.root(),
+        &BuildOptions {
+            drafts: false,
+            base_url: Some(handle.url().to_string()),
+        },
+    )
+    .unwrap()
+    .output
+    .files["404.html"]
+        .clone();
+    let built_404 = String::from_utf8(built_404).unwrap();
+    let title = built_404
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap();
+    assert!(missing.text().contains(title), "the site's own 404 page");
+    let (status, text) = raw_get(handle.addr(), "/%3Cscript%3Ealert(1)%3C/script%3E");
+    assert_eq!(status, 404);
+    assert!(!text.contains("<script>alert(1)"));
+
+    // Other methods.
+    let (status, _) = raw(
+        handle.addr(),
+        format!(
+            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            handle.addr()
+        )
+        .as_bytes(),
+    );
+    assert_eq!(status, 405);
+    stop(handle);
+}
+
+#[test]
+fn request_paths_never_leave_the_output() {
+    let site = Fixture::new("basic");
+    site.write("static/inside.txt", "inside");
+    let handle = start(&site);
+    let addr = handle.addr();
+    let secret = fs::read_to_string(site.path("site.yaml")).unwrap();
+    let secret_line = secret.lines().find(|l| l.contains("base_url")).unwrap();
+    for target in [
+        "/../site.yaml",
+        "/../../../../etc/passwd",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E/%2e%2e/etc/passwd",
+        "/%2e%2e%2fsite.yaml",
+        "/..%2fsite.yaml",
+        "/articles/..%2f..%2fsite.yaml",
+        "/./site.yaml",
+        "/%2e/site.yaml",
+        "/..\\site.yaml",
+        "/%5c..%5csite.yaml",
+        "/..%5csite.yaml",
+        "/index.html%00.txt",
+        "/%00",
+        "/%ff%fe",
+        "/%c0%ae%c0%ae/site.yaml",
+        "//etc/passwd",
+        "/site.yaml",
+        "/content/_index.md",
+        "/static/inside.txt",
+        "/%2fetc%2fpasswd",
+        "/a/b/%2e%2e/%2e%2e/%2e%2e/site.yaml",
+    ] {
+        let (status, text) = raw_get(addr, target);
+        assert!(
+            matches!(status, 400 | 404),
+            "{target}: answered {status}:\n{text}"
+        );
+        assert!(!text.contains(secret_line), "{target} leaked site.yaml");
+        assert!(!text.contains("root:"), "{target} leaked /etc/passwd");
+    }
+    // The file is served at its output path, and `%2f` is just a `/` there.
+    assert_eq!(raw_get(addr, "/inside.txt").0, 200);
+    assert_eq!(raw_get(addr, "/topics%2falpha%2f").0, 200);
+    // Malformed requests: 400, and the server goes on.
+    for junk in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"GET /\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: \xff\xfe\r\n\r\n",
+        b"GET /\x01x HTTP/1.1\r\n\r\n",
+    ] {
+        let (status, _) = raw(addr, junk);
+        assert_eq!(status, 400, "{:?}", String::from_utf8_lossy(junk));
+    }
+    assert_eq!(get(&handle, "/").status, 200);
+    stop(handle);
+}
+
+#[test]
+fn the_host_must_name_this_server() {
+    let site = Fixture::new("basic");
+    let handle = start(&site);
+    let addr = handle.addr();
+    let port = addr.port();
+    let ask = |host: Option<&str>, path: &str, extra: &str| {
+        let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+        raw(
+            addr,
+            format!("GET {path} HTTP/1.1\r\n{host}{extra}Connection: close\r\n\r\n").as_bytes(),
+        )
+        .0
+    };
+    assert_eq!(ask(Some(&format!("127.0.0.1:{port}")), "/", ""), 200);
+    assert_eq!(ask(Some(&format!("localhost:{port}")), "/", ""), 200);
+    // DNS rebinding: a name that resolves here, but is not this server's.
+    assert_eq!(ask(Some(&format!("attacker.example:{port}")), "/", ""), 403);
+    assert_eq!(ask(Some("attacker.example"), "/", ""), 403);
+    assert_eq!(ask(Some(&format!("127.0.0.1:{}", port ^ 1)), "/", ""), 403);
+    assert_eq!(ask(None, "/", ""), 400);
+    assert_eq!(
+        ask(
+            Some(&format!("attacker.example:{port}")),
+            "/__attache/events",
+            ""
+        ),
+        403
+    );
+    // Live reload refuses other origins.
+    let own = format!("127.0.0.1:{port}");
+    assert_eq!(
+        ask(
+            Some(&own),
+            "/__attache/events",
+            "Origin: http://attacker.example\r\n"
+        ),
+        403
+    );
+    assert_eq!(
+        ask(
+            Some(&own),
+            "/__attache/events",
+            "Sec-Fetch-Site: cross-site\r\n"
+        ),
+        403
+    );
+    // The same origin is fine (read just the head: the stream stays open).
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        stream,
+        "GET /__attache/events HTTP/1.1\r\nHost: {own}\r\nOrigin: http://{own}\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    drop(stream);
+    stop(handle);
+}
+
+#[test]
+fn an_edit_reloads_open_pages_with_the_new_content() {
+    let site = Fixture::new("basic");
+    let handle = start(&site);
+    let events = Events::connect(&handle);
+    assert!(
+        !get(&handle, "/articles/fourth/")
+            .text()
+            .contains("freshly added")
+    );
+
+    edit(&site, "content/articles/2025/fourth.md", |t| {
+        t + "\nA sentence freshly added.\n"
+    });
+    events.expect("reload");
+    assert!(
+        get(&handle, "/articles/fourth/")
+            .text()
+            .contains("freshly added")
+    );
+
+    // An editor's atomic save: write a temporary file, rename it over the real one.
+    let tmp = site.path("content/articles/2025/.fourth.md.tmp-1234");
+    let text = site.read("content/articles/2025/fourth.md");
+    fs::write(&tmp, text.replace("freshly added", "saved atomically")).unwrap();
+    fs::rename(&tmp, site.path("content/articles/2025/fourth.md")).unwrap();
+    events.expect("reload");
+    assert!(
+        get(&handle, "/articles/fourth/")
+            .text()
+            .contains("saved atomically")
+    );
+
+    // A new article in a new folder.
+    fs::create_dir_all(site.path("content/articles/2030/q1")).unwrap();
+    site.write(
+        "content/articles/2030/q1/new.md",
+        "---\ntitle: \"Brand new\"\ndate: 2030-01-01\ntopics: [alpha]\n---\nNew text.\n",
+    );
+    let deadline = Instant::now() + WAIT;
+    while get(&handle, "/articles/new/").status != 200 {
+        events.expect("reload");
+        assert!(Instant::now() < deadline, "the new article never appeared");
+    }
+    assert!(get(&handle, "/").text().contains("Brand new"));
+
+    // Deleting it.
+    fs::remove_file(site.path("content/articles/2030/q1/new.md")).unwrap();
+    events.expect("reload");
+    assert_eq!(get(&handle, "/articles/new/").status, 404);
+
+    // Editor leftovers change nothing.
+    site.write("content/articles/2025/.fourth.md.swp", "x");
+    site.write("content/articles/2025/fourth.md~", "x");
+    site.write("content/articles/2025/4913", "");
+    let quiet = events.during(Duration::from_millis(800));
+    assert!(quiet.is_empty(), "leftovers caused {quiet:?}");
+    stop(handle);
+}
+
+#[test]
+fn a_burst_of_saves_is_one_rebuild() {
+    let site = Fixture::new("basic");
+    let handle = start(&site);
+    let events = Events::connect(&handle);
+    // Like "save all" in an editor: several files, some twice, in quick succession.
+    let files = [
+        "content/articles/2023/first.md",
+        "content/articles/2024/second.md",
+        "content/articles/2024/third.md",
+        "content/articles/2025/fourth.md",
+    ];
+    let writes: Vec<(PathBuf, String, String)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, rel)| {
+            let t = site.read(rel);
+            (
+                site.path(rel),
+                format!("{t}\nBurst edit {i}.\n"),
+                format!("{t}\nBurst edit {i}, again.\n"),
+            )
+        })
+        .collect();
+    for (path, once, twice) in &writes {
+        fs::write(path, once).unwrap();
+        fs::write(path, twice).unwrap();
+    }
+    events.expect("reload");
+    let more = events.during(Duration::from_millis(1000));
+    assert!(
+        more.iter().all(|(e, _)| e != "reload"),
+        "more than one rebuild: {more:?}"
+    );
+    assert!(
+        get(&handle, "/articles/fourth/")
+            .text()
+            .contains("Burst edit 3, again.")
+    );
+    stop(handle);
+}
+
+#[test]
+fn a_stylesheet_change_is_swapped_without_a_reload() {
+    let site = Fixture::new("basic");
+    site.write("static/style.css", "body { color: black }\n");
+    let handle = start(&site);
+    let events = Events::connect(&handle);
+    site.write("static/style.css", "body { color: rebeccapurple }\n");
+    let data = events.expect("css");
+    assert!(data.contains("style.css"), "{data}");
+    assert!(get(&handle, "/style.css").text().contains("rebeccapurple"));
+    let more = events.during(Duration::from_millis(500));
+    assert!(more.iter().all(|(e, _)| e != "reload"), "{more:?}");
+    stop(handle);
+}
+
+#[test]
+fn a_broken_save_keeps_the_last_good_page_and_shows_the_error() {
+    let site = Fixture::new("basic");
+    let handle = start(&site);
+    let events = Events::connect(&handle);
+    let good = get(&handle, "/articles/fourth/").text();
+
+    edit(&site, "content/articles/2025/fourth.md", |t| {
+        t.replace(
+            "topics: [gamma, alpha]",
+            "topics: [gamma, <b>nope</b>]\ndate: [",
+        )
+    });
+    let data = events.expect("error");
+    let message: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let message = message["message"].as_str().unwrap();
+    assert!(
+        message.contains("content/articles/2025/fourth.md:"),
+        "file:line:col in {message}"
+    );
+    assert!(handle.error().is_some());
+    // The last good version is still served.
+    let page = get(&handle, "/articles/fourth/");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.text(), good);
+    // A page opened now hears about the error as soon as it connects.
+    let late = Events::connect_expecting_error(&handle);
+    assert!(late.contains("fourth.md"));
+
+    // A second broken save: still an error.
+    edit(&site, "content/articles/2025/fourth.md", |t| t + "\nmore\n");
+    events.expect("error");
+
+    // Fixing it reloads the pages with the fix.
+    edit(&site, "content/articles/2025/fourth.md", |t| {
+        t.replace(
+            "topics: [gamma, <b>nope</b>]\ndate: [",
+            "topics: [gamma, alpha]",
+        )
+    });
+    events.expect("reload");
+    assert!(handle.error().is_none());
+    assert!(get(&handle, "/articles/fourth/").text().contains("more"));
+    stop(handle);
+}
+
+impl Events {
+    /// Connects while the site is failing: `hello` says so and the error follows.
+    fn connect_expecting_error(handle: &Handle) -> String {
+        let events = Events::connect(handle);
+        events.expect("error")
+    }
+}
+
+#[test]
+fn a_first_build_that_fails_serves_an_error_page_until_fixed() {
+    let site = Fixture::new("basic");
+    edit(&site, "content/articles/2024/second.md", |t| {
+        t.replace("date: 2024-02-10", "date: \"<script>alert(1)</script>\"")
+    });
+    let handle = start(&site);
+    let page = get(&handle, "/articles/second-article/");
+    assert_eq!(page.status, 500);
+    let text = page.text();
+    assert!(text.contains("content/articles/2024/second.md"), "{text}");
+    assert!(!text.contains("<script>alert(1)"), "unescaped: {text}");
+    assert!(text.contains("&lt;script&gt;"), "{text}");
+    assert!(text.contains("/__attache/live-reload.js"));
+
+    let events = Events::connect(&handle);
+    edit(&site, "content/articles/2024/second.md", |t| {
+        t.replace("date: \"<script>alert(1)</script>\"", "date: 2024-02-10")
+    });
+    events.expect("reload");
+    let home = get(&handle, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("Second article"));
+    stop(handle);
+}
+
+#[test]
+fn serve_never_touches_the_output_folder() {
+    let site = Fixture::new("basic");
+    fs::create_dir_all(site.path("public")).unwrap();
+    site.write("public/keep.txt", "mine");
+    let handle = start(&site);
+    let events = Events::connect(&handle);
+    edit(&site, "content/articles/2025/fourth.md", |t| t + "\nx\n");
+    events.expect("reload");
+    stop(handle);
+    let left: Vec<_> = fs::read_dir(site.path("public"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("keep.txt")]);
+}
