@@ -1283,7 +1283,7 @@ async fn print(b: &Browser, fixture: &Served, report: &mut Report, shots: &Path)
             );
         }
     }
-    b.screenshot(shots, "article-print-emulated").await?;
+    b.screenshot(shots, "fixture-article-print").await?;
     b.media("", "light").await?;
 
     // The real thing: Chromium's PDF of the article.
