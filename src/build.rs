@@ -166,11 +166,25 @@ pub fn build_to_disk(
     let start = Instant::now();
     let config = load_config(root, options)?;
     let dir = output_dir(root, &config, out);
-    emit::check_output_dir(root, &dir)?;
+    emit::check_output_dir(root, &dir).map_err(|d| where_output_was_chosen(d, root, out))?;
     let mut built = build_with(root, config, options)?;
     let write_start = Instant::now();
     emit::write(&built.output, &dir)?;
     built.stages.push(("write", write_start.elapsed()));
     built.elapsed = start.elapsed();
     Ok((built, dir))
+}
+
+/// Points a problem with the output folder at where that folder was chosen: the `--output`
+/// flag, or the `output_dir` line of site.yaml.
+fn where_output_was_chosen(mut d: Diagnostic, root: &Path, flag: Option<&Path>) -> Diagnostic {
+    if flag.is_some() {
+        d.path = PathBuf::from("--output");
+        return d;
+    }
+    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    match crate::config::find_key(&text, "output_dir") {
+        Some(l) => d.at(l, &text),
+        None => d,
+    }
 }

@@ -104,6 +104,10 @@ pub enum Problem {
     BadSlug { slug: String, reason: &'static str },
     #[error("the name `{name}` in `{field}` has no letters or digits to make a URL from")]
     BadName { name: String, field: &'static str },
+    #[error(
+        "the source URL `{url}` would run a script or open a local file when clicked: write an http:// or https:// address"
+    )]
+    UnsafeUrl { url: String },
     #[error("this page would be written to `{url}`, which {other} also produces")]
     UrlCollision { url: String, other: String },
     #[error("{0}")]
@@ -141,6 +145,10 @@ impl Problem {
                 suggestion: Some(s),
                 ..
             } => Some(format!("did you mean `#{s}`?")),
+            Problem::NotUtf8 { .. } => Some(
+                "save the file as UTF-8 text (in most editors: Save As, then Encoding: UTF-8)"
+                    .to_string(),
+            ),
             Problem::BadDate { .. } => {
                 Some("write dates as YYYY-MM-DD or as an RFC 3339 date-time".to_string())
             }
@@ -183,10 +191,11 @@ impl Diagnostic {
     /// `file:line:col: message`, the one-line form that editors and CI logs understand.
     pub fn headline(&self) -> String {
         let path = self.path.display();
-        match self.location {
+        let line = match self.location {
             Some(l) => format!("{path}:{}:{}: {}", l.line, l.column, self.problem),
             None => format!("{path}: {}", self.problem),
-        }
+        };
+        printable(line)
     }
 
     /// The full report: headline, source excerpt with the column marked, and a hint.
@@ -196,9 +205,9 @@ impl Diagnostic {
         } else {
             Renderer::plain()
         };
-        let message = self.problem.to_string();
-        let path = self.path.display().to_string();
-        let help = self.problem.help();
+        let message = printable(self.problem.to_string());
+        let path = printable(self.path.display().to_string());
+        let help = self.problem.help().map(printable);
         let title = Level::ERROR.primary_title(&message);
         let main: Group = match (self.location, &self.line_text) {
             (Some(loc), Some(text)) => {
@@ -312,6 +321,25 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
+/// `text` safe to print on a terminal: control characters from a file (an escape sequence
+/// that would clear the screen or retitle the window) are shown as their symbols (`␛`).
+pub fn printable(text: String) -> String {
+    let control = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{7f}' => '\u{2421}',
+            c if control(c) && (c as u32) < 0x20 => {
+                char::from_u32(0x2400 + c as u32).unwrap_or('?')
+            }
+            c if control(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
 /// `path` relative to `root` when it lies inside it, for shorter, stable messages.
 pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
@@ -341,6 +369,22 @@ mod tests {
         assert_eq!(Location::of_offset(text, 3), Location::new(2, 1));
         // 'ç' is two bytes but one column.
         assert_eq!(Location::of_offset(text, 5), Location::new(2, 2));
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let d = Diagnostic::new(
+            "a.md",
+            Problem::BadSlug {
+                slug: "\u{1b}[2J\u{7}x\u{9b}".into(),
+                reason: "it is odd",
+            },
+        );
+        assert_eq!(
+            d.headline(),
+            "a.md: the slug `\u{241b}[2J\u{2407}x\u{fffd}` cannot be used: it is odd"
+        );
+        assert!(!d.render(false).contains('\u{1b}'));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::error::{Diagnostic, Diagnostics, Problem, relative_to};
+use crate::error::{Diagnostic, Diagnostics, Location, Problem, relative_to};
 
 /// One Markdown file under `content/`.
 #[derive(Debug, Clone)]
@@ -339,7 +339,28 @@ pub fn is_ignored(name: &str) -> bool {
 /// Reads a UTF-8 text file, dropping a BOM and normalising CRLF line endings to LF.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(display, Problem::Read(e)))?;
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        return Err(not_utf8(display, &bytes, e.valid_up_to()));
+    }
     decode_text(bytes).map_err(|offset| Diagnostic::new(display, Problem::NotUtf8 { offset }))
+}
+
+/// Points at the first byte that is not UTF-8 by line and column, as an editor counts them,
+/// showing its line with the bad bytes replaced.
+fn not_utf8(display: &Path, bytes: &[u8], offset: usize) -> Diagnostic {
+    let before = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let before = before.strip_prefix('\u{feff}').unwrap_or(before);
+    let location = Location::of_offset(before, before.len());
+    let line_start = offset - (before.len() - before.rfind('\n').map_or(0, |i| i + 1));
+    let line_end = bytes[offset..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| offset + i);
+    let line = String::from_utf8_lossy(&bytes[line_start..line_end]);
+    let mut d = Diagnostic::new(display, Problem::NotUtf8 { offset });
+    d.location = Some(location);
+    d.line_text = Some(line.trim_end_matches('\r').to_string());
+    d
 }
 
 /// Decodes bytes as UTF-8 text; on failure returns the offset of the first bad byte.
@@ -384,5 +405,14 @@ mod tests {
     #[test]
     fn invalid_utf8_reports_the_offset() {
         assert_eq!(decode_text(b"ok\xFFno".to_vec()), Err(2));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_by_line_and_column() {
+        let bytes = b"\xEF\xBB\xBF---\ntitle: caf\xE9 \xC3\xA7a\n---\n";
+        let d = not_utf8(Path::new("a.md"), bytes, 17);
+        assert_eq!(d.location, Some(Location::new(2, 11)));
+        assert_eq!(d.line_text.as_deref(), Some("title: caf\u{fffd} \u{e7}a"));
+        assert!(d.headline().starts_with("a.md:2:11: "), "{}", d.headline());
     }
 }

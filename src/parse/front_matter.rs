@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
-use crate::config::strip_yaml_location;
+use crate::config::{MAX_YAML_NESTING, explain_yaml, too_deep};
 use crate::error::{Location, Problem};
 
 /// A file split at its front matter fences.
@@ -54,15 +54,23 @@ pub fn split(text: &str) -> Result<Split<'_>, (Problem, Location)> {
 pub fn deserialize<T: DeserializeOwned>(yaml: &str) -> Result<T, (Problem, Option<Location>)> {
     // An empty front matter block is an empty mapping, so "missing field" errors name fields.
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
+    if let Some((line, column)) = too_deep(yaml) {
+        return Err((
+            Problem::FrontMatter(format!(
+                "lists or maps are nested more than {MAX_YAML_NESTING} deep here; front matter needs only a few levels"
+            )),
+            Some(Location::new(line + 1, column)),
+        ));
+    }
     serde_yaml::from_str(yaml).map_err(|e| {
+        let (message, location) = explain_yaml(
+            &e.to_string(),
+            yaml,
+            e.location().map(|l| (l.line(), l.column())),
+        );
         // +1: the YAML starts on the line after the opening `---`.
-        let location = e
-            .location()
-            .map(|l| Location::new(l.line() + 1, l.column()));
-        (
-            Problem::FrontMatter(strip_yaml_location(&e.to_string())),
-            location,
-        )
+        let location = location.map(|(line, column)| Location::new(line + 1, column));
+        (Problem::FrontMatter(message), location)
     })
 }
 
@@ -366,6 +374,52 @@ mod tests {
             deserialize::<ArticleMeta>("title: x\ndate: 2025-02-30\ntopics: [a]\n").unwrap_err();
         assert!(problem.to_string().contains("2025-02-30"), "{problem}");
         assert_eq!(loc.map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn yaml_mistakes_are_explained_where_they_are() {
+        let (p, loc) =
+            deserialize::<ArticleMeta>("title: x\ndate: 2025-01-01\ntitle: y\ntopics: [a]\n")
+                .unwrap_err();
+        assert!(p.to_string().contains("`title` is written twice"), "{p}");
+        assert_eq!(loc, Some(Location::new(4, 1)));
+        let (p, loc) = deserialize::<ArticleMeta>(
+            "title: x\ndate: 2025-01-01\ntopics: [a]\nsources:\n  - title: a\n    title: b\n",
+        )
+        .unwrap_err();
+        assert!(p.to_string().contains("`title` is written twice"), "{p}");
+        assert_eq!(loc, Some(Location::new(7, 5)));
+        let (p, _) = deserialize::<ArticleMeta>("title: x\ntopics: [a]\n").unwrap_err();
+        assert!(p.to_string().contains("required field `date`"), "{p}");
+        let (p, loc) =
+            deserialize::<ArticleMeta>("title: x\ndate: 2025-01-01\ntopics:\n\t- a\n").unwrap_err();
+        assert!(p.to_string().contains("indented with a tab"), "{p}");
+        assert_eq!(loc.map(|l| l.line), Some(5));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_yaml_parser_sees_it() {
+        let deep = format!(
+            "title: x\ndate: 2025-01-01\ntopics: [a]\nmood: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let start = std::time::Instant::now();
+        let (p, loc) = deserialize::<ArticleMeta>(&deep).unwrap_err();
+        assert!(start.elapsed().as_secs() < 5);
+        assert!(p.to_string().contains("nested more than 64 deep"), "{p}");
+        assert_eq!(loc, Some(Location::new(5, 71)));
+        // Brackets in strings are text; an apostrophe in plain text opens no string.
+        let quoted = format!(
+            "title: \"{}\"\ndate: 2025-01-01\ntopics: [a]\n",
+            "[".repeat(100)
+        );
+        assert!(deserialize::<ArticleMeta>(&quoted).is_ok());
+        let sneaky = format!(
+            "title: it's\ndate: 2025-01-01\ntopics: [a]\nx: {}\n",
+            "[".repeat(70)
+        );
+        assert!(deserialize::<ArticleMeta>(&sneaky).is_err());
     }
 
     #[test]

@@ -106,6 +106,8 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                     references.push(r);
                 }
                 let dest_url = match resolve_link(&dest_url, links) {
+                    // Pasted `javascript:` links would run when clicked: keep the text only.
+                    _ if !options.unsafe_html && is_dangerous_url(&dest_url) => CowStr::from(""),
                     Resolved::Unchanged => dest_url,
                     Resolved::Url(url) => CowStr::from(url),
                     Resolved::Broken => {
@@ -127,7 +129,25 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                 if let Some(r) = reference(dest_url, true, range.start, links) {
                     references.push(r);
                 }
-                event
+                match event {
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }) if !options.unsafe_html
+                        && is_dangerous_url(&dest_url)
+                        && !dest_url.trim_start().starts_with("data:image/") =>
+                    {
+                        Event::Start(Tag::Image {
+                            link_type,
+                            dest_url: CowStr::from(""),
+                            title,
+                            id,
+                        })
+                    }
+                    event => event,
+                }
             }
             Event::Start(Tag::Heading { .. }) => {
                 heading_open = Some(events.len());
@@ -299,6 +319,7 @@ fn reference(dest: &str, image: bool, offset: usize, links: &Links) -> Option<Re
         || dest.starts_with("mailto:")
         || dest.starts_with("tel:")
         || dest.starts_with("data:")
+        || is_dangerous_url(dest)
         || dest.is_empty()
     {
         return None;
@@ -329,6 +350,22 @@ enum Resolved {
     Unchanged,
     Url(String),
     Broken,
+}
+
+/// A URL that content must never carry into a page: one that runs script when followed
+/// (`javascript:`, `vbscript:`) or opens inline data or local files. Browsers skip leading
+/// spaces and control characters and ignore tabs and newlines in a scheme; so does this.
+pub fn is_dangerous_url(url: &str) -> bool {
+    let scheme: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:", "file:"]
+        .iter()
+        .any(|s| scheme.starts_with(s))
 }
 
 /// A relative link to a `.md` file becomes the URL of the page made from that file.
@@ -430,6 +467,21 @@ mod tests {
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(r.html.contains("{{ site.title }}"));
+    }
+
+    #[test]
+    fn pasted_script_links_lose_their_target() {
+        let r = render_plain(
+            "[a](javascript:alert(1)) [b](<JaVa\tScRiPt:alert(2)>) [c]( vbscript:x) \
+             [d](&#106;avascript:alert(3)) [e](data:text/html,x) ![i](javascript:alert(4)) \
+             ![ok](data:image/png;base64,AAAA) [web](https://example.org/)",
+        );
+        assert!(!r.html.to_lowercase().contains("script:"), "{}", r.html);
+        assert!(!r.html.contains("data:text"), "{}", r.html);
+        assert!(r.html.contains(r#"src="data:image/png;base64,AAAA""#));
+        assert!(r.html.contains(r#"href="https://example.org/""#));
+        assert!(is_dangerous_url("\u{1}javascript:x"));
+        assert!(!is_dangerous_url("javascript.md"));
     }
 
     #[test]

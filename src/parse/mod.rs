@@ -430,6 +430,17 @@ fn check_article(
             }
         }
     }
+    for url in meta.sources.iter().filter_map(|s| s.url.as_deref()) {
+        if markdown::is_dangerous_url(url) {
+            problems.push(here(
+                Problem::UnsafeUrl {
+                    url: url.to_string(),
+                },
+                "sources",
+                url,
+            ));
+        }
+    }
 }
 
 /// A slug that is safe as one URL path segment and one folder name on any system.

@@ -40,6 +40,13 @@ impl Templates {
         };
         let all = files.iter().map(|t| (t.name.as_str(), t.text.as_str()));
         if let Err(e) = templates.tera.add_raw_templates(all) {
+            let reported = match e.kind() {
+                ErrorKind::Msg(text) => templates.reports(text),
+                _ => Vec::new(),
+            };
+            if !reported.is_empty() {
+                return Err(Diagnostics(reported).sorted());
+            }
             return Err(Diagnostics::one(templates.diagnose(&e, None)));
         }
         let missing: Vec<Diagnostic> = REQUIRED
@@ -105,8 +112,46 @@ impl Templates {
                 self.file(fallback).0,
                 Problem::Template(format!("the template `{name}` does not exist")),
             ),
+            ErrorKind::Msg(text) => match self.reports(text).into_iter().next() {
+                Some(d) => d,
+                None => Diagnostic::new(self.file(fallback).0, Problem::Template(text.clone())),
+            },
             _ => Diagnostic::new(self.file(fallback).0, Problem::Template(error.to_string())),
         }
+    }
+
+    /// Tera reports some problems (unknown filters, tests and functions, included templates
+    /// that do not exist) as one message holding its own rendered reports, each an
+    /// `error: <message>` line followed by `--> <template>:<line>:<column>`.
+    fn reports(&self, text: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            let Some(message) = line.strip_prefix("error: ") else {
+                continue;
+            };
+            let Some(locus) = lines
+                .next()
+                .and_then(|l| l.trim_start().strip_prefix("--> "))
+            else {
+                continue;
+            };
+            let mut parts = locus.rsplitn(3, ':');
+            let (Some(column), Some(line), Some(name)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let (Ok(line), Ok(column)) = (line.parse::<usize>(), column.parse::<usize>()) else {
+                continue;
+            };
+            let (display, source) = self.file(name);
+            let d = Diagnostic::new(display, Problem::Template(message.to_string()));
+            out.push(match source {
+                Some(src) => d.at(Location::new(line, column), src),
+                None => d,
+            });
+        }
+        out
     }
 
     fn file(&self, name: &str) -> (PathBuf, Option<&str>) {
@@ -114,5 +159,42 @@ impl Templates {
             Some((display, text)) => (display.clone(), Some(text.as_str())),
             None => (PathBuf::from("templates").join(name), None),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> TemplateFile {
+        TemplateFile {
+            name: name.to_string(),
+            display: PathBuf::from("templates").join(name),
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn unknown_filters_and_missing_includes_name_the_template_line_and_column() {
+        let files = [file(
+            "page.html",
+            "<p>\n{{ title | shout }}\n{% include \"nope.html\" %}\n",
+        )];
+        let Err(problems) = Templates::compile(&files) else {
+            panic!("the template should be refused");
+        };
+        let heads: Vec<String> = problems.iter().map(Diagnostic::headline).collect();
+        assert!(
+            heads
+                .iter()
+                .any(|h| h.starts_with("templates/page.html:2:12: ") && h.contains("`shout`")),
+            "{heads:?}"
+        );
+        assert!(
+            heads
+                .iter()
+                .any(|h| h.starts_with("templates/page.html:3:12: ") && h.contains("nope.html")),
+            "{heads:?}"
+        );
     }
 }

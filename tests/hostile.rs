@@ -1,0 +1,1158 @@
+//! Hostile input: what copy-pasted text, half-saved files and wrong settings do to
+//! `attache build` and `attache check`.
+//!
+//! Every story starts from a briefing that built fine, so there is a `public/` to lose.
+//! Then something goes wrong, and attache must: not panic (exit code 1, never 101); name
+//! the file, and the line and column where the input has one, in plain words; leave
+//! `public/` byte-identical; and write nothing anywhere else: the whole folder around the
+//! site is compared before and after. Inputs that are odd but valid (a BOM, CRLF, a 50 MB
+//! article, deep nesting, `<script>` in the text) must build, and no script from the
+//! content may end up executable in the output.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use common::{Page, Site, copy_dir, repo, snapshot};
+use proptest::prelude::*;
+
+/// A copy of the `basic` fixture in `<outer>/site`, built once. `outer` is a folder of its
+/// own, so "nothing written outside the site" is checked on it, not on a shared /tmp.
+struct Desk {
+    outer: tempfile::TempDir,
+}
+
+/// What is on disk around `public/`: every entry of `outer` but the output folder.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry {
+    Dir,
+    File(Vec<u8>),
+    /// A file that cannot be read (chmod 000), by size.
+    Unreadable(u64),
+    Link(PathBuf),
+}
+
+/// What the writer must be told.
+struct Told<'a> {
+    /// The file, relative to the site folder.
+    file: &'a str,
+    /// `line:col`, where the input has one.
+    at: Option<&'a str>,
+    /// Words the message must contain.
+    says: &'a [&'a str],
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let outer = tempfile::tempdir().expect("temp dir");
+        copy_dir(
+            &repo().join("tests/fixtures/basic"),
+            &outer.path().join("site"),
+        );
+        let desk = Desk { outer };
+        let out = desk.attache(&["build", "--quiet"]);
+        assert!(
+            out.status.success(),
+            "the good build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        desk
+    }
+
+    fn root(&self) -> PathBuf {
+        self.outer.path().join("site")
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    fn attache(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_attache"))
+            .args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run attache")
+    }
+
+    fn public(&self) -> BTreeMap<String, Vec<u8>> {
+        snapshot(&self.path("public"))
+    }
+
+    /// Everything in `outer` except `site/public/`, symbolic links not followed.
+    fn surroundings(&self) -> BTreeMap<PathBuf, Entry> {
+        let public = self.path("public");
+        walkdir::WalkDir::new(self.outer.path())
+            .min_depth(1)
+            .into_iter()
+            .filter_entry(|e| e.path() != public)
+            .map(|e| {
+                let e = e.unwrap();
+                let rel = e.path().strip_prefix(self.outer.path()).unwrap().into();
+                let entry = if e.path_is_symlink() {
+                    Entry::Link(fs::read_link(e.path()).unwrap())
+                } else if e.file_type().is_dir() {
+                    Entry::Dir
+                } else {
+                    match fs::read(e.path()) {
+                        Ok(bytes) => Entry::File(bytes),
+                        Err(_) => Entry::Unreadable(e.metadata().unwrap().len()),
+                    }
+                };
+                (rel, entry)
+            })
+            .collect()
+    }
+
+    /// The commands each story runs: `build`, and `check` when this attache has it.
+    fn commands() -> &'static [&'static str] {
+        static HAS_CHECK: OnceLock<bool> = OnceLock::new();
+        let has_check = *HAS_CHECK.get_or_init(|| {
+            Command::new(env!("CARGO_BIN_EXE_attache"))
+                .args(["check", "--help"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+        if has_check {
+            &["build", "check"]
+        } else {
+            &["build"]
+        }
+    }
+
+    /// Runs every command on a site that must be refused; returns what `build` said.
+    fn refuses(&self, told: Told) -> String {
+        self.refuses_with(told, &[])
+    }
+
+    /// As [`Desk::refuses`], with extra arguments for every command.
+    fn refuses_with(&self, told: Told, extra: &[&str]) -> String {
+        let public = self.public();
+        let around = self.surroundings();
+        let mut build_says = String::new();
+        for &command in Desk::commands() {
+            let mut args = vec![command];
+            args.extend_from_slice(extra);
+            let out = self.attache(&args);
+            // `check` reports on stdout, `build` on stderr.
+            let said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let story = format!("`attache {}` said:\n{said}", args.join(" "));
+            assert_eq!(out.status.code(), Some(1), "exit code; {story}");
+            assert_plain_words(&said, &story);
+            let named = match told.at {
+                Some(at) => format!("{}:{at}", told.file),
+                None => told.file.to_string(),
+            };
+            assert!(said.contains(&named), "should name {named}; {story}");
+            for words in told.says {
+                assert!(said.contains(words), "should say {words:?}; {story}");
+            }
+            assert!(self.public() == public, "public/ changed; {story}");
+            assert_eq!(self.surroundings(), around, "files changed; {story}");
+            if command == "build" {
+                build_says = said;
+            }
+        }
+        build_says
+    }
+
+    /// Runs every command on a site that must build; returns the new `public/`.
+    fn builds(&self) -> Site {
+        let around = self.surroundings();
+        for &command in Desk::commands() {
+            let out = self.attache(&[command, "--quiet"][..if command == "build" { 2 } else { 1 }]);
+            let said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                out.status.success(),
+                "`attache {command}` should succeed, said:\n{said}"
+            );
+            assert!(!said.contains("panicked"), "{said}");
+            assert_eq!(
+                self.surroundings(),
+                around,
+                "`attache {command}` wrote outside public/"
+            );
+        }
+        Site::read(&self.path("public"))
+    }
+}
+
+/// An answer a writer can act on: no panic, no Rust debug output.
+fn assert_plain_words(said: &str, story: &str) {
+    for bad in [
+        "panicked",
+        "RUST_BACKTRACE",
+        "Os {",
+        "Custom {",
+        "kind: ",
+        "Error {",
+        "\u{1b}",
+    ] {
+        assert!(!said.contains(bad), "{bad:?} in the answer; {story}");
+    }
+}
+
+const ARTICLE: &str = "content/articles/2025/pasted.md";
+
+fn article(front_matter: &str, body: &str) -> String {
+    format!("---\n{front_matter}---\n{body}")
+}
+
+// ---- front matter ----------------------------------------------------------------------
+
+#[test]
+fn a_writer_who_never_closes_the_front_matter_is_told_to_add_the_closing_line() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        "---\ntitle: Half saved\ndate: 2025-03-01\ntopics: [alpha]\nThe body starts here.\n",
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("1:1"),
+        says: &["never closed", "add a `---` line"],
+    });
+}
+
+#[test]
+fn a_writer_whose_editor_indented_with_a_tab_is_shown_the_line() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: Tabs\ndate: 2025-03-01\ntopics:\n\t- alpha\n",
+            "Body.\n",
+        ),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("5:1"),
+        says: &["tab"],
+    });
+}
+
+#[test]
+fn a_writer_who_misaligns_a_field_is_shown_where() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: Indent\n  date: 2025-03-01\ntopics: [alpha]\n",
+            "Body.\n",
+        ),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("3:7"),
+        says: &["invalid front matter"],
+    });
+    desk.write(
+        ARTICLE,
+        article(
+            "title: Indent\ndate: 2025-03-01\ntopics:\n  - alpha\n - beta\n",
+            "Body.\n",
+        ),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:2"),
+        says: &["invalid front matter"],
+    });
+}
+
+#[test]
+fn a_writer_who_pastes_a_field_twice_is_shown_the_second_one() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: First\ndate: 2025-03-01\ntitle: Second\ntopics: [alpha]\n",
+            "Body.\n",
+        ),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("4:1"),
+        says: &["`title` is written twice"],
+    });
+}
+
+#[test]
+fn a_writer_who_leaves_out_the_date_is_told_it_is_required() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article("title: No date\ntopics: [alpha]\n", "Body.\n"),
+    );
+    let said = desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("2:1"),
+        says: &["required field `date` is missing"],
+    });
+    assert!(said.contains("add a `date:` line"), "{said}");
+}
+
+#[test]
+fn a_writer_who_gives_a_list_for_the_title_or_a_word_for_topics_is_shown_the_value() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: [Trade, talks]\ndate: 2025-03-01\ntopics: [alpha]\n",
+            "Body.\n",
+        ),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("2:8"),
+        says: &["title", "expected a string"],
+    });
+    desk.write(
+        ARTICLE,
+        article("title: T\ndate: 2025-03-01\ntopics: alpha\n", "Body.\n"),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("4:9"),
+        says: &["topics", "expected a sequence"],
+    });
+}
+
+#[test]
+fn a_writer_who_writes_a_date_that_is_not_a_date_is_shown_it() {
+    let desk = Desk::new();
+    for (date, col) in [
+        ("next Tuesday", "7"),
+        ("2025-02-30", "7"),
+        ("15/03/2025", "7"),
+    ] {
+        desk.write(
+            ARTICLE,
+            article(
+                &format!("title: T\ndate: {date}\ntopics: [alpha]\n"),
+                "Body.\n",
+            ),
+        );
+        desk.refuses(Told {
+            file: ARTICLE,
+            at: Some(&format!("3:{col}")),
+            says: &[date, "is not a date", "YYYY-MM-DD"],
+        });
+    }
+}
+
+#[test]
+fn a_writer_who_mistypes_a_topic_gets_a_suggestion() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: T\ndate: 2025-03-01\ntopics: [alpha, btea]\n",
+            "Body.\n",
+        ),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("4:17"),
+        says: &["unknown topic `btea`", "did you mean `beta`?"],
+    });
+}
+
+#[test]
+fn an_article_saved_on_windows_with_a_bom_and_crlf_builds_and_reads_right() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        "\u{feff}---\r\ntitle: Saved on Windows\r\ndate: 2025-03-01\r\ntopics: [alpha]\r\n\
+         summary: Line endings are no obstacle.\r\n---\r\nFirst paragraph,\r\nstill first.\r\n\r\n\
+         ## A heading\r\n\r\nSecond.\r\n",
+    );
+    let site = desk.builds();
+    let page = site.html("articles/pasted/index.html");
+    assert_eq!(page.texts("h1"), ["Saved on Windows"]);
+    assert!(
+        page.texts("main p")
+            .iter()
+            .any(|t| t == "First paragraph, still first.")
+    );
+    assert!(
+        page.attrs("main h2[id]", "id")
+            .iter()
+            .any(|id| id == "a-heading")
+    );
+    let html = site.text("articles/pasted/index.html");
+    assert!(!html.contains('\r') && !html.contains('\u{feff}'));
+}
+
+#[test]
+fn an_article_in_a_legacy_encoding_is_refused_at_the_first_bad_byte() {
+    let desk = Desk::new();
+    // "café" in Latin-1, as an old Word export would save it.
+    desk.write(
+        ARTICLE,
+        b"---\ntitle: Caf\xe9 diplomacy\ndate: 2025-03-01\ntopics: [alpha]\n---\nBody.\n",
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("2:11"),
+        says: &["not UTF-8", "save the file as UTF-8"],
+    });
+}
+
+#[test]
+fn an_empty_file_left_by_a_crashed_editor_is_refused() {
+    let desk = Desk::new();
+    desk.write(ARTICLE, "");
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("1:1"),
+        says: &["the file is empty"],
+    });
+}
+
+// ---- size and depth --------------------------------------------------------------------
+
+#[test]
+fn a_fifty_megabyte_article_builds_in_bounded_time() {
+    let desk = Desk::new();
+    let para = "Trade between the two countries grew, and the *ministers* met in \
+                [Islamabad](https://example.org/) to sign a memorandum on flights. "
+        .repeat(4)
+        + "\n\n";
+    let head = "---\ntitle: The long read\ndate: 2025-03-01\ntopics: [alpha]\n---\n## Part one\n\n";
+    let target = 50 * 1024 * 1024;
+    let mut text = String::with_capacity(target + para.len());
+    text.push_str(head);
+    while text.len() < target {
+        text.push_str(&para);
+    }
+    text.push_str("The last words.\n");
+    assert!(text.len() >= target);
+    desk.write(ARTICLE, &text);
+    drop(text);
+    let start = Instant::now();
+    // `builds` runs `build` and `check`; each reads, parses and renders all 50 MB.
+    let site = desk.builds();
+    let elapsed = start.elapsed();
+    // Generous, for debug builds on a busy machine: the point is "bounded", not "fast".
+    assert!(elapsed < Duration::from_secs(240), "took {elapsed:?}");
+    let page = &site.files["articles/pasted/index.html"];
+    assert!(page.len() > target, "{} bytes", page.len());
+    let tail = String::from_utf8_lossy(&page[page.len() - 64 * 1024..]);
+    assert!(tail.contains("The last words."));
+}
+
+/// An article whose body is `depth` nested blocks, written on one line.
+fn deep_article(desk: &Desk, opener: &str, depth: usize) {
+    desk.write(
+        ARTICLE,
+        format!(
+            "---\ntitle: Deep\ndate: 2025-03-01\ntopics: [alpha]\n---\n{}the bottom\n",
+            opener.repeat(depth)
+        ),
+    );
+}
+
+#[test]
+fn a_hundred_thousand_nested_blockquotes_build_without_overflowing_the_stack() {
+    let desk = Desk::new();
+    deep_article(&desk, ">", 100_000);
+    let site = desk.builds();
+    let html = site.text("articles/pasted/index.html");
+    assert!(html.matches("<blockquote>").count() >= 100_000);
+    assert!(html.contains("the bottom"));
+}
+
+#[test]
+fn a_hundred_thousand_nested_list_items_build_without_overflowing_the_stack() {
+    let desk = Desk::new();
+    deep_article(&desk, "- ", 100_000);
+    let site = desk.builds();
+    let html = site.text("articles/pasted/index.html");
+    assert!(html.matches("<li>").count() >= 100_000);
+    assert!(html.contains("the bottom"));
+    // Ordered lists and lists inside quotes, too.
+    deep_article(&desk, "1. ", 100_000);
+    desk.builds();
+    deep_article(&desk, "- > ", 50_000);
+    desk.builds();
+}
+
+#[test]
+fn a_hundred_thousand_nested_yaml_lists_are_refused_at_once() {
+    let desk = Desk::new();
+    // The YAML parser takes minutes on this (its work grows with the square of the depth);
+    // attache refuses it before parsing.
+    desk.write(
+        ARTICLE,
+        article(
+            &format!(
+                "title: T\ndate: 2025-03-01\ntopics: [alpha]\nmood: {}{}\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            ),
+            "Body.\n",
+        ),
+    );
+    let start = Instant::now();
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("5:71"),
+        says: &["nested more than 64 deep"],
+    });
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn self_multiplying_yaml_aliases_are_not_expanded_without_bound() {
+    let desk = Desk::new();
+    // A "billion laughs": each alias doubles the one before, 2^39 items in the end.
+    let mut yaml = String::from("title: T\ndate: 2025-03-01\ntopics: [alpha]\na0: &a0 [lol]\n");
+    for i in 1..40 {
+        yaml.push_str(&format!("a{i}: &a{i} [*a{}, *a{}]\n", i - 1, i - 1));
+    }
+    desk.write(ARTICLE, article(&yaml, "Body.\n"));
+    let start = Instant::now();
+    // Unknown keys are only handed to templates; attache must not expand them.
+    desk.builds();
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    // In a field attache reads, the expansion is refused.
+    yaml.push_str("key_points: *a39\n");
+    desk.write(ARTICLE, article(&yaml, "Body.\n"));
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: None,
+        says: &["invalid front matter", "key_points"],
+    });
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+// ---- slugs and paths -------------------------------------------------------------------
+
+#[test]
+fn slugs_that_try_to_leave_the_output_folder_are_refused_on_their_line() {
+    let desk = Desk::new();
+    let cases = [
+        ("dotdot", r#""../../../etc/cron.d/x""#, "path separator"),
+        ("dots", r#""..""#, "`..`"),
+        ("slash", "a/b", "path separator"),
+        ("backslash", r#""..\\..\\windows""#, "path separator"),
+        ("drive", r#""C:\\Windows""#, "path separator"),
+        ("drive-only", r#""C:evil""#, "drive letter"),
+        ("nul", r#""x\0y""#, "NUL"),
+        ("punctuation", r#""?!…—""#, "no letters or digits"),
+        ("absolute", "/etc/passwd", "path separator"),
+    ];
+    for (name, slug, _) in cases {
+        desk.write(
+            &format!("content/articles/2025/{name}.md"),
+            article(
+                &format!("title: T\ndate: 2025-03-01\ntopics: [alpha]\nslug: {slug}\n"),
+                "Body.\n",
+            ),
+        );
+    }
+    let said = desk.refuses(Told {
+        file: "content/articles/2025/dotdot.md:5:",
+        at: None,
+        says: &["cannot be used"],
+    });
+    for (name, _, reason) in cases {
+        let file = format!("content/articles/2025/{name}.md:5:");
+        assert!(said.contains(&file), "{file} not named:\n{said}");
+        assert!(said.contains(reason), "{reason} not said:\n{said}");
+    }
+    assert!(said.contains(&format!("{} errors", cases.len())), "{said}");
+}
+
+#[test]
+fn file_names_that_make_unusable_slugs_are_refused_by_name() {
+    let desk = Desk::new();
+    let names = ["a..b", "back\\slash", "C:drive", "!!!", "—"];
+    for name in names {
+        desk.write(
+            &format!("content/articles/2025/{name}.md"),
+            article("title: T\ndate: 2025-03-01\ntopics: [alpha]\n", "Body.\n"),
+        );
+    }
+    let said = desk.refuses(Told {
+        file: "content/articles/2025/!!!.md",
+        at: None,
+        says: &["cannot be used"],
+    });
+    for name in names {
+        assert!(
+            said.contains(&format!("content/articles/2025/{name}.md")),
+            "{name}: {said}"
+        );
+    }
+}
+
+#[test]
+fn two_articles_on_one_url_name_both_files() {
+    let desk = Desk::new();
+    // Same file name in another year's folder, and an explicit slug equal to another's.
+    desk.write(
+        "content/articles/2025/first.md",
+        article(
+            "title: Again\ndate: 2025-03-01\ntopics: [alpha]\n",
+            "Body.\n",
+        ),
+    );
+    let said = desk.refuses(Told {
+        file: "content/articles/2025/first.md",
+        at: None,
+        says: &["/articles/first/", "content/articles/2023/first.md"],
+    });
+    assert!(said.contains("also produces"), "{said}");
+    fs::remove_file(desk.path("content/articles/2025/first.md")).unwrap();
+    desk.write(
+        "content/pages/search-me.md",
+        article("title: Search\nslug: search\n", "Body.\n"),
+    );
+    desk.refuses(Told {
+        file: "content/pages/search-me.md",
+        at: None,
+        says: &["/search/", "generated"],
+    });
+}
+
+// ---- the file system -------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_in_content_is_refused() {
+    let desk = Desk::new();
+    std::os::unix::fs::symlink("..", desk.path("content/articles/loop")).unwrap();
+    desk.refuses(Told {
+        file: "content/articles/loop",
+        at: None,
+        says: &["loops back"],
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_a_file_or_folder_outside_the_site_is_refused_and_nothing_of_it_published() {
+    let desk = Desk::new();
+    let secret = article(
+        "title: Secret\ndate: 2025-03-01\ntopics: [alpha]\n",
+        "CONFIDENTIAL-CABLE-TEXT\n",
+    );
+    fs::write(desk.outer.path().join("secret.md"), &secret).unwrap();
+    fs::create_dir(desk.outer.path().join("drafts")).unwrap();
+    fs::write(desk.outer.path().join("drafts/cable.md"), &secret).unwrap();
+    std::os::unix::fs::symlink(
+        "../../../secret.md",
+        desk.path("content/articles/secret.md"),
+    )
+    .unwrap();
+    let said = desk.refuses(Told {
+        file: "content/articles/secret.md",
+        at: None,
+        says: &["outside the site folder"],
+    });
+    assert!(!said.contains("CONFIDENTIAL"));
+    fs::remove_file(desk.path("content/articles/secret.md")).unwrap();
+    std::os::unix::fs::symlink("../../../drafts", desk.path("content/articles/drafts")).unwrap();
+    desk.refuses(Told {
+        file: "content/articles/drafts/cable.md",
+        at: None,
+        says: &["outside the site folder"],
+    });
+    // A static file linked from outside is refused the same way.
+    fs::remove_file(desk.path("content/articles/drafts")).unwrap();
+    fs::create_dir_all(desk.path("static")).unwrap();
+    std::os::unix::fs::symlink("../../secret.md", desk.path("static/leak.txt")).unwrap();
+    desk.refuses(Told {
+        file: "static/leak.txt",
+        at: None,
+        says: &["outside the site folder"],
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn an_article_nobody_may_read_is_refused_by_name() {
+    use std::os::unix::fs::PermissionsExt;
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: Locked\ndate: 2025-03-01\ntopics: [alpha]\n",
+            "Body.\n",
+        ),
+    );
+    fs::set_permissions(desk.path(ARTICLE), fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(desk.path(ARTICLE)).is_ok() {
+        // Running as root (as CI does): permissions do not stop reading, so there is no
+        // unreadable file to test with. The build must simply work.
+        desk.builds();
+        return;
+    }
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: None,
+        says: &["cannot read it", "ermission denied"],
+    });
+}
+
+// ---- templates -------------------------------------------------------------------------
+
+#[test]
+fn a_template_syntax_error_names_the_template_line_and_column() {
+    let desk = Desk::new();
+    desk.write(
+        "templates/page.html",
+        "<!doctype html>\n<title>{{ page.title }}</title>\n<h1>{{ page.title }</h1>\n",
+    );
+    desk.refuses(Told {
+        file: "templates/page.html",
+        at: Some("3:19"),
+        says: &["expected }}"],
+    });
+}
+
+#[test]
+fn an_unknown_filter_names_the_template_line_and_column() {
+    let desk = Desk::new();
+    desk.write(
+        "templates/page.html",
+        "<!doctype html>\n<h1>{{ page.title | shout }}</h1>\n",
+    );
+    let said = desk.refuses(Told {
+        file: "templates/page.html",
+        at: Some("2:21"),
+        says: &["Unknown filter `shout`"],
+    });
+    assert!(!said.contains("templates/templates"), "{said}");
+}
+
+#[test]
+fn including_a_template_that_does_not_exist_names_the_include() {
+    let desk = Desk::new();
+    desk.write(
+        "templates/page.html",
+        "<!doctype html>\n<main>\n  {% include \"partials/nope.html\" %}\n</main>\n",
+    );
+    desk.refuses(Told {
+        file: "templates/page.html",
+        at: Some("3:14"),
+        says: &["partials/nope.html"],
+    });
+}
+
+#[test]
+fn a_template_that_includes_itself_is_refused_not_looped() {
+    let desk = Desk::new();
+    desk.write(
+        "templates/page.html",
+        "<!doctype html>\n{% include \"page.html\" %}\n",
+    );
+    desk.refuses(Told {
+        file: "templates/page.html",
+        at: None,
+        says: &["includes itself"],
+    });
+    // And two that include each other.
+    desk.write("templates/page.html", "{% include \"partials/b.html\" %}");
+    desk.write("templates/partials/b.html", "{% include \"page.html\" %}");
+    desk.refuses(Told {
+        file: "templates/",
+        at: None,
+        says: &["includes itself"],
+    });
+}
+
+// ---- site.yaml and the output folder ---------------------------------------------------
+
+#[test]
+fn running_attache_where_there_is_no_site_yaml_says_so() {
+    let desk = Desk::new();
+    fs::remove_file(desk.path("site.yaml")).unwrap();
+    desk.refuses(Told {
+        file: "site.yaml",
+        at: None,
+        says: &["there is no site.yaml", "is this the site folder?"],
+    });
+}
+
+#[test]
+fn an_invalid_site_yaml_is_refused_at_its_line() {
+    let desk = Desk::new();
+    desk.write(
+        "site.yaml",
+        "title: Briefing\nbase_url: https://example.org/\nfeeds:\n\tenabled: true\n",
+    );
+    desk.refuses(Told {
+        file: "site.yaml",
+        at: Some("4:1"),
+        says: &["tab"],
+    });
+    desk.write(
+        "site.yaml",
+        "title: \"Briefing\nbase_url: https://example.org/\n",
+    );
+    desk.refuses(Told {
+        file: "site.yaml",
+        at: None,
+        says: &["invalid site configuration"],
+    });
+}
+
+/// Sets `output_dir` in site.yaml; it goes on line 6.
+fn output_dir(desk: &Desk, dir: &str) {
+    let config = desk.read("site.yaml");
+    desk.write("site.yaml", format!("{}output_dir: {dir}\n", config));
+    assert_eq!(desk.read("site.yaml").lines().count(), 6);
+}
+
+/// `check` writes nothing, so it need not refuse an output folder; `build` must.
+fn build_refuses_output(desk: &Desk, told: Told) {
+    let public = desk.public();
+    let around = desk.surroundings();
+    let out = desk.attache(&["build"]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert_plain_words(&said, &said);
+    let named = format!(
+        "{}{}",
+        told.file,
+        told.at.map(|a| format!(":{a}")).unwrap_or_default()
+    );
+    assert!(said.contains(&named), "should name {named}: {said}");
+    for words in told.says {
+        assert!(said.contains(words), "should say {words:?}: {said}");
+    }
+    assert!(desk.public() == public);
+    assert_eq!(desk.surroundings(), around);
+    if Desk::commands().contains(&"check") {
+        let out = desk.attache(&["check"]);
+        let said = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{said}");
+        assert_plain_words(&said, &said);
+        assert!(desk.public() == public);
+        assert_eq!(desk.surroundings(), around);
+    }
+}
+
+#[test]
+fn an_output_folder_that_is_the_site_itself_is_refused() {
+    let desk = Desk::new();
+    output_dir(&desk, ".");
+    build_refuses_output(
+        &desk,
+        Told {
+            file: "site.yaml",
+            at: Some("6:1"),
+            says: &["is the site folder itself"],
+        },
+    );
+}
+
+#[test]
+fn an_output_folder_inside_content_is_refused() {
+    let desk = Desk::new();
+    output_dir(&desk, "content");
+    build_refuses_output(
+        &desk,
+        Told {
+            file: "site.yaml",
+            at: Some("6:1"),
+            says: &["inside the site's content/ folder"],
+        },
+    );
+}
+
+#[test]
+fn an_output_folder_that_contains_the_site_is_refused() {
+    let desk = Desk::new();
+    output_dir(&desk, "..");
+    build_refuses_output(
+        &desk,
+        Told {
+            file: "site.yaml",
+            at: Some("6:1"),
+            says: &["contains the site folder"],
+        },
+    );
+}
+
+#[test]
+fn an_output_flag_pointing_at_the_site_is_refused_and_named_as_the_flag() {
+    let desk = Desk::new();
+    let public = desk.public();
+    let around = desk.surroundings();
+    for flag in [".", "..", "content", "public/.."] {
+        let out = desk.attache(&["build", "-o", flag]);
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{flag}: {said}");
+        assert!(said.contains("--output"), "{flag}: {said}");
+        assert!(!said.contains("site.yaml"), "{flag}: {said}");
+        assert!(desk.public() == public);
+        assert_eq!(desk.surroundings(), around);
+    }
+}
+
+// ---- scripts in content ----------------------------------------------------------------
+
+/// The scripts the theme ships; the only ones a page may load.
+fn theme_scripts() -> Vec<String> {
+    fs::read_dir(repo().join("themes/briefing/static"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".js"))
+        .collect()
+}
+
+/// No element of `page` can run a script that came from content.
+fn assert_no_content_script(name: &str, page: &Page, theme: &[String]) {
+    for script in page.select("script") {
+        match script.value().attr("src") {
+            Some(src) => assert!(
+                theme.iter().any(|t| src == format!("/{t}")),
+                "{name}: a script from {src}"
+            ),
+            None => {
+                let body: String = script.text().collect();
+                assert!(!body.contains("alert"), "{name}: inline script {body}");
+            }
+        }
+    }
+    for element in page.select("*") {
+        for (attr, value) in element.value().attrs() {
+            let lower = value.to_ascii_lowercase();
+            assert!(
+                !attr.starts_with("on"),
+                "{name}: event handler {attr}={value}"
+            );
+            if matches!(attr, "href" | "src" | "action" | "formaction") {
+                assert!(
+                    !lower.trim_start().starts_with("javascript:"),
+                    "{name}: {attr}={value}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn scripts_pasted_into_markdown_and_front_matter_never_run() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: \"<script>alert('title')</script>\"\n\
+             date: 2025-03-01\n\
+             topics: [alpha]\n\
+             summary: \"<script>alert('summary')</script>\"\n\
+             key_points: [\"<script>alert('key point')</script>\", \"<img src=x onerror=alert(1)>\"]\n\
+             people: [\"<script>alert('person')</script>\"]\n\
+             organizations: [\"</script><script>alert('org')</script>\"]\n\
+             tags: [\"<svg onload=alert('tag')>\"]\n\
+             location: \"<script>alert('location')</script>\"\n\
+             sources:\n  - title: \"<script>alert('source')</script>\"\n    publisher: \"<b onclick=alert(1)>P</b>\"\n\
+             mood: \"<script>alert('extra')</script>\"\n",
+            "Intro <script>alert('inline')</script> text.\n\n\
+             <script>alert('block')</script>\n\n\
+             <img src=x onerror=\"alert('img')\">\n\n\
+             [click me](javascript:alert('link')) and [again](<JavaScript:alert('case')>)\n\n\
+             ![pic](javascript:alert('image'))\n",
+        ),
+    );
+    let site = desk.builds();
+    let theme = theme_scripts();
+    assert!(!theme.is_empty());
+    for name in site.html_files() {
+        assert_no_content_script(&name, &site.html(&name), &theme);
+    }
+    // The words are still there, as text.
+    let page = site.html("articles/pasted/index.html");
+    assert_eq!(page.texts("h1"), ["<script>alert('title')</script>"]);
+    assert!(
+        page.texts("main")
+            .join(" ")
+            .contains("<script>alert('block')</script>")
+    );
+    // Feeds carry the text escaped, never as markup.
+    let atom = site.text("atom.xml");
+    assert!(!atom.contains("<script>"), "{atom}");
+}
+
+#[test]
+fn a_source_url_that_would_run_a_script_is_refused_on_its_line() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: T\ndate: 2025-03-01\ntopics: [alpha]\nsources:\n  - title: Cable\n    url: \"javascript:alert(1)\"\n",
+            "Body.\n",
+        ),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("7:11"),
+        says: &["would run a script", "https://"],
+    });
+}
+
+// ---- properties: no slug or file name leads out of public/ -----------------------------
+
+/// Strings that try hard to be paths: separators, dots, drive letters, NUL, unicode.
+fn path_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::string::string_regex(r"[a-zA-Z0-9 ./\\:\x00_!~é—-]{0,16}").unwrap(),
+        proptest::string::string_regex(r"(\.\.|/|\\|C:|%2e|%2f|\x00|[a-z]{1,3}){1,8}").unwrap(),
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// Whatever slug is written, an accepted one gives an output path that only goes down.
+    #[test]
+    fn an_accepted_slug_always_makes_a_path_inside_the_output(raw in path_like()) {
+        if let Ok(slug) = attache::parse::checked_slug(&raw) {
+            for path in [
+                format!("articles/{slug}/index.html"),
+                format!("{slug}/index.html"),
+                format!("topics/{slug}/atom.xml"),
+            ] {
+                prop_assert!(attache::emit::is_safe_output_path(&path), "{raw:?} → {path}");
+                let joined = Path::new("/srv/public").join(&path);
+                prop_assert!(joined.components().all(|c| !matches!(c, std::path::Component::ParentDir)));
+                prop_assert!(joined.starts_with("/srv/public"));
+            }
+        }
+    }
+}
+
+/// A tiny site whose article and page carry `slug`, in a file named after `stem`.
+fn tiny_site(outer: &Path, slug: &str, stem: &str) -> PathBuf {
+    let root = outer.join("site");
+    let write = |rel: &str, text: String| {
+        let p = root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    };
+    let quoted = yaml_quoted(slug);
+    write(
+        "site.yaml",
+        "title: T\nbase_url: https://example.org/\nsearch: {enabled: false}\n".into(),
+    );
+    write("content/topics/t.md", "---\ntitle: T\n---\n".into());
+    write(
+        &format!("content/articles/{stem}.md"),
+        format!("---\ntitle: A\ndate: 2025-01-01\ntopics: [t]\npeople: [{quoted}]\n---\nBody\n"),
+    );
+    write(
+        "content/articles/b.md",
+        format!(
+            "---\ntitle: B\ndate: 2025-01-02\ntopics: [t]\nslug: {quoted}\ntags: [{quoted}]\n---\nBody\n"
+        ),
+    );
+    write(
+        "content/pages/p.md",
+        format!("---\ntitle: P\nslug: {quoted}\n---\nBody\n"),
+    );
+    root
+}
+
+/// `s` as a YAML double-quoted string: printable ASCII as is, everything else escaped.
+fn yaml_quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            ' '..='~' => out.push(c),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Every file under `dir`, as paths relative to it.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_path_buf())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// A real build of a site whose slugs, names and file name are hostile: whatever
+    /// happens, every file written is under public/ and nothing else in the folder changes.
+    #[test]
+    fn whatever_the_slug_every_written_file_is_inside_public(
+        raw in path_like(),
+        stem in proptest::string::string_regex(r"[a-zA-Z0-9 .\\:_!~é-]{1,12}").unwrap(),
+    ) {
+        prop_assume!(!stem.starts_with('.') && stem != "b" && !stem.contains('/'));
+        let outer = tempfile::tempdir().unwrap();
+        let root = tiny_site(outer.path(), &raw, &stem);
+        let before = files_under(outer.path());
+        let result = attache::build::build_to_disk(&root, None, &attache::build::BuildOptions::default());
+        let after = files_under(outer.path());
+        let new: Vec<&PathBuf> = after.iter().filter(|p| !before.contains(p)).collect();
+        match result {
+            Ok((built, dir)) => {
+                prop_assert_eq!(dir, root.join("public"));
+                for path in built.output.files.keys() {
+                    prop_assert!(attache::emit::is_safe_output_path(path), "{path:?}");
+                }
+                for p in &new {
+                    prop_assert!(p.starts_with("site/public"), "{raw:?} wrote {p:?}");
+                }
+                prop_assert_eq!(new.len(), built.output.files.len() + 1); // + the marker file
+            }
+            Err(problems) => {
+                prop_assert!(new.is_empty(), "a failed build wrote {new:?}");
+                prop_assert!(!problems.is_empty());
+            }
+        }
+    }
+}
