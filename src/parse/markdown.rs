@@ -3,7 +3,7 @@
 //!
 //! Bodies never pass through the template engine, so `{{ }}` in an article is just text.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -27,7 +27,7 @@ pub struct Rendered {
     /// HTML of the part before `<!-- more -->`, when there is such a marker.
     pub summary_html: Option<String>,
     pub word_count: usize,
-    /// The body as plain text (for the search index).
+    /// The body as plain text, whitespace not normalised (for the search index).
     pub text: String,
     /// Links and images that point inside the site, for `attache check`.
     pub references: Vec<Reference>,
@@ -222,7 +222,8 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
             None,
         ),
     };
-    let text = collapse_whitespace(&text);
+    // The text is only split into words (word count, search index), so its whitespace
+    // is left as it is rather than collapsed at the cost of another pass and copy.
     let word_count = text.split_whitespace().count();
     (
         Rendered {
@@ -245,13 +246,24 @@ fn assign_heading_ids(
     events: &mut [Event],
     headings: &[(usize, u8, String)],
 ) -> (Vec<TocEntry>, Vec<String>) {
-    let mut used: HashMap<String, usize> = HashMap::new();
+    // Ids written by hand (`{#id}`) are kept; generated ids and repeats step around them
+    // and around each other, so every id on the page is unique.
+    let explicit: HashSet<String> = headings
+        .iter()
+        .filter_map(|(index, ..)| match &events[*index] {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut taken: HashSet<String> = HashSet::with_capacity(headings.len());
+    let mut next: HashMap<String, usize> = HashMap::new();
     let mut flat = Vec::new();
     let mut anchors = Vec::with_capacity(headings.len());
     for (index, level, title) in headings {
         let Event::Start(Tag::Heading { id, .. }) = &mut events[*index] else {
             continue;
         };
+        let written = id.is_some();
         let base = match id {
             Some(explicit) => explicit.to_string(),
             None => {
@@ -263,16 +275,19 @@ fn assign_heading_ids(
                 }
             }
         };
-        let unique = match used.get_mut(&base) {
-            None => {
-                used.insert(base.clone(), 0);
-                base
-            }
-            Some(n) => {
+        let free = |c: &String| !taken.contains(c) && (written || !explicit.contains(c));
+        let mut unique = base.clone();
+        if !free(&unique) {
+            let n = next.entry(base.clone()).or_insert(0);
+            loop {
                 *n += 1;
-                format!("{base}-{n}")
+                unique = format!("{base}-{n}");
+                if free(&unique) {
+                    break;
+                }
             }
-        };
+        }
+        taken.insert(unique.clone());
         *id = Some(CowStr::from(unique.clone()));
         anchors.push(unique.clone());
         if (2..=4).contains(level) {
@@ -467,6 +482,18 @@ mod tests {
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(r.html.contains("{{ site.title }}"));
+    }
+
+    /// Found by `cargo fuzz run markdown` (its own seed): `{#trade-1}` written by hand
+    /// collided with the id generated for the second "Trade".
+    #[test]
+    fn written_and_generated_heading_ids_never_collide() {
+        let r = render_plain(
+            "## Trade\n\n## Trade\n\n## Trade {#trade-1}\n\n## Trade-1\n\n## Trade\n",
+        );
+        let ids: Vec<&str> = r.toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["trade", "trade-2", "trade-1", "trade-1-1", "trade-3"]);
+        assert_eq!(r.anchors, ids);
     }
 
     #[test]
