@@ -83,6 +83,11 @@ impl Steps<'_> {
             .rebuild(&paths)
             .unwrap_or_else(|e| panic!("{name}: the rebuild failed:\n{e}"));
         assert!(!report.changed.is_empty(), "{name}: nothing changed?");
+        // Only site.yaml and source folders appearing call for a build from disk.
+        let expect_full = changed
+            .iter()
+            .any(|p| matches!(*p, "site.yaml" | "static" | "templates"));
+        assert_eq!(report.full, expect_full, "{name}: {}", report.line());
         assert_same_as_full_build(&self.engine, self.site.root(), name);
     }
 
@@ -305,6 +310,189 @@ fn incremental_rebuilds_are_byte_identical_to_full_builds() {
         fs::remove_dir_all(f.path("content/articles/2026")).unwrap();
         vec!["content/articles/2026"]
     });
+}
+
+/// A generated site big enough for the dependencies between pages to matter: shared
+/// people, organizations and tags (related articles), several years, feeds with limits.
+fn generated_site(rng: &mut rand_pcg::Pcg64, articles: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("site.yaml"),
+        "title: \"Generated\"\nbase_url: \"https://example.org/\"\nfeeds:\n  limit: 5\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("content/topics")).unwrap();
+    fs::create_dir_all(root.join("content/articles/a")).unwrap();
+    fs::create_dir_all(root.join("content/pages")).unwrap();
+    fs::write(
+        root.join("content/_index.md"),
+        "---\ntitle: Home\n---\nHello.\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/pages/about.md"),
+        "---\ntitle: About\nmenu: true\n---\nSee [one](../articles/a/a0.md).\n",
+    )
+    .unwrap();
+    for t in ["t0", "t1", "t2", "t3"] {
+        fs::write(
+            root.join(format!("content/topics/{t}.md")),
+            format!("---\ntitle: \"Topic {t}\"\n---\nAbout {t}.\n"),
+        )
+        .unwrap();
+    }
+    for i in 0..articles {
+        fs::write(
+            root.join(format!("content/articles/a/a{i}.md")),
+            random_article(rng, i, 0),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn random_article(rng: &mut rand_pcg::Pcg64, i: usize, version: usize) -> String {
+    use rand::RngExt;
+    let pick = |rng: &mut rand_pcg::Pcg64, prefix: &str, n: usize, k: usize| -> String {
+        let mut names: Vec<String> = (0..k)
+            .map(|_| format!("\"{prefix} {}\"", rng.random_range(0..n)))
+            .collect();
+        names.sort();
+        names.dedup();
+        names.join(", ")
+    };
+    let topics = pick(rng, "x", 4, 2).replace("\"x ", "t").replace('"', "");
+    let year = 2020 + rng.random_range(0..4);
+    let month = 1 + rng.random_range(0..12);
+    let day = 1 + rng.random_range(0..28);
+    let people = pick(rng, "Person", 8, 2);
+    let orgs = pick(rng, "Org", 5, 1);
+    let tags = pick(rng, "tag", 6, 2);
+    let link = if i > 0 && rng.random_bool(0.3) {
+        format!(" See [an earlier one](a{}.md).", rng.random_range(0..i))
+    } else {
+        String::new()
+    };
+    let paragraphs = 1 + rng.random_range(0..3);
+    let mut body = String::new();
+    for p in 0..paragraphs {
+        body.push_str(&format!(
+            "Paragraph {p} of article {i}, version {version}.{link}\n\n"
+        ));
+    }
+    format!(
+        "---\ntitle: \"Article {i}\"\ndate: {year}-{month:02}-{day:02}\ntopics: [{topics}]\npeople: [{people}]\norganizations: [{orgs}]\ntags: [{tags}]\n---\n{body}"
+    )
+}
+
+#[test]
+fn random_edit_sequences_match_full_builds() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(7);
+    let n = 40;
+    let dir = generated_site(&mut rng, n);
+    let root = dir.path();
+    let mut engine = Engine::new(root, options());
+    engine.build().expect("the generated site builds");
+    assert_same_as_full_build(&engine, root, "first build");
+    let mut present: Vec<bool> = vec![true; n];
+    let (mut incremental, mut ok_steps) = (0, 0);
+    for step in 0..60 {
+        let i = rng.random_range(0..n);
+        let rel = format!("content/articles/a/a{i}.md");
+        let path = root.join(&rel);
+        // a0 is linked from the about page: keep it.
+        let kind = if i == 0 {
+            rng.random_range(0..4)
+        } else {
+            rng.random_range(0..6)
+        };
+        let what = if !present[i] {
+            fs::write(&path, random_article(&mut rng, i, step)).unwrap();
+            present[i] = true;
+            "add"
+        } else {
+            let text = fs::read_to_string(&path).unwrap();
+            match kind {
+                0 => {
+                    fs::write(&path, text + "One more sentence.\n").unwrap();
+                    "append"
+                }
+                1 => {
+                    let at = text.rfind("---\n").unwrap() + 4;
+                    let new = format!(
+                        "{}New first paragraph {step}.\n\n{}",
+                        &text[..at],
+                        &text[at..]
+                    );
+                    fs::write(&path, new).unwrap();
+                    "summary"
+                }
+                2 => {
+                    fs::write(&path, random_article(&mut rng, i, step)).unwrap();
+                    "rewrite"
+                }
+                3 => {
+                    let new = text.replacen(
+                        &format!("title: \"Article {i}"),
+                        &format!("title: \"Article {i} (step {step})"),
+                        1,
+                    );
+                    fs::write(&path, new).unwrap();
+                    "retitle"
+                }
+                4 => {
+                    // Nothing may link to it: drop links to it first.
+                    fs::remove_file(&path).unwrap();
+                    present[i] = false;
+                    "delete"
+                }
+                _ => {
+                    let day = 1 + rng.random_range(0..28);
+                    let new: String = text
+                        .lines()
+                        .map(|l| {
+                            if l.starts_with("date: ") {
+                                format!("date: 2019-03-{day:02}\n")
+                            } else {
+                                format!("{l}\n")
+                            }
+                        })
+                        .collect();
+                    fs::write(&path, new).unwrap();
+                    "redate"
+                }
+            }
+        };
+        let full = build::build(root, &options());
+        match engine.rebuild(std::slice::from_ref(&path)) {
+            Ok(report) => {
+                assert!(
+                    full.is_ok(),
+                    "step {step} ({what} {rel}): the full build fails"
+                );
+                ok_steps += 1;
+                if !report.full {
+                    incremental += 1;
+                }
+                assert_same_as_full_build(&engine, root, &format!("step {step} ({what} {rel})"));
+            }
+            Err(e) => {
+                // A deleted article that others link to: both builds fail. Restore it.
+                assert!(
+                    full.is_err(),
+                    "step {step} ({what} {rel}): only the rebuild fails: {e}"
+                );
+                fs::write(&path, random_article(&mut rng, i, step)).unwrap();
+                present[i] = true;
+                engine.rebuild(std::slice::from_ref(&path)).unwrap();
+                assert_same_as_full_build(&engine, root, &format!("step {step}, restored"));
+            }
+        }
+    }
+    assert!(ok_steps > 40);
+    assert_eq!(incremental, ok_steps, "every step was incremental");
 }
 
 #[test]
@@ -844,9 +1032,24 @@ fn a_burst_of_saves_is_one_rebuild() {
             )
         })
         .collect();
-    for (path, once, twice) in &writes {
-        fs::write(path, once).unwrap();
-        fs::write(path, twice).unwrap();
+    // Written aside first (editors' temporary names are ignored), then renamed into place
+    // in quick succession, as an editor's atomic saves do.
+    let staged: Vec<(PathBuf, PathBuf, PathBuf)> = writes
+        .iter()
+        .enumerate()
+        .map(|(i, (path, once, twice))| {
+            let a = path.with_file_name(format!(".burst-{i}-a.tmp"));
+            let b = path.with_file_name(format!(".burst-{i}-b.tmp"));
+            fs::write(&a, once).unwrap();
+            fs::write(&b, twice).unwrap();
+            (path.clone(), a, b)
+        })
+        .collect();
+    // Let the temporary files' own events pass (they change nothing).
+    assert!(events.during(Duration::from_millis(300)).is_empty());
+    for (path, a, b) in &staged {
+        fs::rename(a, path).unwrap();
+        fs::rename(b, path).unwrap();
     }
     events.expect("reload");
     let more = events.during(Duration::from_millis(1000));

@@ -475,6 +475,7 @@ impl Engine {
         options: ParseOptions,
     ) -> Result<(Delta, usize, bool), (Diagnostics, bool)> {
         // 1. Read what changed.
+        trace::start();
         let mut statics_changed = false;
         for change in changes {
             match change {
@@ -504,6 +505,7 @@ impl Engine {
             }
         }
 
+        trace::mark("read");
         // 2. Problems that stop the build before parsing.
         let mut problems: Vec<Diagnostic> = Vec::new();
         if let Some(p) = &st.template_problem {
@@ -521,6 +523,7 @@ impl Engine {
             self.pending.clear();
         }
 
+        trace::mark("update site");
         // 4. Which jobs to render.
         let all = self.render_all || content.globals_changed;
         let jobs: Vec<Job> = if all {
@@ -537,6 +540,7 @@ impl Engine {
             }
         };
         self.render_all = false;
+        trace::mark("render");
         let count = rendered
             .iter()
             .filter(|(p, _)| p.ends_with(".html"))
@@ -549,6 +553,8 @@ impl Engine {
             // `apply` compares the statics only along with a structural change.
             delta = merge(delta, self.apply_statics(st).map_err(|e| (e, true))?);
         }
+        trace::mark("compare");
+        trace::finish();
         Ok((delta, count, false))
     }
 
@@ -650,6 +656,57 @@ impl Engine {
             delta.upserts.push((rel.clone(), bytes));
         }
         Ok(delta)
+    }
+}
+
+/// With `ATTACHE_SERVE_TRACE` set, each rebuild prints how long its stages took.
+mod trace {
+    use std::cell::RefCell;
+    use std::sync::OnceLock;
+    use std::time::{Duration, Instant};
+
+    /// The time of the last mark, and each stage's time.
+    type Marks = (Option<Instant>, Vec<(&'static str, Duration)>);
+
+    thread_local! {
+        static MARKS: RefCell<Marks> = const { RefCell::new((None, Vec::new())) };
+    }
+
+    fn on() -> bool {
+        static ON: OnceLock<bool> = OnceLock::new();
+        *ON.get_or_init(|| std::env::var_os("ATTACHE_SERVE_TRACE").is_some())
+    }
+
+    pub fn start() {
+        if on() {
+            MARKS.with(|m| *m.borrow_mut() = (Some(Instant::now()), Vec::new()));
+        }
+    }
+
+    pub fn mark(label: &'static str) {
+        if on() {
+            MARKS.with(|m| {
+                let mut m = m.borrow_mut();
+                if let Some(last) = m.0 {
+                    let now = Instant::now();
+                    m.1.push((label, now - last));
+                    m.0 = Some(now);
+                }
+            });
+        }
+    }
+
+    pub fn finish() {
+        if on() {
+            MARKS.with(|m| {
+                let m = m.borrow();
+                let parts: Vec<String> =
+                    m.1.iter()
+                        .map(|(l, d)| format!("{l} {:.1}", d.as_secs_f64() * 1000.0))
+                        .collect();
+                eprintln!("[serve trace ms] {}", parts.join(" · "));
+            });
+        }
     }
 }
 
@@ -932,6 +989,7 @@ fn update_content(
         out
     };
 
+    trace::mark("parse");
     let in_place = !links_changed
         && new_pages
             .iter()
@@ -1026,7 +1084,9 @@ fn update_in_place(st: &mut State, new_pages: Vec<(String, Option<Page>)>) -> Co
             }
         }
     }
+    trace::mark("replace");
     let shared = Shared::with_cards(&st.site, cards);
+    trace::mark("shared");
     if shared.topic_cards != st.shared.topic_cards {
         update.jobs.insert(Job::Home);
         update.jobs.insert(Job::Topics);
@@ -1440,7 +1500,9 @@ fn job_outputs(site: &Site, job: Job) -> Vec<String> {
 fn render_output(st: &mut State, jobs: &[Job]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let (search_jobs, page_jobs): (Vec<Job>, Vec<Job>) =
         jobs.iter().partition(|j| **j == Job::SearchIndex);
+    trace::mark("jobs");
     let output = render::render_jobs(&st.site, &st.shared, &st.templates, &page_jobs)?;
+    trace::mark("pages");
     let mut files: Vec<(String, Vec<u8>)> = output.files.into_iter().collect();
     if !search_jobs.is_empty() && st.site.config.search.enabled {
         let missing: Vec<&Page> = search::indexed_pages(&st.site)

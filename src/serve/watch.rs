@@ -13,12 +13,14 @@ use std::time::{Duration, Instant};
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-/// How long the debouncer holds an event (merging repeated events on one path).
-pub const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How often the debouncer looks for events to hand over.
-pub const TICK: Duration = Duration::from_millis(2);
-/// After a change, further changes arriving within this gap join the same rebuild.
-pub const SETTLE: Duration = Duration::from_millis(10);
+/// How long the debouncer holds an event. Short: it only has to pair renames and merge
+/// the events of one write; batching is done by [`SETTLE`].
+pub const DEBOUNCE: Duration = Duration::from_millis(2);
+/// How often the debouncer hands events over.
+pub const TICK: Duration = Duration::from_millis(1);
+/// After a change, further changes arriving within this gap join the same rebuild (an
+/// editor's "save all", a `git checkout`).
+pub const SETTLE: Duration = Duration::from_millis(5);
 /// A burst is cut after this long, so a stream of changes still shows progress.
 pub const MAX_BATCH: Duration = Duration::from_millis(300);
 
@@ -120,11 +122,10 @@ impl Watcher {
 fn is_change(kind: &notify::EventKind) -> bool {
     use notify::EventKind;
     use notify::event::{MetadataKind, ModifyKind};
-    match kind {
-        EventKind::Access(_) => false,
-        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
-        _ => true,
-    }
+    !matches!(
+        kind,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
+    )
 }
 
 /// Waits for the next change, then gathers what follows closely into one batch.
