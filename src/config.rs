@@ -300,7 +300,7 @@ pub(crate) fn explain_yaml(
         // at that column, until a line starts left of it.
         let (first, col) = location.unwrap_or((1, 1));
         let indent = col.saturating_sub(1);
-        let keys = yaml
+        let mut keys = yaml
             .lines()
             .enumerate()
             .skip(first.saturating_sub(1))
@@ -321,7 +321,7 @@ pub(crate) fn explain_yaml(
                         .split_once(':')
                         .is_some_and(|(k, _)| k.trim_end().trim_matches(['"', '\'']) == key)
             });
-        if let Some((i, _)) = keys.skip(1).next() {
+        if let Some((i, _)) = keys.nth(1) {
             location = Some((i + 1, indent + 1));
         }
         message = format!("{path}`{key}` is written twice: keep one of them");

@@ -40,7 +40,7 @@ pub fn is_safe_output_path(path: &str) -> bool {
     !path.is_empty()
         && !path.contains('\\')
         && !path.contains('\0')
-        && !path.as_bytes().get(1).is_some_and(|&b| b == b':')
+        && path.as_bytes().get(1).is_none_or(|&b| b != b':')
         && path
             .split('/')
             .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
