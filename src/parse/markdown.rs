@@ -488,9 +488,8 @@ mod tests {
     /// collided with the id generated for the second "Trade".
     #[test]
     fn written_and_generated_heading_ids_never_collide() {
-        let r = render_plain(
-            "## Trade\n\n## Trade\n\n## Trade {#trade-1}\n\n## Trade-1\n\n## Trade\n",
-        );
+        let r =
+            render_plain("## Trade\n\n## Trade\n\n## Trade {#trade-1}\n\n## Trade-1\n\n## Trade\n");
         let ids: Vec<&str> = r.toc.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["trade", "trade-2", "trade-1", "trade-1-1", "trade-3"]);
         assert_eq!(r.anchors, ids);
