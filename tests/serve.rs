@@ -1176,3 +1176,248 @@ fn serve_never_touches_the_output_folder() {
         .collect();
     assert_eq!(left, vec![std::ffi::OsString::from("keep.txt")]);
 }
+
+// ---------------------------------------------------------------------------------------
+// In a real browser: headless Chromium through chromedriver.
+
+mod browser {
+    use super::*;
+    use fantoccini::{Client, ClientBuilder, Locator};
+    use serde_json::{Value, json};
+    use std::os::unix::process::CommandExt;
+    use std::process::{Child, Command, Stdio};
+
+    fn which(name: &str) -> Option<PathBuf> {
+        std::env::split_paths(&std::env::var_os("PATH")?)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    }
+
+    /// chromedriver in its own process group, ended (with its browsers) on drop.
+    struct Driver(Child);
+
+    impl Drop for Driver {
+        fn drop(&mut self) {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", self.0.id())])
+                .stderr(Stdio::null())
+                .status();
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    fn start_driver(chromedriver: &Path) -> (Driver, u16) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("chromedriver starts");
+        let driver = Driver(child);
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver never listened");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        (driver, port)
+    }
+
+    async fn wait_until(client: &Client, what: &str, script: &str) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(v) = client.execute(script, vec![]).await
+                && !(v.is_null() || v == json!(false) || v == json!(""))
+            {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    #[test]
+    fn an_open_page_follows_edits_by_itself() {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+        let (Some(chromium), Some(chromedriver)) = (
+            which("chromium").or_else(|| which("chromium-browser")),
+            which("chromedriver"),
+        ) else {
+            assert!(
+                !ci,
+                "CI=true, so the browser test must run: chromium and chromedriver are missing"
+            );
+            eprintln!(
+                "NOTICE: skipping the serve browser test: chromium or chromedriver is missing"
+            );
+            return;
+        };
+        let site = Fixture::new("basic");
+        site.write(
+            "static/extra.css",
+            "body { outline: 0 solid rgb(0, 0, 0) }\n",
+        );
+        let handle = start(&site);
+        let (_driver, port) = start_driver(&chromedriver);
+        let profile = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let caps = json!({
+                "browserName": "chrome",
+                "goog:chromeOptions": {
+                    "binary": chromium,
+                    "args": [
+                        "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                        "--window-size=1280,900",
+                        format!("--user-data-dir={}", profile.path().display()),
+                    ],
+                },
+            });
+            let Value::Object(caps) = caps else {
+                unreachable!()
+            };
+            let client = tokio::time::timeout(
+                Duration::from_secs(60),
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                    .capabilities(caps)
+                    .connect(&format!("http://127.0.0.1:{port}")),
+            )
+            .await
+            .expect("a browser session in time")
+            .expect("a browser session");
+            let page = format!("{}articles/fourth/", handle.url());
+            client.goto(&page).await.unwrap();
+            // Load the extra stylesheet the way a theme would, and mark this page load.
+            client
+                .execute(
+                    "const l = document.createElement('link'); l.rel = 'stylesheet';
+                     l.href = '/extra.css'; document.head.appendChild(l); window.__mark = 1;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            wait_until(
+                &client,
+                "the live-reload connection",
+                "return window.__attacheLiveReload === true",
+            )
+            .await;
+            // Give the event stream a moment to be open before the first save.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+
+            // 1. A save: the page reloads by itself with the new text.
+            edit(&site, "content/articles/2025/fourth.md", |t| {
+                t + "\nA sentence the browser should show.\n"
+            });
+            wait_until(
+                &client,
+                "the edit to appear",
+                "return document.body.innerText.includes('A sentence the browser should show.')",
+            )
+            .await;
+            let mark = client
+                .execute("return window.__mark === 1", vec![])
+                .await
+                .unwrap();
+            assert_eq!(mark, json!(false), "the page was reloaded");
+
+            // 2. A stylesheet change is swapped in without a reload.
+            client
+                .execute(
+                    "const l = document.createElement('link'); l.rel = 'stylesheet';
+                     l.href = '/extra.css'; document.head.appendChild(l); window.__mark = 2;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            wait_until(
+                &client,
+                "the live-reload connection",
+                "return window.__attacheLiveReload === true",
+            )
+            .await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            site.write(
+                "static/extra.css",
+                "body { outline: 3px solid rgb(1, 2, 3) }\n",
+            );
+            wait_until(
+                &client,
+                "the new stylesheet",
+                "return getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'",
+            )
+            .await;
+            let mark = client
+                .execute("return window.__mark", vec![])
+                .await
+                .unwrap();
+            assert_eq!(mark, json!(2), "no reload for a stylesheet");
+
+            // 3. A broken save: the overlay shows the problem, as text, over the old page.
+            edit(&site, "content/articles/2025/fourth.md", |t| {
+                t.replace(
+                    "topics: [gamma, alpha]",
+                    "topics: [gamma, \"<img src=x onerror=window.__pwned=1>\"]",
+                )
+            });
+            let overlay = client
+                .wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("#attache-error-overlay"))
+                .await
+                .expect("the error overlay");
+            let text = overlay.text().await.unwrap();
+            assert!(text.contains("content/articles/2025/fourth.md:"), "{text}");
+            assert!(text.contains("<img src=x"), "the message as text: {text}");
+            let injected = client
+                .execute(
+                    "return document.querySelector('#attache-error-overlay img') !== null
+                        || window.__pwned === 1",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(injected, json!(false));
+            assert!(
+                client
+                    .execute("return document.body.innerText", vec![])
+                    .await
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .contains("A sentence the browser should show."),
+                "the last good page is still there"
+            );
+
+            // 4. The fix: the page reloads and the overlay is gone.
+            edit(&site, "content/articles/2025/fourth.md", |t| {
+                t.replace(
+                    "topics: [gamma, \"<img src=x onerror=window.__pwned=1>\"]",
+                    "topics: [gamma, alpha]",
+                )
+                .replace("should show.", "should show, fixed.")
+            });
+            wait_until(
+                &client,
+                "the fix",
+                "return document.body.innerText.includes('should show, fixed.')
+                    && !document.querySelector('#attache-error-overlay')",
+            )
+            .await;
+            let _ = client.close().await;
+        });
+        stop(handle);
+    }
+}
