@@ -306,6 +306,54 @@ fn incremental_rebuilds_are_byte_identical_to_full_builds() {
             "content/articles/2024/second.md",
         ]
     });
+    s.failing_step("two articles on one URL", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replacen("---\n", "---\nslug: fourth-renamed\n", 1)
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.step("one URL each again", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replacen("slug: fourth-renamed\n", "", 1)
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.step("a new topic, and an article filed under it", |f| {
+        f.write(
+            "content/topics/delta.md",
+            "---\ntitle: \"Delta\"\nweight: 9\n---\nThe delta overview.\n",
+        );
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replace("topics: [alpha, beta]", "topics: [alpha, delta]")
+        });
+        vec!["content/topics/delta.md", "content/articles/2024/second.md"]
+    });
+    s.step("a topic's weight (the menu order)", |f| {
+        edit(f, "content/topics/delta.md", |t| {
+            t.replace("weight: 9", "weight: -1")
+        });
+        vec!["content/topics/delta.md"]
+    });
+    s.failing_step("delete a topic still in use", |f| {
+        fs::remove_file(f.path("content/topics/delta.md")).unwrap();
+        vec!["content/topics/delta.md"]
+    });
+    s.step("stop using it", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replace("topics: [alpha, delta]", "topics: [alpha, beta]")
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.step("a page leaves the menu", |f| {
+        edit(f, "content/pages/about.md", |t| {
+            t.replace("menu: true\n", "")
+        });
+        vec!["content/pages/about.md"]
+    });
+    s.step("the home page goes", |f| {
+        fs::remove_file(f.path("content/_index.md")).unwrap();
+        vec!["content/_index.md"]
+    });
     s.step("delete a folder of articles", |f| {
         fs::remove_dir_all(f.path("content/articles/2026")).unwrap();
         vec!["content/articles/2026"]
@@ -532,8 +580,12 @@ fn a_body_edit_renders_few_pages() {
 // The server, over HTTP.
 
 fn start(site: &Fixture) -> Handle {
+    start_on(site, 0)
+}
+
+fn start_on(site: &Fixture, port: u16) -> Handle {
     let mut options = ServeOptions::new(site.root());
-    options.port = 0;
+    options.port = port;
     options.quiet = true;
     serve::start(options).expect("the server starts")
 }
@@ -1244,7 +1296,7 @@ mod browser {
     }
 
     #[test]
-    fn an_open_page_follows_edits_by_itself() {
+    fn an_open_page_follows_edits_and_restarts_by_itself() {
         let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
         let (Some(chromium), Some(chromedriver)) = (
             which("chromium").or_else(|| which("chromium-browser")),
@@ -1416,8 +1468,24 @@ mod browser {
                     && !document.querySelector('#attache-error-overlay')",
             )
             .await;
+
+            // 5. The server stops and comes back (with a change made meanwhile): the page
+            // reconnects by itself and shows the current version.
+            let port = handle.addr().port();
+            stop(handle);
+            edit(&site, "content/articles/2025/fourth.md", |t| {
+                t.replace("should show, fixed.", "should show, after a restart.")
+            });
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let handle = start_on(&site, port);
+            wait_until(
+                &client,
+                "the page to reconnect and reload",
+                "return document.body.innerText.includes('should show, after a restart.')",
+            )
+            .await;
             let _ = client.close().await;
+            stop(handle);
         });
-        stop(handle);
     }
 }

@@ -191,6 +191,12 @@ impl Engine {
         }
     }
 
+    /// Forgets the site in memory: the next rebuild starts from disk.
+    pub fn reset(&mut self) {
+        self.state = None;
+        self.pending.clear();
+    }
+
     /// The site folder (canonical).
     pub fn root(&self) -> &Path {
         &self.root

@@ -20,7 +20,7 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::build::BuildOptions;
 use crate::error::Diagnostics;
@@ -267,11 +267,35 @@ fn rebuild_loop(
             break;
         }
         let was_failing = engine.is_failing();
-        let result = if batch.rescan {
-            engine.build()
-        } else {
-            let paths: Vec<PathBuf> = batch.paths.into_iter().collect();
-            engine.rebuild(&paths)
+        let paths: Vec<PathBuf> = batch.paths.into_iter().collect();
+        // A bug must not end live reload: report it, and start over from disk next time.
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if batch.rescan {
+                engine.build()
+            } else {
+                engine.rebuild(&paths)
+            }
+        }));
+        let result = match run {
+            Ok(r) => r,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                eprintln!(
+                    "error: attache failed while rebuilding ({what}); building everything again. Please report this."
+                );
+                engine.reset();
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.build())) {
+                    Ok(r) => r,
+                    Err(_) => {
+                        engine.reset();
+                        continue;
+                    }
+                }
+            }
         };
         if let Ok(report) = &result
             && report.changed.is_empty()
@@ -281,7 +305,6 @@ fn rebuild_loop(
         }
         publish(&app, &engine, &result, was_failing, quiet, false);
         watcher.set(&engine.watched_dirs());
-        let _ = batch.first.map(|t: Instant| t.elapsed());
     }
 }
 
