@@ -304,7 +304,12 @@ fn rebuild_loop(
             continue;
         }
         publish(&app, &engine, &result, was_failing, quiet, false);
-        watcher.set(&engine.watched_dirs());
+        if watcher.set(&engine.watched_dirs()) {
+            // A folder came (back): what was made in it before it was watched is read now.
+            let was_failing = engine.is_failing();
+            let result = engine.build();
+            publish(&app, &engine, &result, was_failing, quiet, false);
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 //! of milliseconds), and the rebuild loop gathers whatever else arrives within a few
 //! milliseconds of the first change, so a burst of saves makes one rebuild.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -49,7 +49,7 @@ pub struct Batch {
 /// site.yaml and folders appearing), sending changes to `tx`.
 pub struct Watcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
-    watched: BTreeSet<PathBuf>,
+    watched: BTreeMap<PathBuf, Option<DirId>>,
     root: PathBuf,
 }
 
@@ -83,7 +83,7 @@ impl Watcher {
         .map_err(|e| notify::Error::generic(&e.to_string()))?;
         let mut w = Watcher {
             debouncer,
-            watched: BTreeSet::new(),
+            watched: BTreeMap::new(),
             root: root.to_path_buf(),
         };
         w.debouncer.watch(root, RecursiveMode::NonRecursive)?;
@@ -94,28 +94,58 @@ impl Watcher {
         Ok(w)
     }
 
-    /// Watches exactly `dirs` (those that exist), adding and dropping watches as needed.
-    pub fn set(&mut self, dirs: &[PathBuf]) {
-        let wanted: BTreeSet<PathBuf> = dirs.iter().filter(|d| d.is_dir()).cloned().collect();
-        for gone in self.watched.difference(&wanted) {
-            let _ = self.debouncer.unwatch(gone);
+    /// Watches exactly `dirs` (those that exist), adding and dropping watches as needed. A
+    /// folder deleted and made again is a new folder to the OS and is watched anew. Returns
+    /// true when a folder was newly watched: files made in it before the watch began were
+    /// not seen, so the caller reads everything again.
+    pub fn set(&mut self, dirs: &[PathBuf]) -> bool {
+        let wanted: BTreeMap<PathBuf, Option<DirId>> = dirs
+            .iter()
+            .filter(|d| d.is_dir())
+            .map(|d| (d.clone(), dir_id(d)))
+            .collect();
+        let stale: Vec<PathBuf> = self
+            .watched
+            .iter()
+            .filter(|(dir, id)| wanted.get(*dir) != Some(*id) || id.is_none())
+            .map(|(dir, _)| dir.clone())
+            .collect();
+        for dir in &stale {
+            let _ = self.debouncer.unwatch(dir);
+            self.watched.remove(dir);
         }
-        let new: Vec<PathBuf> = wanted.difference(&self.watched).cloned().collect();
-        self.watched = wanted;
-        for dir in new {
-            if self
-                .debouncer
-                .watch(&dir, RecursiveMode::Recursive)
-                .is_err()
-            {
-                self.watched.remove(&dir);
+        let mut added = false;
+        for (dir, id) in wanted {
+            if self.watched.contains_key(&dir) {
+                continue;
+            }
+            if self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
+                self.watched.insert(dir, id);
+                added = true;
             }
         }
         let themes = self.root.join("themes");
         if themes.is_dir() {
             let _ = self.debouncer.watch(&themes, RecursiveMode::NonRecursive);
         }
+        added
     }
+}
+
+/// What tells a folder from another made at the same path.
+type DirId = (u64, u64);
+
+#[cfg(unix)]
+fn dir_id(dir: &Path) -> Option<DirId> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn dir_id(dir: &Path) -> Option<DirId> {
+    let created = std::fs::metadata(dir).ok()?.created().ok()?;
+    let d = created.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some((d.as_secs(), u64::from(d.subsec_nanos())))
 }
 
 /// Whether an event kind can change a file's contents or existence.
