@@ -253,6 +253,7 @@ fn render_job(
                 ("url", text(&shared.url(&p.path))),
                 ("permalink", text(&shared.permalink(&p.path))),
                 ("summary", text(&p.summary)),
+                ("lead", lead(p)),
                 ("content", html(&p.body.html)),
                 ("toc", values::toc(&p.body.toc)),
                 ("feed_url", feed),
@@ -334,6 +335,7 @@ fn render_job(
                 ("url", text(&shared.url(&p.path))),
                 ("permalink", text(&shared.permalink(&p.path))),
                 ("summary", text(&p.summary)),
+                ("lead", lead(p)),
                 ("content", html(&p.body.html)),
                 ("toc", values::toc(&p.body.toc)),
                 ("extra", Value::from_serializable(&p.extra)),
@@ -394,12 +396,20 @@ fn render_page(
     for (k, v) in values {
         context.insert_value(k, v);
     }
-    let mut out = Vec::with_capacity(16 * 1024);
-    templates
-        .tera
-        .render_to(template, &context, &mut out)
-        .map_err(|e| templates.diagnose(&e, Some(template)))?;
-    Ok(out)
+    // Render into a buffer each thread reuses, then copy out exactly: pages are kept in
+    // memory until written, and growth slack on ten thousand pages adds up to hundreds of
+    // megabytes.
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        templates
+            .tera
+            .render_to(template, &context, &mut *buffer)
+            .map_err(|e| templates.diagnose(&e, Some(template)))?;
+        Ok(buffer.as_slice().to_vec())
+    })
 }
 
 fn article_value(a: &Page, shared: &Shared) -> Value {
@@ -429,6 +439,7 @@ fn article_value(a: &Page, shared: &Shared) -> Value {
         ("updated_display", updated_display),
         ("location", opt_text(m.location.as_deref())),
         ("summary", text(&a.summary)),
+        ("lead", lead(a)),
         ("key_points", list(m.key_points.iter().map(|k| text(k)))),
         ("topics", shared.topic_list(&m.topics)),
         ("people", shared.entity_refs(EntityKind::People, &m.people)),
@@ -444,6 +455,17 @@ fn article_value(a: &Page, shared: &Shared) -> Value {
         ("reading_time", Value::from(reading_time(a.body.word_count))),
         ("extra", Value::from_serializable(&a.extra)),
     ])
+}
+
+/// The summary to show above the content: only one written in front matter, since a
+/// summary taken from the body is already on the page.
+fn lead(page: &Page) -> Value {
+    let written = match &page.meta {
+        crate::parse::Meta::Article(m) => m.summary.as_deref(),
+        crate::parse::Meta::Topic(m) => m.summary.as_deref(),
+        crate::parse::Meta::Page(m) | crate::parse::Meta::Home(m) => m.summary.as_deref(),
+    };
+    opt_text(written.filter(|s| !s.trim().is_empty()))
 }
 
 fn year_of(site: &Site, i: usize) -> i16 {

@@ -4,9 +4,8 @@
 //! organizations, date) and the body's distinct words rather than its full text: every
 //! word stays findable while the index stays a fraction of the site's size.
 
-use std::collections::HashSet;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use super::values::Shared;
@@ -93,27 +92,36 @@ pub fn join_entries<T: AsRef<[u8]>>(entries: &[T]) -> Vec<u8> {
 
 /// The distinct words of `text`, lower-cased, in order of first use, without very short
 /// or very common words.
+///
+/// This runs over every word of every page, so it lower-cases the text once and keeps
+/// borrowed words in a fast-hashing set rather than allocating per word.
 fn distinct_words(text: &str) -> String {
     const COMMON: &[&str] = &[
         "the", "and", "for", "that", "with", "was", "are", "this", "from", "has", "have", "its",
         "not", "but", "also", "which", "were", "been", "their", "they", "will", "would", "into",
     ];
-    let mut seen = HashSet::new();
-    let mut out = String::new();
-    for word in text
+    let lower = text.to_lowercase();
+    let mut seen: FxHashSet<&str> = COMMON.iter().copied().collect();
+    seen.reserve(MAX_WORDS);
+    let mut out = String::with_capacity(MAX_WORDS * 8);
+    let mut kept = 0;
+    for word in lower
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
         .map(|w| w.trim_matches(|c: char| c == '-' || c == '\''))
-        .filter(|w| w.chars().count() >= 3)
     {
-        let lower = word.to_lowercase();
-        if COMMON.contains(&lower.as_str()) || !seen.insert(lower.clone()) {
+        // Three characters at least; a word of 3+ bytes may still be 2 wide characters.
+        if word.len() < 3 || (word.len() < 12 && word.chars().nth(2).is_none()) {
+            continue;
+        }
+        if !seen.insert(word) {
             continue;
         }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&lower);
-        if seen.len() >= MAX_WORDS {
+        out.push_str(word);
+        kept += 1;
+        if kept >= MAX_WORDS {
             break;
         }
     }
