@@ -1172,3 +1172,404 @@ proptest! {
         }
     }
 }
+
+// ---- the preview server under attack and load ------------------------------------------
+
+mod preview {
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
+
+    use attache::serve::{self, Handle, ServeOptions};
+
+    use super::Desk;
+
+    const WAIT: Duration = Duration::from_secs(10);
+
+    /// Pages the basic fixture has, as a reader would ask for them.
+    pub const VALID: &[&str] = &[
+        "/",
+        "/articles/first/",
+        "/articles/second/",
+        "/topics/alpha/",
+        "/timeline/",
+        "/people/ada-example/",
+        "/style.css",
+        "/atom.xml",
+        "/search-index.json",
+        "/about/",
+    ];
+
+    pub fn start(desk: &Desk) -> Handle {
+        let mut options = ServeOptions::new(desk.root());
+        options.port = 0;
+        options.quiet = true;
+        serve::start(options).expect("the server starts")
+    }
+
+    /// One response on a keep-alive connection: status and body.
+    pub fn read_response(stream: &mut TcpStream) -> Option<(u16, Vec<u8>)> {
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            match stream.read(&mut byte) {
+                Ok(1) => head.push(byte[0]),
+                _ => return None,
+            }
+            if head.len() > 64 * 1024 {
+                return None;
+            }
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let status = head.split_whitespace().nth(1)?.parse().ok()?;
+        let length: usize = head
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse().ok())?
+            })
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        stream.read_exact(&mut body).ok()?;
+        Some((status, body))
+    }
+
+    pub fn get_on(stream: &mut TcpStream, addr: SocketAddr, path: &str) -> Option<(u16, Vec<u8>)> {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+        stream.write_all(request.as_bytes()).ok()?;
+        read_response(stream)
+    }
+
+    pub fn connect(addr: SocketAddr) -> TcpStream {
+        let stream = TcpStream::connect(addr).expect("connect");
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        stream.set_write_timeout(Some(WAIT)).unwrap();
+        stream
+    }
+
+    pub fn get(addr: SocketAddr, path: &str) -> Option<(u16, Vec<u8>)> {
+        get_on(&mut connect(addr), addr, path)
+    }
+
+    /// Sends `bytes` as a request; the status, or `None` if the server closed instead.
+    pub fn send(addr: SocketAddr, bytes: &[u8]) -> Option<u16> {
+        let mut stream = connect(addr);
+        // The server may close while a huge request is still being written.
+        let _ = stream.write_all(bytes);
+        read_response(&mut stream).map(|(status, _)| status)
+    }
+
+    /// `attache serve` in a process of its own, so its memory can be measured alone.
+    pub struct Server {
+        pub child: std::process::Child,
+        pub addr: SocketAddr,
+    }
+
+    impl Server {
+        pub fn start(desk: &Desk) -> Server {
+            use std::io::BufRead;
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
+                .args(["serve", "--port", "0", "--root"])
+                .arg(desk.root())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("run attache serve");
+            let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+            // "Serving <root> at http://127.0.0.1:PORT/", after a line on the build.
+            let first = lines
+                .by_ref()
+                .take(20)
+                .map(|l| l.expect("a line"))
+                .find(|l| l.starts_with("Serving "))
+                .expect("serve says where it serves");
+            let url = first.rsplit(' ').next().unwrap();
+            let addr = url
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+                .parse()
+                .unwrap_or_else(|e| panic!("no address in {first:?}: {e}"));
+            // Keep reading so the server never blocks on a full pipe.
+            std::thread::spawn(move || for _ in lines {});
+            Server { child, addr }
+        }
+
+        /// Resident memory of the server process, in KB.
+        pub fn rss_kb(&self) -> usize {
+            rss_kb_of(&format!("/proc/{}/status", self.child.id()))
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    fn rss_kb_of(status: &str) -> usize {
+        std::fs::read_to_string(status)
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+
+    /// Keep-alive clients asking for valid pages as fast as they can, for `time`.
+    /// Returns (answers, answers that were not 2xx/3xx).
+    pub fn load(addr: SocketAddr, clients: usize, time: Duration) -> (usize, usize) {
+        let done = Arc::new(AtomicUsize::new(0));
+        let bad = Arc::new(AtomicUsize::new(0));
+        let until = Instant::now() + time;
+        let threads: Vec<_> = (0..clients)
+            .map(|c| {
+                let (done, bad) = (done.clone(), bad.clone());
+                std::thread::spawn(move || {
+                    let mut stream = connect(addr);
+                    let mut i = c;
+                    while Instant::now() < until {
+                        let path = VALID[i % VALID.len()];
+                        i += 1;
+                        match get_on(&mut stream, addr, path) {
+                            Some((status, _)) if (200..400).contains(&status) => {}
+                            _ => {
+                                bad.fetch_add(1, Ordering::Relaxed);
+                                stream = connect(addr);
+                            }
+                        }
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        (done.load(Ordering::Relaxed), bad.load(Ordering::Relaxed))
+    }
+
+    /// Stops the server, failing if that takes long (open idle connections must not hold
+    /// it).
+    pub fn stop(handle: Handle) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            handle.shutdown();
+            let _ = tx.send(());
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_secs(15)).is_ok(),
+            "shutdown hangs"
+        );
+    }
+
+    /// Polls `ok` until it holds, for at most `WAIT`.
+    pub fn converges(what: &str, mut ok: impl FnMut() -> bool) {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            if ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the preview did not converge: {what}");
+    }
+}
+
+#[test]
+fn a_preview_server_flooded_with_idle_huge_and_concurrent_requests_keeps_serving() {
+    use preview::*;
+    use std::io::Write;
+    let desk = Desk::new();
+    let mut server = Server::start(&desk);
+    let addr = server.addr;
+    for path in VALID {
+        assert_eq!(get(addr, path).map(|r| r.0), Some(200), "{path}");
+    }
+    let rss_start = server.rss_kb();
+
+    // Clients that connect and send nothing, or half a request, and stay.
+    let mut idle: Vec<_> = (0..300).map(|_| connect(addr)).collect();
+    for _ in 0..100 {
+        let mut s = connect(addr);
+        s.write_all(b"GET / HTTP/1.1\r\nHost: ").unwrap();
+        idle.push(s);
+    }
+    assert_eq!(
+        get(addr, "/").map(|r| r.0),
+        Some(200),
+        "idle clients block others"
+    );
+
+    // Oversized requests are refused (or the connection closed), never served.
+    let huge = "a".repeat(1024 * 1024);
+    let requests = [
+        format!("GET /{huge} HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHost: {addr}\r\nX-Pasted: {huge}\r\n\r\n"),
+        format!(
+            "GET / HTTP/1.1\r\nHost: {addr}\r\n{}\r\n",
+            (0..20_000)
+                .map(|i| format!("X-{i}: x\r\n"))
+                .collect::<String>()
+        ),
+        format!("GET / HTTP/1.1\r\nHost: {huge}\r\n\r\n"),
+    ];
+    for request in &requests {
+        let status = send(addr, request.as_bytes());
+        assert!(
+            status.is_none_or(|s| (400..500).contains(&s)),
+            "a {} byte request got {status:?}",
+            request.len()
+        );
+    }
+    assert_eq!(get(addr, "/").map(|r| r.0), Some(200));
+
+    // 1,000 connections at once, each asking for a valid page.
+    let conns: Vec<TcpStreamBatch> = (0..20)
+        .map(|_| TcpStreamBatch((0..50).map(|_| connect(addr)).collect()))
+        .collect();
+    let threads: Vec<_> = conns
+        .into_iter()
+        .enumerate()
+        .map(|(t, mut batch)| {
+            std::thread::spawn(move || {
+                let mut bad = Vec::new();
+                for (i, s) in batch.0.iter_mut().enumerate() {
+                    let path = VALID[(t + i) % VALID.len()];
+                    match get_on(s, addr, path) {
+                        Some((200, _)) => {}
+                        other => bad.push(format!("{path}: {:?}", other.map(|r| r.0))),
+                    }
+                }
+                bad
+            })
+        })
+        .collect();
+    let bad: Vec<String> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "of 1,000 concurrent requests, failed: {bad:?}"
+    );
+
+    // Full speed from 8 keep-alive clients: first to warm up, then to measure memory.
+    let (warm, bad) = load(addr, 8, Duration::from_secs(2));
+    assert_eq!(bad, 0, "{bad} of {warm} answers were not 2xx/3xx");
+    let rss_warm = server.rss_kb();
+    let (answers, bad) = load(addr, 8, Duration::from_secs(4));
+    assert_eq!(bad, 0, "{bad} of {answers} answers were not 2xx/3xx");
+    let rss_end = server.rss_kb();
+    assert!(answers > 1000, "only {answers} answers in 4 s");
+    eprintln!(
+        "preview under load: {answers} answers in 4 s from 8 clients; server memory {rss_start} KB at start, {rss_warm} KB warm, {rss_end} KB after"
+    );
+    assert!(
+        rss_end < rss_warm + 64 * 1024,
+        "memory grew under load: {rss_start} KB at start, {rss_warm} KB warm, {rss_end} KB after {answers} more answers"
+    );
+
+    // Still serving, with the idle clients still connected.
+    assert_eq!(get(addr, "/articles/first/").map(|r| r.0), Some(200));
+    assert!(
+        matches!(server.child.try_wait(), Ok(None)),
+        "the server exited"
+    );
+    drop(idle);
+}
+
+/// A batch of connections handed to one client thread.
+struct TcpStreamBatch(Vec<std::net::TcpStream>);
+
+#[test]
+fn the_preview_converges_after_the_content_folder_is_deleted_renamed_or_flooded() {
+    use preview::*;
+    let desk = Desk::new();
+    let handle = start(&desk);
+    let addr = handle.addr();
+    let page_has = |path: &str, words: &str| {
+        get(addr, path)
+            .is_some_and(|(s, body)| s == 200 && String::from_utf8_lossy(&body).contains(words))
+    };
+    assert!(page_has("/articles/first/", "First article"));
+
+    // The content folder renamed away and back.
+    let content = desk.path("content");
+    let away = desk.path("content-away");
+    std::fs::rename(&content, &away).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(get(addr, "/").is_some(), "the server stopped answering");
+    std::fs::rename(&away, &content).unwrap();
+    converges("content renamed back", || {
+        page_has("/articles/first/", "First article")
+    });
+
+    // Deleted and recreated.
+    std::fs::remove_dir_all(&content).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(get(addr, "/").is_some(), "the server stopped answering");
+    copy_dir(&repo().join("tests/fixtures/basic/content"), &content);
+    converges("content recreated", || {
+        page_has("/articles/first/", "First article")
+    });
+
+    // 200 saves within a second; the last one wins.
+    let rel = "content/articles/2024/third.md";
+    let original = desk.read(rel);
+    let start = std::time::Instant::now();
+    for i in 0..200 {
+        desk.write(
+            rel,
+            original.replacen("title:", &format!("title: Save {i} of"), 1),
+        );
+        // Spread over one second.
+        let next = start + std::time::Duration::from_millis(5 * (i + 1));
+        std::thread::sleep(next.saturating_duration_since(std::time::Instant::now()));
+    }
+    converges("the last of 200 saves", || {
+        page_has("/articles/custom-third/", "Save 199 of")
+    });
+
+    // An article replaced by a folder of the same name, then put back.
+    let third = desk.path(rel);
+    std::fs::remove_file(&third).unwrap();
+    std::fs::create_dir(&third).unwrap();
+    converges("the article gone", || {
+        get(addr, "/articles/custom-third/").is_some_and(|(s, _)| s == 404)
+    });
+    assert!(page_has("/articles/first/", "First article"));
+    assert_eq!(handle.error(), None);
+    std::fs::remove_dir(&third).unwrap();
+    desk.write(rel, &original);
+    converges("the article back", || {
+        page_has("/articles/custom-third/", "Third article")
+    });
+
+    // The same with an article another one links to: the rebuild fails on the broken
+    // link, the last good pages stay up, and the problem is reported until it is fixed.
+    let second = desk.path("content/articles/2024/second.md");
+    let text = desk.read("content/articles/2024/second.md");
+    std::fs::remove_file(&second).unwrap();
+    std::fs::create_dir(&second).unwrap();
+    converges("the broken link reported", || {
+        handle.error().is_some_and(|e| e.contains("second.md"))
+    });
+    assert!(page_has("/articles/second/", "Second article"));
+    std::fs::remove_dir(&second).unwrap();
+    desk.write("content/articles/2024/second.md", &text);
+    converges("the problem cleared", || handle.error().is_none());
+    assert!(page_has("/articles/second/", "Second article"));
+
+    // Stopping is prompt even with clients connected that never send a byte.
+    let idle: Vec<_> = (0..50).map(|_| connect(addr)).collect();
+    stop(handle);
+    drop(idle);
+    // And serve never wrote to the output folder.
+    assert!(desk.path("public/.attache-output").exists());
+}
