@@ -85,7 +85,7 @@ CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || 
 REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 
-declare -A A_MED A_CPU H_MED H_CPU A_RSS H_RSS
+declare -A A_MED A_CPU H_MED H_CPU A_RSS H_RSS L_MED L_CPU
 SMALLEST=""
 LARGEST=""
 for n in $SIZES; do
@@ -112,22 +112,34 @@ for n in $SIZES; do
     # Hugo must build cleanly, or the comparison is meaningless.
     rm -rf "$H_OUT"
     hugo --quiet -s "$WORK/hugo-$n" -d "$H_OUT"
+    # A lighter Hugo site without related articles, which dominate Hugo's time: the
+    # conservative comparison (it does less than attache, which still lists related).
+    rm -rf "$WORK/hugo-lite-$n"
+    cp -r "$WORK/hugo-$n" "$WORK/hugo-lite-$n"
+    perl -0pi -e 's/\{\{ with first 5 \(site\.RegularPages\.Related \.\) \}\}.*?\{\{ end \}\}//s' \
+        "$WORK/hugo-lite-$n/layouts/_default/single.html"
+    if grep -q Related "$WORK/hugo-lite-$n/layouts/_default/single.html"; then
+        warn "could not remove related articles from the lite Hugo site"
+    fi
 
     say "Timing $n articles, outputs on $SHM ($RUNS runs)"
     json="$RESULTS/hyperfine-$n.json"
     cmds=()
     if [ "$a_ok" = 1 ]; then cmds+=("$ATTACHE build --root $WORK/attache-$n -o $A_OUT --quiet"); fi
     cmds+=("hugo --quiet -s $WORK/hugo-$n -d $H_OUT")
+    cmds+=("hugo --quiet -s $WORK/hugo-lite-$n -d $H_OUT")
     # Each run starts from an empty output folder (Hugo does not clean its destination).
     hyperfine -N --warmup 1 --runs "$RUNS" --prepare "rm -rf $A_OUT $H_OUT" \
         --export-json "$json" "${cmds[@]}"
+    first_hugo=0
     if [ "$a_ok" = 1 ]; then
         read -r A_MED[$n] A_CPU[$n] < <(hf_stats "$json" 0)
-        read -r H_MED[$n] H_CPU[$n] < <(hf_stats "$json" 1)
+        first_hugo=1
     else
         A_MED[$n]=-; A_CPU[$n]=-
-        read -r H_MED[$n] H_CPU[$n] < <(hf_stats "$json" 0)
     fi
+    read -r H_MED[$n] H_CPU[$n] < <(hf_stats "$json" "$first_hugo")
+    read -r L_MED[$n] L_CPU[$n] < <(hf_stats "$json" $((first_hugo + 1)))
 
     say "Peak memory, $n articles (one build each)"
     A_RSS[$n]=-
@@ -141,6 +153,7 @@ for n in $SIZES; do
     printf '\n%-8s %12s %12s %12s\n' "$n" "wall median" "CPU (u+s)" "peak RSS"
     printf '%-8s %12s %12s %12s\n' attache "$(fmt_s "${A_MED[$n]}")" "$(fmt_s "${A_CPU[$n]}")" "$(fmt_mib "${A_RSS[$n]}")"
     printf '%-8s %12s %12s %12s\n' hugo "$(fmt_s "${H_MED[$n]}")" "$(fmt_s "${H_CPU[$n]}")" "$(fmt_mib "${H_RSS[$n]}")"
+    printf '%-8s %12s %12s %12s\n' hugo-lite "$(fmt_s "${L_MED[$n]}")" "$(fmt_s "${L_CPU[$n]}")" ""
     printf '%-8s %12s %12s %12s\n' ratio "$(ratio "${A_MED[$n]}" "${H_MED[$n]}")" \
         "$(ratio "${A_CPU[$n]}" "${H_CPU[$n]}")" "$(ratio "${A_RSS[$n]}" "${H_RSS[$n]}")"
     rm -rf "$A_OUT" "$H_OUT"
@@ -200,6 +213,9 @@ SUMMARY="$RESULTS/summary.md"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for n in $SIZES; do
         echo "| $n articles, output on tmpfs | $(fmt_s "${A_MED[$n]}") | $(fmt_s "${H_MED[$n]}") | $(ratio "${A_MED[$n]}" "${H_MED[$n]}") | $(fmt_s "${A_CPU[$n]}") | $(fmt_s "${H_CPU[$n]}") | $(ratio "${A_CPU[$n]}" "${H_CPU[$n]}") | $(fmt_mib "${A_RSS[$n]}") | $(fmt_mib "${H_RSS[$n]}") | $(ratio "${A_RSS[$n]}" "${H_RSS[$n]}") |"
+    done
+    for n in $SIZES; do
+        echo "| $n articles, Hugo without related articles | $(fmt_s "${A_MED[$n]}") | $(fmt_s "${L_MED[$n]}") | $(ratio "${A_MED[$n]}" "${L_MED[$n]}") | $(fmt_s "${A_CPU[$n]}") | $(fmt_s "${L_CPU[$n]}") | $(ratio "${A_CPU[$n]}" "${L_CPU[$n]}") | | | |"
     done
     echo "| $LARGEST articles, output on disk | $(fmt_s "$DA_MED") | $(fmt_s "$DH_MED") | $(ratio "$DA_MED" "$DH_MED") | $(fmt_s "$DA_CPU") | $(fmt_s "$DH_CPU") | $(ratio "$DA_CPU" "$DH_CPU") | | | |"
     echo "| shipped briefing (attache only) | $(fmt_s "$B_MED") | | | $(fmt_s "$B_CPU") | | | | | |"
