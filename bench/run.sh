@@ -116,7 +116,7 @@ for n in $SIZES; do
     # conservative comparison (it does less than attache, which still lists related).
     rm -rf "$WORK/hugo-lite-$n"
     cp -r "$WORK/hugo-$n" "$WORK/hugo-lite-$n"
-    perl -0pi -e 's/\{\{ with first 5 \(site\.RegularPages\.Related \.\) \}\}.*?\{\{ end \}\}//s' \
+    perl -0pi -e 's/\{\{ with first 5 \(site\.RegularPages\.Related \.\) \}\}.*?<\/section>\s*\{\{ end \}\}//s' \
         "$WORK/hugo-lite-$n/layouts/_default/single.html"
     if grep -q Related "$WORK/hugo-lite-$n/layouts/_default/single.html"; then
         warn "could not remove related articles from the lite Hugo site"
