@@ -28,7 +28,7 @@ fn element(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> XmlResult {
 }
 
 /// `/atom.xml`, and `/topics/<id>/atom.xml` for each topic when enabled.
-pub fn atom_feeds(site: &Site, shared: &Shared) -> Vec<(String, Vec<u8>)> {
+pub fn atom_feeds(site: &Site, shared: &Shared) -> super::Files {
     let all: Vec<usize> = (0..site.articles.len()).collect();
     let mut feeds = vec![(
         "atom.xml".to_string(),

@@ -23,6 +23,9 @@ use crate::parse::Page;
 pub use templates::Templates;
 use values::{Shared, date_values, html, list, obj, opt_text, reading_time, text};
 
+/// Files a job produces: output path and contents.
+pub type Files = Vec<(String, Vec<u8>)>;
+
 /// One unit of rendering work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Job {
@@ -112,7 +115,7 @@ fn render_some(
     templates: &Templates,
     jobs: &[Job],
 ) -> (Output, Vec<Diagnostic>) {
-    let results: Vec<Result<Vec<(String, Vec<u8>)>, Diagnostic>> = jobs
+    let results: Vec<Result<Files, Diagnostic>> = jobs
         .par_iter()
         .map(|&job| render_job(site, shared, templates, job))
         .collect();
@@ -164,7 +167,7 @@ fn render_job(
     shared: &Shared,
     templates: &Templates,
     job: Job,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+) -> Result<Files, Diagnostic> {
     let page = |template: &str,
                 path: &str,
                 title: &str,
