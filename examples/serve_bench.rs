@@ -196,6 +196,56 @@ fn main() {
         alone.push(t.elapsed().as_secs_f64() * 1000.0);
         pages = report.rendered;
     }
+    // Heavier edits, once each, for the record.
+    let mut once = |label: &str, edit: &dyn Fn() -> Vec<PathBuf>| {
+        let paths = edit();
+        let t = Instant::now();
+        let report = engine.rebuild(&paths).expect("the edit builds");
+        println!(
+            "  {label:<40} {:>7.1} ms ({} pages rendered)",
+            t.elapsed().as_secs_f64() * 1000.0,
+            report.rendered
+        );
+    };
+    println!("rebuild alone, heavier edits:");
+    once("retitle an article (re-index)", &|| {
+        let text = fs::read_to_string(&article_path).unwrap();
+        let text = text.replacen("title: \"", "title: \"Retitled: ", 1);
+        fs::write(&article_path, text).unwrap();
+        vec![article_path.clone()]
+    });
+    once("add an article (menus change: all pages)", &|| {
+        let new = root.join("content/articles/bench-new.md");
+        let topic = fs::read_dir(root.join("content/topics"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .find_map(|e| {
+                e.path()
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+            })
+            .unwrap();
+        fs::write(
+            &new,
+            format!("---\ntitle: New\ndate: 2030-01-01\ntopics: [{topic}]\n---\nNew.\n"),
+        )
+        .unwrap();
+        vec![new]
+    });
+    let template = [
+        "templates/article.html",
+        "themes/briefing/templates/article.html",
+    ]
+    .iter()
+    .map(|p| root.join(p))
+    .find(|p| p.is_file());
+    if let Some(template) = template {
+        once("edit article.html (all pages)", &|| {
+            let mut f = fs::OpenOptions::new().append(true).open(&template).unwrap();
+            writeln!(f, "{{# edited by the benchmark #}}").unwrap();
+            vec![template.clone()]
+        });
+    }
     drop(engine);
 
     // 2. Through the server: save → watcher → rebuild → event.

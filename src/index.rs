@@ -271,26 +271,41 @@ fn related_articles(
     entities: &BTreeMap<EntityKind, Vec<Entity>>,
 ) -> Vec<Vec<usize>> {
     const WINDOW: usize = 25;
-    let postings: HashMap<(EntityKind, String), &[usize]> = entities
+    let by_slug: HashMap<(EntityKind, &str), &[usize]> = entities
         .iter()
         .flat_map(|(kind, list)| {
             list.iter()
-                .map(move |e| ((*kind, e.slug.clone()), e.articles.as_slice()))
+                .map(move |e| ((*kind, e.slug.as_str()), e.articles.as_slice()))
         })
         .collect();
+    // Each distinct name is made into a slug once, not once per article naming it.
+    let mut postings: HashMap<(EntityKind, &str), &[usize]> = HashMap::new();
+    for page in articles {
+        for kind in EntityKind::ALL {
+            for name in kind.names(page) {
+                if !postings.contains_key(&(kind, name.as_str()))
+                    && let Some(list) = by_slug.get(&(kind, slug::slugify(name).as_str()))
+                {
+                    postings.insert((kind, name.as_str()), list);
+                }
+            }
+        }
+    }
     let near = |list: &[usize], me: usize| -> std::ops::Range<usize> {
         let at = list.partition_point(|&x| x < me);
         at.saturating_sub(WINDOW)..(at + WINDOW + 1).min(list.len())
     };
     (0..articles.len())
         .into_par_iter()
-        .map(|me| {
-            let mut scores: HashMap<usize, u32> = HashMap::new();
+        .map_init(Vec::new, |pairs: &mut Vec<(usize, u32)>, me| {
+            // (candidate, weight) for every shared name and topic; summed after a sort,
+            // which is cheaper than a hash map per article.
+            pairs.clear();
             let page = &articles[me];
             let mut add = |list: &[usize], weight: u32| {
                 for &other in &list[near(list, me)] {
                     if other != me {
-                        *scores.entry(other).or_default() += weight;
+                        pairs.push((other, weight));
                     }
                 }
             };
@@ -300,7 +315,7 @@ fn related_articles(
                 (EntityKind::Tags, 2),
             ] {
                 for name in kind.names(page) {
-                    if let Some(list) = postings.get(&(kind, slug::slugify(name))) {
+                    if let Some(list) = postings.get(&(kind, name.as_str())) {
                         add(list, weight);
                     }
                 }
@@ -310,13 +325,26 @@ fn related_articles(
                     add(&topics[p], 1);
                 }
             }
-            let mut ranked: Vec<(usize, u32)> = scores.into_iter().collect();
-            ranked.sort_by(|a, b| {
+            pairs.sort_unstable_by_key(|&(other, _)| other);
+            let mut ranked: Vec<(usize, u32)> = Vec::with_capacity(pairs.len());
+            for &(other, weight) in pairs.iter() {
+                match ranked.last_mut() {
+                    Some(last) if last.0 == other => last.1 += weight,
+                    _ => ranked.push((other, weight)),
+                }
+            }
+            // The order is total (ties end on the index), so only the first few need sorting.
+            let order = |a: &(usize, u32), b: &(usize, u32)| {
                 b.1.cmp(&a.1)
                     .then_with(|| a.0.abs_diff(me).cmp(&b.0.abs_diff(me)))
                     .then_with(|| a.0.cmp(&b.0))
-            });
-            ranked.into_iter().take(RELATED).map(|(i, _)| i).collect()
+            };
+            if ranked.len() > RELATED {
+                ranked.select_nth_unstable_by(RELATED - 1, order);
+                ranked.truncate(RELATED);
+            }
+            ranked.sort_by(order);
+            ranked.into_iter().map(|(i, _)| i).collect()
         })
         .collect()
 }

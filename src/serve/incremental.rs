@@ -1235,7 +1235,9 @@ fn reindex(
         return Err((Diagnostics(problems).sorted(), true));
     }
 
+    trace::mark("url check");
     let old_sigs = signatures(&st.site);
+    trace::mark("old signatures");
     let old_cards: HashMap<String, Value> = st
         .site
         .articles
@@ -1285,11 +1287,13 @@ fn reindex(
             None => by_rel.remove(&rel),
         };
     }
+    trace::mark("take pages");
     let site = match index::index(st.config.clone(), by_rel.into_values().collect()) {
         Ok(site) => site,
         // The pages are gone with the error: the next rebuild starts from disk.
         Err(e) => return Err((e, false)),
     };
+    trace::mark("index");
     st.site = site;
     st.urls = urls_of(&st.site);
     st.topic_ids = topic_ids_of(&st.site);
@@ -1323,6 +1327,7 @@ fn reindex(
         })
         .collect();
     let shared = Shared::with_cards(&st.site, cards);
+    trace::mark("cards");
 
     let mut update = ContentUpdate {
         structure_changed: true,
@@ -1338,6 +1343,7 @@ fn reindex(
         return Ok(update);
     }
     let new_sigs = signatures(&st.site);
+    trace::mark("new signatures");
     for (job, key, sig) in &new_sigs.jobs {
         if old_sigs.by_key.get(key) != Some(sig) {
             update.jobs.insert(*job);
