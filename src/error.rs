@@ -218,7 +218,8 @@ impl Diagnostic {
                 let end = text[start..]
                     .find(|c: char| c.is_whitespace() || c == ',' || c == ']')
                     .map_or(text.len(), |i| start + i)
-                    .max((start + 1).min(text.len()));
+                    // At least the character at the column, however many bytes it has.
+                    .max(start + text[start..].chars().next().map_or(0, char::len_utf8));
                 title.element(
                     Snippet::source(text.as_str())
                         .line_start(loc.line)
@@ -369,6 +370,19 @@ mod tests {
         assert_eq!(Location::of_offset(text, 3), Location::new(2, 1));
         // 'ç' is two bytes but one column.
         assert_eq!(Location::of_offset(text, 5), Location::new(2, 2));
+    }
+
+    /// Found by `cargo fuzz run front_matter`: a file starting with U+2028 (a line
+    /// separator Word pastes) made the excerpt end inside that character, and panicked.
+    #[test]
+    fn an_excerpt_starting_with_a_wide_space_renders() {
+        let text = "\u{2028}g \"\"\u{1d}d\nz";
+        for column in 1..=8 {
+            let d =
+                Diagnostic::new("a.md", Problem::NoFrontMatter).at(Location::new(1, column), text);
+            assert!(d.render(false).contains("a.md:1:"));
+            assert!(d.render(true).contains("a.md"));
+        }
     }
 
     #[test]

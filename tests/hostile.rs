@@ -428,6 +428,19 @@ fn an_article_in_a_legacy_encoding_is_refused_at_the_first_bad_byte() {
     });
 }
 
+/// Found by fuzzing: the excerpt under the message cut U+2028 in half, and attache
+/// panicked (exit code 101) instead of answering.
+#[test]
+fn text_pasted_from_word_starting_with_a_line_separator_is_refused_not_a_crash() {
+    let desk = Desk::new();
+    desk.write(ARTICLE, "\u{2028}Talks resumed in Islamabad.\n");
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("1:1"),
+        says: &["there is no front matter"],
+    });
+}
+
 #[test]
 fn an_empty_file_left_by_a_crashed_editor_is_refused() {
     let desk = Desk::new();
