@@ -1442,6 +1442,26 @@ fn a_preview_server_flooded_with_idle_huge_and_concurrent_requests_keeps_serving
     }
     assert_eq!(get(addr, "/").map(|r| r.0), Some(200));
 
+    // Paths that try to climb out, double-encoded and overlong too (tests/serve.rs has
+    // more): never a file from outside the output.
+    let config = desk.read("site.yaml");
+    for target in [
+        "/%252e%252e/site.yaml",
+        "/%252e%252e%252fsite.yaml",
+        "/..%252f..%252fsite.yaml",
+        "/%c0%ae%c0%ae/site.yaml",
+        "/%e0%80%ae%e0%80%ae/site.yaml",
+        "/..%c0%afsite.yaml",
+        "/%2e%2e%5c%2e%2e%5csite.yaml",
+        "/articles/%2e%2e/%2e%2e/%2e%2e/site.yaml",
+        "/site.yaml%00.html",
+    ] {
+        let answer = get(addr, target);
+        let (status, body) = answer.unwrap_or_else(|| panic!("{target}: no answer"));
+        assert!(matches!(status, 400 | 404), "{target}: {status}");
+        assert!(!String::from_utf8_lossy(&body).contains(config.lines().next().unwrap()));
+    }
+
     // 1,000 connections at once, each asking for a valid page.
     let conns: Vec<TcpStreamBatch> = (0..20)
         .map(|_| TcpStreamBatch((0..50).map(|_| connect(addr)).collect()))
