@@ -10,7 +10,11 @@
 //! Then, `--runs` times each: a sentence is appended to one article (time until the
 //! `reload` event), and a rule is appended to the stylesheet (time until the `css` event).
 //! The clock starts just before the write, so the figures include the file watcher's
-//! debounce. It also times the rebuild alone (no watcher) for the same article edit.
+//! debounce. It also times the rebuild alone (no watcher) for the same article edit, and
+//! once each a few heavier edits (a retitle, which re-indexes; a new article and a template
+//! edit, which render every page).
+//!
+//! With `ATTACHE_SERVE_TRACE=1` every rebuild prints the time of each stage to stderr.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
