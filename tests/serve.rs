@@ -844,6 +844,30 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
 
     // Unknown paths: the site's 404 page, with status 404, and the requested path
     // never echoed unescaped.
+    // Served bytes are the built bytes (the search index is sent in parts).
+    let built = build::build(
+        site.root(),
+        &BuildOptions {
+            drafts: false,
+            base_url: Some(handle.url().to_string()),
+        },
+    )
+    .unwrap()
+    .output;
+    for file in ["search-index.json", "atom.xml", "style.css", "sitemap.xml"] {
+        let served = get(&handle, &format!("/{file}"));
+        assert!(
+            served.body == built.files[file],
+            "{file} differs from the build"
+        );
+        let head = request("HEAD", &format!("{}{file}", handle.url()), &[]);
+        assert_eq!(
+            head.header("content-length").map(str::to_owned),
+            Some(built.files[file].len().to_string()),
+            "{file}"
+        );
+    }
+
     let missing = get(&handle, "/no/such/page/");
     assert_eq!(missing.status, 404);
     let built_404 = build::build(

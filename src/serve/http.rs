@@ -10,13 +10,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tokio::sync::broadcast;
 
+use super::incremental::Body;
 use super::reload::{self, Notice};
 
 /// The live-reload script's path.
@@ -26,7 +26,7 @@ pub const EVENTS_PATH: &str = "/__attache/events";
 
 /// One file as served.
 pub struct Served {
-    pub body: Bytes,
+    pub body: Body,
     pub etag: HeaderValue,
     pub content_type: &'static str,
 }
@@ -77,7 +77,7 @@ impl App {
     /// request sees either the old output or the new one.
     pub fn update<'a>(
         &self,
-        upserts: impl IntoIterator<Item = (&'a String, &'a Bytes)>,
+        upserts: impl IntoIterator<Item = (&'a String, &'a Body)>,
         removals: &[String],
     ) {
         let made: Vec<(String, Arc<Served>)> = upserts
@@ -325,10 +325,21 @@ fn serve_file(file: &Served, headers: &HeaderMap) -> Response {
         r.headers_mut().insert(header::ETAG, file.etag.clone());
         return with_common(r);
     }
-    let body = if file.content_type.starts_with("text/html") {
-        Body::from(inject(&file.body))
-    } else {
-        Body::from(file.body.clone())
+    let (body, length) = match &file.body {
+        Body::Whole(bytes) if file.content_type.starts_with("text/html") => {
+            let html = inject(bytes);
+            let n = html.len();
+            (axum::body::Body::from(html), n)
+        }
+        Body::Whole(bytes) => (axum::body::Body::from(bytes.clone()), bytes.len()),
+        Body::Parts(parts) => {
+            let parts: Vec<Result<Bytes, std::convert::Infallible>> =
+                parts.iter().cloned().map(Ok).collect();
+            (
+                axum::body::Body::from_stream(tokio_stream::iter(parts)),
+                file.body.len(),
+            )
+        }
     };
     let mut r = (
         [(
@@ -338,6 +349,8 @@ fn serve_file(file: &Served, headers: &HeaderMap) -> Response {
         body,
     )
         .into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     r.headers_mut().insert(header::ETAG, file.etag.clone());
     with_common(r)
 }
@@ -352,7 +365,7 @@ fn etag_matches(header_value: &str, etag: &HeaderValue) -> bool {
 
 fn not_found(app: &App, key: &str) -> Response {
     let body = match app.get("404.html") {
-        Some(page) => inject(&page.body),
+        Some(page) => inject(&page.body.to_vec()),
         None => {
             let html = format!(
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1><p>There is no page at <code>/{}</code>.</p></body></html>\n",

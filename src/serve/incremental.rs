@@ -25,6 +25,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -41,11 +42,59 @@ use crate::parse::{self, Kind, Meta, Page, ParseOptions};
 use crate::render::values::{self, Shared};
 use crate::render::{self, Job, Templates, search};
 
+/// The contents of one output file: whole, or (the search index, which is large and
+/// changes an entry at a time) as parts to send one after the other, so an edit does not
+/// copy the whole file.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Whole(Bytes),
+    Parts(Arc<[Bytes]>),
+}
+
+impl Body {
+    pub fn len(&self) -> usize {
+        match self {
+            Body::Whole(b) => b.len(),
+            Body::Parts(parts) => parts.iter().map(Bytes::len).sum(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn to_vec(&self) -> Vec<u8> {
+        match self {
+            Body::Whole(b) => b.to_vec(),
+            Body::Parts(parts) => {
+                let mut out = Vec::with_capacity(self.len());
+                for p in parts.iter() {
+                    out.extend_from_slice(p);
+                }
+                out
+            }
+        }
+    }
+
+    /// The same contents (parts are compared by identity first, then by content).
+    fn same_as(&self, other: &Body) -> bool {
+        let same =
+            |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
+        match (self, other) {
+            (Body::Whole(a), Body::Whole(b)) => same(a, b),
+            (Body::Parts(a), Body::Parts(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(a, b)| same(a, b))
+            }
+            _ => self.to_vec() == other.to_vec(),
+        }
+    }
+}
+
 /// What one rebuild changed in the output.
 #[derive(Debug, Default, Clone)]
 pub struct Delta {
     /// Files added or changed, by output path.
-    pub upserts: Vec<(String, Bytes)>,
+    pub upserts: Vec<(String, Body)>,
     /// Files no longer produced.
     pub removals: Vec<String>,
 }
@@ -155,7 +204,7 @@ struct State {
     topic_ids: BTreeMap<String, String>,
     locate: HashMap<String, Loc>,
     /// Search-index entries by content path.
-    search: HashMap<String, Vec<u8>>,
+    search: HashMap<String, Bytes>,
 }
 
 /// The incremental builder behind `serve`.
@@ -168,9 +217,9 @@ pub struct Engine {
     /// Render every job with the next successful rebuild.
     render_all: bool,
     /// Generated files (pages, feeds, indexes) by output path.
-    generated: BTreeMap<String, Bytes>,
+    generated: BTreeMap<String, Body>,
     /// Static files by output path, as served.
-    statics_out: BTreeMap<String, Bytes>,
+    statics_out: BTreeMap<String, Body>,
     /// The problems of the last rebuild, if it failed.
     failing: bool,
 }
@@ -239,7 +288,7 @@ impl Engine {
     }
 
     /// Every output file, shared (no copy), for the server.
-    pub fn files(&self) -> impl Iterator<Item = (&String, &Bytes)> {
+    pub fn files(&self) -> impl Iterator<Item = (&String, &Body)> {
         self.generated.iter().chain(self.statics_out.iter())
     }
 
@@ -569,7 +618,7 @@ impl Engine {
     fn apply(
         &mut self,
         st: &State,
-        rendered: Vec<(String, Vec<u8>)>,
+        rendered: Vec<(String, Body)>,
         structural: bool,
     ) -> Result<Delta, Diagnostics> {
         let mut delta = Delta::default();
@@ -606,16 +655,12 @@ impl Engine {
         } else {
             std::mem::take(&mut self.generated)
         };
-        for (path, bytes) in rendered {
-            if next
-                .get(&path)
-                .is_some_and(|old| old.as_ref() == bytes.as_slice())
-            {
+        for (path, body) in rendered {
+            if next.get(&path).is_some_and(|old| old.same_as(&body)) {
                 continue;
             }
-            let bytes = Bytes::from(bytes);
-            next.insert(path.clone(), bytes.clone());
-            delta.upserts.push((path, bytes));
+            next.insert(path.clone(), body.clone());
+            delta.upserts.push((path, body));
         }
         self.generated = next;
         if structural {
@@ -650,16 +695,16 @@ impl Engine {
             keep
         });
         for (rel, s) in &st.statics {
+            let body = Body::Whole(Bytes::from(s.bytes.clone()));
             if self
                 .statics_out
                 .get(rel)
-                .is_some_and(|old| old.as_ref() == s.bytes.as_slice())
+                .is_some_and(|old| old.same_as(&body))
             {
                 continue;
             }
-            let bytes = Bytes::from(s.bytes.clone());
-            self.statics_out.insert(rel.clone(), bytes.clone());
-            delta.upserts.push((rel.clone(), bytes));
+            self.statics_out.insert(rel.clone(), body.clone());
+            delta.upserts.push((rel.clone(), body));
         }
         Ok(delta)
     }
@@ -1509,29 +1554,44 @@ fn job_outputs(site: &Site, job: Job) -> Vec<String> {
 }
 
 /// Renders `jobs`; the search index comes from the entries kept per page.
-fn render_output(st: &mut State, jobs: &[Job]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+fn render_output(st: &mut State, jobs: &[Job]) -> Result<Vec<(String, Body)>, Diagnostics> {
     let (search_jobs, page_jobs): (Vec<Job>, Vec<Job>) =
         jobs.iter().partition(|j| **j == Job::SearchIndex);
     trace::mark("jobs");
     let output = render::render_jobs(&st.site, &st.shared, &st.templates, &page_jobs)?;
     trace::mark("pages");
-    let mut files: Vec<(String, Vec<u8>)> = output.files.into_iter().collect();
+    let mut files: Vec<(String, Body)> = output
+        .files
+        .into_iter()
+        .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
+        .collect();
     if !search_jobs.is_empty() && st.site.config.search.enabled {
         let missing: Vec<&Page> = search::indexed_pages(&st.site)
             .filter(|p| !st.search.contains_key(&p.rel))
             .collect();
-        let made: Vec<(String, Vec<u8>)> = missing
+        let made: Vec<(String, Bytes)> = missing
             .par_iter()
-            .map(|p| (p.rel.clone(), search::entry_json(&st.site, &st.shared, p)))
+            .map(|p| {
+                let entry = search::entry_json(&st.site, &st.shared, p);
+                (p.rel.clone(), Bytes::from(entry))
+            })
             .collect();
         st.search.extend(made);
-        let entries: Vec<&[u8]> = search::indexed_pages(&st.site)
-            .map(|p| st.search[&p.rel].as_slice())
-            .collect();
-        files.push((
-            search::INDEX_FILE.to_string(),
-            search::join_entries(&entries),
-        ));
+        // `[`, the entries with `,` between them, `]`: what `join_entries` writes.
+        let (open, comma, close) = (
+            Bytes::from_static(b"["),
+            Bytes::from_static(b","),
+            Bytes::from_static(b"]"),
+        );
+        let mut parts = vec![open];
+        for (i, p) in search::indexed_pages(&st.site).enumerate() {
+            if i > 0 {
+                parts.push(comma.clone());
+            }
+            parts.push(st.search[&p.rel].clone());
+        }
+        parts.push(close);
+        files.push((search::INDEX_FILE.to_string(), Body::Parts(parts.into())));
     }
     Ok(files)
 }
