@@ -195,6 +195,18 @@ if [ "$ATTACHE_OK" = 1 ]; then
     rm -rf "$B_OUT"
 fi
 
+SERVE_LINES=""
+if [ "$ATTACHE_OK" = 1 ]; then
+    say "attache serve: one edit to the reload event, $LARGEST articles"
+    cargo build --release --example serve_bench
+    serve_log="$RESULTS/serve-$LARGEST.txt"
+    if "$ROOT/target/release/examples/serve_bench" "$WORK/attache-$LARGEST" --runs "${BENCH_SERVE_RUNS:-30}" | tee "$serve_log"; then
+        SERVE_LINES=$(grep -E 'save -> ' "$serve_log" || true)
+    else
+        warn "the serve scenario failed: skipped"
+    fi
+fi
+
 say "Growth from $SMALLEST to $LARGEST articles"
 A_GROWTH=$(ratio "${A_MED[$LARGEST]}" "${A_MED[$SMALLEST]}")
 H_GROWTH=$(ratio "${H_MED[$LARGEST]}" "${H_MED[$SMALLEST]}")
@@ -221,6 +233,14 @@ SUMMARY="$RESULTS/summary.md"
     echo "| shipped briefing (attache only) | $(fmt_s "$B_MED") | | | $(fmt_s "$B_CPU") | | | | | |"
     echo
     echo "Growth from $SMALLEST to $LARGEST articles ($SIZE_RATIO the content): attache $A_GROWTH, Hugo $H_GROWTH (wall-clock medians)."
+    if [ -n "$SERVE_LINES" ]; then
+        echo
+        echo "\`attache serve\` on the $LARGEST-article site (save to event, ${BENCH_SERVE_RUNS:-30} runs):"
+        echo
+        echo '```'
+        echo "$SERVE_LINES"
+        echo '```'
+    fi
 } | tee "$SUMMARY"
 echo
 echo "Raw hyperfine JSON and this summary: $RESULTS/"
