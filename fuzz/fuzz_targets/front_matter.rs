@@ -52,10 +52,10 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    if let Some(first) = text.lines().next() {
-        if let Ok(d) = PageDate::parse(first) {
-            let _ = (d.iso(), d.display(), d.rfc3339());
-        }
+    if let Some(first) = text.lines().next()
+        && let Ok(d) = PageDate::parse(first)
+    {
+        let _ = (d.iso(), d.display(), d.rfc3339());
     }
     let split = match front_matter::split(&text) {
         Ok(s) => s,
