@@ -132,15 +132,7 @@ fn build_stages(
             )
         },
     );
-    let (templates, pages) = match (templates, pages) {
-        (Ok(t), Ok(p)) => (t, p),
-        (t, p) => {
-            let mut all = Vec::new();
-            all.extend(t.err().into_iter().flat_map(|d| d.0));
-            all.extend(p.err().into_iter().flat_map(|d| d.0));
-            return Err(Diagnostics(all).sorted());
-        }
-    };
+    let (templates, pages) = Diagnostics::both(templates, pages)?;
     lap("parse", stages);
     let site = index::index(config, pages)?;
     lap("index", stages);
@@ -165,14 +157,25 @@ pub fn build_to_disk(
 ) -> Result<(Built, PathBuf), Diagnostics> {
     let start = Instant::now();
     let config = load_config(root, options)?;
-    let dir = output_dir(root, &config, out);
-    emit::check_output_dir(root, &dir).map_err(|d| where_output_was_chosen(d, root, out))?;
+    let dir = checked_output_dir(root, &config, out)?;
     let mut built = build_with(root, config, options)?;
     let write_start = Instant::now();
     emit::write(&built.output, &dir)?;
     built.stages.push(("write", write_start.elapsed()));
     built.elapsed = start.elapsed();
     Ok((built, dir))
+}
+
+/// The output folder, once it is known to be safe to replace (see
+/// [`emit::check_output_dir`]); a problem points at where the folder was chosen.
+pub fn checked_output_dir(
+    root: &Path,
+    config: &Config,
+    flag: Option<&Path>,
+) -> Result<PathBuf, Diagnostic> {
+    let dir = output_dir(root, config, flag);
+    emit::check_output_dir(root, &dir).map_err(|d| where_output_was_chosen(d, root, flag))?;
+    Ok(dir)
 }
 
 /// Points a problem with the output folder at where that folder was chosen: the `--output`

@@ -21,6 +21,9 @@ pub fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
     };
     let dirs = SiteDirs::new(root, &config);
     let (sources, mut problems) = load::load_lenient(&dirs);
+    if let Err(d) = crate::build::checked_output_dir(root, &config, None) {
+        problems.push(d);
+    }
     let templates = match Templates::compile(&sources.templates) {
         Ok(t) => Some(t),
         Err(d) => {
@@ -177,7 +180,7 @@ pub fn format_text(problems: &Diagnostics) -> String {
         for d in list {
             out.push_str(&d.headline());
             if let Some(help) = d.problem.help() {
-                out.push_str(&format!(" ({help})"));
+                out.push_str(&crate::error::printable(format!(" ({help})")));
             }
             out.push('\n');
         }

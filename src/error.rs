@@ -279,6 +279,23 @@ impl Diagnostics {
         self.0.iter()
     }
 
+    /// Both values, or the problems of either or both: for stages that run side by side
+    /// and should report everything wrong with either.
+    pub fn both<A, B>(
+        a: Result<A, Diagnostics>,
+        b: Result<B, Diagnostics>,
+    ) -> Result<(A, B), Diagnostics> {
+        match (a, b) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            (a, b) => {
+                let mut all = Vec::new();
+                all.extend(a.err().into_iter().flat_map(|d| d.0));
+                all.extend(b.err().into_iter().flat_map(|d| d.0));
+                Err(Diagnostics(all).sorted())
+            }
+        }
+    }
+
     /// Returns `Ok(value)` when there is nothing to report.
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
         if self.0.is_empty() {

@@ -229,3 +229,16 @@ fn building_twice_gives_byte_identical_output() {
         assert!(second[path] == *bytes, "{path} differs between builds");
     }
 }
+
+#[test]
+fn check_flags_an_output_folder_that_would_replace_the_sources() {
+    let f = Fixture::new("basic");
+    f.write(
+        "site.yaml",
+        &format!("{}output_dir: content\n", f.read("site.yaml")),
+    );
+    let (ok, out) = check(&f, &[]);
+    assert!(!ok);
+    assert!(out.contains("site.yaml:6:1: the output folder"), "{out}");
+    assert!(out.contains("content/ folder"), "{out}");
+}

@@ -455,15 +455,7 @@ impl Engine {
             .map(|f| (f.rel.clone(), f.clone()))
             .collect();
         let pages = parse::parse_all(sources.content, &config, self.parse_options());
-        let (templates, pages) = match (templates, pages) {
-            (Ok(t), Ok(p)) => (t, p),
-            (t, p) => {
-                let mut all = Vec::new();
-                all.extend(t.err().into_iter().flat_map(|d| d.0));
-                all.extend(p.err().into_iter().flat_map(|d| d.0));
-                return Err(Diagnostics(all).sorted());
-            }
-        };
+        let (templates, pages) = Diagnostics::both(templates, pages)?;
         let site = index::index(config.clone(), pages)?;
         let shared = Shared::new(&site);
         let statics: BTreeMap<String, StaticFile> = sources
