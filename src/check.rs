@@ -51,13 +51,7 @@ pub fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
 
 /// Links to missing anchors, and links or images to paths the built site does not have.
 fn check_references(site: &Site, output: &Output) -> Vec<Diagnostic> {
-    let pages: Vec<&Page> = site
-        .home
-        .iter()
-        .chain(&site.articles)
-        .chain(site.topics.iter().map(|t| &t.page))
-        .chain(&site.pages)
-        .collect();
+    let pages: Vec<&Page> = site.all_pages().collect();
     let by_rel: HashMap<&str, &Page> = pages.iter().map(|p| (p.rel.as_str(), *p)).collect();
     let base_path = site.config.base_path();
     let mut problems = Vec::new();

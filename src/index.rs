@@ -92,6 +92,17 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
 }
 
+impl Site {
+    /// Every page made from a content file: home, articles, topics, plain pages.
+    pub fn all_pages(&self) -> impl Iterator<Item = &Page> {
+        self.home
+            .iter()
+            .chain(&self.articles)
+            .chain(self.topics.iter().map(|t| &t.page))
+            .chain(&self.pages)
+    }
+}
+
 /// How many related articles an article lists.
 pub const RELATED: usize = 5;
 

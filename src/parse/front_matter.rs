@@ -237,6 +237,13 @@ pub struct ArticleMeta {
     pub draft: bool,
 }
 
+impl ArticleMeta {
+    /// When the article last changed: `updated`, unless that is before `date`.
+    pub fn last_modified(&self) -> PageDate {
+        self.updated.unwrap_or(self.date).max(self.date)
+    }
+}
+
 pub const ARTICLE_KEYS: &[&str] = &[
     "title",
     "date",

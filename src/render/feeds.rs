@@ -53,7 +53,7 @@ fn atom(site: &Site, shared: &Shared, title: &str, page_path: &str, articles: &[
     let updated = shown
         .iter()
         .filter_map(|&i| site.articles[i].article())
-        .map(|m| m.updated.unwrap_or(m.date).max(m.date))
+        .map(|m| m.last_modified())
         .max()
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
     xml(|w| {
@@ -108,7 +108,7 @@ fn entry(w: &mut Writer<Vec<u8>>, site: &Site, shared: &Shared, i: usize) -> Xml
                 .write_empty()?;
             element(w, "id", &link)?;
             element(w, "published", &meta.date.rfc3339())?;
-            let updated = meta.updated.unwrap_or(meta.date).max(meta.date);
+            let updated = meta.last_modified();
             element(w, "updated", &updated.rfc3339())?;
             for id in &meta.topics {
                 let label = site
@@ -140,9 +140,7 @@ pub fn sitemap(site: &Site, shared: &Shared) -> Vec<u8> {
         ("timeline/".into(), None),
     ];
     for a in &site.articles {
-        let lastmod = a
-            .article()
-            .map(|m| m.updated.unwrap_or(m.date).max(m.date).iso());
+        let lastmod = a.article().map(|m| m.last_modified().iso());
         urls.push((a.path.clone(), lastmod));
     }
     urls.extend(site.topics.iter().map(|t| (t.page.path.clone(), None)));

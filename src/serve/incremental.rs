@@ -21,9 +21,7 @@
 //! A failed rebuild changes nothing that is served: the changed files stay pending and
 //! are tried again with the next change.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -41,6 +39,8 @@ use crate::load::{self, ContentFile, SiteDirs, StaticFile};
 use crate::parse::{self, Kind, Meta, Page, ParseOptions};
 use crate::render::values::{self, Shared};
 use crate::render::{self, Job, Templates, search};
+
+use super::dependents::{card_jobs, job_outputs, page_jobs, signatures};
 
 /// The contents of one output file: whole, or (the search index, which is large and
 /// changes an entry at a time) as parts to send one after the other, so an edit does not
@@ -780,7 +780,7 @@ fn clone_diagnostic(d: &Diagnostic) -> Diagnostic {
 
 fn urls_of(site: &Site) -> HashMap<String, String> {
     let base_path = site.config.base_path();
-    all_pages(site)
+    site.all_pages()
         .map(|p| (p.rel.clone(), format!("{base_path}{}", p.path)))
         .collect()
 }
@@ -790,14 +790,6 @@ fn topic_ids_of(site: &Site) -> BTreeMap<String, String> {
         .iter()
         .map(|t| (t.page.rel.clone(), t.page.id.clone()))
         .collect()
-}
-
-fn all_pages(site: &Site) -> impl Iterator<Item = &Page> {
-    site.home
-        .iter()
-        .chain(&site.articles)
-        .chain(site.topics.iter().map(|t| &t.page))
-        .chain(&site.pages)
 }
 
 fn locate(site: &Site) -> HashMap<String, Loc> {
@@ -1007,7 +999,7 @@ fn update_content(
             return Err((Diagnostics(problems).sorted(), true));
         }
         let mut by_rel: BTreeMap<String, Option<Page>> =
-            all_pages(&st.site).map(|p| (p.rel.clone(), None)).collect();
+            st.site.all_pages().map(|p| (p.rel.clone(), None)).collect();
         for p in pages {
             by_rel.insert(p.rel.clone(), Some(p));
         }
@@ -1083,9 +1075,8 @@ fn same_place(site: &Site, loc: Loc, new: &Page) -> bool {
 }
 
 /// The article's `lastmod` in the sitemap.
-fn lastmod(p: &Page) -> Option<String> {
-    p.article()
-        .map(|m| m.updated.unwrap_or(m.date).max(m.date).iso())
+pub(super) fn lastmod(p: &Page) -> Option<String> {
+    p.article().map(|m| m.last_modified().iso())
 }
 
 /// Replaces pages whose place in the site does not change.
@@ -1142,84 +1133,6 @@ fn update_in_place(st: &mut State, new_pages: Vec<(String, Option<Page>)>) -> Co
     update
 }
 
-/// Jobs that show the cards of `articles` (indices in `site`).
-fn card_jobs(site: &Site, articles: &[usize]) -> BTreeSet<Job> {
-    let mut jobs = BTreeSet::new();
-    if articles.is_empty() {
-        return jobs;
-    }
-    let changed: HashSet<usize> = articles.iter().copied().collect();
-    jobs.insert(Job::Timeline);
-    let topic_pos: HashMap<&str, usize> = site
-        .topics
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.page.id.as_str(), i))
-        .collect();
-    for &i in articles {
-        if i < 10 {
-            jobs.insert(Job::Home);
-        }
-        // The newer article shows this one as `prev`, the older one as `next`.
-        if i > 0 {
-            jobs.insert(Job::Article(i - 1));
-        }
-        if i + 1 < site.articles.len() {
-            jobs.insert(Job::Article(i + 1));
-        }
-        let Some(meta) = site.articles[i].article() else {
-            continue;
-        };
-        for t in &meta.topics {
-            if let Some(&p) = topic_pos.get(t.as_str()) {
-                jobs.insert(Job::Topic(p));
-            }
-        }
-        for kind in EntityKind::ALL {
-            if !kind.enabled(&site.config) {
-                continue;
-            }
-            let names = match kind {
-                EntityKind::People => &meta.people,
-                EntityKind::Organizations => &meta.organizations,
-                EntityKind::Tags => &meta.tags,
-            };
-            for name in names {
-                let slug = slug::slugify(name);
-                if let Some(e) = site.entities[&kind].iter().position(|e| e.slug == slug) {
-                    jobs.insert(Job::Entity(kind, e));
-                }
-            }
-        }
-    }
-    for (j, related) in site.related.iter().enumerate() {
-        if related.iter().any(|r| changed.contains(r)) {
-            jobs.insert(Job::Article(j));
-        }
-    }
-    jobs
-}
-
-/// Jobs that show more of `articles` than their card: feeds (the full text).
-fn page_jobs(site: &Site, articles: &[usize]) -> BTreeSet<Job> {
-    let mut jobs = BTreeSet::new();
-    if !site.config.feeds.enabled {
-        return jobs;
-    }
-    let limit = site.config.feeds.limit;
-    for &i in articles {
-        let in_topic_feed = site.config.feeds.per_topic
-            && site.topics.iter().any(|t| {
-                let at = t.articles.partition_point(|&x| x < i);
-                at < limit && t.articles.get(at) == Some(&i)
-            });
-        if i < limit || in_topic_feed {
-            jobs.insert(Job::Feeds);
-        }
-    }
-    jobs
-}
-
 /// Re-indexes the site with the new pages (`None`: the file is gone or a draft).
 /// `pending` are the files whose text changed; the others in `new_pages` (when every
 /// body was rendered again) changed at most in where their links lead.
@@ -1230,7 +1143,7 @@ fn reindex(
 ) -> Result<ContentUpdate, (Diagnostics, bool)> {
     // Check URLs first, on paths alone, so a collision leaves the site untouched.
     let mut paths: BTreeMap<&str, &str> = BTreeMap::new(); // rel -> path
-    for p in all_pages(&st.site) {
+    for p in st.site.all_pages() {
         paths.insert(&p.rel, &p.path);
     }
     for (rel, page) in &new_pages {
@@ -1421,127 +1334,6 @@ fn empty_site(config: &Config) -> Site {
             .map(|k| (k, Vec::new()))
             .collect(),
         related: Vec::new(),
-    }
-}
-
-/// Per job, a hash of the content paths it shows (in order): when it changes between two
-/// sites, the job lists other articles (or the same in another order) and must be rendered.
-struct Signatures {
-    jobs: Vec<(Job, String, u64)>,
-    by_key: HashMap<String, u64>,
-}
-
-fn signatures(site: &Site) -> Signatures {
-    let jobs: Vec<(Job, String, u64)> = render::all_jobs(site)
-        .into_par_iter()
-        .map(|job| {
-            let key = job_outputs(site, job).swap_remove(0);
-            (job, key, signature(site, job))
-        })
-        .collect();
-    let by_key = jobs.iter().map(|(_, k, s)| (k.clone(), *s)).collect();
-    Signatures { jobs, by_key }
-}
-
-fn signature(site: &Site, job: Job) -> u64 {
-    let mut h = DefaultHasher::new();
-    let rel = |i: usize| site.articles[i].rel.as_str();
-    let rels = |h: &mut DefaultHasher, list: &[usize]| {
-        list.len().hash(h);
-        for &i in list {
-            rel(i).hash(h);
-        }
-    };
-    match job {
-        Job::Home => {
-            site.home.as_ref().map(|p| &p.rel).hash(&mut h);
-            let latest: Vec<usize> = (0..site.articles.len().min(10)).collect();
-            rels(&mut h, &latest);
-            site.articles.len().hash(&mut h);
-        }
-        Job::Article(i) => {
-            rel(i).hash(&mut h);
-            site.articles.get(i + 1).map(|a| &a.rel).hash(&mut h);
-            i.checked_sub(1).map(rel).hash(&mut h);
-            rels(&mut h, &site.related[i]);
-        }
-        Job::Topic(t) => {
-            site.topics[t].page.rel.hash(&mut h);
-            rels(&mut h, &site.topics[t].articles);
-        }
-        Job::Timeline => {
-            for a in &site.articles {
-                a.rel.hash(&mut h);
-            }
-        }
-        Job::Entities(kind) => {
-            for e in &site.entities[&kind] {
-                (&e.name, &e.slug, e.articles.len()).hash(&mut h);
-            }
-        }
-        Job::Entity(kind, i) => {
-            let e = &site.entities[&kind][i];
-            (&e.name, &e.slug).hash(&mut h);
-            rels(&mut h, &e.articles);
-        }
-        Job::Page(p) => site.pages[p].rel.hash(&mut h),
-        Job::Feeds => {
-            let limit = site.config.feeds.limit;
-            let all: Vec<usize> = (0..site.articles.len().min(limit)).collect();
-            rels(&mut h, &all);
-            for t in &site.topics {
-                t.page.rel.hash(&mut h);
-                rels(&mut h, &t.articles[..t.articles.len().min(limit)]);
-            }
-        }
-        Job::Sitemap => {
-            for p in all_pages(site) {
-                p.path.hash(&mut h);
-                lastmod(p).hash(&mut h);
-            }
-            for (kind, list) in &site.entities {
-                for e in list {
-                    (kind.key(), &e.slug).hash(&mut h);
-                }
-            }
-        }
-        Job::Topics | Job::Search | Job::NotFound | Job::Robots | Job::SearchIndex => {}
-    }
-    h.finish()
-}
-
-/// The output paths a job writes; the first is its key.
-fn job_outputs(site: &Site, job: Job) -> Vec<String> {
-    let index = |path: &str| format!("{path}index.html");
-    match job {
-        Job::Home => vec![index("")],
-        Job::Article(i) => vec![index(&site.articles[i].path)],
-        Job::Topics => vec![index("topics/")],
-        Job::Topic(t) => vec![index(&site.topics[t].page.path)],
-        Job::Timeline => vec![index("timeline/")],
-        Job::Entities(kind) => vec![index(&format!("{}/", kind.key()))],
-        Job::Entity(kind, i) => vec![index(&format!(
-            "{}/{}/",
-            kind.key(),
-            site.entities[&kind][i].slug
-        ))],
-        Job::Page(p) => vec![index(&site.pages[p].path)],
-        Job::Search => vec![index("search/")],
-        Job::NotFound => vec!["404.html".to_string()],
-        Job::Feeds => {
-            let mut out = vec!["atom.xml".to_string()];
-            if site.config.feeds.per_topic {
-                out.extend(
-                    site.topics
-                        .iter()
-                        .map(|t| format!("{}atom.xml", t.page.path)),
-                );
-            }
-            out
-        }
-        Job::Sitemap => vec!["sitemap.xml".to_string()],
-        Job::Robots => vec!["robots.txt".to_string()],
-        Job::SearchIndex => vec![search::INDEX_FILE.to_string()],
     }
 }
 

@@ -10,6 +10,7 @@
 //! [`incremental::Engine`] and the watcher), and the watcher's own. Nothing is ever
 //! written to disk; the configured output folder is not touched.
 
+mod dependents;
 pub mod http;
 pub mod incremental;
 pub mod reload;
