@@ -768,21 +768,6 @@ const HEADINGS: &[&str] = &[
     "The business view",
 ];
 
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 const INDICATORS: &[&str] = &[
     "Exports (USD m)",
     "Imports (USD m)",
@@ -1311,7 +1296,7 @@ fn body_blocks(g: &mut Gen, a: &Article, pools: &Pools) -> Vec<Block> {
         paragraph(g, &c),
         a.location,
         a.date.d,
-        MONTHS[a.date.m as usize - 1],
+        attache::parse::front_matter::month_name(a.date.m as i8),
         a.date.y
     );
     push(&mut blocks, &mut count, intro);
