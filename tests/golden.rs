@@ -23,13 +23,22 @@ fn the_fixture_site_builds_to_exactly_the_recorded_output() {
     let golden = snapshot(&golden_dir);
     let built = site.files;
     let mut differences = Vec::new();
-    for path in golden.keys().chain(built.keys()).collect::<std::collections::BTreeSet<_>>() {
+    for path in golden
+        .keys()
+        .chain(built.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         match (golden.get(path), built.get(path)) {
             (Some(a), Some(b)) if a == b => {}
             (Some(_), Some(b)) => {
                 let a = String::from_utf8_lossy(&golden[path]);
                 let b = String::from_utf8_lossy(b);
-                let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).map_or(0, |i| i + 1);
+                let line = a
+                    .lines()
+                    .zip(b.lines())
+                    .position(|(x, y)| x != y)
+                    .unwrap_or_else(|| a.lines().count().min(b.lines().count()))
+                    + 1;
                 differences.push(format!("{path}: differs from line {line}"));
             }
             (Some(_), None) => differences.push(format!("{path}: no longer written")),
