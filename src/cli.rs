@@ -16,7 +16,7 @@ use crate::error::Diagnostics;
 #[command(name = "attache", version, about, long_about = None, propagate_version = true)]
 #[command(
     after_help = "Run `attache <command> --help` for a command's options.\n\
-Start with `attache build` in a site folder (one with a site.yaml)."
+Start with `attache serve` in a site folder (one with a site.yaml),\nor `attache init DIR` to make a new one."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -31,6 +31,14 @@ pub enum Command {
     /// output folder only when everything succeeded: a failed build leaves the previous
     /// site exactly as it was.
     Build(BuildArgs),
+    /// Preview the site on a local address, rebuilt and reloaded as you save.
+    ///
+    /// The site is built into memory (links point at the local address) and served from
+    /// there; the output folder is never touched. Content, the theme, templates, static
+    /// files and site.yaml are watched: a change rebuilds only what it affects, and open
+    /// pages reload (a stylesheet change is swapped in without a reload). A change that
+    /// breaks the build keeps the last good version up and shows the problem on the page.
+    Serve(ServeArgs),
     /// Check the whole site without writing anything.
     ///
     /// Runs every stage of a build and more: front matter, topics, dates, duplicate URLs,
@@ -43,14 +51,6 @@ pub enum Command {
     New(NewCommand),
     /// Create a new site with one topic and one article, ready to build.
     Init(InitArgs),
-    /// Preview the site on a local address, rebuilt and reloaded as you save.
-    ///
-    /// The site is built into memory (links point at the local address) and served from
-    /// there; the output folder is never touched. Content, the theme, templates, static
-    /// files and site.yaml are watched: a change rebuilds only what it affects, and open
-    /// pages reload (a stylesheet change is swapped in without a reload). A change that
-    /// breaks the build keeps the last good version up and shows the problem on the page.
-    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
