@@ -57,6 +57,33 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" ||
 # hyperfine JSON → "median cpu" for the command at position $2 (0-based); cpu = user + system means.
 hf_stats() { jq -r ".results[$2] | \"\(.median) \(.user + .system)\"" "$1"; }
 
+# Times commands in rounds, one run of each per round in turn, so that drift on a shared
+# machine falls on all of them alike; the first round is a warm-up and is dropped. Writes
+# a hyperfine-style JSON ($1) with, per command, the median wall time and the mean user
+# and system times, which hf_stats reads.
+alternate() {
+    local json=$1 runs=$2 prepare=$3
+    shift 3
+    local dir r
+    dir=$(mktemp -d)
+    echo "warm-up round"
+    hyperfine -N --runs 1 --prepare "$prepare" --export-json "$dir/warmup.json" "$@" >/dev/null
+    for r in $(seq 1 "$runs"); do
+        echo "round $r of $runs"
+        hyperfine -N --runs 1 --prepare "$prepare" --export-json "$dir/round-$r.json" "$@" \
+            | grep -E '^Benchmark|Time' || true
+    done
+    jq -s '{results: [range(0; .[0].results | length) as $i
+        | {command: .[0].results[$i].command,
+           times: [.[].results[$i].times[0]],
+           user: ([.[].results[$i].user] | add / length),
+           system: ([.[].results[$i].system] | add / length)}
+        | .median = (.times | sort | if length % 2 == 1 then .[(length - 1) / 2]
+                     else (.[length / 2 - 1] + .[length / 2]) / 2 end)]}' \
+        "$dir"/round-*.json >"$json"
+    rm -rf "$dir"
+}
+
 # Peak RSS in KiB of one run of a command.
 peak_rss() {
     local log
@@ -129,8 +156,7 @@ for n in $SIZES; do
     cmds+=("hugo --quiet -s $WORK/hugo-$n -d $H_OUT")
     cmds+=("hugo --quiet -s $WORK/hugo-lite-$n -d $H_OUT")
     # Each run starts from an empty output folder (Hugo does not clean its destination).
-    hyperfine -N --warmup 1 --runs "$RUNS" --prepare "rm -rf $A_OUT $H_OUT" \
-        --export-json "$json" "${cmds[@]}"
+    alternate "$json" "$RUNS" "rm -rf $A_OUT $H_OUT" "${cmds[@]}"
     first_hugo=0
     if [ "$a_ok" = 1 ]; then
         read -r A_MED[$n] A_CPU[$n] < <(hf_stats "$json" 0)
@@ -169,8 +195,7 @@ if [ "${A_MED[$n]}" = - ]; then a_ok=0; fi
 cmds=()
 if [ "$a_ok" = 1 ]; then cmds+=("$ATTACHE build --root $WORK/attache-$n -o $DA_OUT --quiet"); fi
 cmds+=("hugo --quiet -s $WORK/hugo-$n -d $DH_OUT")
-hyperfine -N --warmup 1 --runs "$DISK_RUNS" --prepare "rm -rf $DA_OUT $DH_OUT" \
-    --export-json "$json" "${cmds[@]}"
+alternate "$json" "$DISK_RUNS" "rm -rf $DA_OUT $DH_OUT" "${cmds[@]}"
 DA_MED=-; DA_CPU=-
 if [ "$a_ok" = 1 ]; then
     read -r DA_MED DA_CPU < <(hf_stats "$json" 0)
@@ -217,7 +242,7 @@ say "Summary (Markdown)"
 SUMMARY="$RESULTS/summary.md"
 {
     echo "Benchmark of \`attache build\` against Hugo $HUGO_VERSION, $DATE, attache $REV,"
-    echo "$NPROC CPUs ($CPU), corpus seed $SEED; medians of $RUNS runs after 1 warm-up"
+    echo "$NPROC CPUs ($CPU), corpus seed $SEED; medians of $RUNS rounds after 1 warm-up round, the commands alternating within each round"
     echo "($DISK_RUNS on disk). CPU is user + system time. Ratios are attache / Hugo: below 1× attache is faster."
     if [ "$ATTACHE_OK" != 1 ]; then echo; echo "**attache did not build: its cells are empty.**"; fi
     echo
