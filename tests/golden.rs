@@ -15,13 +15,24 @@ fn the_fixture_site_builds_to_exactly_the_recorded_output() {
     let fixture = Fixture::new("basic");
     let site = fixture.build(&[]);
     let golden_dir = repo().join("tests/golden/basic");
+    // Only what attache generates: the theme's static files are copied as they are.
+    let theme_static = repo().join("themes/briefing/static");
+    let generated = |path: &String| !theme_static.join(path).is_file();
+    let built: std::collections::BTreeMap<String, Vec<u8>> = site
+        .files
+        .into_iter()
+        .filter(|(p, _)| generated(p))
+        .collect();
     if std::env::var_os("ATTACHE_BLESS").is_some() {
         let _ = fs::remove_dir_all(&golden_dir);
-        common::copy_dir(&site.dir, &golden_dir);
+        for (path, bytes) in &built {
+            let target = golden_dir.join(path);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(target, bytes).unwrap();
+        }
         return;
     }
     let golden = snapshot(&golden_dir);
-    let built = site.files;
     let mut differences = Vec::new();
     for path in golden
         .keys()
