@@ -139,18 +139,23 @@ fn render_some(
     (output, problems)
 }
 
+/// The problem of a static file whose path a generated page already takes.
+pub fn static_collision(s: &StaticFile) -> Diagnostic {
+    Diagnostic::new(
+        s.display.clone(),
+        Problem::UrlCollision {
+            url: format!("/{}", s.rel),
+            other: "a generated page".to_string(),
+        },
+    )
+}
+
 /// Static files go to the output root; one may not replace a generated page.
 pub fn add_statics(output: &mut Output, statics: &[StaticFile]) -> Result<(), Diagnostics> {
     let mut problems = Vec::new();
     for s in statics {
         if output.files.contains_key(&s.rel) {
-            problems.push(Diagnostic::new(
-                s.display.clone(),
-                Problem::UrlCollision {
-                    url: format!("/{}", s.rel),
-                    other: "a generated page".to_string(),
-                },
-            ));
+            problems.push(static_collision(s));
         } else {
             output.files.insert(s.rel.clone(), s.bytes.clone());
         }

@@ -623,13 +623,7 @@ impl Engine {
             let mut problems = Vec::new();
             for s in st.statics.values() {
                 if expected.contains(&s.rel) {
-                    problems.push(Diagnostic::new(
-                        s.display.clone(),
-                        Problem::UrlCollision {
-                            url: format!("/{}", s.rel),
-                            other: "a generated page".to_string(),
-                        },
-                    ));
+                    problems.push(render::static_collision(s));
                 }
             }
             if !problems.is_empty() {
@@ -667,13 +661,7 @@ impl Engine {
         let mut problems = Vec::new();
         for s in st.statics.values() {
             if self.generated.contains_key(&s.rel) {
-                problems.push(Diagnostic::new(
-                    s.display.clone(),
-                    Problem::UrlCollision {
-                        url: format!("/{}", s.rel),
-                        other: "a generated page".to_string(),
-                    },
-                ));
+                problems.push(render::static_collision(s));
             }
         }
         if !problems.is_empty() {
