@@ -10,7 +10,7 @@ use thiserror::Error;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::did_you_mean;
-use crate::parse::checked_slug;
+use crate::parse::{checked_slug, topic_id};
 
 #[derive(Debug, Error)]
 pub enum ScaffoldError {
@@ -116,7 +116,7 @@ Write the article here. Remove `draft: true` above to publish it.\n",
 /// Writes `content/topics/<id>.md` and returns its path.
 pub fn new_topic(root: &Path, id: &str, title: Option<&str>) -> Result<PathBuf, ScaffoldError> {
     Config::load(root).map_err(crate::error::Diagnostics::from)?;
-    let slug = checked_slug(id).map_err(|reason| ScaffoldError::BadName {
+    let slug = topic_id(id).map_err(|reason| ScaffoldError::BadName {
         value: id.to_string(),
         reason,
     })?;
@@ -180,6 +180,7 @@ theme: briefing\n",
     Ok(written)
 }
 
+/// The ids of the site's topics, by the rule the build uses ([`topic_id`]).
 fn topic_ids(root: &Path) -> Vec<String> {
     let mut ids: Vec<String> = fs::read_dir(root.join("content/topics"))
         .into_iter()
@@ -187,11 +188,14 @@ fn topic_ids(root: &Path) -> Vec<String> {
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".md").map(str::to_owned)
+            if crate::load::is_ignored(&name) {
+                return None;
+            }
+            topic_id(name.strip_suffix(".md")?).ok()
         })
-        .filter(|n| !crate::load::is_ignored(n))
         .collect();
     ids.sort();
+    ids.dedup();
     ids
 }
 

@@ -160,6 +160,49 @@ fn new_article_writes_complete_front_matter_and_never_overwrites() {
 }
 
 #[test]
+fn new_article_knows_topics_by_the_id_the_build_gives_them() {
+    // A topic file named with a capital: the build files articles under `trade`.
+    let f = Fixture::new("basic");
+    f.write(
+        "content/topics/Trade.md",
+        "---\ntitle: \"Trade\"\n---\nThe state of trade.\n",
+    );
+    let out = f.attache(&[
+        "new",
+        "article",
+        "A trade article",
+        "--topics",
+        "trade",
+        "--date",
+        "2025-06-02",
+    ]);
+    assert!(
+        out.status.success(),
+        "the build's id is accepted: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        f.read("content/articles/2025/a-trade-article.md")
+            .contains("topics: [trade]")
+    );
+    let site = f.build(&["--drafts"]);
+    let page = site.html("articles/a-trade-article/index.html");
+    assert!(
+        page.attrs("a[href]", "href")
+            .iter()
+            .any(|h| h.ends_with("/topics/trade/")),
+        "the article links to its topic"
+    );
+
+    // The file's own spelling is not an id the build knows: refused, with the id it has.
+    let raw = f.attache(&["new", "article", "Another", "--topics", "Trade"]);
+    assert!(!raw.status.success());
+    let said = String::from_utf8_lossy(&raw.stderr);
+    assert!(said.contains("did you mean `trade`?"), "{said}");
+    assert!(!f.path("content/articles").join("2025/another.md").exists());
+}
+
+#[test]
 fn new_topic_adds_a_topic_the_site_can_use() {
     let f = Fixture::new("basic");
     let out = f.attache(&["new", "topic", "energy"]);

@@ -291,6 +291,16 @@ fn read_head(file: ContentFile, options: ParseOptions) -> Result<Option<Head>, D
     let raw_slug = explicit_slug.unwrap_or(stem);
     let id = match kind {
         Kind::Home => String::new(),
+        Kind::Topic => topic_id(stem).map_err(|reason| {
+            fail(
+                Problem::BadSlug {
+                    slug: stem.to_string(),
+                    reason,
+                },
+                None,
+                &file,
+            )
+        })?,
         _ => checked_slug(raw_slug).map_err(|reason| {
             let location =
                 explicit_slug.and_then(|s| front_matter::locate_value(&file.text, "slug", s));
@@ -441,6 +451,12 @@ fn check_article(
             ));
         }
     }
+}
+
+/// A topic's id, the one rule for it: the name of its file under `content/topics/` (without
+/// `.md`) as a slug, so `Trade.md` is the topic `trade`. Articles name topics by this id.
+pub fn topic_id(file_stem: &str) -> Result<String, &'static str> {
+    checked_slug(file_stem)
 }
 
 /// A slug that is safe as one URL path segment and one folder name on any system.
