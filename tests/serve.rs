@@ -773,7 +773,17 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
         text.contains(&format!("href=\"{}\"", handle.url())),
         "canonical link to the local URL"
     );
-    assert!(text.contains("<script src=\"/__attache/live-reload.js\"></script>\n</body>"));
+    // The live-reload script, last in the body, with the generation the page is from.
+    let tag = "<script src=\"/__attache/live-reload.js\" data-gen=\"";
+    let at = text.rfind(tag).expect("the live-reload script");
+    assert!(
+        text[at..].contains("\"></script>\n</body>"),
+        "{}",
+        &text[at..]
+    );
+    let generation = &text[at + tag.len()..];
+    let generation = &generation[..generation.find('"').unwrap()];
+    assert!(!generation.is_empty());
     assert!(home.header("access-control-allow-origin").is_none());
 
     for (path, ctype) in [
@@ -1169,7 +1179,8 @@ fn a_broken_save_keeps_the_last_good_page_and_shows_the_error() {
             "topics: [gamma, <b>nope</b>]\ndate: [",
         )
     });
-    let data = events.expect("error");
+    // Not `error`, which is also the name of EventSource's own connection-error event.
+    let data = events.expect("build-error");
     let message: serde_json::Value = serde_json::from_str(&data).unwrap();
     let message = message["message"].as_str().unwrap();
     assert!(
@@ -1187,7 +1198,7 @@ fn a_broken_save_keeps_the_last_good_page_and_shows_the_error() {
 
     // A second broken save: still an error.
     edit(&site, "content/articles/2025/fourth.md", |t| t + "\nmore\n");
-    events.expect("error");
+    events.expect("build-error");
 
     // Fixing it reloads the pages with the fix.
     edit(&site, "content/articles/2025/fourth.md", |t| {
@@ -1206,7 +1217,7 @@ impl Events {
     /// Connects while the site is failing: `hello` says so and the error follows.
     fn connect_expecting_error(handle: &Handle) -> String {
         let events = Events::connect(handle);
-        events.expect("error")
+        events.expect("build-error")
     }
 }
 
@@ -1234,6 +1245,58 @@ fn a_first_build_that_fails_serves_an_error_page_until_fixed() {
     assert_eq!(home.status, 200);
     assert!(home.text().contains("Second article"));
     stop(handle);
+}
+
+/// Context switches of every thread of process `pid` so far: each time a thread went to
+/// sleep or was woken.
+#[cfg(target_os = "linux")]
+fn wake_ups(pid: u32) -> u64 {
+    let mut total = 0;
+    for task in fs::read_dir(format!("/proc/{pid}/task")).expect("the process's threads") {
+        let status = fs::read_to_string(task.unwrap().path().join("status")).unwrap_or_default();
+        for line in status.lines() {
+            if let Some((key, value)) = line.split_once(':')
+                && key.ends_with("ctxt_switches")
+            {
+                total += value.trim().parse::<u64>().unwrap_or(0);
+            }
+        }
+    }
+    total
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_idle_server_sleeps_until_something_changes() {
+    use std::process::{Command, Stdio};
+    let site = Fixture::new("basic");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attache"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run attache serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let serving = lines
+        .by_ref()
+        .take(20)
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("Serving "));
+    let pid = child.id();
+    // Keep reading so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    let watching = serving.is_some();
+    // Let start-up settle, then count what the server does while nobody does anything. A
+    // timer that ticks every millisecond would wake it about a thousand times.
+    std::thread::sleep(Duration::from_millis(500));
+    let before = wake_ups(pid);
+    std::thread::sleep(Duration::from_secs(1));
+    let idle = wake_ups(pid) - before;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(watching, "the server did not start");
+    assert!(idle < 50, "{idle} wake-ups in one idle second");
 }
 
 #[test]
@@ -1319,8 +1382,8 @@ mod browser {
         }
     }
 
-    #[test]
-    fn an_open_page_follows_edits_and_restarts_by_itself() {
+    /// chromium and chromedriver, or `None` (after a notice) when they are missing outside CI.
+    fn chromium() -> Option<(PathBuf, PathBuf)> {
         let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
         let (Some(chromium), Some(chromedriver)) = (
             which("chromium").or_else(|| which("chromium-browser")),
@@ -1333,14 +1396,19 @@ mod browser {
             eprintln!(
                 "NOTICE: skipping the serve browser test: chromium or chromedriver is missing"
             );
+            return None;
+        };
+        Some((chromium, chromedriver))
+    }
+
+    /// A headless Chromium session through a chromedriver of its own, for `run`.
+    fn in_browser<F>(run: F)
+    where
+        F: AsyncFnOnce(&Client),
+    {
+        let Some((chromium, chromedriver)) = chromium() else {
             return;
         };
-        let site = Fixture::new("basic");
-        site.write(
-            "static/extra.css",
-            "body { outline: 0 solid rgb(0, 0, 0) }\n",
-        );
-        let handle = start(&site);
         let (_driver, port) = start_driver(&chromedriver);
         let profile = tempfile::tempdir().unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -1373,6 +1441,67 @@ mod browser {
             .await
             .expect("a browser session in time")
             .expect("a browser session");
+            run(&client).await;
+            let _ = client.close().await;
+        });
+    }
+
+    /// Waits until the page's live-reload script is connected.
+    async fn live(client: &Client) {
+        wait_until(
+            client,
+            "the live-reload connection",
+            "return window.__attacheLiveReload === true",
+        )
+        .await;
+        // Give the event stream a moment to be open.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    #[test]
+    fn two_quick_saves_end_with_the_second_on_screen() {
+        // The first save's reload may still be loading the page when the second save's
+        // notice goes out: the page, built before the second save, must see that it is
+        // behind when its event stream connects.
+        let site = Fixture::new("basic");
+        let handle = start(&site);
+        in_browser(async |client: &Client| {
+            client
+                .goto(&format!("{}articles/fourth/", handle.url()))
+                .await
+                .unwrap();
+            for round in 0..8 {
+                live(client).await;
+                let path = site.path("content/articles/2025/fourth.md");
+                let text = site.read("content/articles/2025/fourth.md");
+                fs::write(&path, format!("{text}\nQuick save {round}, first.\n")).unwrap();
+                std::thread::sleep(Duration::from_millis(20));
+                fs::write(&path, format!("{text}\nQuick save {round}, second.\n")).unwrap();
+                wait_until(
+                    client,
+                    "the second save to be on screen",
+                    &format!(
+                        "return document.body.innerText.includes('Quick save {round}, second.')"
+                    ),
+                )
+                .await;
+            }
+        });
+        stop(handle);
+    }
+
+    #[test]
+    fn an_open_page_follows_edits_and_restarts_by_itself() {
+        let site = Fixture::new("basic");
+        site.write(
+            "static/extra.css",
+            "body { outline: 0 solid rgb(0, 0, 0) }\n",
+        );
+        let handle = start(&site);
+        let handle = std::cell::RefCell::new(Some(handle));
+        in_browser(async |client: &Client| {
+            let client = client.clone();
+            let handle = handle.borrow_mut().take().unwrap();
             let page = format!("{}articles/fourth/", handle.url());
             client.goto(&page).await.unwrap();
             // Load the extra stylesheet the way a theme would, and mark this page load.
@@ -1508,7 +1637,6 @@ mod browser {
                 "return document.body.innerText.includes('should show, after a restart.')",
             )
             .await;
-            let _ = client.close().await;
             stop(handle);
         });
     }

@@ -5,198 +5,16 @@
 //! server (so a page on another site cannot reach it through DNS rebinding), and a path
 //! that decodes to UTF-8 without `..`, `.`, backslashes or NUL.
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use tokio::sync::broadcast;
 
-use super::incremental::Body;
-use super::reload::{self, Notice};
-
-/// The live-reload script's path.
-pub const CLIENT_PATH: &str = "/__attache/live-reload.js";
-/// The Server-Sent Events endpoint's path.
-pub const EVENTS_PATH: &str = "/__attache/events";
-
-/// One file as served.
-pub struct Served {
-    pub body: Body,
-    pub etag: HeaderValue,
-    pub content_type: &'static str,
-}
-
-/// What the server shows besides the files: the state of the last build.
-#[derive(Debug, Clone, Default)]
-pub struct Status {
-    /// The problems of the last build, as plain text, while it is failing.
-    pub error: Option<String>,
-    /// Changes whenever the served output changes (with a per-process prefix, so a page
-    /// reconnecting to a restarted server sees a new one).
-    pub generation: String,
-}
-
-/// Everything the request handlers share.
-pub struct App {
-    pub files: RwLock<HashMap<String, Arc<Served>>>,
-    pub status: RwLock<Status>,
-    pub notices: broadcast::Sender<Notice>,
-    pub hosts: HostPolicy,
-    pub shutdown: tokio::sync::watch::Receiver<bool>,
-    nonce: u64,
-    counter: AtomicU64,
-}
-
-impl App {
-    pub fn new(hosts: HostPolicy, shutdown: tokio::sync::watch::Receiver<bool>) -> App {
-        let nonce = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64)
-            ^ u64::from(std::process::id()).rotate_left(32);
-        let (notices, _) = broadcast::channel(64);
-        App {
-            files: RwLock::new(HashMap::new()),
-            status: RwLock::new(Status {
-                error: None,
-                generation: format!("{nonce:x}-0"),
-            }),
-            notices,
-            hosts,
-            shutdown,
-            nonce,
-            counter: AtomicU64::new(0),
-        }
-    }
-
-    /// Puts new and changed files in place and removes old ones, all under one lock, so a
-    /// request sees either the old output or the new one.
-    pub fn update<'a>(
-        &self,
-        upserts: impl IntoIterator<Item = (&'a String, &'a Body)>,
-        removals: &[String],
-    ) {
-        let made: Vec<(String, Arc<Served>)> = upserts
-            .into_iter()
-            .map(|(path, body)| {
-                let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-                let etag = HeaderValue::from_str(&format!("\"{:x}-{n:x}\"", self.nonce))
-                    .expect("hex digits are a valid header value");
-                let served = Served {
-                    body: body.clone(),
-                    etag,
-                    content_type: content_type(path),
-                };
-                (path.clone(), Arc::new(served))
-            })
-            .collect();
-        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
-        for p in removals {
-            files.remove(p);
-        }
-        files.extend(made);
-    }
-
-    /// Marks a new output generation and returns it.
-    pub fn next_generation(&self) -> String {
-        let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let generation = format!("{:x}-{n:x}", self.nonce);
-        self.status_mut().generation = generation.clone();
-        generation
-    }
-
-    pub fn set_error(&self, error: Option<String>) {
-        self.status_mut().error = error;
-    }
-
-    pub fn status(&self) -> Status {
-        self.status
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    fn status_mut(&self) -> std::sync::RwLockWriteGuard<'_, Status> {
-        self.status.write().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn get(&self, key: &str) -> Option<Arc<Served>> {
-        self.files
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(key)
-            .cloned()
-    }
-
-    fn has(&self, key: &str) -> bool {
-        self.files
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains_key(key)
-    }
-}
-
-/// Which `Host` values (and so which origins) name this server.
-#[derive(Debug, Clone)]
-pub struct HostPolicy {
-    port: u16,
-    exact: Vec<String>,
-    /// Bound to every interface: any IP literal (never a DNS name) with our port.
-    any_ip: bool,
-}
-
-impl HostPolicy {
-    pub fn new(addr: SocketAddr) -> HostPolicy {
-        let port = addr.port();
-        let ip = addr.ip();
-        let mut exact = vec![SocketAddr::new(ip, port).to_string()];
-        if ip.is_loopback() || ip.is_unspecified() {
-            exact.push(format!("localhost:{port}"));
-            exact.push(SocketAddr::new(IpAddr::from([127, 0, 0, 1]), port).to_string());
-            if ip.is_ipv6() {
-                exact.push(format!("[::1]:{port}"));
-            }
-        }
-        HostPolicy {
-            port,
-            exact,
-            any_ip: ip.is_unspecified(),
-        }
-    }
-
-    /// Whether a `Host` header value (`127.0.0.1:1111`) names this server.
-    pub fn allows(&self, host: &str) -> bool {
-        let host = host.trim().to_ascii_lowercase();
-        if self.exact.contains(&host) {
-            return true;
-        }
-        // Port 80 may be left out.
-        let has_port = host
-            .rsplit_once(':')
-            .is_some_and(|(_, p)| !p.ends_with(']'));
-        if self.port == 80 && !has_port {
-            let with_port = format!("{host}:80");
-            if self.exact.contains(&with_port) {
-                return true;
-            }
-        }
-        self.any_ip
-            && host
-                .parse::<SocketAddr>()
-                .is_ok_and(|a| a.port() == self.port)
-    }
-
-    /// Whether an `Origin` header value (`http://127.0.0.1:1111`) is this server.
-    pub fn allows_origin(&self, origin: &str) -> bool {
-        origin
-            .strip_prefix("http://")
-            .is_some_and(|host| !host.contains('/') && self.allows(host))
-    }
-}
+use super::app::{App, ServedFile};
+use super::output::Body;
+use super::reload::{self, CLIENT_PATH, EVENTS_PATH};
 
 /// Every request comes here.
 pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
@@ -252,22 +70,17 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     let Some(key) = decode_path(raw) else {
         return plain(StatusCode::BAD_REQUEST, "malformed request path\n");
     };
-    let no_site = app
-        .files
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .is_empty();
-    if no_site {
+    if app.is_empty() {
         // No site yet: the first build failed.
-        let message = app
-            .status()
+        let status = app.status();
+        let message = status
             .error
             .unwrap_or_else(|| "The site is being built.".to_string());
         return with_common(
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                error_page(&message),
+                error_page(&message, &status.generation),
             )
                 .into_response(),
         );
@@ -278,8 +91,9 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     } else {
         key.clone()
     };
-    if let Some(file) = app.get(&lookup) {
-        return serve_file(&file, request.headers());
+    let (file, generation) = app.file(&lookup);
+    if let Some(file) = file {
+        return serve_file(&file, &generation, request.headers());
     }
     if !key.is_empty() && !key.ends_with('/') && app.has(&format!("{key}/index.html")) {
         // `/x` is the page `/x/`: send the browser there so relative links work.
@@ -315,19 +129,33 @@ pub fn decode_path(raw: &str) -> Option<String> {
     Some(path)
 }
 
-fn serve_file(file: &Served, headers: &HeaderMap) -> Response {
+fn is_html(file: &ServedFile) -> bool {
+    file.content_type.starts_with("text/html")
+}
+
+/// Serves one file. An HTML page carries the generation it is served from (in its
+/// live-reload tag), so its tag names the generation too: after any change a page is
+/// sent again, with the generation it now belongs to.
+fn serve_file(file: &ServedFile, generation: &str, headers: &HeaderMap) -> Response {
+    let tag = if is_html(file) {
+        format!("\"{}.{generation}\"", file.etag)
+    } else {
+        format!("\"{}\"", file.etag)
+    };
+    // Hex digits, dots and dashes are a valid header value.
+    let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
     if let Some(tags) = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        && etag_matches(tags, &file.etag)
+        && etag_matches(tags, &etag)
     {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
-        r.headers_mut().insert(header::ETAG, file.etag.clone());
+        r.headers_mut().insert(header::ETAG, etag);
         return with_common(r);
     }
     let (body, length) = match &file.body {
-        Body::Whole(bytes) if file.content_type.starts_with("text/html") => {
-            let html = inject(bytes);
+        Body::Whole(bytes) if is_html(file) => {
+            let html = reload::inject(bytes, generation);
             let n = html.len();
             (axum::body::Body::from(html), n)
         }
@@ -351,7 +179,7 @@ fn serve_file(file: &Served, headers: &HeaderMap) -> Response {
         .into_response();
     r.headers_mut()
         .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    r.headers_mut().insert(header::ETAG, file.etag.clone());
+    r.headers_mut().insert(header::ETAG, etag);
     with_common(r)
 }
 
@@ -364,14 +192,15 @@ fn etag_matches(header_value: &str, etag: &HeaderValue) -> bool {
 }
 
 fn not_found(app: &App, key: &str) -> Response {
-    let body = match app.get("404.html") {
-        Some(page) => inject(&page.body.to_vec()),
+    let (page, generation) = app.file("404.html");
+    let body = match page {
+        Some(page) => reload::inject(&page.body.to_vec(), &generation),
         None => {
             let html = format!(
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1><p>There is no page at <code>/{}</code>.</p></body></html>\n",
                 escape_html(key)
             );
-            inject(html.as_bytes())
+            reload::inject(html.as_bytes(), &generation)
         }
     };
     with_common(
@@ -407,31 +236,8 @@ fn plain(status: StatusCode, message: &'static str) -> Response {
     )
 }
 
-/// The script tag that connects a page to the live-reload channel.
-pub const SCRIPT_TAG: &str = "<script src=\"/__attache/live-reload.js\"></script>";
-
-/// An HTML page with the live-reload script before its last `</body>` (or at the end).
-pub fn inject(html: &[u8]) -> Vec<u8> {
-    let at = rfind_ignore_case(html, b"</body>").unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + SCRIPT_TAG.len() + 1);
-    out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(SCRIPT_TAG.as_bytes());
-    out.push(b'\n');
-    out.extend_from_slice(&html[at..]);
-    out
-}
-
-fn rfind_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if hay.len() < needle.len() {
-        return None;
-    }
-    (0..=hay.len() - needle.len())
-        .rev()
-        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
-
 /// The page shown for every path while there is no site to show.
-pub fn error_page(message: &str) -> String {
+pub fn error_page(message: &str, generation: &str) -> String {
     format!(
         "<!doctype html>
 <html lang=\"en\">
@@ -449,11 +255,12 @@ pre {{ background: #1e1e1e; color: #f5f5f5; padding: 1rem; overflow: auto; white
 <h1>The site could not be built</h1>
 <p>Fix the problem below and save: this page reloads by itself.</p>
 <pre id=\"attache-build-error\">{}</pre>
-{SCRIPT_TAG}
+{}
 </body>
 </html>
 ",
-        escape_html(message)
+        escape_html(message),
+        reload::script_tag(generation)
     )
 }
 
@@ -471,53 +278,6 @@ pub fn escape_html(text: &str) -> String {
         }
     }
     out
-}
-
-/// The Content-Type of an output file, by its name.
-pub fn content_type(path: &str) -> &'static str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if name == "atom.xml" {
-        return "application/atom+xml";
-    }
-    if name == "rss.xml" {
-        return "application/rss+xml";
-    }
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "webmanifest" => "application/manifest+json",
-        "xml" => "application/xml",
-        "xsl" => "application/xslt+xml",
-        "txt" => "text/plain; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "bmp" => "image/bmp",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "ogg" => "audio/ogg",
-        "wasm" => "application/wasm",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
 }
 
 #[cfg(test)]
@@ -550,50 +310,11 @@ mod tests {
     }
 
     #[test]
-    fn hosts_must_name_this_server() {
-        let local = HostPolicy::new("127.0.0.1:1111".parse().unwrap());
-        assert!(local.allows("127.0.0.1:1111"));
-        assert!(local.allows("localhost:1111"));
-        assert!(local.allows("LOCALHOST:1111"));
-        assert!(!local.allows("evil.example:1111"));
-        assert!(!local.allows("127.0.0.1:2222"));
-        assert!(!local.allows("localhost"));
-        assert!(local.allows_origin("http://localhost:1111"));
-        assert!(!local.allows_origin("http://evil.example"));
-        assert!(!local.allows_origin("null"));
-        let all = HostPolicy::new("0.0.0.0:1111".parse().unwrap());
-        assert!(all.allows("192.168.1.20:1111"));
-        assert!(!all.allows("rebind.example:1111"));
-    }
-
-    #[test]
-    fn the_script_goes_before_the_last_body_end() {
-        let out = inject(b"<html><body><p>x</p></BODY></html>");
-        let out = String::from_utf8(out).unwrap();
-        assert!(out.contains(&format!("{SCRIPT_TAG}\n</BODY>")), "{out}");
-        let out = String::from_utf8(inject(b"<p>no body")).unwrap();
-        assert!(out.ends_with(&format!("{SCRIPT_TAG}\n")), "{out}");
-    }
-
-    #[test]
     fn error_text_is_escaped() {
-        let page = error_page("<script>alert('x')</script> & \"q\"");
+        let page = error_page("<script>alert('x')</script> & \"q\"", "ab-1");
         assert!(!page.contains("<script>alert"));
         assert!(
             page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
         );
-    }
-
-    #[test]
-    fn types_by_extension() {
-        assert_eq!(content_type("atom.xml"), "application/atom+xml");
-        assert_eq!(
-            content_type("topics/trade/atom.xml"),
-            "application/atom+xml"
-        );
-        assert_eq!(content_type("sitemap.xml"), "application/xml");
-        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("x.WOFF2"), "font/woff2");
-        assert_eq!(content_type("noext"), "application/octet-stream");
     }
 }

@@ -23,7 +23,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -41,76 +40,7 @@ use crate::render::values::{self, Shared};
 use crate::render::{self, Job, Templates, search};
 
 use super::dependents::{card_jobs, job_outputs, page_jobs, signatures};
-
-/// The contents of one output file: whole, or (the search index, which is large and
-/// changes an entry at a time) as parts to send one after the other, so an edit does not
-/// copy the whole file.
-#[derive(Debug, Clone)]
-pub enum Body {
-    Whole(Bytes),
-    Parts(Arc<[Bytes]>),
-}
-
-impl Body {
-    pub fn len(&self) -> usize {
-        match self {
-            Body::Whole(b) => b.len(),
-            Body::Parts(parts) => parts.iter().map(Bytes::len).sum(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn to_vec(&self) -> Vec<u8> {
-        match self {
-            Body::Whole(b) => b.to_vec(),
-            Body::Parts(parts) => {
-                let mut out = Vec::with_capacity(self.len());
-                for p in parts.iter() {
-                    out.extend_from_slice(p);
-                }
-                out
-            }
-        }
-    }
-
-    /// The same contents (parts are compared by identity first, then by content).
-    fn same_as(&self, other: &Body) -> bool {
-        let same =
-            |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
-        match (self, other) {
-            (Body::Whole(a), Body::Whole(b)) => same(a, b),
-            (Body::Parts(a), Body::Parts(b)) => {
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(a, b)| same(a, b))
-            }
-            _ => self.to_vec() == other.to_vec(),
-        }
-    }
-}
-
-/// What one rebuild changed in the output.
-#[derive(Debug, Default, Clone)]
-pub struct Delta {
-    /// Files added or changed, by output path.
-    pub upserts: Vec<(String, Body)>,
-    /// Files no longer produced.
-    pub removals: Vec<String>,
-}
-
-impl Delta {
-    pub fn is_empty(&self) -> bool {
-        self.upserts.is_empty() && self.removals.is_empty()
-    }
-
-    /// True when every changed file is a stylesheet (the page can swap it in place).
-    pub fn css_only(&self) -> bool {
-        !self.is_empty()
-            && self.removals.is_empty()
-            && self.upserts.iter().all(|(p, _)| p.ends_with(".css"))
-    }
-}
+pub use super::output::{Body, Delta};
 
 /// What a rebuild did, for the terminal and the browser.
 #[derive(Debug, Default, Clone)]

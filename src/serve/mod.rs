@@ -10,9 +10,12 @@
 //! [`incremental::Engine`] and the watcher), and the watcher's own. Nothing is ever
 //! written to disk; the configured output folder is not touched.
 
+mod app;
 mod dependents;
+mod hosts;
 pub mod http;
 pub mod incremental;
+mod output;
 pub mod reload;
 pub mod watch;
 
@@ -25,7 +28,8 @@ use std::time::Duration;
 
 use crate::build::BuildOptions;
 use crate::error::Diagnostics;
-use http::{App, HostPolicy};
+use app::App;
+use hosts::HostPolicy;
 use incremental::{Engine, Report};
 use reload::Notice;
 use watch::{Message, Watcher};
@@ -69,6 +73,8 @@ pub enum StartError {
     },
     #[error("cannot start: {0}")]
     Io(#[from] std::io::Error),
+    #[error("cannot start the thread that rebuilds the site: {0}")]
+    Thread(#[source] std::io::Error),
     #[error("cannot watch the site's files: {0}")]
     Watch(#[from] notify::Error),
 }
@@ -143,6 +149,19 @@ fn site_url(addr: SocketAddr) -> String {
 /// Builds the site, starts serving and watching, and returns once the server listens.
 /// A site that does not build still gets a server: it shows the problems until fixed.
 pub fn start(options: ServeOptions) -> Result<Handle, StartError> {
+    start_with(options, &spawn_thread)
+}
+
+/// Starts a thread; the server's threads start through this, so a test can make it fail.
+type Spawn = dyn Fn(&str, Box<dyn FnOnce() + Send>) -> std::io::Result<JoinHandle<()>>;
+
+fn spawn_thread(name: &str, run: Box<dyn FnOnce() + Send>) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(run)
+}
+
+fn start_with(options: ServeOptions, spawn: &Spawn) -> Result<Handle, StartError> {
     let wanted = SocketAddr::new(options.bind, options.port);
     let listener = TcpListener::bind(wanted).map_err(|source| StartError::Bind {
         addr: wanted,
@@ -178,9 +197,9 @@ pub fn start(options: ServeOptions) -> Result<Handle, StartError> {
         .with_state(app.clone());
     let ctrl_c = options.stop_on_ctrl_c;
     let server_stop = stop.clone();
-    let server = std::thread::Builder::new()
-        .name("attache-http".into())
-        .spawn(move || {
+    let server = spawn(
+        "attache-http",
+        Box::new(move || {
             runtime.block_on(async move {
                 let listener = match tokio::net::TcpListener::from_std(listener) {
                     Ok(l) => l,
@@ -216,12 +235,22 @@ pub fn start(options: ServeOptions) -> Result<Handle, StartError> {
                 }
             });
             runtime.shutdown_timeout(Duration::from_millis(500));
-        })?;
+        }),
+    )?;
 
     let engine_app = app.clone();
-    let engine_thread = std::thread::Builder::new()
-        .name("attache-rebuild".into())
-        .spawn(move || rebuild_loop(engine, watcher, engine_rx, engine_app, quiet))?;
+    let engine_thread = match spawn(
+        "attache-rebuild",
+        Box::new(move || rebuild_loop(engine, watcher, engine_rx, engine_app, quiet)),
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            // No server without its rebuilds: stop the HTTP thread before saying so.
+            let _ = stop.send(true);
+            let _ = server.join();
+            return Err(StartError::Thread(e));
+        }
+    };
 
     if !quiet {
         println!(
@@ -325,12 +354,6 @@ fn publish(
 ) {
     match result {
         Ok(report) => {
-            if first {
-                app.update(engine.files(), &[]);
-            } else {
-                let upserts = report.delta.upserts.iter().map(|(p, b)| (p, b));
-                app.update(upserts, &report.delta.removals);
-            }
             app.set_error(None);
             if !quiet {
                 if first {
@@ -343,14 +366,19 @@ fn publish(
                     println!("{}", report.line());
                 }
             }
+            let delta = &report.delta;
+            if !first && delta.is_empty() && !was_failing {
+                return;
+            }
+            let generation = if first {
+                app.publish(engine.files(), &[])
+            } else {
+                let upserts = delta.upserts.iter().map(|(p, b)| (p, b));
+                app.publish(upserts, &delta.removals)
+            };
             if first {
                 return;
             }
-            let delta = &report.delta;
-            if delta.is_empty() && !was_failing {
-                return;
-            }
-            let generation = app.next_generation();
             // Sent only now that the new output is in place.
             let notice = if delta.css_only() && !was_failing {
                 Notice::Css {
@@ -409,5 +437,43 @@ pub fn open_browser(url: &str) {
         .spawn();
     if let Err(e) = spawned {
         eprintln!("warning: could not open a browser ({program}: {e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rebuild_thread_that_cannot_start_stops_the_server_too() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::write(
+            site.path().join("site.yaml"),
+            "title: T\nbase_url: https://example.org/\n",
+        )
+        .unwrap();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let mut options = ServeOptions::new(site.path());
+        options.port = port;
+        options.quiet = true;
+        let no_rebuild_thread = |name: &str, run: Box<dyn FnOnce() + Send>| {
+            if name == "attache-rebuild" {
+                Err(std::io::Error::other("no more threads"))
+            } else {
+                spawn_thread(name, run)
+            }
+        };
+        let Err(e) = start_with(options, &no_rebuild_thread) else {
+            panic!("the server started without its rebuild thread");
+        };
+        assert!(e.to_string().contains("no more threads"), "{e}");
+        // Nothing is left listening: the port can be taken again.
+        assert!(
+            TcpListener::bind(("127.0.0.1", port)).is_ok(),
+            "the HTTP thread still holds port {port}"
+        );
     }
 }

@@ -1,14 +1,19 @@
 //! Live reload: a Server-Sent Events channel each served page listens on, and the small
 //! script that listens.
 //!
+//! Every served page carries the generation of the output it was served from (in the
+//! script tag), so a page can tell whether it missed a change while it was loading.
+//!
 //! Events (all with JSON data):
 //!
-//! - `hello` `{gen, failing}` on every (re)connection: a page that reconnects to a new
-//!   generation (the server restarted, or it missed a change) reloads itself.
+//! - `hello` `{gen, failing}` on every (re)connection: a page whose generation is not
+//!   this one (the server restarted, or the output changed after the page was served)
+//!   reloads itself.
 //! - `reload` `{gen}` after a successful rebuild, once the new output is in place.
 //! - `css` `{gen, paths}` when only stylesheets changed: they are swapped without a reload.
-//! - `error` `{message}` when a rebuild failed: the page shows the problems in an overlay
-//!   (as text, never as HTML) and keeps the last good version underneath.
+//! - `build-error` `{message}` when a rebuild failed: the page shows the problems in an
+//!   overlay (as text, never as HTML) and keeps the last good version underneath. (Not
+//!   `error`: that is also the name of EventSource's own connection-error event.)
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -20,7 +25,10 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
-use super::http::App;
+use super::app::App;
+
+/// The event that carries a failed build's problems.
+pub const BUILD_ERROR: &str = "build-error";
 
 /// What the server tells open pages.
 #[derive(Debug, Clone)]
@@ -47,7 +55,7 @@ impl Notice {
                 .event("css")
                 .data(serde_json::json!({ "gen": generation, "paths": paths }).to_string()),
             Notice::Error { message } => Event::default()
-                .event("error")
+                .event(BUILD_ERROR)
                 .data(serde_json::json!({ "message": message }).to_string()),
         }
     }
@@ -125,7 +133,9 @@ pub const CLIENT_JS: &str = r#"// attache serve: live reload. Not part of the bu
   "use strict";
   if (window.__attacheLiveReload || !window.EventSource) return;
   window.__attacheLiveReload = true;
-  var generation = null;
+  // The generation this page was served from.
+  var script = document.currentScript;
+  var generation = (script && script.getAttribute("data-gen")) || null;
   var overlay = null;
 
   function hide() {
@@ -200,10 +210,69 @@ pub const CLIENT_JS: &str = r#"// attache serve: live reload. Not part of the bu
     hide();
     swapStylesheets();
   });
-  source.addEventListener("error", function (e) {
-    // Connection errors are plain events; EventSource reconnects by itself.
-    if (typeof e.data !== "string") return;
+  source.addEventListener("build-error", function (e) {
     show(JSON.parse(e.data).message);
   });
 })();
 "#;
+
+/// The script tag that connects a page to the live-reload channel, carrying the
+/// generation the page was served from.
+pub fn script_tag(generation: &str) -> String {
+    format!(
+        "<script src=\"{CLIENT_PATH}\" data-gen=\"{}\"></script>",
+        generation.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "")
+    )
+}
+
+/// The live-reload script's path.
+pub const CLIENT_PATH: &str = "/__attache/live-reload.js";
+/// The Server-Sent Events endpoint's path.
+pub const EVENTS_PATH: &str = "/__attache/events";
+
+/// An HTML page with the live-reload script before its last `</body>` (or at the end).
+pub fn inject(html: &[u8], generation: &str) -> Vec<u8> {
+    let tag = script_tag(generation);
+    let at = rfind_ignore_case(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len() + 1);
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn rfind_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len())
+        .rev()
+        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_before_the_last_body_end_with_the_generation() {
+        let tag = script_tag("ab12-7");
+        assert_eq!(
+            tag,
+            "<script src=\"/__attache/live-reload.js\" data-gen=\"ab12-7\"></script>"
+        );
+        let out = inject(b"<html><body><p>x</p></BODY></html>", "ab12-7");
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains(&format!("{tag}\n</BODY>")), "{out}");
+        let out = String::from_utf8(inject(b"<p>no body", "ab12-7")).unwrap();
+        assert!(out.ends_with(&format!("{tag}\n")), "{out}");
+    }
+
+    #[test]
+    fn a_failed_build_is_not_named_like_a_connection_error() {
+        assert_ne!(BUILD_ERROR, "error");
+        assert!(CLIENT_JS.contains(&format!("source.addEventListener(\"{BUILD_ERROR}\"")));
+        assert!(!CLIENT_JS.contains("source.addEventListener(\"error\""));
+    }
+}

@@ -1,23 +1,19 @@
-//! Watching the site's sources with `notify` and `notify-debouncer-full`.
+//! Watching the site's sources with `notify`, and gathering changes into batches.
 //!
-//! The debouncer follows renames (write-to-temp-then-rename saves arrive as one change
-//! of the real file) and merges repeated events on one path. Its timeout is short (tens
-//! of milliseconds), and the rebuild loop gathers whatever else arrives within a few
-//! milliseconds of the first change, so a burst of saves makes one rebuild.
+//! The OS watcher's thread sleeps until the kernel reports a change, and the rebuild loop
+//! sleeps on its channel: an idle server does not wake up at all (no polling, no timer
+//! ticks). A save arrives as a few events (an editor's atomic save also names the
+//! temporary file it renamed, which is ignored as an editor leftover); the rebuild loop
+//! gathers whatever arrives within [`SETTLE`] of the last change into one rebuild, so a
+//! burst of saves makes one rebuild.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 
-/// How long the debouncer holds an event. Short: it only has to pair renames and merge
-/// the events of one write; batching is done by [`SETTLE`].
-pub const DEBOUNCE: Duration = Duration::from_millis(2);
-/// How often the debouncer hands events over.
-pub const TICK: Duration = Duration::from_millis(1);
 /// After a change, further changes arriving within this gap join the same rebuild (an
 /// editor's "save all", a `git checkout`).
 pub const SETTLE: Duration = Duration::from_millis(5);
@@ -41,55 +37,40 @@ pub struct Batch {
     pub paths: BTreeSet<PathBuf>,
     pub rescan: bool,
     pub stop: bool,
-    /// When the first change of the batch arrived.
-    pub first: Option<Instant>,
 }
 
 /// Watches the given folders (recursively, those that exist) and the site root (for
 /// site.yaml and folders appearing), sending changes to `tx`.
 pub struct Watcher {
-    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    watcher: RecommendedWatcher,
     watched: BTreeMap<PathBuf, Option<DirId>>,
     root: PathBuf,
 }
 
 impl Watcher {
     pub fn new(root: &Path, tx: mpsc::Sender<Message>) -> notify::Result<Watcher> {
-        let debouncer = new_debouncer(DEBOUNCE, Some(TICK), move |result: DebounceEventResult| {
-            match result {
-                Ok(events) => {
-                    if events.iter().any(|e| e.need_rescan()) {
-                        let _ = tx.send(Message::Rescan);
-                        return;
-                    }
-                    // Reading a file (as a build does) is an event too: only changes count.
-                    let paths: Vec<PathBuf> = events
-                        .into_iter()
-                        .filter(|e| is_change(&e.event.kind))
-                        .flat_map(|e| e.event.paths)
-                        .collect();
-                    if !paths.is_empty() {
-                        let _ = tx.send(Message::Paths(paths));
-                    }
+        let watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+            let message = match result {
+                Ok(event) if event.need_rescan() => Message::Rescan,
+                // Reading a file (as a build does) is an event too: only changes count.
+                Ok(event) if is_change(&event.kind) && !event.paths.is_empty() => {
+                    Message::Paths(event.paths)
                 }
-                Err(errors) => {
-                    // Errors from the OS watcher mean events may have been lost.
-                    if !errors.is_empty() {
-                        let _ = tx.send(Message::Rescan);
-                    }
-                }
-            }
-        })
-        .map_err(|e| notify::Error::generic(&e.to_string()))?;
+                Ok(_) => return,
+                // An error from the OS watcher means events may have been lost.
+                Err(_) => Message::Rescan,
+            };
+            let _ = tx.send(message);
+        })?;
         let mut w = Watcher {
-            debouncer,
+            watcher,
             watched: BTreeMap::new(),
             root: root.to_path_buf(),
         };
-        w.debouncer.watch(root, RecursiveMode::NonRecursive)?;
+        w.watcher.watch(root, RecursiveMode::NonRecursive)?;
         let themes = root.join("themes");
         if themes.is_dir() {
-            w.debouncer.watch(&themes, RecursiveMode::NonRecursive)?;
+            w.watcher.watch(&themes, RecursiveMode::NonRecursive)?;
         }
         Ok(w)
     }
@@ -111,7 +92,7 @@ impl Watcher {
             .map(|(dir, _)| dir.clone())
             .collect();
         for dir in &stale {
-            let _ = self.debouncer.unwatch(dir);
+            let _ = self.watcher.unwatch(dir);
             self.watched.remove(dir);
         }
         let mut added = false;
@@ -119,14 +100,14 @@ impl Watcher {
             if self.watched.contains_key(&dir) {
                 continue;
             }
-            if self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
+            if self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok() {
                 self.watched.insert(dir, id);
                 added = true;
             }
         }
         let themes = self.root.join("themes");
         if themes.is_dir() {
-            let _ = self.debouncer.watch(&themes, RecursiveMode::NonRecursive);
+            let _ = self.watcher.watch(&themes, RecursiveMode::NonRecursive);
         }
         added
     }
@@ -169,7 +150,6 @@ pub fn next_batch(rx: &mpsc::Receiver<Message>) -> Batch {
         }
     }
     let start = Instant::now();
-    batch.first = Some(start);
     while !batch.stop && start.elapsed() < MAX_BATCH {
         match rx.recv_timeout(SETTLE) {
             Ok(m) => add(&mut batch, m),
@@ -185,5 +165,25 @@ fn add(batch: &mut Batch, m: Message) {
         Message::Paths(p) => batch.paths.extend(p),
         Message::Rescan => batch.rescan = true,
         Message::Stop => batch.stop = true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_is_one_batch_and_nothing_waits_without_a_change() {
+        let (tx, rx) = mpsc::channel();
+        tx.send(Message::Paths(vec![PathBuf::from("a.md")]))
+            .unwrap();
+        tx.send(Message::Paths(vec![PathBuf::from("b.md")]))
+            .unwrap();
+        let batch = next_batch(&rx);
+        assert_eq!(batch.paths.len(), 2);
+        assert!(!batch.rescan && !batch.stop);
+        // With every sender gone, the loop stops instead of waiting.
+        drop(tx);
+        assert!(next_batch(&rx).stop);
     }
 }
