@@ -24,7 +24,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use attache::build::BuildOptions;
-use attache::serve::incremental::Engine;
+use attache::serve::Engine;
 use attache::serve::{self, ServeOptions};
 
 struct Args {

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -41,13 +42,14 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// What went wrong, in words a writer understands.
-#[derive(Debug, thiserror::Error)]
+/// What went wrong, in words a writer understands. (I/O errors are shared, so that a
+/// problem can be kept and reported again, as `serve` does while it is not fixed.)
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Problem {
     #[error("cannot read it: {0}")]
-    Read(#[source] io::Error),
+    Read(#[source] Arc<io::Error>),
     #[error("cannot write it: {0}")]
-    Write(#[source] io::Error),
+    Write(#[source] Arc<io::Error>),
     #[error("it is not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { offset: usize },
     #[error("it is a symbolic link to {target}, which is outside the site folder")]
@@ -158,7 +160,7 @@ impl Problem {
 }
 
 /// One problem in one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Diagnostic {
     /// The file, relative to the site root where it lies inside it.
     pub path: PathBuf,
@@ -252,7 +254,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Everything that stopped a build, in file order.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {

@@ -3,6 +3,7 @@
 //! that span files (two sources on one URL).
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -92,14 +93,70 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
 }
 
+/// Where a page made from a content file is in the [`Site`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageRef {
+    Home,
+    Article(usize),
+    Topic(usize),
+    Page(usize),
+}
+
 impl Site {
     /// Every page made from a content file: home, articles, topics, plain pages.
     pub fn all_pages(&self) -> impl Iterator<Item = &Page> {
+        self.page_refs().map(|(_, p)| p)
+    }
+
+    /// Every page made from a content file, with where it is.
+    pub fn page_refs(&self) -> impl Iterator<Item = (PageRef, &Page)> {
         self.home
             .iter()
-            .chain(&self.articles)
-            .chain(self.topics.iter().map(|t| &t.page))
-            .chain(&self.pages)
+            .map(|p| (PageRef::Home, p))
+            .chain(
+                self.articles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (PageRef::Article(i), p)),
+            )
+            .chain(
+                self.topics
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (PageRef::Topic(i), &t.page)),
+            )
+            .chain(
+                self.pages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (PageRef::Page(i), p)),
+            )
+    }
+
+    /// The page at `at`.
+    pub fn page(&self, at: PageRef) -> Option<&Page> {
+        match at {
+            PageRef::Home => self.home.as_ref(),
+            PageRef::Article(i) => self.articles.get(i),
+            PageRef::Topic(i) => self.topics.get(i).map(|t| &t.page),
+            PageRef::Page(i) => self.pages.get(i),
+        }
+    }
+
+    /// A site with no pages, for `config`.
+    pub fn empty(config: Config) -> Site {
+        Site {
+            config,
+            home: None,
+            articles: Vec::new(),
+            topics: Vec::new(),
+            pages: Vec::new(),
+            entities: EntityKind::ALL
+                .into_iter()
+                .map(|k| (k, Vec::new()))
+                .collect(),
+            related: Vec::new(),
+        }
     }
 }
 
@@ -125,7 +182,7 @@ pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
 /// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated
 /// page) are left out and reported, and the rest of the site is indexed.
 pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
-    let (pages, problems) = check_urls(pages);
+    let (pages, problems) = keep_unique_urls(pages);
     (index_pages(config, pages), problems)
 }
 
@@ -213,35 +270,53 @@ fn page_weight(p: &Page) -> i64 {
     }
 }
 
-/// Two sources may not produce the same URL; both files are named. Returns the pages
-/// that keep their URL (the first, in file order) and the problems.
-fn check_urls(pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
-    let mut owners: HashMap<String, std::path::PathBuf> = HashMap::new();
+/// Two sources may not produce the same URL; both files are named. Takes each page's URL
+/// path and file (in file order) and returns, for each page that cannot keep its URL (the
+/// first one does), its position and the problem. `serve` checks its pages with this too.
+pub fn check_urls<'a>(
+    pages: impl IntoIterator<Item = (&'a str, &'a Path)>,
+) -> Vec<(usize, Diagnostic)> {
+    let mut owners: HashMap<&str, &Path> = HashMap::new();
     let mut problems = Vec::new();
-    let mut kept = Vec::with_capacity(pages.len());
-    for page in pages {
-        let other = if GENERATED.contains(&page.path.as_str()) {
+    for (i, (path, display)) in pages.into_iter().enumerate() {
+        let other = if GENERATED.contains(&path) {
             Some("attache's own generated page".to_string())
         } else {
-            owners
-                .get(&page.path)
-                .map(|first| first.display().to_string())
+            owners.get(path).map(|first| first.display().to_string())
         };
         match other {
-            Some(other) => problems.push(Diagnostic::new(
-                page.display.clone(),
-                Problem::UrlCollision {
-                    url: format!("/{}", page.path),
-                    other,
-                },
+            Some(other) => problems.push((
+                i,
+                Diagnostic::new(
+                    display,
+                    Problem::UrlCollision {
+                        url: format!("/{path}"),
+                        other,
+                    },
+                ),
             )),
             None => {
-                owners.insert(page.path.clone(), page.display.clone());
-                kept.push(page);
+                owners.insert(path, display);
             }
         }
     }
-    (kept, problems)
+    problems
+}
+
+/// The pages that keep their URL, and the problems of the others.
+fn keep_unique_urls(pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
+    let collisions = check_urls(pages.iter().map(|p| (p.path.as_str(), p.display.as_path())));
+    if collisions.is_empty() {
+        return (pages, Vec::new());
+    }
+    let dropped: std::collections::HashSet<usize> = collisions.iter().map(|(i, _)| *i).collect();
+    let kept = pages
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !dropped.contains(i))
+        .map(|(_, p)| p)
+        .collect();
+    (kept, collisions.into_iter().map(|(_, d)| d).collect())
 }
 
 /// Names that slugify alike are one entity; the first spelling (newest article) is kept.

@@ -90,31 +90,21 @@ pub fn load(dirs: &SiteDirs) -> Result<Sources, Diagnostics> {
 
 /// Reads every file it can: the sources read, and the problems with the others.
 pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
-    let mut problems = Vec::new();
-    let theme_name = dirs
-        .theme
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let built_in = !dirs.theme.is_dir() && theme_name == BUILT_IN_THEME_NAME;
-    if !dirs.theme.is_dir() && !built_in {
-        problems.push(Diagnostic::new(
-            crate::config::CONFIG_FILE,
-            Problem::MissingTheme {
-                name: dirs
-                    .theme
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                looked: relative_to(&dirs.theme, &dirs.root),
-            },
-        ));
-    }
+    let (content, mut problems) = load_content(dirs);
+    let (theme, theme_problems) = load_theme(dirs);
+    problems.extend(theme_problems);
+    let sources = Sources {
+        content,
+        templates: theme.templates,
+        statics: theme.statics,
+    };
+    (sources, problems)
+}
 
-    let content_paths = list(&dirs.root, &dirs.content, &mut problems, |p| {
-        p.extension().is_some_and(|e| e == "md")
-    });
-    let content: Vec<_> = content_paths
+/// Reads every Markdown file under `content/`.
+pub fn load_content(dirs: &SiteDirs) -> (Vec<ContentFile>, Vec<Diagnostic>) {
+    let (paths, mut problems) = list_content(dirs);
+    let read: Vec<_> = paths
         .par_iter()
         .map(|(path, rel)| {
             let display = relative_to(path, &dirs.root);
@@ -125,6 +115,66 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
             })
         })
         .collect();
+    let mut content = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(f) => content.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
+    (content, problems)
+}
+
+/// The Markdown files under `content/` (path, and path under content/), and the problems
+/// listing them: links out of the site, loops, folders that cannot be read.
+pub fn list_content(dirs: &SiteDirs) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let paths = list(&dirs.root, &dirs.content, &mut problems, is_markdown);
+    (paths, problems)
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md")
+}
+
+/// Reads the content file at `rel` (a path under `content/`) again, by the rules of
+/// [`list_content`]: `None` when there is no such file (or an editor's leftover), a
+/// problem when it cannot be read or is a link that leaves the site.
+pub fn read_content(dirs: &SiteDirs, rel: &str) -> Result<Option<ContentFile>, Diagnostic> {
+    let path = join_rel(&dirs.content, rel);
+    let Some(path) = listed(&dirs.root, &dirs.content, &path, is_markdown)? else {
+        return Ok(None);
+    };
+    let display = relative_to(&path, &dirs.root);
+    let text = read_text(&path, &display)?;
+    Ok(Some(ContentFile {
+        rel: rel.to_string(),
+        display,
+        text,
+    }))
+}
+
+/// The templates and static files: the theme's (or the built-in theme's), replaced by
+/// the site's of the same name.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    pub templates: Vec<TemplateFile>,
+    pub statics: Vec<StaticFile>,
+}
+
+/// Reads the theme's and the site's templates and static files.
+pub fn load_theme(dirs: &SiteDirs) -> (Theme, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let built_in = uses_built_in_theme(dirs);
+    if !dirs.theme.is_dir() && !built_in {
+        problems.push(Diagnostic::new(
+            crate::config::CONFIG_FILE,
+            Problem::MissingTheme {
+                name: theme_name(dirs),
+                looked: relative_to(&dirs.theme, &dirs.root),
+            },
+        ));
+    }
 
     // Site files come second so they replace the theme's of the same name.
     let mut templates: Vec<Result<TemplateFile, Diagnostic>> = Vec::new();
@@ -163,32 +213,17 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
     statics.extend(
         static_paths
             .par_iter()
-            .map(|(path, rel)| {
-                let display = relative_to(path, &dirs.root);
-                std::fs::read(path)
-                    .map(|bytes| StaticFile {
-                        rel: rel.clone(),
-                        display: display.clone(),
-                        bytes,
-                    })
-                    .map_err(|e| Diagnostic::new(display, Problem::Read(e)))
-            })
+            .map(|(path, rel)| read_static_at(dirs, path, rel))
             .collect::<Vec<_>>(),
     );
 
-    let mut sources = Sources::default();
-    for r in content {
-        match r {
-            Ok(f) => sources.content.push(f),
-            Err(d) => problems.push(d),
-        }
-    }
+    let mut theme = Theme::default();
     for r in templates {
         match r {
             Ok(t) => {
                 // A later (site) template replaces the theme's of the same name.
-                sources.templates.retain(|old| old.name != t.name);
-                sources.templates.push(t);
+                theme.templates.retain(|old| old.name != t.name);
+                theme.templates.push(t);
             }
             Err(d) => problems.push(d),
         }
@@ -196,13 +231,57 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
     for r in statics {
         match r {
             Ok(s) => {
-                sources.statics.retain(|old| old.rel != s.rel);
-                sources.statics.push(s);
+                theme.statics.retain(|old| old.rel != s.rel);
+                theme.statics.push(s);
             }
             Err(d) => problems.push(d),
         }
     }
-    (sources, problems)
+    (theme, problems)
+}
+
+fn theme_name(dirs: &SiteDirs) -> String {
+    dirs.theme
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// True when the site uses the theme built into attache (it has no folder of that name).
+fn uses_built_in_theme(dirs: &SiteDirs) -> bool {
+    !dirs.theme.is_dir() && theme_name(dirs) == BUILT_IN_THEME_NAME
+}
+
+fn read_static_at(dirs: &SiteDirs, path: &Path, rel: &str) -> Result<StaticFile, Diagnostic> {
+    let display = relative_to(path, &dirs.root);
+    std::fs::read(path)
+        .map(|bytes| StaticFile {
+            rel: rel.to_string(),
+            display: display.clone(),
+            bytes,
+        })
+        .map_err(|e| Diagnostic::new(display, Problem::Read(e.into())))
+}
+
+/// Reads the static file with output path `rel` again, by the rules of [`load_theme`]:
+/// the site's file, else the theme's, else the built-in theme's; `None` when there is
+/// none.
+pub fn read_static(dirs: &SiteDirs, rel: &str) -> Result<Option<StaticFile>, Diagnostic> {
+    for dir in [&dirs.statics, &dirs.theme.join("static")] {
+        let path = join_rel(dir, rel);
+        if let Some(path) = listed(&dirs.root, dir, &path, |_| true)? {
+            return read_static_at(dirs, &path, rel).map(Some);
+        }
+    }
+    if !uses_built_in_theme(dirs) {
+        return Ok(None);
+    }
+    let (mut templates, mut statics) = (Vec::new(), Vec::new());
+    built_in_theme(&mut templates, &mut statics);
+    Ok(statics
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|s| s.rel == rel))
 }
 
 /// The built-in theme's files, as if read from a `themes/briefing/` folder.
@@ -244,6 +323,8 @@ fn built_in_theme(
 }
 
 /// Files below `dir` (which may be missing), as (path, path under `dir` with `/`), sorted.
+/// Editors' leftovers are skipped; a symbolic link is followed only while it stays inside
+/// the site, and every problem met on the way is reported.
 fn list(
     root: &Path,
     dir: &Path,
@@ -253,7 +334,6 @@ fn list(
     if !dir.exists() {
         return Vec::new();
     }
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut out = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(true)
@@ -285,42 +365,79 @@ fn list(
             continue;
         }
         let path = entry.path();
-        if entry.path_is_symlink() || has_symlinked_parent(path, dir) {
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) => {}
-                Ok(target) => {
-                    problems.push(Diagnostic::new(
-                        relative_to(path, root),
-                        Problem::LinkOutsideSite { target },
-                    ));
-                    continue;
-                }
-                Err(e) => {
-                    problems.push(Diagnostic::new(relative_to(path, root), Problem::Read(e)));
-                    continue;
-                }
-            }
+        if let Err(d) = stays_inside(root, dir, path) {
+            problems.push(d);
+            continue;
         }
         if !keep(path) {
             continue;
         }
-        let rel = path
-            .strip_prefix(dir)
-            .unwrap_or(path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        out.push((path.to_path_buf(), rel));
+        if let Some(rel) = rel_path(dir, path) {
+            out.push((path.to_path_buf(), rel));
+        }
     }
     out
 }
 
-fn has_symlinked_parent(path: &Path, dir: &Path) -> bool {
-    path.ancestors()
-        .skip(1)
+/// One file below `dir`, by the rules of [`list`]: `None` when it is not a file [`list`]
+/// would return.
+fn listed(
+    root: &Path,
+    dir: &Path,
+    path: &Path,
+    keep: impl Fn(&Path) -> bool,
+) -> Result<Option<PathBuf>, Diagnostic> {
+    let Some(rel) = rel_path(dir, path) else {
+        return Ok(None);
+    };
+    if rel.split('/').any(is_ignored) || !path.is_file() || !keep(path) {
+        return Ok(None);
+    }
+    stays_inside(root, dir, path)?;
+    Ok(Some(path.to_path_buf()))
+}
+
+/// A file reached through a symbolic link (its own, or a folder's) must lie inside the
+/// site folder.
+fn stays_inside(root: &Path, dir: &Path, path: &Path) -> Result<(), Diagnostic> {
+    let linked = path
+        .ancestors()
         .take_while(|a| *a != dir)
-        .any(|a| a.is_symlink())
+        .any(|a| a.is_symlink());
+    if !linked {
+        return Ok(());
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match path.canonicalize() {
+        Ok(target) if target.starts_with(&canonical_root) => Ok(()),
+        Ok(target) => Err(Diagnostic::new(
+            relative_to(path, root),
+            Problem::LinkOutsideSite { target },
+        )),
+        Err(e) => Err(Diagnostic::new(
+            relative_to(path, root),
+            Problem::Read(e.into()),
+        )),
+    }
+}
+
+/// The path of `path` below `dir`, with `/` between its parts: how attache names sources
+/// (`articles/2025/x.md`, `css/site.css`). `None` when it is not below `dir`.
+pub fn rel_path(dir: &Path, path: &Path) -> Option<String> {
+    let rest = path.strip_prefix(dir).ok()?;
+    Some(
+        rest.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// The file at `rel` (a path with `/`, as [`rel_path`] makes) below `dir`.
+pub fn join_rel(dir: &Path, rel: &str) -> PathBuf {
+    rel.split('/')
+        .filter(|part| !part.is_empty())
+        .fold(dir.to_path_buf(), |p, part| p.join(part))
 }
 
 /// Files editors and systems leave around that are never part of a site.
@@ -338,7 +455,8 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Reads a UTF-8 text file, dropping a BOM and normalising CRLF line endings to LF.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(display, Problem::Read(e)))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Diagnostic::new(display, Problem::Read(e.into())))?;
     if let Err(e) = std::str::from_utf8(&bytes) {
         return Err(not_utf8(display, &bytes, e.valid_up_to()));
     }
@@ -414,5 +532,20 @@ mod tests {
         assert_eq!(d.location, Some(Location::new(2, 11)));
         assert_eq!(d.line_text.as_deref(), Some("title: caf\u{fffd} \u{e7}a"));
         assert!(d.headline().starts_with("a.md:2:11: "), "{}", d.headline());
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn source_paths_have_slashes_both_ways() {
+        let dir = Path::new("/site/content");
+        let file = join_rel(dir, "articles/2025/x.md");
+        assert_eq!(file, Path::new("/site/content/articles/2025/x.md"));
+        assert_eq!(rel_path(dir, &file).as_deref(), Some("articles/2025/x.md"));
+        assert_eq!(rel_path(dir, Path::new("/elsewhere/x.md")), None);
+        assert_eq!(rel_path(dir, dir).as_deref(), Some(""));
     }
 }

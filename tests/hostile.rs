@@ -733,6 +733,107 @@ fn a_symlink_to_a_file_or_folder_outside_the_site_is_refused_and_nothing_of_it_p
     });
 }
 
+/// The preview's builder on `desk`, after a good first build.
+fn preview_engine(desk: &Desk) -> attache::serve::Engine {
+    let mut engine = attache::serve::Engine::new(
+        &desk.root(),
+        attache::build::BuildOptions {
+            drafts: false,
+            base_url: Some("http://127.0.0.1:9/".into()),
+        },
+    );
+    engine.build().expect("the desk's site builds");
+    engine
+}
+
+/// Moves a folder made beside the site into `content/articles/<name>` in one step, as a
+/// `git checkout` or an unpacked archive does, and rebuilds the preview for it: what the
+/// preview said when it refused, or `Err` when it built.
+fn folder_arrives_in_preview(
+    desk: &Desk,
+    engine: &mut attache::serve::Engine,
+    name: &str,
+    make: impl FnOnce(&Path),
+) -> Result<String, String> {
+    let staging = desk.outer.path().join(format!("staging-{name}"));
+    fs::create_dir(&staging).unwrap();
+    make(&staging);
+    let arrived = desk.path("content/articles").join(name);
+    fs::rename(&staging, &arrived).unwrap();
+    let result = engine.rebuild(&[arrived]);
+    let served = engine
+        .output()
+        .files
+        .values()
+        .any(|b| String::from_utf8_lossy(b).contains("CONFIDENTIAL"));
+    assert!(!served, "the preview serves the linked file");
+    match result {
+        Ok(_) => Err("the preview built it".to_string()),
+        Err(e) => Ok(e.to_string()),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_preview_refuses_a_folder_that_arrives_with_a_symlink_out_of_the_site() {
+    let desk = Desk::new();
+    let secret = desk.outer.path().join("secret.md");
+    fs::write(
+        &secret,
+        article(
+            "title: Secret\ndate: 2025-03-01\ntopics: [alpha]\n",
+            "CONFIDENTIAL-CABLE-TEXT\n",
+        ),
+    )
+    .unwrap();
+    let mut engine = preview_engine(&desk);
+    let said = folder_arrives_in_preview(&desk, &mut engine, "leak", |dir| {
+        std::os::unix::fs::symlink(&secret, dir.join("cable.md")).unwrap();
+    })
+    .expect("a full build refuses the link, so the preview must too");
+    assert!(said.contains("content/articles/leak/cable.md"), "{said}");
+    assert!(said.contains("outside the site folder"), "{said}");
+    assert!(!said.contains("CONFIDENTIAL"), "{said}");
+    // As `attache build` and `attache check` do.
+    desk.refuses(Told {
+        file: "content/articles/leak/cable.md",
+        at: None,
+        says: &["outside the site folder"],
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn the_preview_reports_a_folder_that_arrives_with_a_symlink_loop() {
+    let desk = Desk::new();
+    let mut engine = preview_engine(&desk);
+    let said = folder_arrives_in_preview(&desk, &mut engine, "loopy", |dir| {
+        fs::write(
+            dir.join("fine.md"),
+            article(
+                "title: Fine\ndate: 2025-03-02\ntopics: [alpha]\n",
+                "Fine.\n",
+            ),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("..", dir.join("back")).unwrap();
+    })
+    .expect("a full build reports the loop, so the preview must too");
+    assert!(said.contains("content/articles/loopy/back"), "{said}");
+    assert!(said.contains("loops back"), "{said}");
+    desk.refuses(Told {
+        file: "content/articles/loopy/back",
+        at: None,
+        says: &["loops back"],
+    });
+    // Taking the link away makes both good again.
+    fs::remove_file(desk.path("content/articles/loopy/back")).unwrap();
+    engine
+        .rebuild(&[desk.path("content/articles/loopy/back")])
+        .expect("the loop is gone");
+    assert!(desk.builds().has("articles/fine/index.html"));
+}
+
 #[cfg(unix)]
 #[test]
 fn an_article_nobody_may_read_is_refused_by_name() {

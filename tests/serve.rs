@@ -15,7 +15,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use attache::build::{self, BuildOptions};
-use attache::serve::incremental::Engine;
+use attache::serve::Engine;
 use attache::serve::{self, Handle, ServeOptions};
 use common::Fixture;
 
@@ -360,6 +360,80 @@ fn incremental_rebuilds_are_byte_identical_to_full_builds() {
     });
 }
 
+#[test]
+fn a_static_file_on_a_generated_page_fails_like_a_full_build_until_it_goes() {
+    let site = Fixture::new("basic");
+    site.write("static/extra.css", "body { color: black }\n");
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().expect("the fixture builds");
+    let mut s = Steps {
+        engine,
+        site: &site,
+    };
+    s.failing_step("a static file takes the about page's place", |f| {
+        f.write("static/about/index.html", "<p>static about</p>\n");
+        vec!["static/about", "static/about/index.html"]
+    });
+    s.failing_step("an article edited while it is there", |f| {
+        edit(f, "content/articles/2025/fourth.md", |t| {
+            t + "\nEdited while the static page is in the way.\n"
+        });
+        vec!["content/articles/2025/fourth.md"]
+    });
+    s.failing_step("the about page edited while it is there", |f| {
+        edit(f, "content/pages/about.md", |t| {
+            t.replace("exists for tests", "exists for the tests")
+        });
+        vec!["content/pages/about.md"]
+    });
+    s.step("the static file goes", |f| {
+        fs::remove_file(f.path("static/about/index.html")).unwrap();
+        vec!["static/about/index.html"]
+    });
+    s.failing_step("an edit and a colliding static file in one save", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t + "\nSaved along with a colliding static file.\n"
+        });
+        f.write("static/timeline/index.html", "<p>static timeline</p>\n");
+        vec![
+            "content/articles/2024/second.md",
+            "static/timeline",
+            "static/timeline/index.html",
+        ]
+    });
+    s.step("that static file goes too", |f| {
+        fs::remove_file(f.path("static/timeline/index.html")).unwrap();
+        vec!["static/timeline/index.html"]
+    });
+    s.step("a static file where no page is yet", |f| {
+        f.write("static/articles/sixth/index.html", "<p>static sixth</p>\n");
+        vec![
+            "static/articles",
+            "static/articles/sixth",
+            "static/articles/sixth/index.html",
+        ]
+    });
+    s.failing_step("an article comes on the static file's path", |f| {
+        f.write(
+            "content/articles/2025/sixth.md",
+            "---\ntitle: \"Sixth article\"\ndate: 2025-07-01\ntopics: [alpha]\n---\nSix.\n",
+        );
+        vec!["content/articles/2025/sixth.md"]
+    });
+    s.step("the static file goes, and the article is there", |f| {
+        fs::remove_file(f.path("static/articles/sixth/index.html")).unwrap();
+        vec!["static/articles/sixth/index.html"]
+    });
+    s.failing_step("and a static file comes on its path", |f| {
+        f.write("static/articles/sixth/index.html", "<p>static sixth</p>\n");
+        vec!["static/articles/sixth/index.html"]
+    });
+    s.step("the article goes: the static file may stay", |f| {
+        fs::remove_file(f.path("content/articles/2025/sixth.md")).unwrap();
+        vec!["content/articles/2025/sixth.md"]
+    });
+}
+
 /// A generated site big enough for the dependencies between pages to matter: shared
 /// people, organizations and tags (related articles), several years, feeds with limits.
 fn generated_site(rng: &mut rand_pcg::Pcg64, articles: usize) -> tempfile::TempDir {
@@ -373,6 +447,8 @@ fn generated_site(rng: &mut rand_pcg::Pcg64, articles: usize) -> tempfile::TempD
     fs::create_dir_all(root.join("content/topics")).unwrap();
     fs::create_dir_all(root.join("content/articles/a")).unwrap();
     fs::create_dir_all(root.join("content/pages")).unwrap();
+    fs::create_dir_all(root.join("static")).unwrap();
+    fs::write(root.join("static/site.css"), "body { margin: 0 }\n").unwrap();
     fs::write(
         root.join("content/_index.md"),
         "---\ntitle: Home\n---\nHello.\n",
@@ -445,18 +521,46 @@ fn random_edit_sequences_match_full_builds() {
     engine.build().expect("the generated site builds");
     assert_same_as_full_build(&engine, root, "first build");
     let mut present: Vec<bool> = vec![true; n];
-    let (mut incremental, mut ok_steps) = (0, 0);
-    for step in 0..60 {
+    // Static files put where a generated page may be, and articles deleted while others
+    // still linked to them: both break the site until they are undone.
+    let mut statics: BTreeSet<String> = BTreeSet::new();
+    let mut broken_deletes: BTreeSet<usize> = BTreeSet::new();
+    let (mut incremental, mut ok_steps, mut failed_steps) = (0, 0, 0);
+    // After a failure, an edit that changes one page in place: the cheapest rebuild must
+    // still find what is wrong.
+    let mut in_place_next = false;
+    for step in 0..90 {
         let i = rng.random_range(0..n);
         let rel = format!("content/articles/a/a{i}.md");
         let path = root.join(&rel);
+        let mut paths = vec![path.clone()];
         // a0 is linked from the about page: keep it.
-        let kind = if i == 0 {
+        let kind = if std::mem::take(&mut in_place_next) {
+            0
+        } else if i == 0 {
             rng.random_range(0..4)
         } else {
-            rng.random_range(0..6)
+            rng.random_range(0..7)
         };
-        let what = if !present[i] {
+        let what = if kind == 6 {
+            // A static file on a generated page's path (or on an article's, which may
+            // come and go).
+            let target = match rng.random_range(0..3) {
+                0 => "timeline/index.html".to_string(),
+                1 => "sitemap.xml".to_string(),
+                _ => format!("articles/a{i}/index.html"),
+            };
+            let file = root.join("static").join(&target);
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(&file, format!("static, step {step}\n")).unwrap();
+            paths = file
+                .ancestors()
+                .take_while(|a| *a != root.join("static"))
+                .map(Path::to_path_buf)
+                .collect();
+            statics.insert(target);
+            "static"
+        } else if !present[i] {
             fs::write(&path, random_article(&mut rng, i, step)).unwrap();
             present[i] = true;
             "add"
@@ -491,7 +595,6 @@ fn random_edit_sequences_match_full_builds() {
                     "retitle"
                 }
                 4 => {
-                    // Nothing may link to it: drop links to it first.
                     fs::remove_file(&path).unwrap();
                     present[i] = false;
                     "delete"
@@ -513,33 +616,66 @@ fn random_edit_sequences_match_full_builds() {
                 }
             }
         };
+        let story = format!("step {step} ({what} {rel})");
         let full = build::build(root, &options());
-        match engine.rebuild(std::slice::from_ref(&path)) {
+        match engine.rebuild(&paths) {
             Ok(report) => {
-                assert!(
-                    full.is_ok(),
-                    "step {step} ({what} {rel}): the full build fails"
-                );
+                assert!(full.is_ok(), "{story}: only the full build fails");
                 ok_steps += 1;
                 if !report.full {
                     incremental += 1;
                 }
-                assert_same_as_full_build(&engine, root, &format!("step {step} ({what} {rel})"));
+                assert_same_as_full_build(&engine, root, &story);
             }
             Err(e) => {
-                // A deleted article that others link to: both builds fail. Restore it.
-                assert!(
-                    full.is_err(),
-                    "step {step} ({what} {rel}): only the rebuild fails: {e}"
-                );
-                fs::write(&path, random_article(&mut rng, i, step)).unwrap();
-                present[i] = true;
-                engine.rebuild(std::slice::from_ref(&path)).unwrap();
-                assert_same_as_full_build(&engine, root, &format!("step {step}, restored"));
+                assert!(full.is_err(), "{story}: only the rebuild fails: {e}");
+                failed_steps += 1;
+                if what == "delete" {
+                    // Others link to it.
+                    broken_deletes.insert(i);
+                }
+                // Sometimes the site stays broken for a while: further edits must fail
+                // as the full build does, and the first good one must catch up.
+                if rng.random_bool(0.5) {
+                    in_place_next = true;
+                    continue;
+                }
+                let mut fixed = Vec::new();
+                for target in std::mem::take(&mut statics) {
+                    let file = root.join("static").join(target);
+                    fs::remove_file(&file).unwrap();
+                    fixed.push(file);
+                }
+                for i in std::mem::take(&mut broken_deletes) {
+                    let path = root.join(format!("content/articles/a/a{i}.md"));
+                    if !present[i] {
+                        fs::write(&path, random_article(&mut rng, i, step)).unwrap();
+                        present[i] = true;
+                    }
+                    fixed.push(path);
+                }
+                if matches!(what, "add" | "rewrite") {
+                    // It may link to an article deleted earlier: written again.
+                    fs::write(&path, random_article(&mut rng, i, step + 1000)).unwrap();
+                    fixed.push(path.clone());
+                }
+                if fixed.is_empty() {
+                    continue;
+                }
+                let full = build::build(root, &options());
+                match engine.rebuild(&fixed) {
+                    Ok(_) => {
+                        assert!(full.is_ok(), "{story}, fixed: only the full build fails");
+                        assert_same_as_full_build(&engine, root, &format!("{story}, fixed"));
+                    }
+                    // A rewrite may have linked to an article deleted in an earlier step.
+                    Err(e) => assert!(full.is_err(), "{story}, fixed: only the rebuild fails: {e}"),
+                }
             }
         }
     }
-    assert!(ok_steps > 40);
+    assert!(ok_steps > 40, "{ok_steps} good steps");
+    assert!(failed_steps > 3, "{failed_steps} failed steps");
     assert_eq!(incremental, ok_steps, "every step was incremental");
 }
 

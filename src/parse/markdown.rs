@@ -33,6 +33,9 @@ pub struct Rendered {
     pub references: Vec<Reference>,
     /// Every heading id on the page, for checking `#fragment` links.
     pub anchors: Vec<String>,
+    /// The content paths whose URLs the links in the HTML were made from (found or not):
+    /// when one of those pages moves, comes or goes, this body must be rendered again.
+    pub links_to: Vec<String>,
 }
 
 /// A link or image in a body that points inside the site.
@@ -93,6 +96,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     let mut in_first_paragraph = false;
     let mut more_at: Option<(usize, usize)> = None; // (event index, text length)
     let mut references = Vec::new();
+    let mut links_to = Vec::new();
 
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         let event = match event {
@@ -105,7 +109,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                 if let Some(r) = reference(&dest_url, false, range.start, links) {
                     references.push(r);
                 }
-                let dest_url = match resolve_link(&dest_url, links) {
+                let dest_url = match resolve_link(&dest_url, links, &mut links_to) {
                     // Pasted `javascript:` links would run when clicked: keep the text only.
                     _ if !options.unsafe_html && is_dangerous_url(&dest_url) => CowStr::from(""),
                     Resolved::Unchanged => dest_url,
@@ -235,6 +239,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
             text,
             references,
             anchors,
+            links_to,
         },
         broken,
     )
@@ -384,7 +389,7 @@ pub fn is_dangerous_url(url: &str) -> bool {
 }
 
 /// A relative link to a `.md` file becomes the URL of the page made from that file.
-fn resolve_link(dest: &str, links: &Links) -> Resolved {
+fn resolve_link(dest: &str, links: &Links, links_to: &mut Vec<String>) -> Resolved {
     if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with('#') {
         return Resolved::Unchanged;
     }
@@ -399,10 +404,12 @@ fn resolve_link(dest: &str, links: &Links) -> Resolved {
     let Some(target) = join_content_path(links.current, path) else {
         return Resolved::Broken;
     };
-    match links.urls.get(&target) {
+    let resolved = match links.urls.get(&target) {
         Some(url) => Resolved::Url(format!("{url}{fragment}")),
         None => Resolved::Broken,
-    }
+    };
+    links_to.push(target);
+    resolved
 }
 
 /// Resolves `link` against the folder of `current` (both content paths with `/`).

@@ -4,8 +4,9 @@
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
+use super::job::{Reads, Writes, all_jobs};
 use super::values::Shared;
-use crate::index::{EntityKind, Site};
+use crate::index::Site;
 
 type XmlResult = std::io::Result<()>;
 
@@ -27,28 +28,68 @@ fn element(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> XmlResult {
         .map(|_| ())
 }
 
-/// `/atom.xml`, and `/topics/<id>/atom.xml` for each topic when enabled.
-pub fn atom_feeds(site: &Site, shared: &Shared) -> super::Files {
-    let all: Vec<usize> = (0..site.articles.len()).collect();
-    let mut feeds = vec![(
-        "atom.xml".to_string(),
-        atom(site, shared, &site.config.title, "", &all),
-    )];
+/// The feeds: the site's, then (when enabled) one per topic, each as the page it belongs to
+/// (`""`, `topics/<id>/`) and the articles it carries, newest first.
+fn feed_lists(site: &Site) -> Vec<(&str, Vec<usize>)> {
+    let limit = site.config.feeds.limit;
+    let mut feeds = vec![("", (0..site.articles.len().min(limit)).collect())];
     if site.config.feeds.per_topic {
-        for topic in &site.topics {
-            let title = format!("{} — {}", site.config.title, topic.page.title());
-            let path = format!("{}atom.xml", topic.page.path);
-            let feed = atom(site, shared, &title, &topic.page.path, &topic.articles);
-            feeds.push((path, feed));
-        }
+        feeds.extend(site.topics.iter().map(|t| {
+            let shown = &t.articles[..t.articles.len().min(limit)];
+            (t.page.path.as_str(), shown.to_vec())
+        }));
     }
     feeds
 }
 
-fn atom(site: &Site, shared: &Shared, title: &str, page_path: &str, articles: &[usize]) -> Vec<u8> {
+pub(super) fn feeds_writes(site: &Site) -> Writes {
+    Writes::files(
+        feed_lists(site)
+            .into_iter()
+            .map(|(page, _)| format!("{page}atom.xml"))
+            .collect(),
+    )
+}
+
+/// The feeds carry their articles in full, and the titles of the topics (feed titles,
+/// entry categories).
+pub(super) fn feeds_reads(site: &Site) -> Reads {
+    let mut reads = Reads::default();
+    let feeds = feed_lists(site);
+    for (_, articles) in &feeds {
+        reads = reads.articles_in_full(articles.iter().copied());
+    }
+    let cut: Vec<usize> = feeds.iter().map(|(_, a)| a.len()).collect();
+    let topics: Vec<(&str, &str, &str)> = site
+        .topics
+        .iter()
+        .map(|t| (t.page.id.as_str(), t.page.title(), t.page.path.as_str()))
+        .collect();
+    reads.other((cut, topics))
+}
+
+/// `/atom.xml`, and `/topics/<id>/atom.xml` for each topic when enabled.
+pub fn atom_feeds(site: &Site, shared: &Shared) -> super::Files {
+    feed_lists(site)
+        .into_iter()
+        .map(|(page, articles)| {
+            let title = match site.topics.iter().find(|t| t.page.path == page) {
+                Some(topic) if !page.is_empty() => {
+                    format!("{} — {}", site.config.title, topic.page.title())
+                }
+                _ => site.config.title.clone(),
+            };
+            (
+                format!("{page}atom.xml"),
+                atom(site, shared, &title, page, &articles),
+            )
+        })
+        .collect()
+}
+
+fn atom(site: &Site, shared: &Shared, title: &str, page_path: &str, shown: &[usize]) -> Vec<u8> {
     let config = &site.config;
     let self_url = shared.permalink(&format!("{page_path}atom.xml"));
-    let shown = &articles[..articles.len().min(config.feeds.limit)];
     // Newest date in the feed; feeds of an empty site use the epoch so output stays stable.
     let updated = shown
         .iter()
@@ -132,38 +173,39 @@ fn entry(w: &mut Writer<Vec<u8>>, site: &Site, shared: &Shared, i: usize) -> Xml
         .map(|_| ())
 }
 
-/// `/sitemap.xml`: every HTML page but the 404 page.
-pub fn sitemap(site: &Site, shared: &Shared) -> Vec<u8> {
-    let mut urls: Vec<(String, Option<String>)> = vec![
-        (String::new(), None),
-        ("topics/".into(), None),
-        ("timeline/".into(), None),
-    ];
-    for a in &site.articles {
-        let lastmod = a.article().map(|m| m.last_modified().iso());
-        urls.push((a.path.clone(), lastmod));
+pub(super) fn sitemap_writes() -> Writes {
+    Writes::files(vec!["sitemap.xml".to_string()])
+}
+
+/// The sitemap shows the entry every job declares: the content pages' URLs and dates, and
+/// the URLs of the pages attache makes itself.
+pub(super) fn sitemap_reads(site: &Site) -> Reads {
+    let mut reads = Reads::default();
+    for (at, _) in site.page_refs() {
+        reads = reads.listing(at);
     }
-    urls.extend(site.topics.iter().map(|t| (t.page.path.clone(), None)));
-    urls.extend(site.pages.iter().map(|p| (p.path.clone(), None)));
-    for kind in EntityKind::ALL {
-        if kind.enabled(&site.config) {
-            urls.push((format!("{}/", kind.key()), None));
-            for e in &site.entities[&kind] {
-                urls.push((format!("{}/{}/", kind.key(), e.slug), None));
-            }
-        }
-    }
-    if site.config.search.enabled {
-        urls.push(("search/".into(), None));
-    }
-    xml(|w| {
+    reads.other(entries(site))
+}
+
+/// Every page's entry, in the order of the jobs.
+fn entries(site: &Site) -> Vec<super::job::Listed> {
+    all_jobs(site)
+        .into_iter()
+        .filter_map(|job| job.writes(site).listed)
+        .collect()
+}
+
+/// `/sitemap.xml`: every page a job lists (every HTML page but the 404 page).
+pub fn sitemap(site: &Site, shared: &Shared) -> super::Files {
+    let urls = entries(site);
+    let xml = xml(|w| {
         w.create_element("urlset")
             .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
             .write_inner_content(|w| {
-                for (path, lastmod) in &urls {
+                for entry in &urls {
                     w.create_element("url").write_inner_content(|w| {
-                        element(w, "loc", &shared.permalink(path))?;
-                        if let Some(lastmod) = lastmod {
+                        element(w, "loc", &shared.permalink(&entry.path))?;
+                        if let Some(lastmod) = &entry.lastmod {
                             element(w, "lastmod", lastmod)?;
                         }
                         Ok(())
@@ -172,13 +214,23 @@ pub fn sitemap(site: &Site, shared: &Shared) -> Vec<u8> {
                 Ok(())
             })
             .map(|_| ())
-    })
+    });
+    vec![("sitemap.xml".to_string(), xml)]
 }
 
-pub fn robots(shared: &Shared) -> Vec<u8> {
-    format!(
+pub(super) fn robots_writes() -> Writes {
+    Writes::files(vec!["robots.txt".to_string()])
+}
+
+/// Only settings: nothing from the site.
+pub(super) fn robots_reads() -> Reads {
+    Reads::default()
+}
+
+pub fn robots(shared: &Shared) -> super::Files {
+    let text = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         shared.permalink("sitemap.xml")
-    )
-    .into_bytes()
+    );
+    vec![("robots.txt".to_string(), text.into_bytes())]
 }

@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 
+use super::job::{Reads, Writes};
 use super::values::Shared;
-use crate::index::Site;
+use crate::index::{PageRef, Site};
 use crate::parse::Page;
 
 /// The index's path in the output.
@@ -32,27 +33,44 @@ struct Entry<'a> {
     body: String,
 }
 
-pub fn index_json(site: &Site, shared: &Shared) -> Vec<u8> {
-    let pages: Vec<&Page> = indexed_pages(site).collect();
+pub(super) fn index_writes() -> Writes {
+    Writes::files(vec![INDEX_FILE.to_string()])
+}
+
+/// Every indexed page in full, and the topics' titles its entries name.
+pub(super) fn index_reads(site: &Site) -> Reads {
+    let topics: Vec<(&str, &str)> = site
+        .topics
+        .iter()
+        .map(|t| (t.page.id.as_str(), t.page.title()))
+        .collect();
+    let mut reads = Reads::default();
+    for (at, _) in indexed_pages(site) {
+        reads = reads.full(at);
+    }
+    reads.other(topics)
+}
+
+pub fn index(site: &Site, shared: &Shared) -> super::Files {
+    let pages: Vec<&Page> = indexed_pages(site).map(|(_, p)| p).collect();
     let entries: Vec<Vec<u8>> = pages
         .par_iter()
         .map(|p| entry_json(site, shared, p))
         .collect();
-    join_entries(&entries)
+    let json = join(entries.iter().map(Vec::as_slice), |p| p).concat();
+    vec![(INDEX_FILE.to_string(), json)]
 }
 
 /// The pages in the index, in order: articles (newest first), topics, plain pages, home.
-pub fn indexed_pages(site: &Site) -> impl Iterator<Item = &Page> {
-    site.articles
-        .iter()
-        .chain(site.topics.iter().map(|t| &t.page))
-        .chain(&site.pages)
-        .chain(site.home.as_ref())
+pub fn indexed_pages(site: &Site) -> impl Iterator<Item = (PageRef, &Page)> {
+    let home = site.page_refs().filter(|(at, _)| *at == PageRef::Home);
+    site.page_refs()
+        .filter(|(at, _)| *at != PageRef::Home)
+        .chain(home)
 }
 
 /// One page's entry in the index, as JSON. The index is the entries of
-/// [`indexed_pages`] joined by [`join_entries`]; `serve` keeps the entries of the pages
-/// an edit did not change.
+/// [`indexed_pages`] made into one array by [`join`].
 pub fn entry_json(site: &Site, shared: &Shared, page: &Page) -> Vec<u8> {
     let meta = page.article();
     let entry = Entry {
@@ -77,19 +95,23 @@ pub fn entry_json(site: &Site, shared: &Shared, page: &Page) -> Vec<u8> {
     serde_json::to_vec(&entry).expect("the search index is plain data")
 }
 
-/// The index from its entries: a JSON array, as `serde_json` writes one.
-pub fn join_entries<T: AsRef<[u8]>>(entries: &[T]) -> Vec<u8> {
-    let len = entries.iter().map(|e| e.as_ref().len() + 1).sum::<usize>() + 2;
-    let mut out = Vec::with_capacity(len);
-    out.push(b'[');
-    for (i, e) in entries.iter().enumerate() {
+/// The index from its entries, as the parts of a JSON array (`[`, the entries with `,`
+/// between them, `]`), as `serde_json` writes one; `punctuation` makes a part of the
+/// punctuation. A build joins the parts; `serve` keeps them apart and sends them one after
+/// the other, keeping the entries of the pages an edit did not change.
+pub fn join<T>(
+    entries: impl IntoIterator<Item = T>,
+    punctuation: impl Fn(&'static [u8]) -> T,
+) -> Vec<T> {
+    let mut parts = vec![punctuation(b"[")];
+    for (i, e) in entries.into_iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            parts.push(punctuation(b","));
         }
-        out.extend_from_slice(e.as_ref());
+        parts.push(e);
     }
-    out.push(b']');
-    out
+    parts.push(punctuation(b"]"));
+    parts
 }
 
 /// The distinct words of `text`, lower-cased, in order of first use, without very short

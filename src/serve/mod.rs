@@ -1,25 +1,50 @@
 //! `attache serve`: the site built into memory and served on a local address, rebuilt
 //! incrementally as its sources change, with live reload in the open pages.
 //!
-//! - [`incremental`]: the in-memory builder (what a change re-reads and re-renders).
-//! - [`http`]: the HTTP side (axum on tokio), serving only from the in-memory output.
-//! - [`reload`]: the Server-Sent Events channel and the script injected into pages.
-//! - [`watch`]: the file watcher and the batching of changes.
+//! A map for a newcomer, in the order a change travels:
 //!
-//! Three threads: the HTTP server (a tokio runtime), the rebuild loop (owns the
-//! [`incremental::Engine`] and the watcher), and the watcher's own. Nothing is ever
-//! written to disk; the configured output folder is not touched.
+//! ```text
+//!  file saved ─▶ watch ─▶ live ─▶ engine ──────────────────────────────────▶ live ─▶ app ─▶ reload ─▶ page
+//!                 batch    loop    classify → sources → update → affected    publish  files   SSE event
+//!                                  (what is   (read     (parse,  (which jobs   (delta)  + gen
+//!                                  it?)       via load)  index)   to render) → render → output
+//!  browser ─▶ http ─▶ app (files + generation) ─▶ response, with the live-reload tag
+//! ```
+//!
+//! - [`watch`]: the OS file watcher (no timers: idle means asleep) and batching of changes.
+//! - [`live`]: the rebuild loop; publishes each result and tells the pages.
+//! - [`engine`]: [`Engine`], the incremental builder: one rebuild, step by step:
+//!   - `classify`: what a changed path is (content, template, static file, site.yaml);
+//!   - `sources`: the sources in memory, re-read through `load` (one walker, one set of
+//!     rules with a build);
+//!   - `update`: parse what changed and bring the site up to date, in place or re-indexed;
+//!   - `model`: the site in memory and what is kept between rebuilds;
+//!   - `affected`: which render jobs show what changed, from the jobs' own declarations
+//!     ([`crate::render::job`]);
+//!   - `output`: the output as served and what a rebuild changed in it ([`Delta`]).
+//! - [`app`](self): what the server threads share: files and generation, errors, notices.
+//! - [`http`]: requests, answered only from memory; `hosts`: which `Host` is this server.
+//! - [`reload`]: the Server-Sent Events channel and the script injected into pages.
+//!
+//! Three threads: the HTTP server (a tokio runtime), the rebuild loop (owns the [`Engine`]
+//! and the watcher), and the watcher's own. Nothing is ever written to disk; the
+//! configured output folder is not touched.
 
+mod affected;
 mod app;
-mod dependents;
+mod classify;
+mod engine;
 mod hosts;
 pub mod http;
-pub mod incremental;
+mod live;
+mod model;
 mod output;
 pub mod reload;
+mod sources;
+mod trace;
+mod update;
 pub mod watch;
 
-use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
@@ -27,11 +52,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::build::BuildOptions;
-use crate::error::Diagnostics;
 use app::App;
+pub use engine::{Engine, Report};
 use hosts::HostPolicy;
-use incremental::{Engine, Report};
-use reload::Notice;
+pub use output::{Body, Delta};
 use watch::{Message, Watcher};
 
 /// How `serve` runs.
@@ -181,7 +205,7 @@ fn start_with(options: ServeOptions, spawn: &Spawn) -> Result<Handle, StartError
     };
     let mut engine = Engine::new(&options.root, build_options);
     let first = engine.build();
-    publish(&app, &engine, &first, false, quiet, true);
+    live::publish(&app, &engine, &first, false, quiet, true);
 
     let (engine_tx, engine_rx) = mpsc::channel();
     let mut watcher = Watcher::new(engine.root(), engine_tx.clone())?;
@@ -241,7 +265,7 @@ fn start_with(options: ServeOptions, spawn: &Spawn) -> Result<Handle, StartError
     let engine_app = app.clone();
     let engine_thread = match spawn(
         "attache-rebuild",
-        Box::new(move || rebuild_loop(engine, watcher, engine_rx, engine_app, quiet)),
+        Box::new(move || live::rebuild_loop(engine, watcher, engine_rx, engine_app, quiet)),
     ) {
         Ok(t) => t,
         Err(e) => {
@@ -281,143 +305,6 @@ fn engine_thread_root_display(root: &std::path::Path) -> String {
     } else {
         root.display().to_string()
     }
-}
-
-/// Waits for changes and rebuilds, until told to stop.
-fn rebuild_loop(
-    mut engine: Engine,
-    mut watcher: Watcher,
-    rx: mpsc::Receiver<Message>,
-    app: Arc<App>,
-    quiet: bool,
-) {
-    loop {
-        let batch = watch::next_batch(&rx);
-        if batch.stop {
-            break;
-        }
-        let was_failing = engine.is_failing();
-        let paths: Vec<PathBuf> = batch.paths.into_iter().collect();
-        // A bug must not end live reload: report it, and start over from disk next time.
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            if batch.rescan {
-                engine.build()
-            } else {
-                engine.rebuild(&paths)
-            }
-        }));
-        let result = match run {
-            Ok(r) => r,
-            Err(panic) => {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                eprintln!(
-                    "error: attache failed while rebuilding ({what}); building everything again. Please report this."
-                );
-                engine.reset();
-                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.build())) {
-                    Ok(r) => r,
-                    Err(_) => {
-                        engine.reset();
-                        continue;
-                    }
-                }
-            }
-        };
-        if let Ok(report) = &result
-            && report.changed.is_empty()
-            && !batch.rescan
-        {
-            continue;
-        }
-        publish(&app, &engine, &result, was_failing, quiet, false);
-        if watcher.set(&engine.watched_dirs()) {
-            // A folder came (back): what was made in it before it was watched is read now.
-            let was_failing = engine.is_failing();
-            let result = engine.build();
-            publish(&app, &engine, &result, was_failing, quiet, false);
-        }
-    }
-}
-
-/// Puts a build's result in front of the server and the pages, and prints it.
-fn publish(
-    app: &App,
-    engine: &Engine,
-    result: &Result<Report, Diagnostics>,
-    was_failing: bool,
-    quiet: bool,
-    first: bool,
-) {
-    match result {
-        Ok(report) => {
-            app.set_error(None);
-            if !quiet {
-                if first {
-                    println!(
-                        "Built {} files in {} ms",
-                        engine.files().count(),
-                        report.elapsed.as_millis()
-                    );
-                } else {
-                    println!("{}", report.line());
-                }
-            }
-            let delta = &report.delta;
-            if !first && delta.is_empty() && !was_failing {
-                return;
-            }
-            let generation = if first {
-                app.publish(engine.files(), &[])
-            } else {
-                let upserts = delta.upserts.iter().map(|(p, b)| (p, b));
-                app.publish(upserts, &delta.removals)
-            };
-            if first {
-                return;
-            }
-            // Sent only now that the new output is in place.
-            let notice = if delta.css_only() && !was_failing {
-                Notice::Css {
-                    generation,
-                    paths: delta.upserts.iter().map(|(p, _)| p.clone()).collect(),
-                }
-            } else {
-                Notice::Reload { generation }
-            };
-            let _ = app.notices.send(notice);
-        }
-        Err(problems) => {
-            let message = describe(problems, false);
-            if !quiet {
-                let color =
-                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                let what = if first {
-                    "The site could not be built; serving an error page until it is fixed."
-                } else {
-                    "The change could not be built; still serving the last good version."
-                };
-                eprintln!("{}\n{what}", describe(problems, color));
-            }
-            app.set_error(Some(message.clone()));
-            let _ = app.notices.send(Notice::Error { message });
-        }
-    }
-}
-
-/// Every problem, with its source excerpt, and a count.
-fn describe(problems: &Diagnostics, color: bool) -> String {
-    let mut out = String::new();
-    for d in problems.iter() {
-        out.push_str(&d.render(color));
-        out.push_str("\n\n");
-    }
-    let n = problems.len();
-    out.push_str(&format!("{n} error{}", if n == 1 { "" } else { "s" }));
-    out
 }
 
 /// Opens `url` in the default browser, if there is one to open it with.

@@ -1,9 +1,13 @@
 //! The output as `serve` keeps it: each file's contents, shared with the server without
 //! copies, and what one rebuild changed.
 
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use bytes::Bytes;
+
+use super::sources::Static;
+use crate::emit::Output;
 
 /// The contents of one output file: whole, or (the search index, which is large and
 /// changes an entry at a time) as parts to send one after the other, so an edit does not
@@ -72,5 +76,80 @@ impl Delta {
         !self.is_empty()
             && self.removals.is_empty()
             && self.upserts.iter().all(|(p, _)| p.ends_with(".css"))
+    }
+}
+
+/// The output as served: the generated files and the static files, by output path.
+#[derive(Default)]
+pub(super) struct Served {
+    generated: BTreeMap<String, Body>,
+    statics: BTreeMap<String, Body>,
+}
+
+impl Served {
+    /// Every file, shared (no copy).
+    pub(super) fn files(&self) -> impl Iterator<Item = (&String, &Body)> {
+        self.generated.iter().chain(self.statics.iter())
+    }
+
+    /// The whole output, as a build gives it.
+    pub(super) fn output(&self) -> Output {
+        Output {
+            files: self.files().map(|(k, v)| (k.clone(), v.to_vec())).collect(),
+        }
+    }
+
+    pub(super) fn is_generated(&self, path: &str) -> bool {
+        self.generated.contains_key(path)
+    }
+
+    /// Puts a rebuild's files in place and returns what changed. `rendered` are the files
+    /// rendered again; `expected`, when files may have gone, every generated path there is
+    /// now; `statics`, when they may have changed, the static files there are now.
+    pub(super) fn apply(
+        &mut self,
+        rendered: Vec<(String, Body)>,
+        expected: Option<&HashSet<&str>>,
+        statics: Option<&BTreeMap<String, Static>>,
+    ) -> Delta {
+        let mut delta = Delta::default();
+        if let Some(expected) = expected {
+            self.generated.retain(|path, _| {
+                let keep = expected.contains(path.as_str());
+                if !keep {
+                    delta.removals.push(path.clone());
+                }
+                keep
+            });
+        }
+        for (path, body) in rendered {
+            if self
+                .generated
+                .get(&path)
+                .is_some_and(|old| old.same_as(&body))
+            {
+                continue;
+            }
+            self.generated.insert(path.clone(), body.clone());
+            delta.upserts.push((path, body));
+        }
+        if let Some(statics) = statics {
+            self.statics.retain(|rel, _| {
+                let keep = statics.contains_key(rel);
+                if !keep {
+                    delta.removals.push(rel.clone());
+                }
+                keep
+            });
+            for (rel, s) in statics {
+                let body = Body::Whole(s.bytes.clone());
+                if self.statics.get(rel).is_some_and(|old| old.same_as(&body)) {
+                    continue;
+                }
+                self.statics.insert(rel.clone(), body.clone());
+                delta.upserts.push((rel.clone(), body));
+            }
+        }
+        delta
     }
 }

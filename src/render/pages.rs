@@ -1,0 +1,476 @@
+//! The themed pages: for each, what it writes, what it shows, and how it is rendered, side
+//! by side, so the three cannot drift apart. The values each template receives are listed
+//! in docs/templates.md.
+
+use std::collections::BTreeMap;
+
+use tera::Value;
+
+use super::job::{Reads, Writes, index_html};
+use super::values::{self, date_values, html, list, obj, opt_text, reading_time, text};
+use super::{Files, Renderer, search};
+use crate::error::{Diagnostic, Problem};
+use crate::index::{EntityKind, PageRef, Site};
+use crate::parse::{Meta, Page};
+
+// ---- home: `/` --------------------------------------------------------------------------
+
+/// How many of the newest articles the home page lists.
+pub const LATEST: usize = 10;
+
+/// The articles the home page lists.
+fn latest(site: &Site) -> std::ops::Range<usize> {
+    0..site.articles.len().min(LATEST)
+}
+
+pub(super) fn home_writes() -> Writes {
+    Writes::page("", None)
+}
+
+pub(super) fn home_reads(site: &Site) -> Reads {
+    let reads = match site.home {
+        Some(_) => Reads::themed().full(PageRef::Home),
+        None => Reads::themed(),
+    };
+    reads
+        .topic_cards()
+        .cards(latest(site))
+        .other(site.articles.len())
+}
+
+pub(super) fn home(r: &Renderer) -> Result<Files, Diagnostic> {
+    let (site, shared) = (r.site, r.shared);
+    let home = site.home.as_ref();
+    let title = home.map_or(site.config.title.as_str(), Page::title);
+    let page_value = obj([
+        ("title", text(title)),
+        ("content", html(home.map_or("", |h| h.body.html.as_str()))),
+        (
+            "summary",
+            text(home.map_or(site.config.description.as_str(), |h| h.summary.as_str())),
+        ),
+    ]);
+    let latest: Vec<usize> = latest(site).collect();
+    r.page(
+        "home.html",
+        "",
+        title,
+        "home",
+        vec![
+            ("page", page_value),
+            ("topic_cards", shared.topic_cards.clone()),
+            ("latest", shared.cards(&latest)),
+            ("count", Value::from(site.articles.len())),
+        ],
+    )
+}
+
+// ---- an article: `/articles/<slug>/` ------------------------------------------------------
+
+/// The older and the newer article (`prev`, `next`).
+fn neighbours(site: &Site, i: usize) -> (Option<usize>, Option<usize>) {
+    let older = (i + 1 < site.articles.len()).then_some(i + 1);
+    (older, i.checked_sub(1))
+}
+
+pub(super) fn article_writes(site: &Site, i: usize) -> Writes {
+    let a = &site.articles[i];
+    Writes::page(&a.path, a.article().map(|m| m.last_modified().iso()))
+}
+
+pub(super) fn article_reads(site: &Site, i: usize) -> Reads {
+    let (prev, next) = neighbours(site, i);
+    let topics: Vec<(&str, &str, &str)> = site.articles[i]
+        .article()
+        .map(|m| m.topics.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|id| site.topics.iter().find(|t| &t.page.id == id))
+        .map(|t| (t.page.id.as_str(), t.page.title(), t.page.path.as_str()))
+        .collect();
+    Reads::themed()
+        .full(PageRef::Article(i))
+        .cards(prev.into_iter().chain(next))
+        .cards(site.related[i].iter().copied())
+        .other((prev.is_some(), next.is_some(), topics))
+}
+
+pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
+    let (site, shared) = (r.site, r.shared);
+    let a = &site.articles[i];
+    let (prev, next) = neighbours(site, i);
+    let card = |i: Option<usize>| i.map_or_else(Value::none, |i| shared.cards[i].clone());
+    r.page(
+        "article.html",
+        &a.path,
+        a.title(),
+        "article",
+        vec![
+            ("page", article_value(a, shared)),
+            ("prev", card(prev)),
+            ("next", card(next)),
+            ("related", shared.cards(&site.related[i])),
+        ],
+    )
+}
+
+fn article_value(a: &Page, shared: &values::Shared) -> Value {
+    let Some(m) = a.article() else {
+        return Value::none();
+    };
+    let (date_iso, date_display) = date_values(Some(m.date));
+    let (updated_iso, updated_display) = date_values(m.updated);
+    let sources = list(m.sources.iter().map(|s| {
+        let (iso, display) = date_values(s.date);
+        obj([
+            ("title", text(&s.title)),
+            ("publisher", opt_text(s.publisher.as_deref())),
+            ("url", opt_text(s.url.as_deref())),
+            ("date_iso", iso),
+            ("date_display", display),
+            ("dateline", opt_text(s.dateline.as_deref())),
+        ])
+    }));
+    obj([
+        ("title", text(&m.title)),
+        ("url", text(&shared.url(&a.path))),
+        ("permalink", text(&shared.permalink(&a.path))),
+        ("date_iso", date_iso),
+        ("date_display", date_display),
+        ("updated_iso", updated_iso),
+        ("updated_display", updated_display),
+        ("location", opt_text(m.location.as_deref())),
+        ("summary", text(&a.summary)),
+        ("lead", lead(a)),
+        ("key_points", list(m.key_points.iter().map(|k| text(k)))),
+        ("topics", shared.topic_list(&m.topics)),
+        ("people", shared.entity_refs(EntityKind::People, &m.people)),
+        (
+            "organizations",
+            shared.entity_refs(EntityKind::Organizations, &m.organizations),
+        ),
+        ("tags", shared.entity_refs(EntityKind::Tags, &m.tags)),
+        ("sources", sources),
+        ("content", html(&a.body.html)),
+        ("toc", values::toc(&a.body.toc)),
+        ("word_count", Value::from(a.body.word_count)),
+        ("reading_time", Value::from(reading_time(a.body.word_count))),
+        ("extra", Value::from_serializable(&a.extra)),
+    ])
+}
+
+/// The summary to show above the content: only one written in front matter, since a
+/// summary taken from the body is already on the page.
+fn lead(page: &Page) -> Value {
+    let written = match &page.meta {
+        Meta::Article(m) => m.summary.as_deref(),
+        Meta::Topic(m) => m.summary.as_deref(),
+        Meta::Page(m) | Meta::Home(m) => m.summary.as_deref(),
+    };
+    opt_text(written.filter(|s| !s.trim().is_empty()))
+}
+
+// ---- the topics: `/topics/` and `/topics/<id>/` -------------------------------------------
+
+pub(super) fn topics_writes() -> Writes {
+    Writes::page("topics/", None)
+}
+
+pub(super) fn topics_reads() -> Reads {
+    Reads::themed().topic_cards()
+}
+
+pub(super) fn topics(r: &Renderer) -> Result<Files, Diagnostic> {
+    r.page(
+        "topics.html",
+        "topics/",
+        "Topics",
+        "topics",
+        vec![("topic_cards", r.shared.topic_cards.clone())],
+    )
+}
+
+pub(super) fn topic_writes(site: &Site, t: usize) -> Writes {
+    Writes::page(&site.topics[t].page.path, None)
+}
+
+pub(super) fn topic_reads(site: &Site, t: usize) -> Reads {
+    Reads::themed()
+        .full(PageRef::Topic(t))
+        .cards(site.topics[t].articles.iter().copied())
+}
+
+pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
+    let (site, shared) = (r.site, r.shared);
+    let topic = &site.topics[t];
+    let p = &topic.page;
+    let feed = if site.config.feeds.enabled && site.config.feeds.per_topic {
+        text(&shared.url(&format!("{}atom.xml", p.path)))
+    } else {
+        Value::none()
+    };
+    let page_value = obj([
+        ("id", text(&p.id)),
+        ("title", text(p.title())),
+        ("url", text(&shared.url(&p.path))),
+        ("permalink", text(&shared.permalink(&p.path))),
+        ("summary", text(&p.summary)),
+        ("lead", lead(p)),
+        ("content", html(&p.body.html)),
+        ("toc", values::toc(&p.body.toc)),
+        ("feed_url", feed),
+    ]);
+    r.page(
+        "topic.html",
+        &p.path,
+        p.title(),
+        "topic",
+        vec![
+            ("page", page_value),
+            ("years", by_year(site, shared, &topic.articles)),
+            ("count", Value::from(topic.articles.len())),
+        ],
+    )
+}
+
+fn year_of(site: &Site, i: usize) -> i16 {
+    site.articles[i].article().map_or(0, |m| m.date.date.year())
+}
+
+/// Articles (already newest first) grouped by year.
+fn by_year(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
+    list(
+        articles
+            .chunk_by(|&a, &b| year_of(site, a) == year_of(site, b))
+            .map(|group| {
+                obj([
+                    ("year", Value::from(year_of(site, group[0]))),
+                    ("count", Value::from(group.len())),
+                    ("articles", shared.cards(group)),
+                ])
+            }),
+    )
+}
+
+// ---- the timeline: `/timeline/` -----------------------------------------------------------
+
+pub(super) fn timeline_writes() -> Writes {
+    Writes::page("timeline/", None)
+}
+
+pub(super) fn timeline_reads(site: &Site) -> Reads {
+    Reads::themed().cards(0..site.articles.len())
+}
+
+pub(super) fn timeline(r: &Renderer) -> Result<Files, Diagnostic> {
+    let site = r.site;
+    let all: Vec<usize> = (0..site.articles.len()).collect();
+    r.page(
+        "timeline.html",
+        "timeline/",
+        "Timeline",
+        "timeline",
+        vec![
+            ("years", by_year_and_month(site, r.shared, &all)),
+            ("count", Value::from(site.articles.len())),
+        ],
+    )
+}
+
+/// Articles (already newest first) grouped by year, then month.
+fn by_year_and_month(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
+    let month_of = |i: usize| {
+        site.articles[i]
+            .article()
+            .map_or(1, |m| m.date.date.month())
+    };
+    let mut years: BTreeMap<std::cmp::Reverse<i16>, Vec<&[usize]>> = BTreeMap::new();
+    for group in articles
+        .chunk_by(|&a, &b| year_of(site, a) == year_of(site, b) && month_of(a) == month_of(b))
+    {
+        years
+            .entry(std::cmp::Reverse(year_of(site, group[0])))
+            .or_default()
+            .push(group);
+    }
+    list(years.into_iter().map(|(std::cmp::Reverse(year), months)| {
+        let count: usize = months.iter().map(|m| m.len()).sum();
+        obj([
+            ("year", Value::from(year)),
+            ("count", Value::from(count)),
+            (
+                "months",
+                list(months.into_iter().map(|group| {
+                    let month = month_of(group[0]);
+                    obj([
+                        ("month", Value::from(month)),
+                        ("name", text(crate::parse::front_matter::month_name(month))),
+                        ("articles", shared.cards(group)),
+                    ])
+                })),
+            ),
+        ])
+    }))
+}
+
+// ---- a plain page: `/<slug>/` ---------------------------------------------------------------
+
+pub(super) fn page_writes(site: &Site, i: usize) -> Writes {
+    Writes::page(&site.pages[i].path, None)
+}
+
+pub(super) fn page_reads(i: usize) -> Reads {
+    Reads::themed().full(PageRef::Page(i))
+}
+
+pub(super) fn page(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
+    let (p, shared) = (&r.site.pages[i], r.shared);
+    let page_value = obj([
+        ("title", text(p.title())),
+        ("url", text(&shared.url(&p.path))),
+        ("permalink", text(&shared.permalink(&p.path))),
+        ("summary", text(&p.summary)),
+        ("lead", lead(p)),
+        ("content", html(&p.body.html)),
+        ("toc", values::toc(&p.body.toc)),
+        ("extra", Value::from_serializable(&p.extra)),
+    ]);
+    r.page(
+        "page.html",
+        &p.path,
+        p.title(),
+        "page",
+        vec![("page", page_value)],
+    )
+}
+
+// ---- people, organizations, tags: `/<kind>/` and `/<kind>/<slug>/` -----------------------
+
+fn entities_path(kind: EntityKind) -> String {
+    format!("{}/", kind.key())
+}
+
+fn entity_path(site: &Site, kind: EntityKind, i: usize) -> String {
+    format!("{}/{}/", kind.key(), site.entities[&kind][i].slug)
+}
+
+pub(super) fn entities_writes(kind: EntityKind) -> Writes {
+    Writes::page(&entities_path(kind), None)
+}
+
+pub(super) fn entities_reads(site: &Site, kind: EntityKind) -> Reads {
+    let shown: Vec<(&str, &str, usize)> = site.entities[&kind]
+        .iter()
+        .map(|e| (e.name.as_str(), e.slug.as_str(), e.articles.len()))
+        .collect();
+    Reads::themed().other(shown)
+}
+
+pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnostic> {
+    let shared = r.shared;
+    let entities = list(r.site.entities[&kind].iter().map(|e| {
+        obj([
+            ("name", text(&e.name)),
+            (
+                "url",
+                text(&shared.url(&format!("{}/{}/", kind.key(), e.slug))),
+            ),
+            ("count", Value::from(e.articles.len())),
+        ])
+    }));
+    r.page(
+        "entities.html",
+        &entities_path(kind),
+        kind.title(),
+        kind.key(),
+        vec![
+            ("kind", text(kind.key())),
+            ("kind_title", text(kind.title())),
+            ("entities", entities),
+        ],
+    )
+}
+
+pub(super) fn entity_writes(site: &Site, kind: EntityKind, i: usize) -> Writes {
+    Writes::page(&entity_path(site, kind, i), None)
+}
+
+pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize) -> Reads {
+    let e = &site.entities[&kind][i];
+    Reads::themed()
+        .cards(e.articles.iter().copied())
+        .other((&e.name, &e.slug))
+}
+
+pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
+    let (site, shared) = (r.site, r.shared);
+    let e = &site.entities[&kind][i];
+    let path = entity_path(site, kind, i);
+    let entity = obj([
+        ("name", text(&e.name)),
+        ("url", text(&shared.url(&path))),
+        ("count", Value::from(e.articles.len())),
+    ]);
+    r.page(
+        "entity.html",
+        &path,
+        &e.name,
+        kind.key(),
+        vec![
+            ("kind", text(kind.key())),
+            ("kind_title", text(kind.title())),
+            ("entity", entity),
+            ("articles", shared.cards(&e.articles)),
+        ],
+    )
+}
+
+// ---- search: `/search/` ---------------------------------------------------------------------
+
+pub(super) fn search_writes() -> Writes {
+    Writes::page("search/", None)
+}
+
+pub(super) fn search_reads() -> Reads {
+    Reads::themed()
+}
+
+pub(super) fn search(r: &Renderer) -> Result<Files, Diagnostic> {
+    if !r.templates.has("search.html") {
+        return Err(Diagnostic::new(
+            "templates/search.html",
+            Problem::Template("search is on but the theme has no `search.html`: add one or set `search: {enabled: false}` in site.yaml".into()),
+        ));
+    }
+    r.page(
+        "search.html",
+        "search/",
+        "Search",
+        "search",
+        vec![("index_url", text(&r.shared.url(search::INDEX_FILE)))],
+    )
+}
+
+// ---- the page for unknown addresses: `/404.html` ----------------------------------------
+
+/// Hosts serve it for unknown paths; it is not in the sitemap.
+pub(super) fn not_found_writes() -> Writes {
+    Writes::files(vec!["404.html".to_string()])
+}
+
+pub(super) fn not_found_reads() -> Reads {
+    Reads::themed()
+}
+
+pub(super) fn not_found(r: &Renderer) -> Result<Files, Diagnostic> {
+    r.page("404.html", "404.html", "Page not found", "404", vec![])
+}
+
+/// The output path of a themed page at `path`: its `index.html`, or the file itself.
+pub(super) fn output_path(path: &str) -> String {
+    if path.ends_with(".html") {
+        path.to_string()
+    } else {
+        index_html(path)
+    }
+}

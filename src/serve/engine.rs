@@ -1,0 +1,453 @@
+//! The incremental builder behind `serve`: the site stays in memory, and a change
+//! re-reads, re-parses and re-renders only what it touches. The output is byte for byte
+//! what a full [`crate::build::build`] of the same files with the same options gives, and
+//! a rebuild fails exactly when such a build would.
+//!
+//! One rebuild, in order:
+//!
+//! 1. [`classify`](super::classify) each changed path: a content file, a template, a
+//!    static file, or site.yaml (which builds everything from disk);
+//! 2. read again what changed, through `load` ([`super::sources`]);
+//! 3. parse the changed content and update the site ([`super::update`]);
+//! 4. find the jobs that show what changed ([`super::affected`]);
+//! 5. check what a build checks across files (a static file on a generated page's path),
+//!    render the jobs, and put the files in place ([`super::output`]).
+//!
+//! A failed rebuild changes nothing that is served. What it could not do is owed to the
+//! next one: the changed files stay pending, and the jobs it was to render are rendered
+//! with the next change.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use rayon::prelude::*;
+
+use super::affected::{self, JobTable};
+use super::classify::{self, Change, Known};
+use super::model::Model;
+use super::output::{Body, Delta, Served};
+use super::trace;
+use super::update::{self, Outcome};
+use crate::build::{self, BuildOptions};
+use crate::config::Config;
+use crate::emit::Output;
+use crate::error::{Diagnostic, Diagnostics, relative_to};
+use crate::load::SiteDirs;
+use crate::parse::Page;
+use crate::parse::ParseOptions;
+use crate::render::{self, Job, Renderer, search};
+
+/// What a rebuild did, for the terminal and the browser.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    /// The changed sources, as paths from the site root (`content/articles/x.md`).
+    pub changed: Vec<String>,
+    /// How many pages were rendered again.
+    pub rendered: usize,
+    /// True when the whole site was built again from disk.
+    pub full: bool,
+    pub delta: Delta,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// One line for the terminal.
+    pub fn line(&self) -> String {
+        let what = match self.changed.len() {
+            0 => "no source".to_string(),
+            1..=3 => self.changed.join(", "),
+            n => format!(
+                "{}, {} and {} more",
+                self.changed[0],
+                self.changed[1],
+                n - 2
+            ),
+        };
+        let files = self.delta.upserts.len() + self.delta.removals.len();
+        format!(
+            "{what} changed: {} re-rendered, {} updated{} in {} ms",
+            plural(self.rendered, "page"),
+            plural(files, "file"),
+            if self.full { " (full build)" } else { "" },
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The work of one rebuild besides reading and parsing; what a failed one owes the next.
+#[derive(Debug, Default, Clone)]
+struct Work {
+    /// Render every job.
+    all: bool,
+    /// Render the jobs with these keys.
+    jobs: BTreeSet<String>,
+    /// Jobs may have come or gone: compare every output path.
+    structural: bool,
+    /// Static files may have changed.
+    statics: bool,
+}
+
+impl Work {
+    fn everything() -> Work {
+        Work {
+            all: true,
+            structural: true,
+            statics: true,
+            ..Work::default()
+        }
+    }
+
+    fn and(mut self, other: Work) -> Work {
+        self.all |= other.all;
+        self.jobs.extend(other.jobs);
+        self.structural |= other.structural;
+        self.statics |= other.statics;
+        self
+    }
+}
+
+/// What a rebuild produced, before it is reported.
+struct Done {
+    delta: Delta,
+    rendered: usize,
+    full: bool,
+}
+
+/// The incremental builder behind `serve`.
+pub struct Engine {
+    root: PathBuf,
+    options: BuildOptions,
+    model: Option<Model>,
+    /// Content files changed since the site in `model` was made.
+    pending: BTreeSet<String>,
+    /// Work a failed rebuild left for the next.
+    owed: Work,
+    /// The output as served.
+    served: Served,
+    /// The last rebuild failed.
+    failing: bool,
+}
+
+impl Engine {
+    /// An engine for the site at `root`; nothing is built until [`Engine::build`].
+    pub fn new(root: &Path, options: BuildOptions) -> Engine {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        Engine {
+            root,
+            options,
+            model: None,
+            pending: BTreeSet::new(),
+            owed: Work::default(),
+            served: Served::default(),
+            failing: false,
+        }
+    }
+
+    /// Forgets the site in memory: the next rebuild starts from disk.
+    pub fn reset(&mut self) {
+        self.model = None;
+        self.pending.clear();
+    }
+
+    /// The site folder (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folders to watch: content, the theme in use, site templates and static files.
+    /// The site root itself is watched too, for site.yaml and folders appearing.
+    pub fn watched_dirs(&self) -> Vec<PathBuf> {
+        let dirs = match &self.model {
+            Some(m) => m.sources.dirs.clone(),
+            None => match build::load_config(&self.root, &self.options) {
+                Ok(config) => SiteDirs::new(&self.root, &config),
+                Err(_) => SiteDirs::new(&self.root, &fallback_config()),
+            },
+        };
+        dirs.watched().iter().map(|p| p.to_path_buf()).collect()
+    }
+
+    /// True while the last build failed (the output is the last good one, or none).
+    pub fn is_failing(&self) -> bool {
+        self.failing
+    }
+
+    /// The whole output, as [`crate::build::build`] would give it.
+    pub fn output(&self) -> Output {
+        self.served.output()
+    }
+
+    /// Every output file, shared (no copy), for the server.
+    pub fn files(&self) -> impl Iterator<Item = (&String, &Body)> {
+        self.served.files()
+    }
+
+    /// A full build from disk.
+    pub fn build(&mut self) -> Result<Report, Diagnostics> {
+        let start = Instant::now();
+        let result = self.build_from_disk();
+        self.finish(result, Vec::new(), start)
+    }
+
+    /// Rebuilds after the files at `paths` (absolute, as the watcher reports them) changed.
+    pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Report, Diagnostics> {
+        let start = Instant::now();
+        let known = self.model.as_ref().map(|m| &m.sources as &dyn Known);
+        let classified: Vec<(&PathBuf, Change)> = paths
+            .iter()
+            .filter_map(|p| classify::classify(p, &self.root, known).map(|c| (p, c)))
+            .collect();
+        if classified.is_empty() {
+            return Ok(Report {
+                elapsed: start.elapsed(),
+                ..Report::default()
+            });
+        }
+        let changed: Vec<String> = classified
+            .iter()
+            .map(|(p, _)| relative_to(p, &self.root).display().to_string())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let changes: BTreeSet<Change> = classified.into_iter().map(|(_, c)| c).collect();
+        let result = if self.model.is_none() || changes.contains(&Change::Everything) {
+            self.build_from_disk()
+        } else {
+            self.incremental(&changes)
+        };
+        self.finish(result, changed, start)
+    }
+
+    fn finish(
+        &mut self,
+        result: Result<Done, Diagnostics>,
+        changed: Vec<String>,
+        start: Instant,
+    ) -> Result<Report, Diagnostics> {
+        self.failing = result.is_err();
+        let done = result?;
+        Ok(Report {
+            changed,
+            rendered: done.rendered,
+            full: done.full,
+            delta: done.delta,
+            elapsed: start.elapsed(),
+        })
+    }
+
+    fn parse_options(&self) -> ParseOptions {
+        ParseOptions {
+            drafts: self.options.drafts,
+        }
+    }
+
+    /// Builds everything from disk, keeping what an incremental rebuild needs.
+    fn build_from_disk(&mut self) -> Result<Done, Diagnostics> {
+        self.model = None;
+        self.pending.clear();
+        self.owed = Work::default();
+        let mut model = Model::load(&self.root, &self.options)?;
+        let result = self.render_and_apply(&mut model, Work::everything());
+        self.model = Some(model);
+        result.map(|(delta, rendered)| Done {
+            delta,
+            rendered,
+            full: true,
+        })
+    }
+
+    fn incremental(&mut self, changes: &BTreeSet<Change>) -> Result<Done, Diagnostics> {
+        let Some(mut model) = self.model.take() else {
+            return self.build_from_disk();
+        };
+        trace::start();
+        // 1. Read what changed.
+        let read = model.sources.read(changes);
+        self.pending.extend(read.content);
+        trace::mark("read");
+        // 2. Problems that stop the build before parsing.
+        if let Some(problems) = model.sources.problems() {
+            self.model = Some(model);
+            self.owed.statics |= read.statics;
+            self.owed.all |= read.templates;
+            return Err(problems);
+        }
+        // 3. Parse the changed content and update the site.
+        let mut work = Work {
+            all: read.templates,
+            statics: read.statics,
+            ..Work::default()
+        };
+        if !self.pending.is_empty() {
+            match update::update(&mut model, &self.pending, self.parse_options()) {
+                Ok(outcome) => work = work.and(self.affected(&mut model, outcome)),
+                Err(failed) => {
+                    if failed.model_kept {
+                        self.model = Some(model);
+                        self.owed = std::mem::take(&mut self.owed).and(work);
+                    }
+                    return Err(failed.problems);
+                }
+            }
+            self.pending.clear();
+        }
+        trace::mark("update site");
+        // 4. Render and put in place.
+        let result = self.render_and_apply(&mut model, work);
+        self.model = Some(model);
+        trace::finish();
+        result.map(|(delta, rendered)| Done {
+            delta,
+            rendered,
+            full: false,
+        })
+    }
+
+    /// The jobs an update touches.
+    fn affected(&self, model: &mut Model, outcome: Outcome) -> Work {
+        match outcome {
+            Outcome::InPlace(changed) => {
+                let jobs = affected::in_place(&model.jobs, &changed);
+                model.jobs.refresh(&model.site, &jobs);
+                Work {
+                    all: changed.globals,
+                    jobs,
+                    structural: changed.globals,
+                    statics: false,
+                }
+            }
+            Outcome::Reindexed { changed, before } => {
+                let old = std::mem::replace(&mut model.jobs, JobTable::of(&model.site));
+                trace::mark("jobs");
+                let jobs = affected::compared(&old, &before, &model.jobs, &model.site, &changed);
+                Work {
+                    all: changed.globals,
+                    jobs,
+                    structural: true,
+                    statics: false,
+                }
+            }
+        }
+    }
+
+    /// Checks, renders and serves what `work` (and any work owed) calls for. On failure
+    /// nothing served changes, and the work is owed to the next rebuild.
+    fn render_and_apply(
+        &mut self,
+        model: &mut Model,
+        work: Work,
+    ) -> Result<(Delta, usize), Diagnostics> {
+        let work = std::mem::take(&mut self.owed).and(work);
+        match self.try_render_and_apply(model, &work) {
+            Ok(done) => Ok(done),
+            Err(e) => {
+                self.owed = work;
+                Err(e)
+            }
+        }
+    }
+
+    fn try_render_and_apply(
+        &mut self,
+        model: &mut Model,
+        work: &Work,
+    ) -> Result<(Delta, usize), Diagnostics> {
+        let expected = work.structural.then(|| model.jobs.outputs());
+        // A static file may not take a generated page's path, as in a build.
+        let taken = |path: &str| match &expected {
+            Some(expected) => expected.contains(path),
+            None => self.served.is_generated(path),
+        };
+        let collisions: Vec<Diagnostic> = model
+            .sources
+            .statics
+            .iter()
+            .filter(|(rel, _)| taken(rel))
+            .map(|(rel, s)| render::static_collision(rel, &s.display))
+            .collect();
+        if !collisions.is_empty() {
+            return Err(Diagnostics(collisions).sorted());
+        }
+        let jobs: Vec<Job> = if work.all {
+            model.jobs.entries().iter().map(|e| e.job).collect()
+        } else {
+            work.jobs
+                .iter()
+                .filter_map(|key| model.jobs.get(key).map(|e| e.job))
+                .collect()
+        };
+        trace::mark("check");
+        let renderer = Renderer {
+            site: &model.site,
+            shared: &model.shared,
+            templates: &model.sources.templates,
+        };
+        let rendered = render_jobs(&renderer, &mut model.search, &jobs)?;
+        trace::mark("render");
+        let pages = rendered
+            .iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .count();
+        let statics = work.statics.then_some(&model.sources.statics);
+        let delta = self.served.apply(rendered, expected.as_ref(), statics);
+        trace::mark("compare");
+        Ok((delta, pages))
+    }
+}
+
+/// Renders `jobs`; the search index comes from the entries kept per page in `entries`.
+fn render_jobs(
+    renderer: &Renderer,
+    entries: &mut HashMap<String, Bytes>,
+    jobs: &[Job],
+) -> Result<Vec<(String, Body)>, Diagnostics> {
+    let (index, pages): (Vec<Job>, Vec<Job>) = jobs.iter().partition(|j| **j == Job::SearchIndex);
+    let output = render::render_jobs(renderer, &pages)?;
+    let mut files: Vec<(String, Body)> = output
+        .files
+        .into_iter()
+        .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
+        .collect();
+    if !index.is_empty() {
+        files.push((
+            search::INDEX_FILE.to_string(),
+            search_index(renderer, entries),
+        ));
+    }
+    Ok(files)
+}
+
+/// The search index as parts: the entries kept for pages that did not change, new ones
+/// for the others.
+fn search_index(renderer: &Renderer, entries: &mut HashMap<String, Bytes>) -> Body {
+    let (site, shared) = (renderer.site, renderer.shared);
+    let missing: Vec<&Page> = search::indexed_pages(site)
+        .map(|(_, p)| p)
+        .filter(|p| !entries.contains_key(&p.rel))
+        .collect();
+    let made: Vec<(String, Bytes)> = missing
+        .par_iter()
+        .map(|p| {
+            (
+                p.rel.clone(),
+                Bytes::from(search::entry_json(site, shared, p)),
+            )
+        })
+        .collect();
+    entries.extend(made);
+    let parts = search::join(
+        search::indexed_pages(site).map(|(_, p)| entries[&p.rel].clone()),
+        Bytes::from_static,
+    );
+    Body::Parts(parts.into())
+}
+
+fn fallback_config() -> Config {
+    Config::parse("title: site\nbase_url: http://127.0.0.1/\n").expect("a valid configuration")
+}

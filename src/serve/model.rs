@@ -1,0 +1,96 @@
+//! The site in memory: the sources, the site made from them, and what is kept from one
+//! rebuild to the next so that the next one does little (the jobs' declarations, article
+//! cards, search-index entries, lookups by content path).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use bytes::Bytes;
+
+use super::affected::JobTable;
+use super::sources::Sources;
+use crate::build::{self, BuildOptions};
+use crate::error::Diagnostics;
+use crate::index::{self, PageRef, Site};
+use crate::load::{self, SiteDirs};
+use crate::parse::{self, ParseOptions};
+use crate::render::Templates;
+use crate::render::values::Shared;
+
+/// The site in memory, consistent with the sources as last read.
+pub(super) struct Model {
+    pub(super) sources: Sources,
+    pub(super) site: Site,
+    pub(super) shared: Shared,
+    pub(super) lookup: Lookup,
+    /// Every job of `site`, with what it writes and what it reads.
+    pub(super) jobs: JobTable,
+    /// Search-index entries by content path.
+    pub(super) search: HashMap<String, Bytes>,
+}
+
+/// Lookups by content path, for every page in the site.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Lookup {
+    /// Content path to URL: what links between Markdown files resolve through.
+    pub(super) urls: HashMap<String, String>,
+    /// Content path to topic id, for every topic.
+    pub(super) topic_ids: BTreeMap<String, String>,
+    /// Content path to where the page is in the site.
+    pub(super) locate: HashMap<String, PageRef>,
+}
+
+impl Lookup {
+    pub(super) fn of(site: &Site) -> Lookup {
+        let base_path = site.config.base_path();
+        Lookup {
+            urls: site
+                .all_pages()
+                .map(|p| (p.rel.clone(), format!("{base_path}{}", p.path)))
+                .collect(),
+            topic_ids: site
+                .topics
+                .iter()
+                .map(|t| (t.page.rel.clone(), t.page.id.clone()))
+                .collect(),
+            locate: site
+                .page_refs()
+                .map(|(at, p)| (p.rel.clone(), at))
+                .collect(),
+        }
+    }
+}
+
+impl Model {
+    /// Reads everything from disk and makes the site, as a build does up to rendering.
+    pub(super) fn load(root: &Path, options: &BuildOptions) -> Result<Model, Diagnostics> {
+        let config = build::load_config(root, options)?;
+        let dirs = SiteDirs::new(root, &config);
+        let sources = load::load(&dirs)?;
+        let texts = sources.content.clone();
+        let parse_options = ParseOptions {
+            drafts: options.drafts,
+        };
+        let (templates, pages) = rayon::join(
+            || Templates::compile(&sources.templates),
+            || parse::parse_all(sources.content, &config, parse_options),
+        );
+        let (templates, pages) = Diagnostics::both(templates, pages)?;
+        let site = index::index(config, pages)?;
+        Ok(Model::new(
+            Sources::new(dirs, &texts, templates, sources.statics),
+            site,
+        ))
+    }
+
+    fn new(sources: Sources, site: Site) -> Model {
+        Model {
+            shared: Shared::new(&site),
+            lookup: Lookup::of(&site),
+            jobs: JobTable::of(&site),
+            search: HashMap::new(),
+            sources,
+            site,
+        }
+    }
+}
