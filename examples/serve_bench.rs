@@ -1,59 +1,76 @@
-//! The `attache serve` benchmark: from saving a file to the live-reload event.
+//! The `attache serve` benchmark: from saving a file to the page showing it, and what the
+//! server costs while nothing happens.
 //!
 //! ```text
 //! cargo run --release --example corpus -- -n 10000 --seed 1 --out /tmp/attache-bench/attache-10k
 //! cargo run --release --example serve_bench -- /tmp/attache-bench/attache-10k
 //! ```
 //!
-//! The site is copied to a temporary folder (the corpus is left as it was), served
-//! in-process on 127.0.0.1, and listened to over the live-reload channel like a browser.
-//! Then, `--runs` times each: a sentence is appended to one article (time until the
-//! `reload` event), and a rule is appended to the stylesheet (time until the `css` event).
-//! The clock starts just before the write, so the figures include the file watcher's
-//! debounce. It also times the rebuild alone (no watcher) for the same article edit, and
-//! once each a few heavier edits (a retitle, which re-indexes; a new article and a template
-//! edit, which render every page).
+//! The site is copied to a temporary folder (the corpus is left as it was). Then:
+//!
+//! 1. **The rebuild alone** (no watcher, no server), `--runs` times each: a sentence
+//!    appended to one article; and `--heavy-runs` times each the edits that move pages
+//!    (add an article, delete it, rename an article's file and back, retitle one), plus
+//!    one template edit, which renders every page.
+//! 2. **Through the server** (served in-process on 127.0.0.1, listened to over the
+//!    live-reload channel like a browser), `--runs` times each: an article edit until the
+//!    `reload` event, a stylesheet edit until the `css` event, an article added and
+//!    deleted until their `reload` events. The clock starts just before the write, so the
+//!    figures include the file watcher.
+//! 3. **From outside**, as a user sees it: save an article, then ask for its page every
+//!    millisecond until the new text is served.
+//! 4. **Idle**: the CPU time the process uses in `--idle-secs` seconds (default 10) of
+//!    doing nothing with the server running, from `/proc/self/stat`.
 //!
 //! With `ATTACHE_SERVE_TRACE=1` every rebuild prints the time of each stage to stderr.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use attache::build::BuildOptions;
-use attache::serve::Engine;
-use attache::serve::{self, ServeOptions};
+use attache::serve::{self, Engine, ServeOptions};
 
 struct Args {
     site: PathBuf,
     runs: usize,
+    heavy_runs: usize,
+    idle_secs: u64,
     article: Option<String>,
 }
 
 fn args() -> Args {
-    let mut site = PathBuf::from("/tmp/attache-bench/attache-10k");
-    let mut runs = 20;
-    let mut article = None;
+    let mut a = Args {
+        site: PathBuf::from("/tmp/attache-bench/attache-10k"),
+        runs: 20,
+        heavy_runs: 5,
+        idle_secs: 10,
+        article: None,
+    };
     let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--runs" => runs = it.next().and_then(|v| v.parse().ok()).expect("--runs N"),
-            "--article" => article = it.next(),
+    let number = |v: Option<String>, what: &str| -> u64 {
+        v.and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{what} N"))
+    };
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--runs" => a.runs = number(it.next(), "--runs") as usize,
+            "--heavy-runs" => a.heavy_runs = number(it.next(), "--heavy-runs") as usize,
+            "--idle-secs" => a.idle_secs = number(it.next(), "--idle-secs"),
+            "--article" => a.article = it.next(),
             "-h" | "--help" => {
-                println!("usage: serve_bench [SITE] [--runs N] [--article content/articles/...md]");
+                println!(
+                    "usage: serve_bench [SITE] [--runs N] [--heavy-runs N] [--idle-secs N] [--article content/articles/...md]"
+                );
                 std::process::exit(0);
             }
-            other => site = PathBuf::from(other),
+            other => a.site = PathBuf::from(other),
         }
     }
-    Args {
-        site,
-        runs,
-        article,
-    }
+    a
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -73,7 +90,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Event names from the live-reload stream, with the time each arrived.
-fn listen(addr: std::net::SocketAddr) -> mpsc::Receiver<(String, Instant)> {
+fn listen(addr: SocketAddr) -> mpsc::Receiver<(String, Instant)> {
     let mut stream = TcpStream::connect(addr).expect("connect");
     write!(
         stream,
@@ -84,10 +101,10 @@ fn listen(addr: std::net::SocketAddr) -> mpsc::Receiver<(String, Instant)> {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { return };
-            if let Some(name) = line.strip_prefix("event: ") {
-                if tx.send((name.trim().to_string(), Instant::now())).is_err() {
-                    return;
-                }
+            if let Some(name) = line.strip_prefix("event: ")
+                && tx.send((name.trim().to_string(), Instant::now())).is_err()
+            {
+                return;
             }
         }
     });
@@ -100,7 +117,7 @@ fn wait_for(rx: &mpsc::Receiver<(String, Instant)>, name: &str) -> Instant {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
             Ok((n, at)) if n == name => return at,
-            Ok((n, _)) if n == "error" => panic!("the rebuild failed"),
+            Ok((n, _)) if n == "build-error" => panic!("the rebuild failed"),
             Ok(_) => {}
             Err(_) => panic!("no `{name}` event within a minute"),
         }
@@ -112,11 +129,15 @@ fn drain(rx: &mpsc::Receiver<(String, Instant)>) {
     while rx.try_recv().is_ok() {}
 }
 
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
 fn stats(label: &str, mut ms: Vec<f64>) {
     ms.sort_by(f64::total_cmp);
     let pick = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
     println!(
-        "{label:<34} median {:>7.1} ms   p90 {:>7.1} ms   min {:>7.1}   max {:>7.1}   (n={})",
+        "{label:<46} median {:>7.1} ms   p90 {:>7.1} ms   min {:>7.1}   max {:>7.1}   (n={})",
         pick(0.5),
         pick(0.9),
         ms[0],
@@ -125,7 +146,7 @@ fn stats(label: &str, mut ms: Vec<f64>) {
     );
 }
 
-fn find_article(root: &Path) -> String {
+fn articles(root: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content/articles"))
         .into_iter()
         .filter_map(Result::ok)
@@ -133,12 +154,29 @@ fn find_article(root: &Path) -> String {
         .map(|e| e.into_path())
         .collect();
     files.sort();
-    let middle = &files[files.len() / 2];
-    middle
-        .strip_prefix(root)
-        .unwrap()
-        .to_string_lossy()
-        .replace('\\', "/")
+    files
+}
+
+/// An article no other article links to (so it can be renamed without breaking links).
+fn unlinked(all: &[PathBuf]) -> PathBuf {
+    let mut linked = std::collections::HashSet::new();
+    for path in all {
+        let text = fs::read_to_string(path).unwrap_or_default();
+        for part in text.split("](").skip(1) {
+            if let Some(end) = part.find(".md)") {
+                let target = &part[..end];
+                linked.insert(target.rsplit('/').next().unwrap_or(target).to_string());
+            }
+        }
+    }
+    all.iter()
+        .skip(all.len() / 3)
+        .find(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy();
+            !linked.contains(stem.as_ref())
+        })
+        .expect("an article nobody links to")
+        .clone()
 }
 
 fn find_css(root: &Path) -> PathBuf {
@@ -154,6 +192,81 @@ fn find_css(root: &Path) -> PathBuf {
     css
 }
 
+fn append(path: &Path, line: &str) {
+    let mut f = fs::OpenOptions::new().append(true).open(path).unwrap();
+    writeln!(f, "\n{line}").unwrap();
+}
+
+/// A new article in the site's first topic, dated after every other.
+fn new_article(root: &Path, n: usize) -> (PathBuf, String) {
+    let topic = fs::read_dir(root.join("content/topics"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .min()
+        .expect("a topic");
+    let path = root.join(format!("content/articles/bench-new-{n}.md"));
+    let text = format!(
+        "---\ntitle: \"New article {n}\"\ndate: 2030-01-0{}\ntopics: [{topic}]\npeople: [\"Bench Person\"]\n---\nNew.\n",
+        1 + n % 9
+    );
+    (path, text)
+}
+
+/// CPU time (user + system) this process has used.
+fn cpu_time() -> Duration {
+    let stat = fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the line: 12 and 13 after the name.
+    let ticks_per_second = 100; // USER_HZ on Linux
+    Duration::from_millis((ticks(11) + ticks(12)) * 1000 / ticks_per_second)
+}
+
+/// One page's body over a keep-alive connection.
+fn get(stream: &mut TcpStream, addr: SocketAddr, path: &str) -> Vec<u8> {
+    // One write: a request split over several small writes waits on delayed ACKs.
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        stream.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).unwrap();
+    body
+}
+
+fn url_path(root: &Path, article: &Path) -> String {
+    let text = fs::read_to_string(article).unwrap();
+    let slug = text
+        .lines()
+        .find_map(|l| l.strip_prefix("slug: "))
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .unwrap_or_else(|| article.file_stem().unwrap().to_string_lossy().into_owned());
+    let _ = root;
+    format!("/articles/{slug}/")
+}
+
 fn main() {
     let args = args();
     assert!(
@@ -166,12 +279,18 @@ fn main() {
     let t = Instant::now();
     copy_dir(&args.site, &root);
     let css = find_css(&root);
-    let article = args.article.unwrap_or_else(|| find_article(&root));
-    let article_path = root.join(&article);
+    let all = articles(&root);
+    let article_path = match &args.article {
+        Some(a) => root.join(a),
+        None => all[all.len() / 2].clone(),
+    };
+    let rename_from = unlinked(&all);
     println!(
-        "site: {} (copied in {} ms); article: {article}; stylesheet: {}",
+        "site: {} (copied in {} ms, {} articles); article: {}; stylesheet: {}",
         args.site.display(),
         t.elapsed().as_millis(),
+        all.len(),
+        article_path.strip_prefix(&root).unwrap().display(),
         css.strip_prefix(&root).unwrap().display()
     );
 
@@ -186,56 +305,59 @@ fn main() {
     let t = Instant::now();
     engine.build().expect("the site builds");
     println!("first build (in memory): {} ms", t.elapsed().as_millis());
-    let mut alone = Vec::new();
+    // CPU time of the heavier edits, summed: on a shared machine it says more than wall time.
+    let heavy_cpu = std::cell::Cell::new(Duration::ZERO);
+    let mut rebuild = |paths: &[PathBuf]| {
+        let (t, cpu) = (Instant::now(), cpu_time());
+        let report = engine.rebuild(paths).expect("the edit builds");
+        let took = ms(t.elapsed());
+        if report.rendered > 1 {
+            heavy_cpu.set(heavy_cpu.get() + cpu_time().saturating_sub(cpu));
+        }
+        (took, report.rendered)
+    };
+    let mut edit = Vec::new();
     let mut pages = 0;
     for i in 0..args.runs {
-        let mut f = fs::OpenOptions::new()
-            .append(true)
-            .open(&article_path)
-            .unwrap();
-        writeln!(f, "\nA sentence appended by the benchmark, run {i}.").unwrap();
-        drop(f);
-        let t = Instant::now();
-        let report = engine.rebuild(std::slice::from_ref(&article_path)).unwrap();
-        alone.push(t.elapsed().as_secs_f64() * 1000.0);
-        pages = report.rendered;
-    }
-    // Heavier edits, once each, for the record.
-    let mut once = |label: &str, edit: &dyn Fn() -> Vec<PathBuf>| {
-        let paths = edit();
-        let t = Instant::now();
-        let report = engine.rebuild(&paths).expect("the edit builds");
-        println!(
-            "  {label:<40} {:>7.1} ms ({} pages rendered)",
-            t.elapsed().as_secs_f64() * 1000.0,
-            report.rendered
+        append(
+            &article_path,
+            &format!("A sentence appended by the benchmark, run {i}."),
         );
-    };
-    println!("rebuild alone, heavier edits:");
-    once("retitle an article (re-index)", &|| {
+        let (took, rendered) = rebuild(std::slice::from_ref(&article_path));
+        edit.push(took);
+        pages = rendered;
+    }
+    let (mut add, mut delete, mut rename, mut retitle) = (vec![], vec![], vec![], vec![]);
+    let mut rendered = [0; 4];
+    for i in 0..args.heavy_runs {
+        let (path, text) = new_article(&root, i);
+        fs::write(&path, text).unwrap();
+        let (took, n) = rebuild(std::slice::from_ref(&path));
+        add.push(took);
+        rendered[0] = n;
+        fs::remove_file(&path).unwrap();
+        let (took, n) = rebuild(std::slice::from_ref(&path));
+        delete.push(took);
+        rendered[1] = n;
+        let renamed = rename_from.with_file_name(format!("bench-renamed-{i}.md"));
+        fs::rename(&rename_from, &renamed).unwrap();
+        let (took, n) = rebuild(&[rename_from.clone(), renamed.clone()]);
+        rename.push(took);
+        rendered[2] = n;
+        fs::rename(&renamed, &rename_from).unwrap();
+        rebuild(&[renamed.clone(), rename_from.clone()]);
         let text = fs::read_to_string(&article_path).unwrap();
-        let text = text.replacen("title: \"", "title: \"Retitled: ", 1);
-        fs::write(&article_path, text).unwrap();
-        vec![article_path.clone()]
-    });
-    once("add an article (menus change: all pages)", &|| {
-        let new = root.join("content/articles/bench-new.md");
-        let topic = fs::read_dir(root.join("content/topics"))
-            .unwrap()
-            .filter_map(Result::ok)
-            .find_map(|e| {
-                e.path()
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-            })
-            .unwrap();
         fs::write(
-            &new,
-            format!("---\ntitle: New\ndate: 2030-01-01\ntopics: [{topic}]\n---\nNew.\n"),
+            &article_path,
+            text.replacen("title: \"", &format!("title: \"Retitled {i}: "), 1),
         )
         .unwrap();
-        vec![new]
-    });
+        let (took, n) = rebuild(std::slice::from_ref(&article_path));
+        retitle.push(took);
+        rendered[3] = n;
+    }
+    let heavy_edits = add.len() + delete.len() + rename.len() * 2 + retitle.len();
+    let heavy_cpu = heavy_cpu.get();
     let template = [
         "templates/article.html",
         "themes/briefing/templates/article.html",
@@ -243,13 +365,12 @@ fn main() {
     .iter()
     .map(|p| root.join(p))
     .find(|p| p.is_file());
-    if let Some(template) = template {
-        once("edit article.html (all pages)", &|| {
-            let mut f = fs::OpenOptions::new().append(true).open(&template).unwrap();
-            writeln!(f, "{{# edited by the benchmark #}}").unwrap();
-            vec![template.clone()]
-        });
-    }
+    let template_line = template.map(|template| {
+        append(&template, "{# edited by the benchmark #}");
+        let (took, n) = rebuild(&[template]);
+        let _ = heavy_cpu;
+        format!("template edit (every page)   {took:>7.1} ms ({n} pages rendered)")
+    });
     drop(engine);
 
     // 2. Through the server: save → watcher → rebuild → event.
@@ -259,36 +380,115 @@ fn main() {
     let t = Instant::now();
     let handle = serve::start(options).expect("serve starts");
     println!("serve started in {} ms", t.elapsed().as_millis());
-    let events = listen(handle.addr());
+    let addr = handle.addr();
+    let events = listen(addr);
     wait_for(&events, "hello");
+    let saved = |what: &dyn Fn(usize), event: &str, runs: usize| -> Vec<f64> {
+        (0..runs)
+            .map(|i| {
+                drain(&events);
+                let t = Instant::now();
+                what(i);
+                ms(wait_for(&events, event).duration_since(t))
+            })
+            .collect()
+    };
+    let article_ms = saved(
+        &|i| {
+            append(
+                &article_path,
+                &format!("Appended through the server, run {i}."),
+            )
+        },
+        "reload",
+        args.runs,
+    );
+    let css_ms = saved(
+        &|i| append(&css, &format!(".bench-{i} {{ color: inherit }}")),
+        "css",
+        args.runs,
+    );
+    let added_ms = saved(
+        &|i| {
+            let (path, text) = new_article(&root, 100 + i);
+            fs::write(path, text).unwrap();
+        },
+        "reload",
+        args.heavy_runs,
+    );
+    let deleted_ms = saved(
+        &|i| fs::remove_file(new_article(&root, 100 + i).0).unwrap(),
+        "reload",
+        args.heavy_runs,
+    );
 
-    let mut article_ms = Vec::new();
+    // 3. From outside: save, then ask for the page until it shows the new text.
+    let page = url_path(&root, &article_path);
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_nodelay(true).unwrap();
+    let mut outside = Vec::new();
     for i in 0..args.runs {
         drain(&events);
+        let marker = format!("Seen from outside, run {i}.");
         let t = Instant::now();
-        let mut f = fs::OpenOptions::new()
-            .append(true)
-            .open(&article_path)
-            .unwrap();
-        writeln!(f, "\nA sentence appended through the server, run {i}.").unwrap();
-        drop(f);
-        let at = wait_for(&events, "reload");
-        article_ms.push(at.duration_since(t).as_secs_f64() * 1000.0);
+        append(&article_path, &marker);
+        let deadline = t + Duration::from_secs(60);
+        loop {
+            let body = get(&mut stream, addr, &page);
+            if String::from_utf8_lossy(&body).contains(&marker) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the edit never showed");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        outside.push(ms(t.elapsed()));
     }
-    let mut css_ms = Vec::new();
-    for i in 0..args.runs {
-        drain(&events);
-        let t = Instant::now();
-        let mut f = fs::OpenOptions::new().append(true).open(&css).unwrap();
-        writeln!(f, "\n.bench-{i} {{ color: inherit }}").unwrap();
-        drop(f);
-        let at = wait_for(&events, "css");
-        css_ms.push(at.duration_since(t).as_secs_f64() * 1000.0);
-    }
+    drop(stream);
+
+    // 4. Idle: nothing happens for a while.
+    drain(&events);
+    std::thread::sleep(Duration::from_secs(1));
+    let (cpu_before, t) = (cpu_time(), Instant::now());
+    std::thread::sleep(Duration::from_secs(args.idle_secs));
+    let idle_cpu = cpu_time().saturating_sub(cpu_before);
+    let idle_wall = t.elapsed();
     handle.shutdown();
 
     println!();
-    stats(&format!("article rebuild alone ({pages} page)"), alone);
-    stats("article: save -> reload event", article_ms);
-    stats("stylesheet: save -> css event", css_ms);
+    println!("rebuild alone (no watcher):");
+    stats(&format!("  article edit ({pages} page)"), edit);
+    stats(&format!("  add an article ({} pages)", rendered[0]), add);
+    stats(
+        &format!("  delete an article ({} pages)", rendered[1]),
+        delete,
+    );
+    stats(
+        &format!("  rename an article ({} pages)", rendered[2]),
+        rename,
+    );
+    stats(
+        &format!("  retitle an article ({} pages)", rendered[3]),
+        retitle,
+    );
+    if heavy_edits > 0 {
+        println!(
+            "  CPU (user + system) per edit that moves pages, mean: {:.0} ms",
+            heavy_cpu.as_secs_f64() * 1000.0 / heavy_edits as f64
+        );
+    }
+    if let Some(line) = template_line {
+        println!("  {line}");
+    }
+    println!("through the server (save -> event):");
+    stats("  article: save -> reload event", article_ms);
+    stats("  stylesheet: save -> css event", css_ms);
+    stats("  add an article: save -> reload event", added_ms);
+    stats("  delete an article: save -> reload event", deleted_ms);
+    println!("from outside (save, then GET every ms until served):");
+    stats("  article: save -> new text served", outside);
+    println!(
+        "idle: {:.3} s CPU in {:.1} s with the server running and nothing changing",
+        idle_cpu.as_secs_f64(),
+        idle_wall.as_secs_f64()
+    );
 }

@@ -712,6 +712,70 @@ fn a_body_edit_renders_few_pages() {
     assert_same_as_full_build(&engine, site.root(), "body edit");
 }
 
+#[test]
+fn adding_an_article_renders_the_pages_that_show_it_not_every_page() {
+    use rand::SeedableRng;
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(11);
+    let dir = generated_site(&mut rng, 40);
+    let root = dir.path();
+    let mut engine = Engine::new(root, options());
+    engine.build().unwrap();
+    let pages = engine
+        .output()
+        .files
+        .keys()
+        .filter(|k| k.ends_with(".html"))
+        .count();
+    let new = root.join("content/articles/a/new.md");
+    fs::write(
+        &new,
+        "---\ntitle: \"A new article\"\ndate: 2030-01-01\ntopics: [t1]\npeople: [\"Someone New\"]\n---\nNew.\n",
+    )
+    .unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert!(!report.full);
+    // Its page, its neighbour, home, the timeline, its topic and the topics page (counts),
+    // its person and the people page, and the articles that now list it as related.
+    assert!(
+        report.rendered < pages / 2,
+        "{} of {pages} pages rendered",
+        report.rendered
+    );
+    let updated: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    for shown in [
+        "articles/new/index.html",
+        "index.html",
+        "timeline/index.html",
+        "topics/t1/index.html",
+        "topics/index.html",
+        "people/someone-new/index.html",
+        "people/index.html",
+        "sitemap.xml",
+    ] {
+        assert!(updated.contains(&shown), "{shown} not updated: {updated:?}");
+    }
+    for unchanged in ["about/index.html", "topics/t0/index.html", "404.html"] {
+        assert!(!updated.contains(&unchanged), "{unchanged} updated");
+    }
+    assert_same_as_full_build(&engine, root, "add an article");
+
+    fs::remove_file(&new).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert!(report.rendered < pages / 2, "{report:?}");
+    assert!(
+        report
+            .delta
+            .removals
+            .contains(&"people/someone-new/index.html".to_string())
+    );
+    assert_same_as_full_build(&engine, root, "delete it again");
+}
+
 // ---------------------------------------------------------------------------------------
 // The server, over HTTP.
 

@@ -6,7 +6,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::job::{Reads, Writes, all_jobs};
 use super::values::Shared;
-use crate::index::Site;
+use crate::index::{PageRef, Site};
 
 type XmlResult = std::io::Result<()>;
 
@@ -59,13 +59,11 @@ pub(super) fn feeds_reads(site: &Site) -> Reads {
     for (_, articles) in &feeds {
         reads = reads.articles_in_full(articles.iter().copied());
     }
+    for t in 0..site.topics.len() {
+        reads = reads.link(PageRef::Topic(t));
+    }
     let cut: Vec<usize> = feeds.iter().map(|(_, a)| a.len()).collect();
-    let topics: Vec<(&str, &str, &str)> = site
-        .topics
-        .iter()
-        .map(|t| (t.page.id.as_str(), t.page.title(), t.page.path.as_str()))
-        .collect();
-    reads.other((cut, topics))
+    reads.other(cut)
 }
 
 /// `/atom.xml`, and `/topics/<id>/atom.xml` for each topic when enabled.
@@ -177,14 +175,12 @@ pub(super) fn sitemap_writes() -> Writes {
     Writes::files(vec!["sitemap.xml".to_string()])
 }
 
-/// The sitemap shows the entry every job declares: the content pages' URLs and dates, and
-/// the URLs of the pages attache makes itself.
-pub(super) fn sitemap_reads(site: &Site) -> Reads {
-    let mut reads = Reads::default();
-    for (at, _) in site.page_refs() {
-        reads = reads.listing(at);
+/// The sitemap shows the entry every job declares.
+pub(super) fn sitemap_reads() -> Reads {
+    Reads {
+        listings: true,
+        ..Reads::default()
     }
-    reads.other(entries(site))
 }
 
 /// Every page's entry, in the order of the jobs.
@@ -206,7 +202,7 @@ pub fn sitemap(site: &Site, shared: &Shared) -> super::Files {
                     w.create_element("url").write_inner_content(|w| {
                         element(w, "loc", &shared.permalink(&entry.path))?;
                         if let Some(lastmod) = &entry.lastmod {
-                            element(w, "lastmod", lastmod)?;
+                            element(w, "lastmod", &lastmod.iso())?;
                         }
                         Ok(())
                     })?;

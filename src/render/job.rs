@@ -23,6 +23,7 @@ use rustc_hash::FxHasher;
 use super::{Files, Renderer, feeds, pages, search};
 use crate::error::Diagnostic;
 use crate::index::{EntityKind, PageRef, Site};
+use crate::parse::front_matter::PageDate;
 
 /// One unit of rendering work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,7 +57,7 @@ pub struct Writes {
 impl Writes {
     /// A page at the URL path `path` (`""`, `articles/x/`), written as `path/index.html`
     /// and listed in the sitemap.
-    pub(super) fn page(path: &str, lastmod: Option<String>) -> Writes {
+    pub(super) fn page(path: &str, lastmod: Option<PageDate>) -> Writes {
         Writes {
             outputs: vec![index_html(path)],
             listed: Some(Listed {
@@ -89,7 +90,8 @@ pub(super) fn index_html(path: &str) -> String {
 pub struct Listed {
     /// URL path below the site root.
     pub path: String,
-    pub lastmod: Option<String>,
+    /// When the page last changed (written as a date).
+    pub lastmod: Option<PageDate>,
 }
 
 /// How much of a content page a job shows.
@@ -99,8 +101,8 @@ pub enum View {
     Full,
     /// Its card (title, URL, date, summary, location, reading time, topics).
     Card,
-    /// Its URL and last change (the sitemap).
-    Listing,
+    /// A link to it: its title and URL.
+    Ref,
 }
 
 /// What a job shows, as data. Two versions of a job whose reads are equal, and none of
@@ -111,6 +113,8 @@ pub struct Reads {
     pub globals: bool,
     /// The topic cards (with their counts and latest articles).
     pub topic_cards: bool,
+    /// The sitemap entries every job declares in its [`Writes`].
+    pub listings: bool,
     /// The content pages it shows, in the order shown, and how much of each.
     pub shows: Vec<(PageRef, View)>,
     /// A fingerprint of everything else it shows that comes from the site: counts, names,
@@ -153,9 +157,9 @@ impl Reads {
         self
     }
 
-    /// The URL and last change of `page` (the sitemap).
-    pub(super) fn listing(mut self, page: PageRef) -> Reads {
-        self.shows.push((page, View::Listing));
+    /// A link to `page` (its title and URL).
+    pub(super) fn link(mut self, page: PageRef) -> Reads {
+        self.shows.push((page, View::Ref));
         self
     }
 
@@ -236,7 +240,7 @@ impl Job {
             Job::Search => pages::search_reads(),
             Job::NotFound => pages::not_found_reads(),
             Job::Feeds => feeds::feeds_reads(site),
-            Job::Sitemap => feeds::sitemap_reads(site),
+            Job::Sitemap => feeds::sitemap_reads(),
             Job::Robots => feeds::robots_reads(),
             Job::SearchIndex => search::index_reads(site),
         }

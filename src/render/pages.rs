@@ -75,24 +75,23 @@ fn neighbours(site: &Site, i: usize) -> (Option<usize>, Option<usize>) {
 
 pub(super) fn article_writes(site: &Site, i: usize) -> Writes {
     let a = &site.articles[i];
-    Writes::page(&a.path, a.article().map(|m| m.last_modified().iso()))
+    Writes::page(&a.path, a.article().map(|m| m.last_modified()))
 }
 
 pub(super) fn article_reads(site: &Site, i: usize) -> Reads {
     let (prev, next) = neighbours(site, i);
-    let topics: Vec<(&str, &str, &str)> = site.articles[i]
-        .article()
-        .map(|m| m.topics.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|id| site.topics.iter().find(|t| &t.page.id == id))
-        .map(|t| (t.page.id.as_str(), t.page.title(), t.page.path.as_str()))
-        .collect();
-    Reads::themed()
+    let mut reads = Reads::themed()
         .full(PageRef::Article(i))
         .cards(prev.into_iter().chain(next))
-        .cards(site.related[i].iter().copied())
-        .other((prev.is_some(), next.is_some(), topics))
+        .cards(site.related[i].articles.iter().copied())
+        .other((prev.is_some(), next.is_some()));
+    // Its topics, linked by title.
+    for id in site.articles[i].article().map_or(&[][..], |m| &m.topics) {
+        if let Some(t) = site.topics.iter().position(|t| &t.page.id == id) {
+            reads = reads.link(PageRef::Topic(t));
+        }
+    }
+    reads
 }
 
 pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
@@ -109,7 +108,7 @@ pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
             ("page", article_value(a, shared)),
             ("prev", card(prev)),
             ("next", card(next)),
-            ("related", shared.cards(&site.related[i])),
+            ("related", shared.cards(&site.related[i].articles)),
         ],
     )
 }

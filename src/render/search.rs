@@ -39,16 +39,14 @@ pub(super) fn index_writes() -> Writes {
 
 /// Every indexed page in full, and the topics' titles its entries name.
 pub(super) fn index_reads(site: &Site) -> Reads {
-    let topics: Vec<(&str, &str)> = site
-        .topics
-        .iter()
-        .map(|t| (t.page.id.as_str(), t.page.title()))
-        .collect();
     let mut reads = Reads::default();
     for (at, _) in indexed_pages(site) {
         reads = reads.full(at);
     }
-    reads.other(topics)
+    for t in 0..site.topics.len() {
+        reads = reads.link(PageRef::Topic(t));
+    }
+    reads
 }
 
 pub fn index(site: &Site, shared: &Shared) -> super::Files {

@@ -129,12 +129,13 @@ impl Shared {
                 ),
             ])
         }));
+        // The menu is on every page, so it carries no counts: adding an article changes
+        // the pages that list it, not every page (counts are on the topic cards).
         let nav_topics = list(site.topics.iter().map(|t| {
             obj([
                 ("id", text(&t.page.id)),
                 ("title", text(t.page.title())),
                 ("url", text(&format!("{base_path}{}", t.page.path))),
-                ("count", Value::from(t.articles.len())),
             ])
         }));
         let nav_pages = list(

@@ -3,10 +3,10 @@
 //! when what it shows changed — a page it shows in full, a card it lists, the order of a
 //! list, a count, the menus — judged by comparing its declarations before and after.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::{PageRef, Site};
 use crate::render::{Job, Reads, View, Writes, all_jobs};
@@ -21,7 +21,9 @@ pub(super) struct Entry {
 /// Every job of a site.
 pub(super) struct JobTable {
     entries: Vec<Entry>,
-    by_key: HashMap<String, usize>,
+    by_key: FxHashMap<String, usize>,
+    /// The output paths that are no job's key.
+    others: FxHashSet<String>,
 }
 
 impl JobTable {
@@ -39,7 +41,15 @@ impl JobTable {
             .enumerate()
             .map(|(i, e)| (e.writes.key().to_string(), i))
             .collect();
-        JobTable { entries, by_key }
+        let others = entries
+            .iter()
+            .flat_map(|e| e.writes.outputs[1..].iter().cloned())
+            .collect();
+        JobTable {
+            entries,
+            by_key,
+            others,
+        }
     }
 
     pub(super) fn get(&self, key: &str) -> Option<&Entry> {
@@ -50,23 +60,33 @@ impl JobTable {
         &self.entries
     }
 
-    /// Every output path of every job.
-    pub(super) fn outputs(&self) -> HashSet<&str> {
-        self.entries
-            .iter()
-            .flat_map(|e| e.writes.outputs.iter().map(String::as_str))
-            .collect()
+    /// Whether a job writes `path`.
+    pub(super) fn writes(&self, path: &str) -> bool {
+        self.by_key.contains_key(path) || self.others.contains(path)
     }
 
-    /// Declares the jobs with `keys` again, after their pages changed in place.
-    pub(super) fn refresh(&mut self, site: &Site, keys: &BTreeSet<String>) {
+    /// Declares the jobs with `keys` again, after their pages changed in place. True when
+    /// a sitemap entry changed.
+    pub(super) fn refresh(&mut self, site: &Site, keys: &BTreeSet<String>) -> bool {
+        let mut listed = false;
         for key in keys {
             if let Some(&i) = self.by_key.get(key) {
                 let job = self.entries[i].job;
-                self.entries[i].writes = job.writes(site);
+                let writes = job.writes(site);
+                listed |= writes.listed != self.entries[i].writes.listed;
+                self.entries[i].writes = writes;
                 self.entries[i].reads = job.reads(site);
             }
         }
+        listed
+    }
+
+    /// The keys of the jobs that show the sitemap entries of all jobs.
+    pub(super) fn listing_readers(&self) -> impl Iterator<Item = String> + '_ {
+        self.entries
+            .iter()
+            .filter(|e| e.reads.listings)
+            .map(|e| e.writes.key().to_string())
     }
 }
 
@@ -111,6 +131,42 @@ pub(super) struct Before {
     pages: Vec<String>,
 }
 
+/// Where each page of a site before an edit is after it.
+struct Moves {
+    home: Option<PageRef>,
+    articles: Vec<Option<PageRef>>,
+    topics: Vec<Option<PageRef>>,
+    pages: Vec<Option<PageRef>>,
+}
+
+impl Moves {
+    fn new(before: &Before, site: &Site) -> Moves {
+        let now: FxHashMap<&str, PageRef> = site
+            .page_refs()
+            .map(|(at, p)| (p.rel.as_str(), at))
+            .collect();
+        let find = |rels: &[String]| -> Vec<Option<PageRef>> {
+            rels.iter().map(|r| now.get(r.as_str()).copied()).collect()
+        };
+        Moves {
+            home: before.home.as_deref().and_then(|r| now.get(r).copied()),
+            articles: find(&before.articles),
+            topics: find(&before.topics),
+            pages: find(&before.pages),
+        }
+    }
+
+    /// Where the page at `at` before is now.
+    fn now(&self, at: PageRef) -> Option<PageRef> {
+        match at {
+            PageRef::Home => self.home,
+            PageRef::Article(i) => self.articles.get(i).copied().flatten(),
+            PageRef::Topic(i) => self.topics.get(i).copied().flatten(),
+            PageRef::Page(i) => self.pages.get(i).copied().flatten(),
+        }
+    }
+}
+
 impl Before {
     pub(super) fn of(site: &Site) -> Before {
         Before {
@@ -121,13 +177,9 @@ impl Before {
         }
     }
 
-    fn rel(&self, at: PageRef) -> Option<&str> {
-        match at {
-            PageRef::Home => self.home.as_deref(),
-            PageRef::Article(i) => self.articles.get(i).map(String::as_str),
-            PageRef::Topic(i) => self.topics.get(i).map(String::as_str),
-            PageRef::Page(i) => self.pages.get(i).map(String::as_str),
-        }
+    /// The articles' content paths, in order.
+    pub(super) fn articles(&self) -> &[String] {
+        &self.articles
     }
 }
 
@@ -141,14 +193,21 @@ pub(super) fn compared(
     site: &Site,
     changed: &Changed,
 ) -> BTreeSet<String> {
-    let rel = |at: PageRef| site.page(at).map(|p| p.rel.as_str());
+    let moves = Moves::new(before, site);
+    // Jobs came, went, or list other entries in the sitemap.
+    let listings_changed = old.entries.len() != new.entries.len()
+        || new.entries.par_iter().any(|e| {
+            old.get(e.writes.key())
+                .is_none_or(|o| o.writes.listed != e.writes.listed)
+        });
     new.entries
         .par_iter()
         .filter(|e| {
             let Some(o) = old.get(e.writes.key()) else {
                 return true;
             };
-            e.writes != o.writes
+            (e.reads.listings && listings_changed)
+                || e.writes != o.writes
                 || e.reads.other != o.reads.other
                 || e.reads.globals != o.reads.globals
                 || e.reads.topic_cards != o.reads.topic_cards
@@ -158,7 +217,7 @@ pub(super) fn compared(
                     .shows
                     .iter()
                     .zip(&o.reads.shows)
-                    .any(|((a, v), (b, w))| v != w || rel(*a) != before.rel(*b))
+                    .any(|((a, v), (b, w))| v != w || moves.now(*b) != Some(*a))
         })
         .map(|e| e.writes.key().to_string())
         .collect()

@@ -313,8 +313,10 @@ impl Engine {
     fn affected(&self, model: &mut Model, outcome: Outcome) -> Work {
         match outcome {
             Outcome::InPlace(changed) => {
-                let jobs = affected::in_place(&model.jobs, &changed);
-                model.jobs.refresh(&model.site, &jobs);
+                let mut jobs = affected::in_place(&model.jobs, &changed);
+                if model.jobs.refresh(&model.site, &jobs) {
+                    jobs.extend(model.jobs.listing_readers());
+                }
                 Work {
                     all: changed.globals,
                     jobs,
@@ -326,6 +328,7 @@ impl Engine {
                 let old = std::mem::replace(&mut model.jobs, JobTable::of(&model.site));
                 trace::mark("jobs");
                 let jobs = affected::compared(&old, &before, &model.jobs, &model.site, &changed);
+                trace::mark("compared");
                 Work {
                     all: changed.globals,
                     jobs,
@@ -358,11 +361,13 @@ impl Engine {
         model: &mut Model,
         work: &Work,
     ) -> Result<(Delta, usize), Diagnostics> {
-        let expected = work.structural.then(|| model.jobs.outputs());
         // A static file may not take a generated page's path, as in a build.
-        let taken = |path: &str| match &expected {
-            Some(expected) => expected.contains(path),
-            None => self.served.is_generated(path),
+        let taken = |path: &str| {
+            if work.structural {
+                model.jobs.writes(path)
+            } else {
+                self.served.is_generated(path)
+            }
         };
         let collisions: Vec<Diagnostic> = model
             .sources
@@ -390,12 +395,23 @@ impl Engine {
         };
         let rendered = render_jobs(&renderer, &mut model.search, &jobs)?;
         trace::mark("render");
+        if std::env::var_os("ATTACHE_SERVE_TRACE").is_some() {
+            let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
+            for j in &jobs {
+                let k = format!("{j:?}");
+                let k = k.split('(').next().unwrap_or("").to_string();
+                *kinds.entry(k).or_default() += 1;
+            }
+            eprintln!("[serve trace jobs] {kinds:?}");
+        }
         let pages = rendered
             .iter()
             .filter(|(p, _)| p.ends_with(".html"))
             .count();
         let statics = work.statics.then_some(&model.sources.statics);
-        let delta = self.served.apply(rendered, expected.as_ref(), statics);
+        let written = |path: &str| model.jobs.writes(path);
+        let expected: Option<&dyn Fn(&str) -> bool> = work.structural.then_some(&written);
+        let delta = self.served.apply(rendered, expected, statics);
         trace::mark("compare");
         Ok((delta, pages))
     }

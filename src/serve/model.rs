@@ -53,11 +53,15 @@ impl Lookup {
                 .iter()
                 .map(|t| (t.page.rel.clone(), t.page.id.clone()))
                 .collect(),
-            locate: site
-                .page_refs()
-                .map(|(at, p)| (p.rel.clone(), at))
-                .collect(),
+            locate: Lookup::locate(site),
         }
+    }
+
+    /// Content path to where the page is, for every page of `site`.
+    pub(super) fn locate(site: &Site) -> HashMap<String, PageRef> {
+        site.page_refs()
+            .map(|(at, p)| (p.rel.clone(), at))
+            .collect()
     }
 }
 

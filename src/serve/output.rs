@@ -1,7 +1,7 @@
 //! The output as `serve` keeps it: each file's contents, shared with the server without
 //! copies, and what one rebuild changed.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -104,18 +104,18 @@ impl Served {
     }
 
     /// Puts a rebuild's files in place and returns what changed. `rendered` are the files
-    /// rendered again; `expected`, when files may have gone, every generated path there is
-    /// now; `statics`, when they may have changed, the static files there are now.
+    /// rendered again; `expected`, when files may have gone, says which generated paths
+    /// there are now; `statics`, when they may have changed, the static files there are now.
     pub(super) fn apply(
         &mut self,
         rendered: Vec<(String, Body)>,
-        expected: Option<&HashSet<&str>>,
+        expected: Option<&dyn Fn(&str) -> bool>,
         statics: Option<&BTreeMap<String, Static>>,
     ) -> Delta {
         let mut delta = Delta::default();
         if let Some(expected) = expected {
             self.generated.retain(|path, _| {
-                let keep = expected.contains(path.as_str());
+                let keep = expected(path);
                 if !keep {
                     delta.removals.push(path.clone());
                 }

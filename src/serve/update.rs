@@ -7,14 +7,16 @@
 //! title, topics and names), or the site is indexed again from the pages in memory. Either
 //! way the result says how each page changed, for [`super::affected`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use tera::Value;
 
 use super::affected::{Before, Changed};
 use super::model::{Lookup, Model};
+use super::trace;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::index::{self, PageRef, Site};
 use crate::parse::{self, Head, Kind, Meta, Page, ParseOptions};
@@ -65,7 +67,7 @@ pub(super) fn update(
             .filter(|h| h.kind() == Kind::Topic)
             .map(|h| h.id().to_string())
     };
-    let mut lookup = Lookup::default();
+    let mut new_lookup = Lookup::default();
     let mut moved: BTreeSet<&str> = BTreeSet::new();
     let mut topics_changed: BTreeSet<String> = BTreeSet::new();
     for (rel, head) in &heads {
@@ -79,19 +81,23 @@ pub(super) fn update(
     }
     let links_change = !moved.is_empty() || !topics_changed.is_empty();
     if links_change {
-        lookup = model.lookup.clone();
+        new_lookup = model.lookup.clone();
         for (rel, head) in &heads {
             match url(head) {
-                Some(u) => lookup.urls.insert(rel.clone(), u),
-                None => lookup.urls.remove(rel),
+                Some(u) => new_lookup.urls.insert(rel.clone(), u),
+                None => new_lookup.urls.remove(rel),
             };
             match topic(head) {
-                Some(id) => lookup.topic_ids.insert(rel.clone(), id),
-                None => lookup.topic_ids.remove(rel),
+                Some(id) => new_lookup.topic_ids.insert(rel.clone(), id),
+                None => new_lookup.topic_ids.remove(rel),
             };
         }
     }
-    let lookup = if links_change { &lookup } else { &model.lookup };
+    let lookup = if links_change {
+        &new_lookup
+    } else {
+        &model.lookup
+    };
 
     // Pages that link to a file that moved, or name a topic that came or went, are parsed
     // again too: their links or checks may turn out differently.
@@ -112,6 +118,7 @@ pub(super) fn update(
     };
     let mut heads = heads;
     heads.extend(heads_of(model, affected.iter(), options)?);
+    trace::mark("heads");
 
     // Second pass: Markdown to HTML, links resolved through the new URLs.
     let topic_ids: Vec<&str> = lookup.topic_ids.values().map(String::as_str).collect();
@@ -135,6 +142,7 @@ pub(super) fn update(
     if !problems.is_empty() {
         return Err(Failed::kept(problems));
     }
+    trace::mark("parse");
 
     let in_place = !links_change
         && pages
@@ -146,7 +154,7 @@ pub(super) fn update(
     if in_place {
         Ok(Outcome::InPlace(put_in_place(model, pages)))
     } else {
-        reindex(model, pages, pending)
+        reindex(model, pages, pending, links_change.then_some(new_lookup))
     }
 }
 
@@ -202,9 +210,9 @@ fn same_place(site: &Site, at: PageRef, new: &Page) -> bool {
     }
 }
 
-/// A page's entry in the sitemap: its URL path and last change.
-fn listing(page: &Page) -> (&str, Option<String>) {
-    (&page.path, page.article().map(|m| m.last_modified().iso()))
+/// What a link to a page shows: its title and URL path.
+fn link(page: &Page) -> (&str, &str) {
+    (page.title(), &page.path)
 }
 
 fn slot(site: &mut Site, at: PageRef) -> &mut Page {
@@ -227,8 +235,8 @@ fn put_in_place(model: &mut Model, pages: Vec<Parsed>) -> Changed {
         model.search.remove(&rel);
         changed.page(at, View::Full);
         let old = slot(&mut model.site, at);
-        if listing(old) != listing(&page) {
-            changed.page(at, View::Listing);
+        if link(old) != link(&page) {
+            changed.page(at, View::Ref);
         }
         if let PageRef::Article(i) = at {
             let card = values::card(&page, &base_path, &model.shared.topic_refs);
@@ -247,11 +255,13 @@ fn put_in_place(model: &mut Model, pages: Vec<Parsed>) -> Changed {
 }
 
 /// Indexes the site again with the new pages. `pending` are the files whose text changed;
-/// the other pages parsed again changed at most in where their links lead.
+/// the other pages parsed again changed at most in where their links lead. `lookup` has
+/// the URLs and topic ids after the edit, when they changed.
 fn reindex(
     model: &mut Model,
     pages: Vec<Parsed>,
     pending: &BTreeSet<String>,
+    lookup: Option<Lookup>,
 ) -> Result<Outcome, Failed> {
     // URLs first, on paths alone, so that a collision leaves the site untouched.
     let mut paths: BTreeMap<&str, (&str, &Path)> = model
@@ -271,63 +281,78 @@ fn reindex(
             collisions.into_iter().map(|(_, d)| d).collect(),
         ));
     }
-
-    let before = Before::of(&model.site);
-    let old_cards: HashMap<String, Value> = model
-        .site
-        .articles
-        .iter()
-        .zip(&model.shared.cards)
-        .map(|(a, c)| (a.rel.clone(), c.clone()))
-        .collect();
+    drop(paths);
+    trace::mark("urls");
 
     // Take the pages out of the site (no copies), swap in the new ones, index again.
+    let before = Before::of(&model.site);
+    let old_cards = std::mem::take(&mut model.shared.cards);
+    let old_lookup = std::mem::take(&mut model.lookup);
     let config = model.site.config.clone();
     let site = std::mem::replace(&mut model.site, Site::empty(config.clone()));
-    let mut by_rel: BTreeMap<String, Page> = BTreeMap::new();
     let Site {
         home,
         articles,
         topics,
         pages: plain,
+        related,
         ..
     } = site;
-    for p in home
+    let (n_articles, n_topics) = (articles.len(), topics.len());
+    let has_home = usize::from(home.is_some());
+    let slot_of = |at: PageRef| -> usize {
+        let home = has_home;
+        match at {
+            PageRef::Home => 0,
+            PageRef::Article(i) => home + i,
+            PageRef::Topic(i) => home + n_articles + i,
+            PageRef::Page(i) => home + n_articles + n_topics + i,
+        }
+    };
+    let mut slots: Vec<Option<Page>> = home
         .into_iter()
         .chain(articles)
         .chain(topics.into_iter().map(|t| t.page))
         .chain(plain)
-    {
-        by_rel.insert(p.rel.clone(), p);
-    }
+        .map(Some)
+        .collect();
+    let mut changed_articles = Vec::new();
     // Pages whose content changed: the files edited, and pages whose links now lead
-    // elsewhere; and their old entries in the sitemap.
-    let mut reparsed: HashMap<String, Option<(String, Option<String>)>> = HashMap::new();
+    // elsewhere; and what a link to them showed.
+    let mut reparsed: HashMap<String, Option<(String, String)>> = HashMap::new();
     for (rel, page) in pages {
-        let old = by_rel.get(&rel);
+        let was = old_lookup.locate.get(&rel).copied();
+        let old = was.and_then(|at| slots[slot_of(at)].take());
         let text_changed = pending.contains(&rel)
-            || match (old, &page) {
+            || match (&old, &page) {
                 (Some(old), Some(new)) => {
                     old.body.html != new.body.html || old.body.summary_html != new.body.summary_html
                 }
                 _ => true,
             };
         if text_changed {
-            let old_listing = old.map(|p| {
-                let (path, lastmod) = listing(p);
-                (path.to_string(), lastmod)
+            let old_link = old.as_ref().map(|p| {
+                let (title, path) = link(p);
+                (title.to_string(), path.to_string())
             });
-            reparsed.insert(rel.clone(), old_listing);
+            reparsed.insert(rel.clone(), old_link);
         }
         if pending.contains(&rel) {
             model.search.remove(&rel);
         }
-        match page {
-            Some(p) => by_rel.insert(rel, p),
-            None => by_rel.remove(&rel),
-        };
+        slots.extend(page.map(Some));
+        if let (true, Some(old), Some(PageRef::Article(i))) = (text_changed, old, was) {
+            changed_articles.push((i, old));
+        }
     }
-    model.site = match index::index(config, by_rel.into_values().collect()) {
+    let pages = in_file_order(slots.into_iter().flatten().collect());
+    let earlier = index::Earlier {
+        rels: before.articles(),
+        related,
+        changed: changed_articles,
+    };
+    trace::mark("take");
+    model.site = match index::index_again(config, pages, earlier) {
         Ok(site) => site,
         Err(problems) => {
             return Err(Failed {
@@ -336,18 +361,27 @@ fn reindex(
             });
         }
     };
-    model.lookup = Lookup::of(&model.site);
+    trace::mark("index");
+    let lookup = lookup.unwrap_or(old_lookup);
+    model.lookup = Lookup {
+        locate: Lookup::locate(&model.site),
+        ..lookup
+    };
+    trace::mark("lookup");
 
     let mut changed = Changed::default();
-    for (rel, old_listing) in &reparsed {
+    for (rel, old_link) in &reparsed {
         let Some(&at) = model.lookup.locate.get(rel) else {
             continue;
         };
         changed.page(at, View::Full);
         let page = model.site.page(at).expect("located");
-        let (path, lastmod) = listing(page);
-        if old_listing.as_ref() != Some(&(path.to_string(), lastmod)) {
-            changed.page(at, View::Listing);
+        let (title, path) = link(page);
+        if old_link
+            .as_ref()
+            .is_none_or(|(t, p)| (t.as_str(), p.as_str()) != (title, path))
+        {
+            changed.page(at, View::Ref);
         }
     }
 
@@ -359,21 +393,20 @@ fn reindex(
         model.search.clear();
     }
     let base_path = model.site.config.base_path().to_string();
-    let unchanged: HashSet<&str> = model
-        .site
-        .articles
+    let was_at: FxHashMap<&str, usize> = before
+        .articles()
         .iter()
-        .map(|a| a.rel.as_str())
-        .filter(|rel| refs_same && !reparsed.contains_key(*rel))
+        .enumerate()
+        .map(|(i, rel)| (rel.as_str(), i))
         .collect();
     let cards: Vec<(Value, bool)> = model
         .site
         .articles
         .par_iter()
         .map(|a| {
-            let old = old_cards.get(&a.rel);
+            let old = was_at.get(a.rel.as_str()).map(|&i| &old_cards[i]);
             match old {
-                Some(c) if unchanged.contains(a.rel.as_str()) => (c.clone(), false),
+                Some(c) if refs_same && !reparsed.contains_key(&a.rel) => (c.clone(), false),
                 _ => {
                     let card = values::card(a, &base_path, &topic_refs);
                     let differs = old != Some(&card);
@@ -393,5 +426,23 @@ fn reindex(
     changed.topic_cards = shared.topic_cards != model.shared.topic_cards;
     changed.globals = shared.globals != model.shared.globals;
     model.shared = shared;
+    trace::mark("cards");
     Ok(Outcome::Reindexed { changed, before })
+}
+
+/// Pages in the order a build parses them, by content path. The pages are large, so their
+/// paths are sorted and the pages moved once.
+fn in_file_order(pages: Vec<Page>) -> Vec<Page> {
+    let mut order: Vec<(&str, usize)> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rel.as_str(), i))
+        .collect();
+    order.sort_unstable();
+    let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each page once"))
+        .collect()
 }

@@ -6,74 +6,23 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Problem};
+use crate::parse::front_matter::PageDate;
 use crate::parse::{Kind, Page};
+pub use entities::{Entity, EntityKind};
+pub use related::{RELATED, Related};
+
+mod entities;
+mod related;
 
 /// A topic and the articles filed under it (indices into `Site::articles`, newest first).
 #[derive(Debug, Clone)]
 pub struct Topic {
     pub page: Page,
     pub articles: Vec<usize>,
-}
-
-/// A person, organization or tag, and the articles that name it (newest first).
-#[derive(Debug, Clone)]
-pub struct Entity {
-    pub name: String,
-    pub slug: String,
-    pub articles: Vec<usize>,
-}
-
-/// The kinds of entity pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityKind {
-    People,
-    Organizations,
-    Tags,
-}
-
-impl EntityKind {
-    pub const ALL: [EntityKind; 3] = [
-        EntityKind::People,
-        EntityKind::Organizations,
-        EntityKind::Tags,
-    ];
-
-    /// The URL segment and template `kind` value.
-    pub fn key(self) -> &'static str {
-        match self {
-            EntityKind::People => "people",
-            EntityKind::Organizations => "organizations",
-            EntityKind::Tags => "tags",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            EntityKind::People => "People",
-            EntityKind::Organizations => "Organizations",
-            EntityKind::Tags => "Tags",
-        }
-    }
-
-    pub fn enabled(self, config: &Config) -> bool {
-        match self {
-            EntityKind::People => config.taxonomies.people,
-            EntityKind::Organizations => config.taxonomies.organizations,
-            EntityKind::Tags => config.taxonomies.tags,
-        }
-    }
-
-    fn names(self, page: &Page) -> &[String] {
-        let Some(a) = page.article() else { return &[] };
-        match self {
-            EntityKind::People => &a.people,
-            EntityKind::Organizations => &a.organizations,
-            EntityKind::Tags => &a.tags,
-        }
-    }
 }
 
 /// The whole site, ready to render.
@@ -90,7 +39,7 @@ pub struct Site {
     /// People, organizations and tags, each sorted by name.
     pub entities: BTreeMap<EntityKind, Vec<Entity>>,
     /// Up to [`RELATED`] related articles per article.
-    pub related: Vec<Vec<usize>>,
+    pub related: Vec<Related>,
 }
 
 /// Where a page made from a content file is in the [`Site`].
@@ -160,9 +109,6 @@ impl Site {
     }
 }
 
-/// How many related articles an article lists.
-pub const RELATED: usize = 5;
-
 /// URL paths attache generates itself, which no content file may take.
 pub const GENERATED: &[&str] = &[
     "topics/",
@@ -183,12 +129,34 @@ pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
 /// page) are left out and reported, and the rest of the site is indexed.
 pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
     let (pages, problems) = keep_unique_urls(pages);
-    (index_pages(config, pages), problems)
+    (index_pages(config, pages, None), problems)
 }
 
-fn index_pages(config: Config, pages: Vec<Page>) -> Site {
+/// What indexing again after an edit keeps from the site before it (`serve` does this).
+pub struct Earlier<'a> {
+    /// Every article before the edit, by index: its content path,
+    pub rels: &'a [String],
+    /// and its related articles.
+    pub related: Vec<Related>,
+    /// The articles that went or changed in the edit, by their index before it, as they
+    /// were.
+    pub changed: Vec<(usize, Page)>,
+}
+
+/// As [`index`], after an edit: the same site, with the related articles of `earlier`
+/// kept where the edit cannot have changed them.
+pub fn index_again(
+    config: Config,
+    pages: Vec<Page>,
+    earlier: Earlier,
+) -> Result<Site, Diagnostics> {
+    let (pages, problems) = keep_unique_urls(pages);
+    Diagnostics(problems).into_result(index_pages(config, pages, Some(earlier)))
+}
+
+fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Earlier>) -> Site {
     let mut home = None;
-    let mut articles = Vec::new();
+    let mut articles: Vec<Page> = Vec::new();
     let mut topic_pages = Vec::new();
     let mut plain = Vec::new();
     for page in pages {
@@ -199,14 +167,7 @@ fn index_pages(config: Config, pages: Vec<Page>) -> Site {
             Kind::Page => plain.push(page),
         }
     }
-    articles.sort_by(|a, b| {
-        let (ma, mb) = (a.article(), b.article());
-        let date = |m: Option<&crate::parse::front_matter::ArticleMeta>| m.map(|m| m.date);
-        date(mb)
-            .cmp(&date(ma))
-            .then_with(|| a.title().cmp(b.title()))
-            .then_with(|| a.rel.cmp(&b.rel))
-    });
+    let articles = newest_first(articles);
     topic_pages.sort_by(|a, b| {
         topic_weight(a)
             .cmp(&topic_weight(b))
@@ -234,11 +195,41 @@ fn index_pages(config: Config, pages: Vec<Page>) -> Site {
         }
     }
 
-    let entities: BTreeMap<EntityKind, Vec<Entity>> = EntityKind::ALL
-        .into_iter()
-        .map(|kind| (kind, collect_entities(kind, &articles)))
-        .collect();
-    let related = related_articles(&articles, &filed, &topic_pos, &entities);
+    let (entities, spellings) = entities::collect(&articles);
+    let names = entities::Names::new(&entities, &spellings);
+    let lists = related_lists(&articles, &filed, &topic_pos, &names);
+    let related = match &earlier {
+        None => related::all(&lists),
+        Some(earlier) => {
+            let changed = earlier
+                .changed
+                .iter()
+                .map(|(i, page)| {
+                    let mut old = Vec::new();
+                    for kind in EntityKind::ALL {
+                        old.extend(
+                            kind.names(page)
+                                .iter()
+                                .filter_map(|n| names.articles(kind, n)),
+                        );
+                    }
+                    for t in page.article().map(|m| m.topics.as_slice()).unwrap_or(&[]) {
+                        old.extend(topic_pos.get(t.as_str()).map(|&p| filed[p].as_slice()));
+                    }
+                    (*i, old)
+                })
+                .collect();
+            let rels: Vec<&str> = articles.iter().map(|a| a.rel.as_str()).collect();
+            let reuse = related::Reuse {
+                rels: earlier.rels,
+                related: &earlier.related,
+                changed,
+            };
+            related::again(&lists, &rels, &reuse)
+        }
+    };
+    drop(lists);
+    drop(names);
     let topics = topic_pages
         .into_iter()
         .zip(filed)
@@ -254,6 +245,26 @@ fn index_pages(config: Config, pages: Vec<Page>) -> Site {
         entities,
         related,
     }
+}
+
+/// Articles newest first; on the same date by title, then by file. The pages are large, so
+/// their keys are sorted and the pages moved once.
+fn newest_first(articles: Vec<Page>) -> Vec<Page> {
+    let mut order: Vec<(std::cmp::Reverse<Option<PageDate>>, &str, &str, usize)> = articles
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let date = a.article().map(|m| m.date);
+            (std::cmp::Reverse(date), a.title(), a.rel.as_str(), i)
+        })
+        .collect();
+    order.par_sort_unstable();
+    let order: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
+    let mut slots: Vec<Option<Page>> = articles.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each article once"))
+        .collect()
 }
 
 fn topic_weight(p: &Page) -> i64 {
@@ -276,7 +287,7 @@ fn page_weight(p: &Page) -> i64 {
 pub fn check_urls<'a>(
     pages: impl IntoIterator<Item = (&'a str, &'a Path)>,
 ) -> Vec<(usize, Diagnostic)> {
-    let mut owners: HashMap<&str, &Path> = HashMap::new();
+    let mut owners: FxHashMap<&str, &Path> = FxHashMap::default();
     let mut problems = Vec::new();
     for (i, (path, display)) in pages.into_iter().enumerate() {
         let other = if GENERATED.contains(&path) {
@@ -319,118 +330,35 @@ fn keep_unique_urls(pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
     (kept, collisions.into_iter().map(|(_, d)| d).collect())
 }
 
-/// Names that slugify alike are one entity; the first spelling (newest article) is kept.
-fn collect_entities(kind: EntityKind, articles: &[Page]) -> Vec<Entity> {
-    let mut by_slug: HashMap<String, Entity> = HashMap::new();
-    for (i, a) in articles.iter().enumerate() {
-        for name in kind.names(a) {
-            let slug = slug::slugify(name);
-            let e = by_slug.entry(slug.clone()).or_insert_with(|| Entity {
-                name: name.trim().to_string(),
-                slug,
-                articles: Vec::new(),
-            });
-            if e.articles.last() != Some(&i) {
-                e.articles.push(i);
-            }
-        }
-    }
-    let mut list: Vec<Entity> = by_slug.into_values().collect();
-    list.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
-    list
-}
-
-/// Related articles: shared people weigh most, then organizations, tags, and topics.
-///
-/// Candidates come from the posting lists of the article's entities and topics. Long lists
-/// are cut to the neighbours in time, so the cost stays linear in the number of articles
-/// even when one name appears in thousands of them.
-fn related_articles(
+/// The lists each article is related through: the articles that name the same person
+/// (weight 4), organization (3) or tag (2), or share a topic (1).
+fn related_lists<'a>(
     articles: &[Page],
-    topics: &[Vec<usize>],
+    topics: &'a [Vec<usize>],
     topic_pos: &HashMap<&str, usize>,
-    entities: &BTreeMap<EntityKind, Vec<Entity>>,
-) -> Vec<Vec<usize>> {
-    const WINDOW: usize = 25;
-    let by_slug: HashMap<(EntityKind, &str), &[usize]> = entities
-        .iter()
-        .flat_map(|(kind, list)| {
-            list.iter()
-                .map(move |e| ((*kind, e.slug.as_str()), e.articles.as_slice()))
-        })
-        .collect();
-    // Each distinct name is made into a slug once, not once per article naming it.
-    let mut postings: HashMap<(EntityKind, &str), &[usize]> = HashMap::new();
-    for page in articles {
-        for kind in EntityKind::ALL {
-            for name in kind.names(page) {
-                if !postings.contains_key(&(kind, name.as_str()))
-                    && let Some(list) = by_slug.get(&(kind, slug::slugify(name).as_str()))
-                {
-                    postings.insert((kind, name.as_str()), list);
-                }
-            }
-        }
-    }
-    let near = |list: &[usize], me: usize| -> std::ops::Range<usize> {
-        let at = list.partition_point(|&x| x < me);
-        at.saturating_sub(WINDOW)..(at + WINDOW + 1).min(list.len())
-    };
-    (0..articles.len())
-        .into_par_iter()
-        .map_init(Vec::new, |pairs: &mut Vec<(usize, u32)>, me| {
-            // (candidate, weight) for every shared name and topic; summed after a sort,
-            // which is cheaper than a hash map per article.
-            pairs.clear();
-            let page = &articles[me];
-            let mut add = |list: &[usize], weight: u32| {
-                for &other in &list[near(list, me)] {
-                    if other != me {
-                        pairs.push((other, weight));
-                    }
-                }
-            };
+    names: &entities::Names<'_, 'a>,
+) -> Vec<related::Lists<'a>> {
+    articles
+        .par_iter()
+        .map(|page| {
+            let mut lists = Vec::new();
             for (kind, weight) in [
                 (EntityKind::People, 4),
                 (EntityKind::Organizations, 3),
                 (EntityKind::Tags, 2),
             ] {
                 for name in kind.names(page) {
-                    if let Some(list) = postings.get(&(kind, name.as_str())) {
-                        add(list, weight);
+                    if let Some(list) = names.articles(kind, name) {
+                        lists.push((list, weight));
                     }
                 }
             }
             for t in page.article().map(|m| m.topics.as_slice()).unwrap_or(&[]) {
                 if let Some(&p) = topic_pos.get(t.as_str()) {
-                    add(&topics[p], 1);
+                    lists.push((topics[p].as_slice(), 1));
                 }
             }
-            pairs.sort_unstable_by_key(|&(other, _)| other);
-            let mut ranked: Vec<(usize, u32)> = Vec::with_capacity(pairs.len());
-            for &(other, weight) in pairs.iter() {
-                match ranked.last_mut() {
-                    Some(last) if last.0 == other => last.1 += weight,
-                    _ => ranked.push((other, weight)),
-                }
-            }
-            // The order is total (ties end on the index), so only the first few need sorting.
-            let order = |a: &(usize, u32), b: &(usize, u32)| {
-                b.1.cmp(&a.1)
-                    .then_with(|| a.0.abs_diff(me).cmp(&b.0.abs_diff(me)))
-                    .then_with(|| a.0.cmp(&b.0))
-            };
-            if ranked.len() > RELATED {
-                ranked.select_nth_unstable_by(RELATED - 1, order);
-                ranked.truncate(RELATED);
-            }
-            ranked.sort_by(order);
-            ranked.into_iter().map(|(i, _)| i).collect()
+            lists
         })
         .collect()
 }
