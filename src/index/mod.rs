@@ -197,9 +197,9 @@ fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Earlier>) -> Si
 
     let (entities, spellings) = entities::collect(&articles);
     let names = entities::Names::new(&entities, &spellings);
-    let lists = related_lists(&articles, &filed, &topic_pos, &names);
+    let lists = |i: usize| related_lists(&articles[i], &filed, &topic_pos, &names);
     let related = match &earlier {
-        None => related::all(&lists),
+        None => related::all(articles.len(), lists),
         Some(earlier) => {
             let changed = earlier
                 .changed
@@ -225,10 +225,9 @@ fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Earlier>) -> Si
                 related: &earlier.related,
                 changed,
             };
-            related::again(&lists, &rels, &reuse)
+            related::again(lists, &rels, &reuse)
         }
     };
-    drop(lists);
     drop(names);
     let topics = topic_pages
         .into_iter()
@@ -330,35 +329,30 @@ fn keep_unique_urls(pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
     (kept, collisions.into_iter().map(|(_, d)| d).collect())
 }
 
-/// The lists each article is related through: the articles that name the same person
+/// The lists an article is related through: the articles that name the same person
 /// (weight 4), organization (3) or tag (2), or share a topic (1).
 fn related_lists<'a>(
-    articles: &[Page],
+    page: &Page,
     topics: &'a [Vec<usize>],
     topic_pos: &HashMap<&str, usize>,
     names: &entities::Names<'_, 'a>,
-) -> Vec<related::Lists<'a>> {
-    articles
-        .par_iter()
-        .map(|page| {
-            let mut lists = Vec::new();
-            for (kind, weight) in [
-                (EntityKind::People, 4),
-                (EntityKind::Organizations, 3),
-                (EntityKind::Tags, 2),
-            ] {
-                for name in kind.names(page) {
-                    if let Some(list) = names.articles(kind, name) {
-                        lists.push((list, weight));
-                    }
-                }
+) -> related::Lists<'a> {
+    let mut lists = Vec::new();
+    for (kind, weight) in [
+        (EntityKind::People, 4),
+        (EntityKind::Organizations, 3),
+        (EntityKind::Tags, 2),
+    ] {
+        for name in kind.names(page) {
+            if let Some(list) = names.articles(kind, name) {
+                lists.push((list, weight));
             }
-            for t in page.article().map(|m| m.topics.as_slice()).unwrap_or(&[]) {
-                if let Some(&p) = topic_pos.get(t.as_str()) {
-                    lists.push((topics[p].as_slice(), 1));
-                }
-            }
-            lists
-        })
-        .collect()
+        }
+    }
+    for t in page.article().map(|m| m.topics.as_slice()).unwrap_or(&[]) {
+        if let Some(&p) = topic_pos.get(t.as_str()) {
+            lists.push((topics[p].as_slice(), 1));
+        }
+    }
+    lists
 }

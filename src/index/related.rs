@@ -94,12 +94,11 @@ fn choose(me: usize, lists: &Lists, scratch: &mut Scratch) -> Related {
     }
 }
 
-/// The related articles of every article, from each article's lists.
-pub(super) fn all(lists: &[Lists]) -> Vec<Related> {
-    let n = lists.len();
+/// The related articles of each of the `n` articles, from its lists.
+pub(super) fn all<'a>(n: usize, lists: impl Fn(usize) -> Lists<'a> + Sync) -> Vec<Related> {
     (0..n)
         .into_par_iter()
-        .map_init(|| Scratch::new(n), |s, me| choose(me, &lists[me], s))
+        .map_init(|| Scratch::new(n), |s, me| choose(me, &lists(me), s))
         .collect()
 }
 
@@ -116,13 +115,22 @@ pub(super) struct Reuse<'a> {
 
 /// The related articles of every article after an edit, keeping those of `earlier` the
 /// edit cannot have changed. `rels` are the content paths of the articles now, in order.
-pub(super) fn again(lists: &[Lists], rels: &[&str], earlier: &Reuse) -> Vec<Related> {
+/// The lists of an article are made only for the articles chosen for again.
+pub(super) fn again<'a>(
+    lists: impl Fn(usize) -> Lists<'a> + Sync,
+    rels: &[&str],
+    earlier: &Reuse,
+) -> Vec<Related> {
     kept_from(lists, rels, earlier).0
 }
 
 /// As [`again`], with how many articles kept their choice.
-fn kept_from(lists: &[Lists], rels: &[&str], earlier: &Reuse) -> (Vec<Related>, usize) {
-    let n = lists.len();
+fn kept_from<'a>(
+    lists: impl Fn(usize) -> Lists<'a> + Sync,
+    rels: &[&str],
+    earlier: &Reuse,
+) -> (Vec<Related>, usize) {
+    let n = rels.len();
     let changed_before: HashSet<usize> = earlier.changed.iter().map(|(i, _)| *i).collect();
     let now: HashMap<&str, usize> = rels.iter().enumerate().map(|(i, r)| (*r, i)).collect();
     // Where each article before is now, if it is there unchanged.
@@ -155,7 +163,7 @@ fn kept_from(lists: &[Lists], rels: &[&str], earlier: &Reuse) -> (Vec<Related>, 
     for (i, from) in came_from.iter().enumerate() {
         if from.is_none() {
             stale[i] = true;
-            for (list, _) in &lists[i] {
+            for (list, _) in lists(i) {
                 mark_near(&mut stale, list, list.partition_point(|&x| x < i));
             }
         }
@@ -212,7 +220,7 @@ fn kept_from(lists: &[Lists], rels: &[&str], earlier: &Reuse) -> (Vec<Related>, 
     let kept = n - missing.len();
     let made: Vec<(usize, Related)> = missing
         .par_iter()
-        .map_init(|| Scratch::new(n), |s, &me| (me, choose(me, &lists[me], s)))
+        .map_init(|| Scratch::new(n), |s, &me| (me, choose(me, &lists(me), s)))
         .collect();
     for (me, r) in made {
         related[me] = Some(r);
@@ -303,7 +311,7 @@ mod tests {
         let articles = random_articles(&mut rng, 400);
         let lists = posting_lists(&articles);
         let per = lists_of(&articles, &lists);
-        let related = all(&per);
+        let related = all(per.len(), |i| per[i].clone());
         for me in 0..articles.len() {
             assert_eq!(
                 related[me].articles,
@@ -320,7 +328,8 @@ mod tests {
         let mut kept_somewhere = 0;
         for step in 0..200 {
             let lists = posting_lists(&articles);
-            let before = all(&lists_of(&articles, &lists));
+            let old_per = lists_of(&articles, &lists);
+            let before = all(old_per.len(), |i| old_per[i].clone());
             // One to three articles come, go, move or change their names.
             let mut edited = articles.clone();
             let mut gone: Vec<(String, Vec<(u32, u32)>)> = Vec::new();
@@ -369,12 +378,12 @@ mod tests {
                 changed,
             };
             let rels: Vec<&str> = edited.iter().map(|(r, _)| r.as_str()).collect();
-            let kept = again(&per, &rels, &earlier);
-            let fresh = all(&per);
+            let kept = again(|i| per[i].clone(), &rels, &earlier);
+            let fresh = all(per.len(), |i| per[i].clone());
             for me in 0..edited.len() {
                 assert_eq!(kept[me], fresh[me], "step {step}, article {me}");
             }
-            kept_somewhere += usize::from(kept_from(&per, &rels, &earlier).1 > 0);
+            kept_somewhere += usize::from(kept_from(|i| per[i].clone(), &rels, &earlier).1 > 0);
             articles = edited;
         }
         assert!(

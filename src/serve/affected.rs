@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::search::Shape;
 use crate::index::{PageRef, Site};
 use crate::render::{Job, Reads, View, Writes, all_jobs};
 
@@ -132,7 +133,7 @@ pub(super) struct Before {
 }
 
 /// Where each page of a site before an edit is after it.
-struct Moves {
+pub(super) struct Moves {
     home: Option<PageRef>,
     articles: Vec<Option<PageRef>>,
     topics: Vec<Option<PageRef>>,
@@ -140,7 +141,7 @@ struct Moves {
 }
 
 impl Moves {
-    fn new(before: &Before, site: &Site) -> Moves {
+    pub(super) fn new(before: &Before, site: &Site) -> Moves {
         let now: FxHashMap<&str, PageRef> = site
             .page_refs()
             .map(|(at, p)| (p.rel.as_str(), at))
@@ -157,7 +158,7 @@ impl Moves {
     }
 
     /// Where the page at `at` before is now.
-    fn now(&self, at: PageRef) -> Option<PageRef> {
+    pub(super) fn now(&self, at: PageRef) -> Option<PageRef> {
         match at {
             PageRef::Home => self.home,
             PageRef::Article(i) => self.articles.get(i).copied().flatten(),
@@ -181,6 +182,16 @@ impl Before {
     pub(super) fn articles(&self) -> &[String] {
         &self.articles
     }
+
+    /// How many pages of each kind there were.
+    pub(super) fn shape(&self) -> Shape {
+        Shape {
+            articles: self.articles.len(),
+            topics: self.topics.len(),
+            pages: self.pages.len(),
+            home: self.home.is_some(),
+        }
+    }
 }
 
 /// The keys of the jobs of `site` (declared in `new`) to render after an edit that moved
@@ -188,12 +199,10 @@ impl Before {
 /// another order, other counts), and jobs that show what changed.
 pub(super) fn compared(
     old: &JobTable,
-    before: &Before,
+    moves: &Moves,
     new: &JobTable,
-    site: &Site,
     changed: &Changed,
 ) -> BTreeSet<String> {
-    let moves = Moves::new(before, site);
     // Jobs came, went, or list other entries in the sitemap.
     let listings_changed = old.entries.len() != new.entries.len()
         || new.entries.par_iter().any(|e| {

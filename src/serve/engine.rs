@@ -17,17 +17,17 @@
 //! next one: the changed files stay pending, and the jobs it was to render are rendered
 //! with the next change.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use rayon::prelude::*;
 
 use super::affected::{self, JobTable};
 use super::classify::{self, Change, Known};
 use super::model::Model;
 use super::output::{Body, Delta, Served};
+use super::search;
 use super::trace;
 use super::update::{self, Outcome};
 use crate::build::{self, BuildOptions};
@@ -35,9 +35,8 @@ use crate::config::Config;
 use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, relative_to};
 use crate::load::SiteDirs;
-use crate::parse::Page;
 use crate::parse::ParseOptions;
-use crate::render::{self, Job, Renderer, search};
+use crate::render::{self, Job, Renderer};
 
 /// What a rebuild did, for the terminal and the browser.
 #[derive(Debug, Default, Clone)]
@@ -324,10 +323,10 @@ impl Engine {
                     statics: false,
                 }
             }
-            Outcome::Reindexed { changed, before } => {
+            Outcome::Reindexed { changed, moves } => {
                 let old = std::mem::replace(&mut model.jobs, JobTable::of(&model.site));
                 trace::mark("jobs");
-                let jobs = affected::compared(&old, &before, &model.jobs, &model.site, &changed);
+                let jobs = affected::compared(&old, &moves, &model.jobs, &changed);
                 trace::mark("compared");
                 Work {
                     all: changed.globals,
@@ -420,7 +419,7 @@ impl Engine {
 /// Renders `jobs`; the search index comes from the entries kept per page in `entries`.
 fn render_jobs(
     renderer: &Renderer,
-    entries: &mut HashMap<String, Bytes>,
+    entries: &mut search::Entries,
     jobs: &[Job],
 ) -> Result<Vec<(String, Body)>, Diagnostics> {
     let (index, pages): (Vec<Job>, Vec<Job>) = jobs.iter().partition(|j| **j == Job::SearchIndex);
@@ -431,37 +430,10 @@ fn render_jobs(
         .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
         .collect();
     if !index.is_empty() {
-        files.push((
-            search::INDEX_FILE.to_string(),
-            search_index(renderer, entries),
-        ));
+        let body = entries.index(renderer.site, renderer.shared);
+        files.push((render::search::INDEX_FILE.to_string(), body));
     }
     Ok(files)
-}
-
-/// The search index as parts: the entries kept for pages that did not change, new ones
-/// for the others.
-fn search_index(renderer: &Renderer, entries: &mut HashMap<String, Bytes>) -> Body {
-    let (site, shared) = (renderer.site, renderer.shared);
-    let missing: Vec<&Page> = search::indexed_pages(site)
-        .map(|(_, p)| p)
-        .filter(|p| !entries.contains_key(&p.rel))
-        .collect();
-    let made: Vec<(String, Bytes)> = missing
-        .par_iter()
-        .map(|p| {
-            (
-                p.rel.clone(),
-                Bytes::from(search::entry_json(site, shared, p)),
-            )
-        })
-        .collect();
-    entries.extend(made);
-    let parts = search::join(
-        search::indexed_pages(site).map(|(_, p)| entries[&p.rel].clone()),
-        Bytes::from_static,
-    );
-    Body::Parts(parts.into())
 }
 
 fn fallback_config() -> Config {

@@ -40,6 +40,7 @@ mod live;
 mod model;
 mod output;
 pub mod reload;
+mod search;
 mod sources;
 mod trace;
 mod update;

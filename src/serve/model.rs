@@ -5,9 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use bytes::Bytes;
-
 use super::affected::JobTable;
+use super::search;
 use super::sources::Sources;
 use crate::build::{self, BuildOptions};
 use crate::error::Diagnostics;
@@ -25,8 +24,8 @@ pub(super) struct Model {
     pub(super) lookup: Lookup,
     /// Every job of `site`, with what it writes and what it reads.
     pub(super) jobs: JobTable,
-    /// Search-index entries by content path.
-    pub(super) search: HashMap<String, Bytes>,
+    /// The search index's entries.
+    pub(super) search: search::Entries,
 }
 
 /// Lookups by content path, for every page in the site.
@@ -92,7 +91,7 @@ impl Model {
             shared: Shared::new(&site),
             lookup: Lookup::of(&site),
             jobs: JobTable::of(&site),
-            search: HashMap::new(),
+            search: search::Entries::default(),
             sources,
             site,
         }

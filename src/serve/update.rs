@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use tera::Value;
 
-use super::affected::{Before, Changed};
+use super::affected::{Before, Changed, Moves};
 use super::model::{Lookup, Model};
 use super::trace;
 use crate::error::{Diagnostic, Diagnostics};
@@ -27,9 +27,9 @@ use crate::render::values::{self, Shared};
 pub(super) enum Outcome {
     /// Every page kept its place: the same jobs show the same pages.
     InPlace(Changed),
-    /// Pages came, went or moved, and the site was indexed again; `before` names the pages
-    /// by where they were.
-    Reindexed { changed: Changed, before: Before },
+    /// Pages came, went or moved, and the site was indexed again; `moves` says where each
+    /// page went.
+    Reindexed { changed: Changed, moves: Moves },
 }
 
 /// Why an update failed.
@@ -232,7 +232,7 @@ fn put_in_place(model: &mut Model, pages: Vec<Parsed>) -> Changed {
     for (rel, page) in pages {
         let page = page.expect("checked by same_place");
         let at = model.lookup.locate[&rel];
-        model.search.remove(&rel);
+        model.search.forget(&model.site, at);
         changed.page(at, View::Full);
         let old = slot(&mut model.site, at);
         if link(old) != link(&page) {
@@ -337,9 +337,6 @@ fn reindex(
             });
             reparsed.insert(rel.clone(), old_link);
         }
-        if pending.contains(&rel) {
-            model.search.remove(&rel);
-        }
         slots.extend(page.map(Some));
         if let (true, Some(old), Some(PageRef::Article(i))) = (text_changed, old, was) {
             changed_articles.push((i, old));
@@ -369,6 +366,19 @@ fn reindex(
     };
     trace::mark("lookup");
 
+    let moves = Moves::new(&before, &model.site);
+    // Search-index entries hold a page's text, and the titles of its topics.
+    let topic_refs = Shared::topic_refs(&model.site);
+    let refs_same = topic_refs == model.shared.topic_refs;
+    if refs_same {
+        let site = &model.site;
+        model.search.moved(before.shape(), site, &moves, |at| {
+            site.page(at).is_some_and(|p| !pending.contains(&p.rel))
+        });
+    } else {
+        model.search.clear();
+    }
+
     let mut changed = Changed::default();
     for (rel, old_link) in &reparsed {
         let Some(&at) = model.lookup.locate.get(rel) else {
@@ -387,11 +397,6 @@ fn reindex(
 
     // Cards: kept for the articles that did not change while the topics they name look
     // the same.
-    let topic_refs = Shared::topic_refs(&model.site);
-    let refs_same = topic_refs == model.shared.topic_refs;
-    if !refs_same {
-        model.search.clear();
-    }
     let base_path = model.site.config.base_path().to_string();
     let was_at: FxHashMap<&str, usize> = before
         .articles()
@@ -427,7 +432,7 @@ fn reindex(
     changed.globals = shared.globals != model.shared.globals;
     model.shared = shared;
     trace::mark("cards");
-    Ok(Outcome::Reindexed { changed, before })
+    Ok(Outcome::Reindexed { changed, moves })
 }
 
 /// Pages in the order a build parses them, by content path. The pages are large, so their
