@@ -7,6 +7,9 @@
 #   BENCH_SHM        tmpfs folder for the build outputs                  (/dev/shm)
 #   BENCH_RUNS       hyperfine runs per command                          (5)
 #   BENCH_DISK_RUNS  hyperfine runs for the on-disk build                (3)
+#   BENCH_SERVE_RUNS        article and stylesheet edits in the serve scenario  (30)
+#   BENCH_SERVE_HEAVY_RUNS  adds, deletes, renames, retitles in it              (10)
+#   BENCH_SERVE_IDLE        seconds the server is watched doing nothing         (10)
 #   BENCH_SIZES      article counts, smallest first                      ("1000 10000")
 #   BENCH_SEED       corpus seed                                         (1)
 set -euo pipefail
@@ -222,11 +225,13 @@ fi
 
 SERVE_LINES=""
 if [ "$ATTACHE_OK" = 1 ]; then
-    say "attache serve: one edit to the reload event, $LARGEST articles"
+    say "attache serve: edits to the page showing them, and idle, $LARGEST articles"
     cargo build --release --example serve_bench
     serve_log="$RESULTS/serve-$LARGEST.txt"
-    if "$ROOT/target/release/examples/serve_bench" "$WORK/attache-$LARGEST" --runs "${BENCH_SERVE_RUNS:-30}" | tee "$serve_log"; then
-        SERVE_LINES=$(grep -E 'save -> ' "$serve_log" || true)
+    if "$ROOT/target/release/examples/serve_bench" "$WORK/attache-$LARGEST" \
+        --runs "${BENCH_SERVE_RUNS:-30}" --heavy-runs "${BENCH_SERVE_HEAVY_RUNS:-10}" \
+        --idle-secs "${BENCH_SERVE_IDLE:-10}" | tee "$serve_log"; then
+        SERVE_LINES=$(sed -n '/^rebuild alone (no watcher):/,$p' "$serve_log")
     else
         warn "the serve scenario failed: skipped"
     fi
@@ -260,7 +265,7 @@ SUMMARY="$RESULTS/summary.md"
     echo "Growth from $SMALLEST to $LARGEST articles ($SIZE_RATIO the content): attache $A_GROWTH, Hugo $H_GROWTH (wall-clock medians)."
     if [ -n "$SERVE_LINES" ]; then
         echo
-        echo "\`attache serve\` on the $LARGEST-article site (save to event, ${BENCH_SERVE_RUNS:-30} runs):"
+        echo "\`attache serve\` on the $LARGEST-article site (${BENCH_SERVE_RUNS:-30} runs of each edit, ${BENCH_SERVE_HEAVY_RUNS:-10} of those that move pages):"
         echo
         echo '```'
         echo "$SERVE_LINES"
