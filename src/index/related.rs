@@ -10,9 +10,8 @@
 //! one whose windows hold no article that came, went or changed, and whose candidates all
 //! moved by the same number of places, since nearness is counted in articles between.
 
-use std::collections::{HashMap, HashSet};
-
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// How many related articles an article lists.
 pub const RELATED: usize = 5;
@@ -131,8 +130,8 @@ fn kept_from<'a>(
     earlier: &Reuse,
 ) -> (Vec<Related>, usize) {
     let n = rels.len();
-    let changed_before: HashSet<usize> = earlier.changed.iter().map(|(i, _)| *i).collect();
-    let now: HashMap<&str, usize> = rels.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    let changed_before: FxHashSet<usize> = earlier.changed.iter().map(|(i, _)| *i).collect();
+    let now: FxHashMap<&str, usize> = rels.iter().enumerate().map(|(i, r)| (*r, i)).collect();
     // Where each article before is now, if it is there unchanged.
     let moved_to: Vec<Option<usize>> = earlier
         .rels

@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
+
 use super::affected::JobTable;
 use super::search;
 use super::sources::Sources;
@@ -36,7 +38,7 @@ pub(super) struct Lookup {
     /// Content path to topic id, for every topic.
     pub(super) topic_ids: BTreeMap<String, String>,
     /// Content path to where the page is in the site.
-    pub(super) locate: HashMap<String, PageRef>,
+    pub(super) locate: FxHashMap<String, PageRef>,
 }
 
 impl Lookup {
@@ -57,7 +59,7 @@ impl Lookup {
     }
 
     /// Content path to where the page is, for every page of `site`.
-    pub(super) fn locate(site: &Site) -> HashMap<String, PageRef> {
+    pub(super) fn locate(site: &Site) -> FxHashMap<String, PageRef> {
         site.page_refs()
             .map(|(at, p)| (p.rel.clone(), at))
             .collect()

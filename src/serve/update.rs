@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tera::Value;
 
 use super::affected::{Before, Changed, Moves};
@@ -81,7 +81,12 @@ pub(super) fn update(
     }
     let links_change = !moved.is_empty() || !topics_changed.is_empty();
     if links_change {
-        new_lookup = model.lookup.clone();
+        // Where pages are is made again after indexing: only the URLs and ids are copied.
+        new_lookup = Lookup {
+            urls: model.lookup.urls.clone(),
+            topic_ids: model.lookup.topic_ids.clone(),
+            locate: Default::default(),
+        };
         for (rel, head) in &heads {
             match url(head) {
                 Some(u) => new_lookup.urls.insert(rel.clone(), u),
@@ -263,7 +268,13 @@ fn reindex(
     pending: &BTreeSet<String>,
     lookup: Option<Lookup>,
 ) -> Result<Outcome, Failed> {
-    // URLs first, on paths alone, so that a collision leaves the site untouched.
+    // URLs first, on paths alone, so that a collision leaves the site untouched. Most
+    // edits make none, which a quick look finds; a collision is then reported as a build
+    // reports it.
+    if !may_collide(&model.site, &pages) {
+        trace::mark("urls");
+        return reindex_unchecked(model, pages, pending, lookup);
+    }
     let mut paths: BTreeMap<&str, (&str, &Path)> = model
         .site
         .all_pages()
@@ -283,7 +294,32 @@ fn reindex(
     }
     drop(paths);
     trace::mark("urls");
+    reindex_unchecked(model, pages, pending, lookup)
+}
 
+/// Whether the pages after the edit might share a URL (with each other, or with a page
+/// attache makes itself).
+fn may_collide(site: &Site, pages: &[Parsed]) -> bool {
+    let replaced: FxHashSet<&str> = pages.iter().map(|(rel, _)| rel.as_str()).collect();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    site.all_pages()
+        .filter(|p| !replaced.contains(p.rel.as_str()))
+        .map(|p| p.path.as_str())
+        .chain(
+            pages
+                .iter()
+                .filter_map(|(_, p)| p.as_ref().map(|p| p.path.as_str())),
+        )
+        .any(|path| index::GENERATED.contains(&path) || !seen.insert(path))
+}
+
+/// [`reindex`], once the URLs are known to be unique.
+fn reindex_unchecked(
+    model: &mut Model,
+    pages: Vec<Parsed>,
+    pending: &BTreeSet<String>,
+    lookup: Option<Lookup>,
+) -> Result<Outcome, Failed> {
     // Take the pages out of the site (no copies), swap in the new ones, index again.
     let before = Before::of(&model.site);
     let old_cards = std::mem::take(&mut model.shared.cards);
@@ -435,16 +471,20 @@ fn reindex(
     Ok(Outcome::Reindexed { changed, moves })
 }
 
-/// Pages in the order a build parses them, by content path. The pages are large, so their
-/// paths are sorted and the pages moved once.
+/// Pages as a build hands them to `index`: in the order of their content paths. Articles
+/// are left as they are: `index` puts them in an order of their own that does not depend
+/// on the order it gets them in, and they are nearly in it already.
 fn in_file_order(pages: Vec<Page>) -> Vec<Page> {
-    let mut order: Vec<(&str, usize)> = pages
+    let mut order: Vec<(bool, &str, usize)> = pages
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.rel.as_str(), i))
+        .map(|(i, p)| match p.kind {
+            Kind::Article => (true, "", i),
+            _ => (false, p.rel.as_str(), i),
+        })
         .collect();
     order.sort_unstable();
-    let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    let order: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
     let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
     order
         .into_iter()
