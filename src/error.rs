@@ -108,6 +108,10 @@ pub enum Problem {
         "the source URL `{url}` would run a script or open a local file when clicked: write an http:// or https:// address"
     )]
     UnsafeUrl { url: String },
+    #[error(
+        "this source has neither a `title` nor a `description`, so a reader cannot tell what it is"
+    )]
+    UndescribedSource,
     #[error("this page would be written to `{url}`, which {other} also produces")]
     UrlCollision { url: String, other: String },
     #[error("{0}")]
@@ -147,6 +151,10 @@ impl Problem {
             } => Some(format!("did you mean `#{s}`?")),
             Problem::NotUtf8 { .. } => Some(
                 "save the file as UTF-8 text (in most editors: Save As, then Encoding: UTF-8)"
+                    .to_string(),
+            ),
+            Problem::UndescribedSource => Some(
+                "add `title:` with the item's own title, or for an item without one a plain `description: \"News report (untitled)\"`"
                     .to_string(),
             ),
             Problem::BadDate { .. } => {

@@ -242,3 +242,26 @@ fn check_flags_an_output_folder_that_would_replace_the_sources() {
     assert!(out.contains("site.yaml:6:1: the output folder"), "{out}");
     assert!(out.contains("content/ folder"), "{out}");
 }
+
+#[test]
+fn check_refuses_a_source_that_says_neither_what_it_is_called_nor_what_it_is() {
+    let f = Fixture::new("basic");
+    f.write(
+        "content/articles/2025/cable.md",
+        "---\ntitle: Cable\ndate: 2025-01-05\ntopics: [alpha]\nsources:\n  - title: \"A titled source\"\n  - kind: news report\n    date: 2025-01-05\n    dateline: Islamabad\n---\nBody.\n",
+    );
+    let (ok, out) = check(&f, &[]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(
+            "content/articles/2025/cable.md:7:3: this source has neither a `title` nor a `description`"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("description: \"News report (untitled)\""),
+        "hint: {out}"
+    );
+    assert!(out.trim_end().ends_with("1 error in 1 file"), "{out}");
+    assert!(!f.path("public").exists());
+}

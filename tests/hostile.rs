@@ -1062,6 +1062,62 @@ fn a_source_url_that_would_run_a_script_is_refused_on_its_line() {
 // ---- properties: no slug or file name leads out of public/ -----------------------------
 
 /// Strings that try hard to be paths: separators, dots, drive letters, NUL, unicode.
+#[test]
+fn a_source_pasted_as_a_bare_string_a_map_or_a_blank_title_is_refused_on_its_line() {
+    let desk = Desk::new();
+    let head = "title: T\ndate: 2025-03-01\ntopics: [alpha]\nsources:\n";
+    // A citation pasted as one line of text instead of fields.
+    desk.write(
+        ARTICLE,
+        article(&format!("{head}  - \"Dawn, 15 January 2025\"\n"), "Body.\n"),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:5"),
+        says: &["sources", "title", "description"],
+    });
+    // One source written as a map, without the list dash.
+    desk.write(
+        ARTICLE,
+        article(&format!("{head}  title: Cable\n"), "Body.\n"),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:3"),
+        says: &["sources", "expected a sequence"],
+    });
+    // A list where the title goes, and an empty list item.
+    desk.write(
+        ARTICLE,
+        article(&format!("{head}  - title: [a, b]\n"), "Body.\n"),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:12"),
+        says: &["title", "expected a string"],
+    });
+    desk.write(ARTICLE, article(&format!("{head}  -\n"), "Body.\n"));
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:3"),
+        says: &["neither a `title` nor a `description`"],
+    });
+    // A title left blank and no description: nothing says what the source is.
+    desk.write(
+        ARTICLE,
+        article(
+            &format!("{head}  - title: \"\"\n    date: 2025-03-01\n  - description: \" \"\n"),
+            "Body.\n",
+        ),
+    );
+    let said = desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:3"),
+        says: &["neither a `title` nor a `description`"],
+    });
+    assert!(said.contains(&format!("{ARTICLE}:8:3")), "{said}");
+}
+
 fn path_like() -> impl Strategy<Value = String> {
     prop_oneof![
         proptest::string::string_regex(r"[a-zA-Z0-9 ./\\:\x00_!~é—-]{0,16}").unwrap(),

@@ -194,10 +194,27 @@ impl<'de> Deserialize<'de> for PageDate {
 }
 
 /// A cited source.
+///
+/// Many items a briefing cites have no headline of their own (a wire report, a cable, a
+/// statement read out), so `title` is optional: an untitled item is cited by a plain
+/// `description` instead, which templates must never present as a title. A source needs
+/// one of the two; [`Source::is_described`] says whether it has one.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a source written as fields: `title:` (or `description:` for an untitled item), `publisher:`, `url:`, `date:`, `dateline:`"
+)]
 pub struct Source {
-    pub title: String,
+    /// The item's own title or headline, exactly as published.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// What the item is, in a few lower-case words (`news report`, `speech`).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// The item described in plain words, for an item without a title of its own
+    /// (`News report (untitled)`).
+    #[serde(default)]
+    pub description: Option<String>,
     #[serde(default)]
     pub publisher: Option<String>,
     #[serde(default)]
@@ -207,6 +224,15 @@ pub struct Source {
     /// The place a report was filed from (`Islamabad`).
     #[serde(default)]
     pub dateline: Option<String>,
+}
+
+impl Source {
+    /// Whether a reader can tell what the source is: it has a title or a description that
+    /// is not blank.
+    pub fn is_described(&self) -> bool {
+        let given = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
+        given(&self.title) || given(&self.description)
+    }
 }
 
 /// Front matter of `content/articles/**.md`.
@@ -316,6 +342,45 @@ pub fn locate_value(text: &str, key: &str, value: &str) -> Option<Location> {
                 let byte = search_from + col;
                 return Some(Location::new(i + 1, line[..byte].chars().count() + 1));
             }
+        }
+    }
+    find_key_line(text, key)
+}
+
+/// Where the `index`-th item (from 0) of the block list under the top-level `key` starts:
+/// its `-`. Falls back to the `key:` line for a list written in flow style (`[a, b]`).
+pub fn locate_list_item(text: &str, key: &str, index: usize) -> Option<Location> {
+    let mut lines = text.lines().enumerate().skip(1);
+    lines.find(|(_, line)| {
+        line.split_once(':')
+            .is_some_and(|(k, _)| k.trim_end().trim_matches(['"', '\'']) == key)
+            && !line.starts_with(char::is_whitespace)
+    })?;
+    // The items are the `-` lines at the indentation of the first one.
+    let mut dash_column = None;
+    let mut seen = 0;
+    for (i, line) in lines {
+        let fence = line.trim_end();
+        if fence == "---" || fence == "..." {
+            break;
+        }
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let is_item = trimmed == "-" || trimmed.starts_with("- ");
+        match dash_column {
+            None if is_item => dash_column = Some(indent),
+            None => break,
+            Some(column) if indent < column || (indent == column && !is_item) => break,
+            Some(_) => {}
+        }
+        if is_item && Some(indent) == dash_column {
+            if seen == index {
+                return Some(Location::new(i + 1, indent + 1));
+            }
+            seen += 1;
         }
     }
     find_key_line(text, key)
@@ -440,6 +505,48 @@ mod tests {
             locate_value(text, "people", "A B"),
             Some(Location::new(5, 5))
         );
+    }
+
+    #[test]
+    fn list_items_are_located_by_their_dash() {
+        let text = "---\ntitle: x\nsources:\n  - title: a\n    date: 2025-01-01\n\n  # note\n  - description: b\n  -\ntags: [t]\n---\n- not front matter\n";
+        assert_eq!(
+            locate_list_item(text, "sources", 0),
+            Some(Location::new(4, 3))
+        );
+        assert_eq!(
+            locate_list_item(text, "sources", 1),
+            Some(Location::new(8, 3))
+        );
+        assert_eq!(
+            locate_list_item(text, "sources", 2),
+            Some(Location::new(9, 3))
+        );
+        // Past the end of the list, and a list in flow style: the key's line.
+        assert_eq!(
+            locate_list_item(text, "sources", 3),
+            Some(Location::new(3, 1))
+        );
+        let flow = "---\nsources: [{title: a}]\n---\n";
+        assert_eq!(
+            locate_list_item(flow, "sources", 0),
+            Some(Location::new(2, 1))
+        );
+        // A list at the key's own indentation is YAML too.
+        let flush = "---\nsources:\n- title: a\n- title: b\n---\n";
+        assert_eq!(
+            locate_list_item(flush, "sources", 1),
+            Some(Location::new(4, 1))
+        );
+    }
+
+    #[test]
+    fn a_source_is_described_by_a_title_or_a_description() {
+        let source = |yaml: &str| serde_yaml::from_str::<Source>(yaml).unwrap();
+        assert!(source("title: A cable").is_described());
+        assert!(source("description: News report (untitled)").is_described());
+        assert!(!source("kind: news report\ndate: 2025-01-15").is_described());
+        assert!(!source("title: \"\"\ndescription: \"  \"").is_described());
     }
 
     #[test]

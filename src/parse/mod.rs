@@ -430,6 +430,15 @@ fn check_article(
             }
         }
     }
+    for (i, source) in meta.sources.iter().enumerate() {
+        if !source.is_described() {
+            let d = Diagnostic::new(file.display.clone(), Problem::UndescribedSource);
+            problems.push(match front_matter::locate_list_item(text, "sources", i) {
+                Some(l) => d.at(l, text),
+                None => d,
+            });
+        }
+    }
     for url in meta.sources.iter().filter_map(|s| s.url.as_deref()) {
         if markdown::is_dangerous_url(url) {
             problems.push(here(

@@ -420,6 +420,11 @@ fn render_page(
     })
 }
 
+/// A front matter text that is there and not blank.
+fn given(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.trim().is_empty())
+}
+
 fn article_value(a: &Page, shared: &Shared) -> Value {
     let Some(m) = a.article() else {
         return Value::none();
@@ -429,7 +434,9 @@ fn article_value(a: &Page, shared: &Shared) -> Value {
     let sources = list(m.sources.iter().map(|s| {
         let (iso, display) = date_values(s.date);
         obj([
-            ("title", text(&s.title)),
+            ("title", opt_text(given(&s.title))),
+            ("kind", opt_text(given(&s.kind))),
+            ("description", opt_text(given(&s.description))),
             ("publisher", opt_text(s.publisher.as_deref())),
             ("url", opt_text(s.url.as_deref())),
             ("date_iso", iso),
