@@ -36,7 +36,7 @@ const PHONE_WIDTH: u32 = 375;
 const DESKTOP_WIDTH: u32 = 1280;
 
 /// The article the reader's path, search, print and screenshots use.
-const ARTICLE: &str = "/articles/khorev-meets-islamabad-business-leaders/";
+const ARTICLE: &str = "/articles/khorev-meets-pakistani-business-figures/";
 /// A word found only in that article's body (not its title or summary).
 const BODY_WORD: &str = "substantial";
 const TOPIC: &str = "/topics/trade/";
