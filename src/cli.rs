@@ -44,7 +44,8 @@ pub enum Command {
     /// Runs every stage of a build and more: front matter, topics, dates, duplicate URLs,
     /// links to pages and #anchors that do not exist, images and files that are missing,
     /// templates that fail to render. Reports every problem as `file:line:col: message`,
-    /// grouped by file, and exits non-zero if there is any.
+    /// grouped by file, and exits non-zero if there is any error (or, with
+    /// --deny-warnings, any warning).
     Check(CheckArgs),
     /// Start a new article or topic from a complete template.
     #[command(subcommand)]
@@ -76,6 +77,9 @@ pub struct CheckArgs {
     /// `text` for people, `json` for editors and CI.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Fail on warnings too, not only on errors (for CI that wants a clean site).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -145,7 +149,7 @@ pub struct BuildArgs {
     /// Publish under this URL instead of site.yaml's `base_url`, e.g. for a staging host.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Print nothing but errors.
+    /// Print nothing but problems (errors and warnings): no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }
@@ -168,9 +172,16 @@ fn run_build(args: BuildArgs) -> ExitCode {
     };
     match build::build_to_disk(&args.site.root, args.output.as_deref(), &options) {
         Ok((built, dir)) => {
+            if !built.warnings.is_empty() {
+                eprintln!("{}\n", built.warnings.render_each(color_on_stderr()));
+            }
             if !args.quiet {
+                let warnings = match built.warnings.len() {
+                    0 => String::new(),
+                    _ => format!(", {}", built.warnings.counts()),
+                };
                 println!(
-                    "Built {} into {} in {} ms",
+                    "Built {} into {} in {} ms{warnings}",
                     built.summary(),
                     dir.display(),
                     built.elapsed.as_millis()
@@ -197,10 +208,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Format::Json => print!("{}", crate::check::format_json(&problems)),
         Format::Text => print!("{}", crate::check::format_text(&problems)),
     }
-    if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    if problems.has_errors() || (args.deny_warnings && problems.warnings() > 0) {
         ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -300,7 +311,11 @@ fn run_serve(args: ServeArgs) -> ExitCode {
 
 /// Prints every problem to stderr and returns the failure exit code.
 pub fn report(problems: &Diagnostics) -> ExitCode {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    eprintln!("{}", problems.render(color));
+    eprintln!("{}", problems.render(color_on_stderr()));
     ExitCode::FAILURE
+}
+
+/// Whether reports on stderr may be coloured: a terminal, and no `NO_COLOR`.
+fn color_on_stderr() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }

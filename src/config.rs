@@ -135,7 +135,7 @@ impl Config {
                     display_root(root)
                 ))
             } else {
-                Problem::Read(e)
+                Problem::Read(e.into())
             };
             Diagnostic::new(CONFIG_FILE, problem)
         })?;

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -41,13 +42,35 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// How much a problem matters.
+///
+/// An error stops a build (nothing is written) and makes `check` fail. A warning is shown
+/// by `build`, `serve` and `check`, but the site is built: it is for what attache does
+/// differently from what the writer probably meant (a misspelt key kept as `extra`, raw
+/// HTML shown as text, a file it does not read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as in reports and JSON.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// What went wrong, in words a writer understands.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Problem {
     #[error("cannot read it: {0}")]
-    Read(#[source] io::Error),
+    Read(#[source] Arc<io::Error>),
     #[error("cannot write it: {0}")]
-    Write(#[source] io::Error),
+    Write(#[source] Arc<io::Error>),
     #[error("it is not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { offset: usize },
     #[error("it is a symbolic link to {target}, which is outside the site folder")]
@@ -158,8 +181,9 @@ impl Problem {
 }
 
 /// One problem in one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Diagnostic {
+    pub severity: Severity,
     /// The file, relative to the site root where it lies inside it.
     pub path: PathBuf,
     pub location: Option<Location>,
@@ -169,12 +193,34 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error: the build stops.
     pub fn new(path: impl Into<PathBuf>, problem: Problem) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             path: path.into(),
             location: None,
             problem,
             line_text: None,
+        }
+    }
+
+    /// A warning: shown, but the site is built.
+    pub fn warning(path: impl Into<PathBuf>, problem: Problem) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(path, problem)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Points the diagnostic at `location`, if there is one.
+    pub fn maybe_at(self, location: Option<Location>, source: &str) -> Self {
+        match location {
+            Some(l) => self.at(l, source),
+            None => self,
         }
     }
 
@@ -188,12 +234,17 @@ impl Diagnostic {
         self
     }
 
-    /// `file:line:col: message`, the one-line form that editors and CI logs understand.
+    /// `file:line:col: message` (`file:line:col: warning: message` for a warning), the
+    /// one-line form that editors and CI logs understand.
     pub fn headline(&self) -> String {
         let path = self.path.display();
+        let kind = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
         let line = match self.location {
-            Some(l) => format!("{path}:{}:{}: {}", l.line, l.column, self.problem),
-            None => format!("{path}: {}", self.problem),
+            Some(l) => format!("{path}:{}:{}: {kind}{}", l.line, l.column, self.problem),
+            None => format!("{path}: {kind}{}", self.problem),
         };
         printable(line)
     }
@@ -208,7 +259,11 @@ impl Diagnostic {
         let message = printable(self.problem.to_string());
         let path = printable(self.path.display().to_string());
         let help = self.problem.help().map(printable);
-        let title = Level::ERROR.primary_title(&message);
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(&message);
         let main: Group = match (self.location, &self.line_text) {
             (Some(loc), Some(text)) => {
                 let start = text
@@ -251,8 +306,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Everything that stopped a build, in file order.
-#[derive(Debug, thiserror::Error)]
+/// Problems of a build or check, in file order: the errors that stopped it, and warnings.
+#[derive(Debug, Clone, Default, thiserror::Error)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
@@ -277,6 +332,31 @@ impl Diagnostics {
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
+    }
+
+    /// How many are errors.
+    pub fn errors(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// How many are warnings.
+    pub fn warnings(&self) -> usize {
+        self.0.len() - self.errors()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// Adds `more` (for warnings found beside errors, so one run shows both).
+    pub fn with(mut self, more: impl IntoIterator<Item = Diagnostic>) -> Self {
+        self.0.extend(more);
+        self.sorted()
+    }
+
+    /// `2 errors, 1 warning`, leaving out a kind there is none of (`3 warnings`).
+    pub fn counts(&self) -> String {
+        counts(self.errors(), self.warnings())
     }
 
     /// Both values, or the problems of either or both: for stages that run side by side
@@ -305,18 +385,29 @@ impl Diagnostics {
         }
     }
 
-    /// The full multi-line report, ending with a count.
-    pub fn render(&self, color: bool) -> String {
+    /// Each problem with its excerpt and hint, errors and warnings alike, one after the
+    /// other (no count).
+    pub fn render_each(&self, color: bool) -> String {
         let mut out = String::new();
-        for d in &self.0 {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_str("\n\n");
+            }
             out.push_str(&d.render(color));
+        }
+        out
+    }
+
+    /// The full multi-line report of a build that failed, ending with a count.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = self.render_each(color);
+        if !out.is_empty() {
             out.push_str("\n\n");
         }
-        let n = self.0.len();
-        out.push_str(&format!(
-            "{n} error{} — nothing was written",
-            if n == 1 { "" } else { "s" }
-        ));
+        out.push_str(&self.counts());
+        if self.has_errors() {
+            out.push_str(" — nothing was written");
+        }
         out
     }
 }
@@ -336,6 +427,17 @@ impl fmt::Display for Diagnostics {
 impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
         Diagnostics::one(d)
+    }
+}
+
+/// `2 errors, 1 warning`; a kind there is none of is left out, and nothing at all is
+/// `0 errors`.
+pub fn counts(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
     }
 }
 
@@ -416,6 +518,32 @@ mod tests {
             "a.md: the slug `\u{241b}[2J\u{2407}x\u{fffd}` cannot be used: it is odd"
         );
         assert!(!d.render(false).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn warnings_are_told_apart_from_errors_and_counted() {
+        let text = "---\ntagz: [a]\n---\n";
+        let w = Diagnostic::warning("a.md", Problem::FrontMatter("odd".into()))
+            .at(Location::new(2, 1), text);
+        assert_eq!(w.headline(), "a.md:2:1: warning: invalid front matter: odd");
+        assert!(
+            w.render(false).starts_with("warning: "),
+            "{}",
+            w.render(false)
+        );
+        let e = Diagnostic::new("b.md", Problem::Empty);
+        assert!(e.render(false).starts_with("error: "));
+        let both = Diagnostics(vec![e.clone(), w.clone(), w.clone()]);
+        assert_eq!((both.errors(), both.warnings()), (1, 2));
+        assert_eq!(both.counts(), "1 error, 2 warnings");
+        assert!(
+            both.render(false)
+                .ends_with("1 error, 2 warnings — nothing was written")
+        );
+        let only = Diagnostics(vec![w]);
+        assert!(!only.has_errors());
+        assert_eq!(only.render(false).lines().last(), Some("1 warning"));
+        assert_eq!(counts(0, 0), "0 errors");
     }
 
     #[test]

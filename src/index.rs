@@ -122,6 +122,13 @@ pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
     Diagnostics(problems).into_result(site)
 }
 
+/// The warnings of every page of the site, and those about the site as a whole.
+pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+    site.all_pages()
+        .flat_map(|p| p.warnings.iter().cloned())
+        .collect()
+}
+
 /// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated
 /// page) are left out and reported, and the rest of the site is indexed.
 pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {

@@ -45,6 +45,8 @@ pub struct Sources {
     pub content: Vec<ContentFile>,
     pub templates: Vec<TemplateFile>,
     pub statics: Vec<StaticFile>,
+    /// Files found but not read, and the like: shown, but no reason to stop.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Folders a site is made from, resolved against the site root.
@@ -171,7 +173,7 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
                         display: display.clone(),
                         bytes,
                     })
-                    .map_err(|e| Diagnostic::new(display, Problem::Read(e)))
+                    .map_err(|e| Diagnostic::new(display, Problem::Read(e.into())))
             })
             .collect::<Vec<_>>(),
     );
@@ -296,7 +298,10 @@ fn list(
                     continue;
                 }
                 Err(e) => {
-                    problems.push(Diagnostic::new(relative_to(path, root), Problem::Read(e)));
+                    problems.push(Diagnostic::new(
+                        relative_to(path, root),
+                        Problem::Read(e.into()),
+                    ));
                     continue;
                 }
             }
@@ -338,7 +343,8 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Reads a UTF-8 text file, dropping a BOM and normalising CRLF line endings to LF.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(display, Problem::Read(e)))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Diagnostic::new(display, Problem::Read(e.into())))?;
     if let Err(e) = std::str::from_utf8(&bytes) {
         return Err(not_utf8(display, &bytes, e.valid_up_to()));
     }

@@ -91,8 +91,8 @@ fn check_speaks_json_for_editors_and_ci() {
     let (ok, out) = check(&f, &["--format", "json"]);
     assert!(!ok);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(doc["count"], 7);
-    let a = doc["errors"]
+    assert_eq!(doc["errors"], 7);
+    let a = doc["problems"]
         .as_array()
         .unwrap()
         .iter()

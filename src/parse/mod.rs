@@ -91,6 +91,8 @@ pub struct Page {
     pub body: Rendered,
     /// The summary as plain text: front matter `summary`, else from the body.
     pub summary: String,
+    /// What the writer should know about this file although it built (a misspelt key).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Page {
@@ -174,11 +176,16 @@ pub fn parse_all(
     options: ParseOptions,
 ) -> Result<Vec<Page>, Diagnostics> {
     let (pages, problems) = parse_lenient(files, config, options);
-    Diagnostics(problems).into_result(pages)
+    if !problems.iter().any(Diagnostic::is_error) {
+        return Ok(pages);
+    }
+    let warnings = pages.iter().flat_map(|p| p.warnings.iter().cloned());
+    Err(Diagnostics(problems).with(warnings))
 }
 
-/// Parses every file it can: the pages that parsed, and the problems of those that did
-/// not. `attache check` uses this to go on and check the good pages too.
+/// Parses every file it can: the pages that parsed (each with its own warnings), and the
+/// problems of those that did not (errors, and the warnings of those files). `attache
+/// check` uses this to go on and check the good pages too.
 pub fn parse_lenient(
     files: Vec<ContentFile>,
     config: &Config,
@@ -375,6 +382,7 @@ fn read_body(
         extra: head.extra,
         body,
         summary,
+        warnings: Vec::new(),
     };
     (page, problems)
 }

@@ -123,6 +123,8 @@ pub struct Report {
     pub full: bool,
     pub delta: Delta,
     pub elapsed: Duration,
+    /// Warnings: of the whole site after a full build, of the changed files otherwise.
+    pub warnings: Diagnostics,
 }
 
 impl Report {
@@ -222,6 +224,8 @@ pub struct Engine {
     statics_out: BTreeMap<String, Body>,
     /// The problems of the last rebuild, if it failed.
     failing: bool,
+    /// The warnings of the last rebuild, handed over with its report.
+    warnings: Diagnostics,
 }
 
 impl Engine {
@@ -237,6 +241,7 @@ impl Engine {
             generated: BTreeMap::new(),
             statics_out: BTreeMap::new(),
             failing: false,
+            warnings: Diagnostics::default(),
         }
     }
 
@@ -345,6 +350,7 @@ impl Engine {
                     full,
                     delta,
                     elapsed: start.elapsed(),
+                    warnings: std::mem::take(&mut self.warnings),
                 })
             }
             Err(e) => {
@@ -447,7 +453,8 @@ impl Engine {
         self.render_all = false;
         let config = build::load_config(&self.root, &self.options)?;
         let dirs = SiteDirs::new(&self.root, &config);
-        let sources = load::load(&dirs)?;
+        let mut sources = load::load(&dirs)?;
+        let mut warnings = std::mem::take(&mut sources.warnings);
         let templates = Templates::compile(&sources.templates);
         let texts: BTreeMap<String, ContentFile> = sources
             .content
@@ -455,8 +462,11 @@ impl Engine {
             .map(|f| (f.rel.clone(), f.clone()))
             .collect();
         let pages = parse::parse_all(sources.content, &config, self.parse_options());
-        let (templates, pages) = Diagnostics::both(templates, pages)?;
+        let (templates, pages) =
+            Diagnostics::both(templates, pages).map_err(|d| d.with(warnings.clone()))?;
         let site = index::index(config.clone(), pages)?;
+        warnings.extend(index::warnings(&site));
+        self.warnings = Diagnostics(warnings).sorted();
         let shared = Shared::new(&site);
         let statics: BTreeMap<String, StaticFile> = sources
             .statics
@@ -556,9 +566,9 @@ impl Engine {
         // 2. Problems that stop the build before parsing.
         let mut problems: Vec<Diagnostic> = Vec::new();
         if let Some(p) = &st.template_problem {
-            problems.extend(p.iter().map(clone_diagnostic));
+            problems.extend(p.iter().cloned());
         }
-        problems.extend(st.unreadable.values().map(clone_diagnostic));
+        problems.extend(st.unreadable.values().cloned());
         if !problems.is_empty() {
             return Err((Diagnostics(problems).sorted(), true));
         }
@@ -569,6 +579,7 @@ impl Engine {
             content = update_content(st, &self.pending, options)?;
             self.pending.clear();
         }
+        self.warnings = Diagnostics(std::mem::take(&mut content.warnings)).sorted();
 
         trace::mark("update site");
         // 4. Which jobs to render.
@@ -751,21 +762,6 @@ fn fallback_config() -> Config {
     Config::parse("title: site\nbase_url: http://127.0.0.1/\n").expect("a valid configuration")
 }
 
-/// Diagnostics are not `Clone` (they may hold an `io::Error`); a copy keeps the message.
-fn clone_diagnostic(d: &Diagnostic) -> Diagnostic {
-    let problem = match &d.problem {
-        Problem::NotUtf8 { offset } => Problem::NotUtf8 { offset: *offset },
-        Problem::Read(e) => Problem::Read(std::io::Error::new(e.kind(), e.to_string())),
-        other => Problem::Template(other.to_string()),
-    };
-    Diagnostic {
-        path: d.path.clone(),
-        location: d.location,
-        problem,
-        line_text: d.line_text.clone(),
-    }
-}
-
 fn urls_of(site: &Site) -> HashMap<String, String> {
     let base_path = site.config.base_path();
     site.all_pages()
@@ -945,6 +941,8 @@ struct ContentUpdate {
     globals_changed: bool,
     /// Pages came or went, or moved: outputs may have to be removed.
     structure_changed: bool,
+    /// The warnings of the files changed.
+    warnings: Vec<Diagnostic>,
 }
 
 /// Parses the pending content files and brings the site up to date.
@@ -983,7 +981,7 @@ fn update_content(
     let new_pages: Vec<(String, Option<Page>)> = if links_changed {
         let files: Vec<ContentFile> = st.texts.values().cloned().collect();
         let (pages, problems) = parse::parse_lenient(files, &st.config, options);
-        if !problems.is_empty() {
+        if problems.iter().any(Diagnostic::is_error) {
             return Err((Diagnostics(problems).sorted(), true));
         }
         let mut by_rel: BTreeMap<String, Option<Page>> =
@@ -1013,6 +1011,12 @@ fn update_content(
     };
 
     trace::mark("parse");
+    let warnings: Vec<Diagnostic> = new_pages
+        .iter()
+        .filter(|(rel, _)| pending.contains(rel))
+        .filter_map(|(_, page)| page.as_ref())
+        .flat_map(|p| p.warnings.iter().cloned())
+        .collect();
     let in_place = !links_changed
         && new_pages
             .iter()
@@ -1020,11 +1024,13 @@ fn update_content(
                 (Some(loc), Some(new)) => same_place(&st.site, *loc, new),
                 _ => false,
             });
-    if in_place {
-        Ok(update_in_place(st, new_pages))
+    let mut update = if in_place {
+        update_in_place(st, new_pages)
     } else {
-        reindex(st, new_pages, pending)
-    }
+        reindex(st, new_pages, pending)?
+    };
+    update.warnings = warnings;
+    Ok(update)
 }
 
 /// The old page at `loc`.
