@@ -86,15 +86,33 @@ pub enum Problem {
     )]
     NoFrontMatter,
     #[error(
-        "the front matter opened with `---` is never closed: add a `---` line after the last field"
+        "the front matter opened with `{fence}` is never closed: add a `{fence}` line after the last field"
     )]
-    UnclosedFrontMatter,
+    UnclosedFrontMatter { fence: &'static str },
     #[error("invalid front matter: {0}")]
     FrontMatter(String),
+    #[error(
+        "`{key}` is not a front matter field attache knows; it is kept for templates as `page.extra.{key}`"
+    )]
+    UnknownKey { key: String, suggestion: String },
     #[error("invalid site configuration: {0}")]
     Config(String),
     #[error("`{value}` is not a date: {reason}")]
-    BadDate { value: String, reason: String },
+    BadDate {
+        value: String,
+        reason: String,
+        suggestion: Option<String>,
+    },
+    #[error("`{path}` in `{field}` cannot be used: {reason}")]
+    BadPath {
+        field: &'static str,
+        path: String,
+        reason: &'static str,
+    },
+    #[error(
+        "the topic `{topic}` is a draft, so this article would be filed under a topic that is not published"
+    )]
+    DraftTopic { topic: String },
     #[error("unknown topic `{topic}`")]
     UnknownTopic {
         topic: String,
@@ -172,9 +190,21 @@ impl Problem {
                 "save the file as UTF-8 text (in most editors: Save As, then Encoding: UTF-8)"
                     .to_string(),
             ),
-            Problem::BadDate { .. } => {
-                Some("write dates as YYYY-MM-DD or as an RFC 3339 date-time".to_string())
+            Problem::BadDate { suggestion, .. } => {
+                Some(crate::parse::fields_date_help(suggestion.as_deref()))
             }
+            Problem::UnknownKey { suggestion, .. } => Some(format!("did you mean `{suggestion}`?")),
+            Problem::BadSlug { slug, .. } if slug.contains('/') => Some(format!(
+                "a slug is one part of the URL; to keep a whole path, write `permalink: /{}/`",
+                slug.trim_matches('/')
+            )),
+            Problem::DraftTopic { topic } => Some(format!(
+                "publish the topic (remove `draft: true` from content/topics/{topic}.md), make this article a draft too, or file it under another topic"
+            )),
+            Problem::UrlCollision { .. } => Some(
+                "give one of them another `slug:` (or `permalink:`) in its front matter"
+                    .to_string(),
+            ),
             _ => None,
         }
     }

@@ -328,6 +328,27 @@ fn has_symlinked_parent(path: &Path, dir: &Path) -> bool {
         .any(|a| a.is_symlink())
 }
 
+/// The extensions of the Markdown files attache reads under `content/`: `.md`, and the
+/// others Jekyll reads by default (`.markdown`, `.mkdown`, `.mkdn`, `.mkd`) plus `.mdown`.
+pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkdown", "mkdn", "mkd"];
+
+/// The name of a Markdown file without its extension (`x` for `x.markdown`).
+pub fn markdown_stem(name: &str) -> Option<&str> {
+    let (stem, extension) = name.rsplit_once('.')?;
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .any(|e| extension.eq_ignore_ascii_case(e))
+        .then_some(stem)
+}
+
+/// Whether attache reads the file at `path` as Markdown content.
+pub fn is_markdown(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(markdown_stem)
+        .is_some()
+}
+
 /// Files editors and systems leave around that are never part of a site.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')

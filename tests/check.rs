@@ -61,7 +61,7 @@ fn check_reports_every_problem_with_file_line_and_column() {
     assert!(!ok);
     let expect = [
         "content/articles/2025/a.md:4:10: unknown topic `alpah` (did you mean `alpha`?)",
-        "content/articles/2025/b.md:3:7: invalid front matter: ",
+        "content/articles/2025/b.md:3:7: `2025-13-01` is not a date: there is no month 13",
         "content/articles/2025/c.md: this page would be written to `/articles/first/`, which content/articles/2023/first.md also produces",
         "content/articles/2025/d.md:6:5: the link to `../../topics/beta.md#state-of-ply` points at `#state-of-ply`",
         "content/articles/2025/d.md:8:1: the image `/images/map.png` points at /images/map.png, which the site does not have",

@@ -959,9 +959,9 @@ fn update_content(
             heads.push((rel.clone(), None));
             continue;
         };
-        match parse::parse_head(file.clone(), options) {
+        match parse::parse_head(file.clone(), &st.config, options) {
             Ok(h) => heads.push((rel.clone(), h)),
-            Err(d) => problems.push(d),
+            Err(d) => problems.extend(d),
         }
     }
     if !problems.is_empty() {
@@ -1047,7 +1047,7 @@ fn page_at(site: &Site, loc: Loc) -> &Page {
 /// same kind and URL, and for an article the same sort key, topics and names.
 fn same_place(site: &Site, loc: Loc, new: &Page) -> bool {
     let old = page_at(site, loc);
-    if old.kind != new.kind || old.path != new.path {
+    if old.kind != new.kind || old.path != new.path || old.meta.common() != new.meta.common() {
         return false;
     }
     match (&old.meta, &new.meta) {
