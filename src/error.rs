@@ -109,6 +109,20 @@ pub enum Problem {
         path: String,
         reason: &'static str,
     },
+    #[error("`{snippet}` is {kind}, which attache does not run: it is shown as text{more}")]
+    TemplateSyntax {
+        snippet: String,
+        kind: &'static str,
+        /// `` (and 3 more in this file, on lines 12, 30, 44)``, or nothing.
+        more: String,
+    },
+    #[error("raw HTML is shown as text, not passed through: {here}")]
+    RawHtmlShown {
+        /// `here (2 times) and in 11 more files (12 in all)`.
+        here: String,
+    },
+    #[error("this file is not read: {reason}")]
+    NotRead { reason: &'static str },
     #[error(
         "the topic `{topic}` is a draft, so this article would be filed under a topic that is not published"
     )]
@@ -198,6 +212,18 @@ impl Problem {
                 "a slug is one part of the URL; to keep a whole path, write `permalink: /{}/`",
                 slug.trim_matches('/')
             )),
+            Problem::TemplateSyntax { .. } => Some(
+                "write it in Markdown instead: a fenced ``` block for code, ![text](image.png) for a figure, a link for a URL".to_string(),
+            ),
+            Problem::RawHtmlShown { .. } => Some(
+                "to pass raw HTML through, set `markdown: {unsafe_html: true}` in site.yaml (only for content you trust: a pasted <script> would then run)".to_string(),
+            ),
+            Problem::NotRead { reason } if reason.starts_with("attache reads") => Some(
+                "rename it to .md if it is Markdown; put pages that are HTML already in static/".to_string(),
+            ),
+            Problem::NotRead { .. } => Some(
+                "put images and downloads in static/: they are published at the same path below the site".to_string(),
+            ),
             Problem::DraftTopic { topic } => Some(format!(
                 "publish the topic (remove `draft: true` from content/topics/{topic}.md), make this article a draft too, or file it under another topic"
             )),

@@ -122,11 +122,39 @@ pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
     Diagnostics(problems).into_result(site)
 }
 
-/// The warnings of every page of the site, and those about the site as a whole.
+/// The warnings of every page of the site, and those about the site as a whole: raw
+/// HTML shown as text is one warning for the whole site, at its first place.
 pub fn warnings(site: &Site) -> Vec<Diagnostic> {
-    site.all_pages()
+    let mut out: Vec<Diagnostic> = site
+        .all_pages()
         .flat_map(|p| p.warnings.iter().cloned())
-        .collect()
+        .collect();
+    let mut raw: Vec<&Page> = site
+        .all_pages()
+        .filter(|p| p.body.raw_html.is_some())
+        .collect();
+    raw.sort_by(|a, b| a.display.cmp(&b.display));
+    if let Some(first) = raw.first()
+        && let Some(html) = &first.body.raw_html
+    {
+        let times = match html.count {
+            1 => String::new(),
+            n => format!(" ({n} times)"),
+        };
+        let here = match raw.len() {
+            1 => format!("here{times}, the only file with raw HTML"),
+            n => format!(
+                "here{times} and in {} more file{} ({n} in all)",
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ),
+        };
+        let mut d = Diagnostic::warning(first.display.clone(), Problem::RawHtmlShown { here });
+        d.location = html.location;
+        d.line_text = html.line.clone();
+        out.push(d);
+    }
+    out
 }
 
 /// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated

@@ -113,9 +113,14 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
         ));
     }
 
-    let content_paths = list(&dirs.root, &dirs.content, &mut problems, |p| {
-        p.extension().is_some_and(|e| e == "md")
-    });
+    let (content_paths, others): (Vec<_>, Vec<_>) =
+        list(&dirs.root, &dirs.content, &mut problems, |_| true)
+            .into_iter()
+            .partition(|(path, _)| is_markdown(path));
+    let warnings: Vec<Diagnostic> = others
+        .iter()
+        .map(|(path, _)| not_read(&relative_to(path, &dirs.root)))
+        .collect();
     let content: Vec<_> = content_paths
         .par_iter()
         .map(|(path, rel)| {
@@ -178,7 +183,10 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
             .collect::<Vec<_>>(),
     );
 
-    let mut sources = Sources::default();
+    let mut sources = Sources {
+        warnings,
+        ..Sources::default()
+    };
     for r in content {
         match r {
             Ok(f) => sources.content.push(f),
@@ -349,6 +357,26 @@ pub fn is_markdown(path: &Path) -> bool {
         .is_some()
 }
 
+/// Formats of text that are not Markdown but are sometimes found beside it.
+const OTHER_TEXT: &[&str] = &[
+    "mdx", "html", "htm", "adoc", "asciidoc", "asc", "org", "rst", "txt", "textile", "pandoc",
+    "rmd", "qmd", "ipynb",
+];
+
+/// The warning for a file under content/ that attache does not read.
+fn not_read(display: &Path) -> Diagnostic {
+    let extension = display
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let reason = if OTHER_TEXT.contains(&extension.as_str()) {
+        "attache reads Markdown files only (.md, .markdown, .mdown, .mkdown, .mkdn, .mkd), so it is left out"
+    } else {
+        "files in content/ other than Markdown are not published"
+    };
+    Diagnostic::warning(display, Problem::NotRead { reason })
+}
+
 /// Files editors and systems leave around that are never part of a site.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
@@ -421,6 +449,25 @@ mod tests {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("trade.md"));
+    }
+
+    #[test]
+    fn markdown_is_known_by_its_extensions() {
+        for name in ["a.md", "a.markdown", "a.MD", "a.mdown", "a.mkd"] {
+            assert!(is_markdown(Path::new(name)), "{name}");
+        }
+        for name in ["a.mdx", "a.html", "md", "a.md.bak"] {
+            assert!(!is_markdown(Path::new(name)), "{name}");
+        }
+        assert_eq!(markdown_stem("2013-01-01-x.markdown"), Some("2013-01-01-x"));
+        let w = not_read(Path::new("content/articles/a.mdx"));
+        assert!(
+            w.headline().contains("reads Markdown files only"),
+            "{}",
+            w.headline()
+        );
+        let w = not_read(Path::new("content/articles/a.png"));
+        assert!(w.headline().contains("not published"), "{}", w.headline());
     }
 
     #[test]

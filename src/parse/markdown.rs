@@ -33,6 +33,22 @@ pub struct Rendered {
     pub references: Vec<Reference>,
     /// Every heading id on the page, for checking `#fragment` links.
     pub anchors: Vec<String>,
+    /// Raw HTML shown as text because raw HTML is off, if any.
+    pub raw_html: Option<RawHtml>,
+    /// Template syntax left from another tool (Liquid, shortcodes), shown as text.
+    pub leftovers: Vec<super::leftovers::Leftover>,
+}
+
+/// Raw HTML in a body that was shown as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawHtml {
+    /// How many pieces of raw HTML (blocks and inline tags).
+    pub count: usize,
+    /// Byte offset of the first, in the body; `parse` fills in the rest.
+    pub offset: usize,
+    pub location: Option<crate::error::Location>,
+    /// The line of the first, for the excerpt under a warning.
+    pub line: Option<String>,
 }
 
 /// A link or image in a body that points inside the site.
@@ -93,6 +109,9 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     let mut in_first_paragraph = false;
     let mut more_at: Option<(usize, usize)> = None; // (event index, text length)
     let mut references = Vec::new();
+    let mut raw_html: Option<RawHtml> = None;
+    // Where code is, so template syntax in it is not reported.
+    let mut code: Vec<std::ops::Range<usize>> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         let event = match event {
@@ -180,7 +199,18 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                 continue;
             }
             Event::Html(html) | Event::InlineHtml(html) if !options.unsafe_html => {
+                let raw = raw_html.get_or_insert(RawHtml {
+                    count: 0,
+                    offset: range.start,
+                    location: None,
+                    line: None,
+                });
+                raw.count += 1;
                 Event::Text(html)
+            }
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => {
+                code.push(range.clone());
+                event
             }
             event => event,
         };
@@ -225,6 +255,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     // The text is only split into words (word count, search index), so its whitespace
     // is left as it is rather than collapsed at the cost of another pass and copy.
     let word_count = text.split_whitespace().count();
+    let leftovers = super::leftovers::find(body, &code);
     (
         Rendered {
             html: out,
@@ -235,6 +266,8 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
             text,
             references,
             anchors,
+            raw_html,
+            leftovers,
         },
         broken,
     )
@@ -346,7 +379,7 @@ fn reference(dest: &str, image: bool, offset: usize, links: &Links) -> Option<Re
     let path = path.split('?').next().unwrap_or(path);
     let target = if path.is_empty() {
         Some(links.current.to_string())
-    } else if path.ends_with(".md") {
+    } else if is_markdown_link(path) {
         join_content_path(links.current, path)
     } else {
         None
@@ -383,6 +416,12 @@ pub fn is_dangerous_url(url: &str) -> bool {
         .any(|s| scheme.starts_with(s))
 }
 
+/// A link to a Markdown file, by its extension (`.md`, `.markdown`, …).
+fn is_markdown_link(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    crate::load::markdown_stem(name).is_some()
+}
+
 /// A relative link to a `.md` file becomes the URL of the page made from that file.
 fn resolve_link(dest: &str, links: &Links) -> Resolved {
     if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with('#') {
@@ -393,7 +432,7 @@ fn resolve_link(dest: &str, links: &Links) -> Resolved {
         None => (dest, ""),
     };
     let path = path.split('?').next().unwrap_or(path);
-    if !path.ends_with(".md") {
+    if !is_markdown_link(path) {
         return Resolved::Unchanged;
     }
     let Some(target) = join_content_path(links.current, path) else {

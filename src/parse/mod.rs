@@ -10,6 +10,7 @@ mod dates;
 mod fields;
 pub mod front_matter;
 mod head;
+pub mod leftovers;
 pub mod markdown;
 mod meta;
 pub mod urls;
@@ -297,6 +298,45 @@ fn read_body(
     for r in &mut body.references {
         r.location = Some(Location::of_offset(text, head.body_offset + r.offset));
     }
+    let mut warnings = head.warnings;
+    if let Some(raw) = &mut body.raw_html {
+        let location = Location::of_offset(text, head.body_offset + raw.offset);
+        raw.line = text.lines().nth(location.line - 1).map(str::to_owned);
+        raw.location = Some(location);
+    }
+    if let Some(first) = body.leftovers.first() {
+        let line_of = |offset: usize| Location::of_offset(text, head.body_offset + offset).line;
+        let more = match &body.leftovers[1..] {
+            [] => String::new(),
+            rest => {
+                let mut lines: Vec<String> =
+                    rest.iter().map(|l| line_of(l.offset).to_string()).collect();
+                lines.dedup();
+                let shown = lines.len().min(10);
+                let tail = if lines.len() > shown { ", …" } else { "" };
+                format!(
+                    " ({} more in this file, on line{} {}{tail})",
+                    rest.len(),
+                    if lines.len() == 1 { "" } else { "s" },
+                    lines[..shown].join(", ")
+                )
+            }
+        };
+        warnings.push(
+            Diagnostic::warning(
+                head.file.display.clone(),
+                Problem::TemplateSyntax {
+                    snippet: first.snippet.clone(),
+                    kind: first.syntax.describe(),
+                    more,
+                },
+            )
+            .at(
+                Location::of_offset(text, head.body_offset + first.offset),
+                text,
+            ),
+        );
+    }
     for link in broken {
         let candidates = urls.keys().map(String::as_str);
         let wanted = markdown::join_content_path(&head.file.rel, &link.target).unwrap_or_default();
@@ -331,7 +371,7 @@ fn read_body(
         extra: head.extra,
         body,
         summary,
-        warnings: head.warnings,
+        warnings,
     };
     (page, problems)
 }

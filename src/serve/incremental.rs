@@ -408,7 +408,7 @@ impl Engine {
             {
                 return Some(Change::Everything);
             }
-            if path.extension().is_some_and(|e| e == "md") && !path.is_dir() {
+            if load::is_markdown(path) && !path.is_dir() {
                 return Some(Change::Content(rel));
             }
             // A folder (or something that was one): list content again.
@@ -834,7 +834,7 @@ fn rescan_content(st: &mut State) -> Vec<String> {
                 e.depth() == 0 || !load::is_ignored(e.file_name().to_string_lossy().as_ref())
             });
         for entry in walker.flatten() {
-            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
+            if entry.file_type().is_file() && load::is_markdown(entry.path()) {
                 let rel = entry
                     .path()
                     .strip_prefix(&st.dirs.content)
