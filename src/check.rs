@@ -84,6 +84,11 @@ fn check_references(site: &Site, output: &Output) -> Vec<Diagnostic> {
                     }
                 }
                 (Some(_), None) => continue,
+                (None, _) if malformed(&r.dest).is_some() => Problem::MalformedLink {
+                    what: if r.image { "image" } else { "link" },
+                    dest: r.dest.clone(),
+                    fix: malformed(&r.dest).flatten(),
+                },
                 (None, _) => {
                     let Some(path) = site_path(&r.dest, &page.path, base_path) else {
                         continue;
@@ -109,6 +114,28 @@ fn check_references(site: &Site, output: &Output) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// A destination that is a web address gone wrong, so a browser would take it for a path
+/// on this site: `(https://x.org)` (brackets twice), `<https://x.org>`, `"https://…"`,
+/// `https//x.org`. `Some(fix)` says what was probably meant, where that is clear.
+fn malformed(dest: &str) -> Option<Option<String>> {
+    let wrapped = dest.starts_with(['(', '<', '"', '\'', '[']);
+    let lost_scheme = dest.contains("://") || dest.starts_with("www.") || dest.contains("//www.");
+    if !wrapped && !lost_scheme {
+        return None;
+    }
+    let fix = dest
+        .trim_matches(|c: char| "()<>\"'[] ".contains(c))
+        .to_string();
+    let fix = if crate::parse::markdown::has_scheme(&fix) {
+        Some(fix)
+    } else if fix.starts_with("www.") {
+        Some(format!("https://{fix}"))
+    } else {
+        None
+    };
+    Some(fix)
 }
 
 /// The output path a link or image destination names, relative to the site root.
@@ -247,6 +274,21 @@ mod tests {
         assert_eq!(doc["warnings"], 1);
         assert_eq!(doc["problems"][0]["severity"], "error");
         assert_eq!(doc["problems"][1]["severity"], "warning");
+    }
+
+    #[test]
+    fn web_addresses_gone_wrong_are_told_apart_from_paths() {
+        assert_eq!(
+            malformed("(https://example.org)"),
+            Some(Some("https://example.org".to_string()))
+        );
+        assert_eq!(
+            malformed("www.example.org/x"),
+            Some(Some("https://www.example.org/x".to_string()))
+        );
+        assert_eq!(malformed("(notes)"), Some(None));
+        assert_eq!(malformed("../about/"), None);
+        assert_eq!(malformed("/images/a.png"), None);
     }
 
     #[test]

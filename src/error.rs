@@ -155,6 +155,14 @@ pub enum Problem {
         dest: String,
         path: String,
     },
+    #[error(
+        "the {what} `{dest}` is not a web address: as written, a browser takes it for a path on this site"
+    )]
+    MalformedLink {
+        what: &'static str,
+        dest: String,
+        fix: Option<String>,
+    },
     #[error("the slug `{slug}` cannot be used: {reason}")]
     BadSlug { slug: String, reason: &'static str },
     #[error("the name `{name}` in `{field}` has no letters or digits to make a URL from")]
@@ -212,6 +220,12 @@ impl Problem {
                 "a slug is one part of the URL; to keep a whole path, write `permalink: /{}/`",
                 slug.trim_matches('/')
             )),
+            Problem::MalformedLink { fix: Some(fix), .. } => Some(format!(
+                "did you mean `{fix}`? Write the address once, in one pair of brackets: [text]({fix})"
+            )),
+            Problem::MalformedLink { .. } => Some(
+                "write a web address in full (https://…) and in one pair of brackets".to_string(),
+            ),
             Problem::TemplateSyntax { .. } => Some(
                 "write it in Markdown instead: a fenced ``` block for code, ![text](image.png) for a figure, a link for a URL".to_string(),
             ),

@@ -250,3 +250,48 @@ fn check_flags_an_output_folder_that_would_replace_the_sources() {
     assert!(out.contains("site.yaml:6:1: the output folder"), "{out}");
     assert!(out.contains("content/ folder"), "{out}");
 }
+
+/// `check` is wrong in neither direction: e-mail addresses and ids written in raw HTML
+/// are fine, an address in brackets twice is not.
+#[test]
+fn check_knows_email_links_and_html_ids_and_catches_addresses_in_double_brackets() {
+    let f = Fixture::new("basic");
+    let config = f.read("site.yaml");
+    f.write(
+        "site.yaml",
+        &format!("{config}markdown:\n  unsafe_html: true\n"),
+    );
+    f.write(
+        "content/articles/2025/mail.md",
+        "---\ntitle: Mail\ndate: 2025-01-01\ntopics: [alpha]\n---\n\
+         Write to <npm-cli+bot@github.com> or [the desk](mailto:desk@example.org).\n\n\
+         <a id=\"old-anchor\"></a>\n\n<h3 id=\"figures\">Figures</h3>\n\n\
+         Back to [the anchor](#old-anchor), on to [the other](other.md#named).\n",
+    );
+    f.write(
+        "content/articles/2025/other.md",
+        "---\ntitle: Other\ndate: 2025-01-02\ntopics: [alpha]\n---\n\
+         <a name=\"named\"></a>See [figures](mail.md#figures) and [a typo](mail.md#figure).\n\n\
+         And [the site]((https://example.org)).\n",
+    );
+    let (ok, out) = check(&f, &[]);
+    assert!(!ok, "{out}");
+    let file = "content/articles/2025/other.md";
+    assert!(
+        out.contains(&format!(
+            "{file}:8:5: the link `(https://example.org)` is not a web address"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `https://example.org`?"), "{out}");
+    assert!(
+        out.contains(&format!("{file}:6:56: the link to `mail.md#figure`")),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `#figures`?"), "{out}");
+    assert!(!out.contains("mail.md:"), "{out}");
+    assert!(
+        out.trim_end().ends_with("2 errors, 1 warning in 2 files"),
+        "{out}"
+    );
+}

@@ -110,6 +110,8 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     let mut more_at: Option<(usize, usize)> = None; // (event index, text length)
     let mut references = Vec::new();
     let mut raw_html: Option<RawHtml> = None;
+    // Raw HTML passed through, read for its ids once the body is done.
+    let mut passed_html = String::new();
     // Where code is, so template syntax in it is not reported.
     let mut code: Vec<std::ops::Range<usize>> = Vec::new();
 
@@ -121,7 +123,10 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                 title,
                 id,
             }) => {
-                if let Some(r) = reference(&dest_url, false, range.start, links) {
+                // `<name@example.org>` is an e-mail address, written without `mailto:`.
+                if link_type != pulldown_cmark::LinkType::Email
+                    && let Some(r) = reference(&dest_url, false, range.start, links)
+                {
                     references.push(r);
                 }
                 let dest_url = match resolve_link(&dest_url, links) {
@@ -208,6 +213,10 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                 raw.count += 1;
                 Event::Text(html)
             }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                passed_html.push_str(html);
+                event
+            }
             Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => {
                 code.push(range.clone());
                 event
@@ -236,7 +245,10 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
         events.push(event);
     }
 
-    let (toc, anchors) = assign_heading_ids(&mut events, &headings);
+    let (toc, mut anchors) = assign_heading_ids(&mut events, &headings);
+    if !passed_html.is_empty() {
+        anchors.extend(super::html_ids(&passed_html));
+    }
 
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.iter().cloned());
@@ -363,13 +375,7 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
 /// A destination inside the site worth checking: a fragment, a Markdown file, or a
 /// site path (`/images/x.png`, `../about/`). External URLs are not references.
 fn reference(dest: &str, image: bool, offset: usize, links: &Links) -> Option<Reference> {
-    if dest.contains("://")
-        || dest.starts_with("mailto:")
-        || dest.starts_with("tel:")
-        || dest.starts_with("data:")
-        || is_dangerous_url(dest)
-        || dest.is_empty()
-    {
+    if has_scheme(dest) || is_dangerous_url(dest) || dest.is_empty() {
         return None;
     }
     let (path, fragment) = match dest.split_once('#') {
@@ -392,6 +398,19 @@ fn reference(dest: &str, image: bool, offset: usize, links: &Links) -> Option<Re
         offset,
         location: None,
     })
+}
+
+/// Whether `dest` starts with a URL scheme (`https:`, `mailto:`, `tel:`, `irc:`), so that it
+/// leads outside the site: a letter, then letters, digits, `+`, `-` or `.`, then `:`.
+pub fn has_scheme(dest: &str) -> bool {
+    let Some((scheme, _)) = dest.split_once(':') else {
+        return false;
+    };
+    scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 enum Resolved {
@@ -587,6 +606,22 @@ mod tests {
             Some("topics/t.md")
         );
         assert_eq!(join_content_path("a.md", "../../x.md"), None);
+    }
+
+    #[test]
+    fn email_addresses_and_schemes_are_no_site_references() {
+        let r = render_plain(
+            "<npm-cli+bot@github.com> [m](mailto:a@b.org) [t](tel:+921234) [i](irc://x) \
+             [w](HTTPS://x.org/) [s](/about/) [p]((https://example.org))",
+        );
+        let dests: Vec<&str> = r.references.iter().map(|x| x.dest.as_str()).collect();
+        assert_eq!(dests, ["/about/", "(https://example.org)"]);
+        assert!(
+            r.html.contains("href=\"mailto:npm-cli+bot@github.com\""),
+            "{}",
+            r.html
+        );
+        assert!(!has_scheme("C:/x") && !has_scheme("(https://x)") && has_scheme("a+b:x"));
     }
 
     #[test]

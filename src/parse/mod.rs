@@ -10,6 +10,7 @@ mod dates;
 mod fields;
 pub mod front_matter;
 mod head;
+mod html_ids;
 pub mod leftovers;
 pub mod markdown;
 mod meta;
@@ -28,6 +29,11 @@ pub use head::Head;
 use head::{Settings, read_head};
 use markdown::{Links, MarkdownOptions, Rendered};
 pub use meta::Common;
+
+/// Every `id` in a piece of raw HTML, as links may point at them.
+pub fn html_ids(html: &str) -> Vec<String> {
+    html_ids::ids(html)
+}
 
 /// The hint shown with a date that cannot be read.
 pub fn fields_date_help(suggestion: Option<&str>) -> String {
