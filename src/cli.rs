@@ -52,6 +52,26 @@ pub enum Command {
     New(NewCommand),
     /// Create a new site with one topic and one article, ready to build.
     Init(InitArgs),
+    /// Convert a Jekyll, Hugo or Zola site into an attache site, once.
+    ///
+    /// Posts become articles (front matter mapped, categories made into topics with topic
+    /// files, old URLs kept as aliases that redirect), pages become plain pages and static
+    /// files are copied. Shortcodes and Liquid are left in place and listed with everything
+    /// else that could not be converted, by file and line. SRC is only read. DEST must be a
+    /// new or empty folder, or an attache site (no file in it is overwritten).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What SRC is.
+    #[arg(value_enum)]
+    pub kind: crate::import::SourceKind,
+    /// The folder of the site to convert.
+    pub src: PathBuf,
+    /// Where the attache site goes.
+    #[arg(default_value = ".")]
+    pub dest: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +182,40 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(command) => run_new(command),
         Command::Init(args) => run_init(args),
         Command::Serve(args) => run_serve(args),
+        Command::Import(args) => run_import(args),
+    }
+}
+
+fn run_import(args: ImportArgs) -> ExitCode {
+    match crate::import::import(args.kind, &args.src, &args.dest) {
+        Ok(imported) => {
+            println!(
+                "Imported {} from the {} site in {} into {}",
+                imported.summary(),
+                args.kind.name(),
+                args.src.display(),
+                args.dest.display()
+            );
+            if !imported.notes.is_empty() {
+                println!(
+                    "\nTo look at: what was not converted as it was ({}):",
+                    imported.notes.len()
+                );
+                for n in &imported.notes {
+                    println!("  {}", n.headline());
+                }
+            }
+            println!(
+                "\nNext: attache check --root {}   (then attache serve)",
+                args.dest.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("  nothing was written");
+            ExitCode::FAILURE
+        }
     }
 }
 

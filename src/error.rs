@@ -121,6 +121,8 @@ pub enum Problem {
         /// `here (2 times) and in 11 more files (12 in all)`.
         here: String,
     },
+    #[error("{0}")]
+    Import(String),
     #[error("this file is not read: {reason}")]
     NotRead { reason: &'static str },
     #[error(

@@ -285,6 +285,15 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     )
 }
 
+/// Where code is in a body (fenced, indented and inline), as byte ranges in order.
+pub fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES)
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Start(Tag::CodeBlock(_)) | Event::Code(_)))
+        .map(|(_, range)| range)
+        .collect()
+}
+
 /// Gives every heading a unique id (its own `{#id}` if written, else a slug of its text)
 /// and returns the table of contents for levels 2 to 4 and every id given.
 fn assign_heading_ids(
