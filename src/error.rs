@@ -175,6 +175,8 @@ pub enum Problem {
     UnsafeUrl { url: String },
     #[error("this page would be written to `{url}`, which {other} also produces")]
     UrlCollision { url: String, other: String },
+    #[error("the alias `{alias}` of this page is {other}")]
+    AliasCollision { alias: String, other: String },
     #[error("{0}")]
     Template(String),
     #[error("the output folder {reason}")]
@@ -243,6 +245,9 @@ impl Problem {
             Problem::DraftTopic { topic } => Some(format!(
                 "publish the topic (remove `draft: true` from content/topics/{topic}.md), make this article a draft too, or file it under another topic"
             )),
+            Problem::AliasCollision { .. } => Some(
+                "remove the alias from `aliases:`, or give the other page another URL".to_string(),
+            ),
             Problem::UrlCollision { .. } => Some(
                 "give one of them another `slug:` (or `permalink:`) in its front matter"
                     .to_string(),

@@ -59,7 +59,8 @@ fn a_jekyll_post_builds_as_it_is_with_warnings_for_near_miss_keys() {
     }
     // `layout` is close to nothing attache reads: kept for templates, no warning.
     assert!(!stderr.contains("`layout`"), "{stderr}");
-    assert!(stdout.trim_end().ends_with("3 warnings"), "{stdout}");
+    // Three here, and the fixture's own raw HTML and template syntax elsewhere.
+    assert!(stdout.trim_end().ends_with("5 warnings"), "{stdout}");
 
     let site = common::Site::read(&f.path("public"));
     // The date came from the front matter, the slug from the file name without its date.
@@ -213,7 +214,7 @@ fn every_problem_of_a_post_is_reported_in_one_run() {
     assert!(
         stdout
             .trim_end()
-            .ends_with("9 errors, 1 warning in 2 files"),
+            .ends_with("9 errors, 3 warnings in 3 files"),
         "{stdout}"
     );
     // `build` says the same, all at once.
@@ -222,7 +223,7 @@ fn every_problem_of_a_post_is_reported_in_one_run() {
     assert!(
         stderr
             .trim_end()
-            .ends_with("9 errors, 1 warning — nothing was written"),
+            .ends_with("9 errors, 3 warnings — nothing was written"),
         "{stderr}"
     );
 }
@@ -306,4 +307,30 @@ fn a_permalink_or_a_site_wide_pattern_decides_an_articles_url() {
     );
     assert!(site.has("blog/release/v20.0.0/index.html"));
     assert!(!site.has("articles/first/index.html"));
+}
+
+#[test]
+fn an_alias_on_a_taken_url_is_an_error_naming_both_files() {
+    let f = Fixture::new("basic");
+    f.write(
+        "content/articles/2025/a.md",
+        "---\ntitle: A\ndate: 2025-01-01\ntopics: [alpha]\naliases: [/articles/first/, /shared/, /tags/t-one/]\n---\nA.\n",
+    );
+    f.write(
+        "content/articles/2025/b.md",
+        "---\ntitle: B\ndate: 2025-01-02\ntopics: [alpha]\naliases: [/shared/]\n---\nB.\n",
+    );
+    let (ok, stdout, _) = run(&f, &["check"]);
+    assert!(!ok);
+    for line in [
+        "content/articles/2025/a.md: the alias `/articles/first/` of this page is the URL of content/articles/2023/first.md",
+        "content/articles/2025/b.md: the alias `/shared/` of this page is an alias of content/articles/2025/a.md too",
+        "content/articles/2025/a.md: the alias `/tags/t-one/` of this page is attache's own pages under /tags/",
+    ] {
+        assert!(stdout.contains(line), "{line} in:\n{stdout}");
+    }
+    let (ok, _, stderr) = run(&f, &["build"]);
+    assert!(!ok);
+    assert!(stderr.contains("3 errors"), "{stderr}");
+    assert!(!f.path("public").exists());
 }

@@ -789,6 +789,36 @@ fn slugs_that_try_to_leave_the_output_folder_are_refused_on_their_line() {
 }
 
 #[test]
+fn aliases_and_permalinks_that_try_to_leave_the_output_folder_are_refused_on_their_line() {
+    let desk = Desk::new();
+    for (field, value, says) in [
+        ("aliases", r#"["../../../tmp/escape/"]"#, "`.` or `..`"),
+        ("aliases", r#"["/%2e%2e/%2e%2e/x/"]"#, "`.` or `..`"),
+        ("aliases", r#"["C:/Windows/x/"]"#, "drive letter"),
+        ("aliases", r#"['/a\b/']"#, "`\\`"),
+        ("aliases", r#"["/x%00y/"]"#, "control character"),
+        ("aliases", r#"["https://evil.example/x/"]"#, "path only"),
+        ("aliases", r#"["/feed.xml"]"#, "the address of a page"),
+        ("permalink", r#""/../../x/""#, "`.` or `..`"),
+        ("permalink", r#""/""#, "home page"),
+        ("redirect_from", r#""/ok/../../x/""#, "`.` or `..`"),
+    ] {
+        desk.write(
+            ARTICLE,
+            article(
+                &format!("title: T\ndate: 2025-03-01\ntopics: [alpha]\n{field}: {value}\n"),
+                "Body.\n",
+            ),
+        );
+        desk.refuses(Told {
+            file: ARTICLE,
+            at: Some("5:"),
+            says: &["cannot be used", says],
+        });
+    }
+}
+
+#[test]
 fn file_names_that_make_unusable_slugs_are_refused_by_name() {
     let desk = Desk::new();
     let names = ["a..b", "back\\slash", "C:drive", "!!!", "—"];

@@ -33,8 +33,8 @@ use tera::Value;
 use crate::build::{self, BuildOptions};
 use crate::config::{CONFIG_FILE, Config};
 use crate::emit::Output;
-use crate::error::{Diagnostic, Diagnostics, Problem, relative_to};
-use crate::index::{self, EntityKind, GENERATED, Site};
+use crate::error::{Diagnostic, Diagnostics, relative_to};
+use crate::index::{self, EntityKind, Site};
 use crate::load::{self, ContentFile, SiteDirs, StaticFile};
 use crate::parse::{self, Kind, Meta, Page, ParseOptions};
 use crate::render::values::{self, Shared};
@@ -1135,46 +1135,28 @@ fn reindex(
     new_pages: Vec<(String, Option<Page>)>,
     pending: &BTreeSet<String>,
 ) -> Result<ContentUpdate, (Diagnostics, bool)> {
-    // Check URLs first, on paths alone, so a collision leaves the site untouched.
-    let mut paths: BTreeMap<&str, &str> = BTreeMap::new(); // rel -> path
+    // Check URLs first, on paths alone, so a collision leaves the site untouched. The
+    // pages in file order, as a full build sees them.
+    let mut pages: BTreeMap<&str, &Page> = BTreeMap::new();
     for p in st.site.all_pages() {
-        paths.insert(&p.rel, &p.path);
+        pages.insert(&p.rel, p);
     }
     for (rel, page) in &new_pages {
         match page {
-            Some(p) => paths.insert(rel, &p.path),
-            None => paths.remove(rel.as_str()),
+            Some(p) => pages.insert(rel, p),
+            None => pages.remove(rel.as_str()),
         };
     }
-    let mut owners: HashMap<&str, &str> = HashMap::new();
-    let mut problems = Vec::new();
-    for (rel, path) in &paths {
-        let display = |rel: &str| {
-            st.texts
-                .get(rel)
-                .map(|f| f.display.clone())
-                .unwrap_or_else(|| PathBuf::from("content").join(rel))
-        };
-        let other = if GENERATED.contains(path) {
-            Some("attache's own generated page".to_string())
-        } else {
-            owners
-                .get(path)
-                .map(|first| display(first).display().to_string())
-        };
-        match other {
-            Some(other) => problems.push(Diagnostic::new(
-                display(rel),
-                Problem::UrlCollision {
-                    url: format!("/{path}"),
-                    other,
-                },
-            )),
-            None => {
-                owners.insert(path, rel);
-            }
-        }
-    }
+    let claims: Vec<index::Claim> = pages
+        .values()
+        .map(|p| index::Claim {
+            display: &p.display,
+            kind: p.kind,
+            path: &p.path,
+            aliases: &p.meta.common().aliases,
+        })
+        .collect();
+    let (_, problems) = index::url_problems(&claims);
     if !problems.is_empty() {
         return Err((Diagnostics(problems).sorted(), true));
     }
