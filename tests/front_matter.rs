@@ -309,6 +309,53 @@ fn a_permalink_or_a_site_wide_pattern_decides_an_articles_url() {
     assert!(!site.has("articles/first/index.html"));
 }
 
+/// The redirect page at an old URL: where its refresh, canonical link and link lead.
+fn redirect_of(site: &common::Site, file: &str) -> (String, String, String) {
+    let page = site.html(file);
+    let refresh = page.attrs("meta[http-equiv=refresh]", "content");
+    let canonical = page.attrs("link[rel=canonical]", "href");
+    let link = page.attrs("body a[href]", "href");
+    assert_eq!(
+        (refresh.len(), canonical.len(), link.len()),
+        (1, 1, 1),
+        "{file}"
+    );
+    (refresh[0].clone(), canonical[0].clone(), link[0].clone())
+}
+
+#[test]
+fn old_urls_answer_with_a_redirect_to_the_new_page() {
+    let f = Fixture::new("basic");
+    f.write(
+        POST,
+        "---\ntitle: Notes\ntopics: [alpha]\npermalink: /2013/02/24/release-notes.html\n\
+         aliases: [/blog/notes/, old-notes]\nredirect_from: /notes.html\n---\nBody.\n",
+    );
+    let site = f.build(&["--base-url", "https://example.org/briefing/"]);
+    assert!(site.has("2013/02/24/release-notes/index.html"));
+    for old in [
+        "2013/02/24/release-notes.html",
+        "blog/notes/index.html",
+        "old-notes/index.html",
+        "notes.html",
+    ] {
+        let (refresh, canonical, link) = redirect_of(&site, old);
+        assert_eq!(
+            refresh, "0; url=/briefing/2013/02/24/release-notes/",
+            "{old}"
+        );
+        assert_eq!(
+            canonical,
+            "https://example.org/briefing/2013/02/24/release-notes/"
+        );
+        assert_eq!(link, "/briefing/2013/02/24/release-notes/");
+    }
+    // Redirects are no pages of their own: not in the sitemap.
+    assert!(!site.text("sitemap.xml").contains("old-notes"));
+    let (broken, _) = common::broken_internal_links(&site, "https://example.org/briefing/");
+    assert!(broken.is_empty(), "{broken:?}");
+}
+
 #[test]
 fn an_alias_on_a_taken_url_is_an_error_naming_both_files() {
     let f = Fixture::new("basic");

@@ -63,6 +63,21 @@ fn assert_crawls_clean(site: &Site, base_url: &str) {
     assert!(followed > 50, "only {followed} links followed");
 }
 
+/// The old address `file` redirects to `to` (refresh, canonical link and link).
+fn assert_redirects(site: &Site, file: &str, to: &str, base_url: &str) {
+    let page = site.html(file);
+    assert_eq!(
+        page.attrs("meta[http-equiv=refresh]", "content"),
+        [format!("0; url={to}")],
+        "{file}"
+    );
+    assert_eq!(
+        page.attrs("link[rel=canonical]", "href"),
+        [format!("{}{}", base_url.trim_end_matches('/'), to)]
+    );
+    assert_eq!(page.attrs("body a[href]", "href"), [to.to_string()]);
+}
+
 fn read(imported: &Imported, rel: &str) -> String {
     std::fs::read_to_string(imported.dir.path().join("site").join(rel))
         .unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -130,6 +145,33 @@ fn a_jekyll_site_is_imported_and_builds() {
         );
     }
     assert_crawls_clean(&i.site, "https://news.example.org/");
+    // Old URLs answer with a redirect to the new page (a body links to one of them).
+    let base = "https://news.example.org/";
+    assert_redirects(
+        &i.site,
+        "trade/talks/2013/02/24/trade-talks-open.html",
+        "/articles/trade-talks-open/",
+        base,
+    );
+    assert_redirects(
+        &i.site,
+        "trade/2013/03/01/second-round.html",
+        "/articles/second-round/",
+        base,
+    );
+    assert_redirects(
+        &i.site,
+        "old/second-round/index.html",
+        "/articles/second-round/",
+        base,
+    );
+    assert_redirects(
+        &i.site,
+        "blog/release/v20.0.0/index.html",
+        "/articles/release/",
+        base,
+    );
+    assert_redirects(&i.site, "contact.html", "/contact/", base);
     let page = i.site.html("articles/trade-talks-open/index.html");
     assert_eq!(page.texts("h1"), ["Trade talks open in Islamabad"]);
     assert!(i.site.has("articles/statement/index.html"));
@@ -192,6 +234,31 @@ fn a_hugo_site_with_toml_and_yaml_front_matter_is_imported_and_builds() {
         i.build_said
     );
     assert_crawls_clean(&i.site, "https://hugo.example.org/");
+    let base = "https://hugo.example.org/";
+    assert_redirects(
+        &i.site,
+        "2019/03/first-trade-visit/index.html",
+        "/articles/first-visit/",
+        base,
+    );
+    assert_redirects(
+        &i.site,
+        "old/first-visit/index.html",
+        "/articles/first-visit/",
+        base,
+    );
+    assert_redirects(
+        &i.site,
+        "2019/04/second-meeting/index.html",
+        "/articles/second-meeting/",
+        base,
+    );
+    assert_redirects(
+        &i.site,
+        "press/new-office/index.html",
+        "/articles/press-release/",
+        base,
+    );
     // The page bundle's image went beside the article, so its relative link works.
     assert!(i.site.has("articles/bundle-post/chart.png"));
     let bundle = i.site.html("articles/bundle-post/index.html");
@@ -243,6 +310,25 @@ fn a_zola_site_with_toml_front_matter_is_imported_and_builds() {
         i.build_said
     );
     assert_crawls_clean(&i.site, "https://zola.example.org/");
+    let base = "https://zola.example.org/";
+    assert_redirects(
+        &i.site,
+        "blog/new-year/index.html",
+        "/articles/new-year/",
+        base,
+    );
+    assert_redirects(
+        &i.site,
+        "notes/second/index.html",
+        "/articles/second/",
+        base,
+    );
+    assert_redirects(
+        &i.site,
+        "blog/old-second/index.html",
+        "/articles/second/",
+        base,
+    );
     let page = i.site.html("articles/second/index.html");
     assert!(
         page.attrs("main a[href]", "href")

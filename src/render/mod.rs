@@ -6,6 +6,7 @@
 //! can re-render just the pages an edit touches.
 
 pub mod feeds;
+pub mod redirects;
 pub mod search;
 pub mod templates;
 pub mod values;
@@ -43,6 +44,8 @@ pub enum Job {
     Sitemap,
     Robots,
     SearchIndex,
+    /// Redirect pages at every alias.
+    Redirects,
 }
 
 /// Every job a full build runs.
@@ -70,6 +73,9 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     if site.config.search.enabled {
         jobs.push(Job::Search);
         jobs.push(Job::SearchIndex);
+    }
+    if redirects::any(site) {
+        jobs.push(Job::Redirects);
     }
     jobs
 }
@@ -382,6 +388,7 @@ fn render_job(
             search::INDEX_FILE.to_string(),
             search::index_json(site, shared),
         )]),
+        Job::Redirects => Ok(redirects::redirects(site, shared)),
     }
 }
 

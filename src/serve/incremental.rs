@@ -1050,6 +1050,10 @@ fn same_place(site: &Site, loc: Loc, new: &Page) -> bool {
     if old.kind != new.kind || old.path != new.path || old.meta.common() != new.meta.common() {
         return false;
     }
+    // Redirect pages carry the title of the page they lead to.
+    if !old.meta.common().aliases.is_empty() && old.title() != new.title() {
+        return false;
+    }
     match (&old.meta, &new.meta) {
         (Meta::Article(a), Meta::Article(b)) => {
             a.date == b.date
