@@ -12,6 +12,7 @@ pub mod front_matter;
 mod head;
 mod html_ids;
 pub mod leftovers;
+mod links;
 pub mod markdown;
 mod meta;
 pub mod urls;
