@@ -26,6 +26,12 @@ pub struct Config {
     /// The author named in feeds.
     #[serde(default)]
     pub author: Option<String>,
+    /// The IANA time zone (`Asia/Karachi`) of dates and times written without an offset.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// URL patterns, e.g. `articles: /:year/:month/:day/:slug/`.
+    #[serde(default)]
+    pub permalinks: Permalinks,
     /// The theme folder under `themes/`.
     #[serde(default = "default_theme")]
     pub theme: String,
@@ -40,6 +46,15 @@ pub struct Config {
     pub search: Search,
     #[serde(default)]
     pub markdown: Markdown,
+}
+
+/// Where pages go, by kind. An article's own `permalink` wins over its pattern.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Permalinks {
+    /// The URL of every article, from `:year`, `:month`, `:day`, `:slug`, `:title` and
+    /// `:topic`; by default `/articles/:slug/`.
+    pub articles: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -117,6 +132,9 @@ impl Default for Markdown {
 fn default_language() -> String {
     "en".to_string()
 }
+fn default_timezone() -> String {
+    "UTC".to_string()
+}
 fn default_theme() -> String {
     "briefing".to_string()
 }
@@ -135,7 +153,7 @@ impl Config {
                     display_root(root)
                 ))
             } else {
-                Problem::Read(e)
+                Problem::Read(e.into())
             };
             Diagnostic::new(CONFIG_FILE, problem)
         })?;
@@ -164,14 +182,41 @@ impl Config {
                 None => d,
             }
         })?;
-        config.base_url = normalize_base_url(&config.base_url).map_err(|reason| {
-            let d = Diagnostic::new(CONFIG_FILE, Problem::Config(reason));
-            match find_key(text, "base_url") {
-                Some(l) => d.at(l, text),
-                None => d,
-            }
-        })?;
+        let at_key = |key: &str, reason: String| {
+            Diagnostic::new(CONFIG_FILE, Problem::Config(reason)).maybe_at(
+                find_key(text, key).or_else(|| find_nested_key(text, key)),
+                text,
+            )
+        };
+        config.base_url =
+            normalize_base_url(&config.base_url).map_err(|reason| at_key("base_url", reason))?;
+        if jiff::tz::TimeZone::get(&config.timezone).is_err() {
+            let known = jiff::tz::db().available();
+            let names: Vec<String> = known.map(|n| n.to_string()).collect();
+            let hint =
+                crate::error::did_you_mean(&config.timezone, names.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        "write an IANA name such as `UTC`, `Asia/Karachi` or `Europe/Moscow`".into()
+                    });
+            return Err(at_key(
+                "timezone",
+                format!(
+                    "`{}` is not a time zone attache knows: {hint}",
+                    config.timezone
+                ),
+            ));
+        }
+        if let Some(pattern) = &config.permalinks.articles {
+            crate::parse::urls::check_pattern(pattern)
+                .map_err(|reason| at_key("articles", format!("permalinks.articles: {reason}")))?;
+        }
         Ok(config)
+    }
+
+    /// The time zone of dates written without an offset (checked when the file was read).
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
     }
 
     /// The path part of `base_url`: `/` at a domain root, `/briefing/` under a sub-path.
@@ -325,6 +370,8 @@ pub(crate) fn explain_yaml(
             location = Some((i + 1, indent + 1));
         }
         message = format!("{path}`{key}` is written twice: keep one of them");
+    } else if message.contains("repetition limit exceeded") {
+        message = "YAML aliases (`&name` … `*name`) here repeat each other into too many values: write the values out".to_string();
     } else if let Some((path, field)) = quoted(&message, "missing field `") {
         message = format!("{path}the required field `{field}` is missing: add a `{field}:` line");
     }
@@ -335,6 +382,17 @@ pub(crate) fn explain_yaml(
         message.push_str(" (the line is indented with a tab: YAML indents with spaces only)");
     }
     (message, location)
+}
+
+/// The location of an indented `key:` (inside a map) in YAML text, at the key.
+fn find_nested_key(text: &str, key: &str) -> Option<Location> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let rest = trimmed.strip_prefix(key)?;
+        rest.trim_start()
+            .starts_with(':')
+            .then(|| Location::new(i + 1, line.len() - trimmed.len() + 1))
+    })
 }
 
 /// The location of a top-level `key:` in YAML text.
@@ -375,6 +433,25 @@ mod tests {
         let e = Config::parse("title: T\nbase_url: https://e.org/\ntheem: x\n").unwrap_err();
         assert!(e.problem.to_string().contains("theem"), "{e}");
         assert_eq!(e.location.map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn time_zones_and_permalink_patterns_are_checked_where_written() {
+        let c = Config::parse(&format!("{MINIMAL}timezone: Asia/Karachi\n")).unwrap();
+        assert_eq!(c.time_zone().iana_name(), Some("Asia/Karachi"));
+        assert_eq!(Config::parse(MINIMAL).unwrap().timezone, "UTC");
+        let e = Config::parse(&format!("{MINIMAL}timezone: Asia/Karach\n")).unwrap_err();
+        assert!(
+            e.to_string().contains("did you mean `Asia/Karachi`?"),
+            "{e}"
+        );
+        assert_eq!(e.location.map(|l| l.line), Some(3));
+        let e = Config::parse(&format!(
+            "{MINIMAL}permalinks:\n  articles: /:year/:mnth/:slug/\n"
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains("`:mnth`"), "{e}");
+        assert_eq!(e.location, Some(Location::new(4, 3)));
     }
 
     #[test]

@@ -122,8 +122,9 @@ fn absolute(path: &Path) -> PathBuf {
 /// Writes `output` to `dir`, replacing what a previous build left there.
 pub fn write(output: &Output, dir: &Path) -> Result<(), Diagnostics> {
     let display = dir.to_path_buf();
-    let fail =
-        |path: &Path, e: std::io::Error| Diagnostic::new(path.to_path_buf(), Problem::Write(e));
+    let fail = |path: &Path, e: std::io::Error| {
+        Diagnostic::new(path.to_path_buf(), Problem::Write(e.into()))
+    };
 
     if dir.exists() && !is_ours(dir) {
         return Err(
@@ -174,8 +175,9 @@ fn is_ours(dir: &Path) -> bool {
 }
 
 fn write_tree(output: &Output, staging: &Path) -> Result<(), Diagnostics> {
-    let fail =
-        |path: &Path, e: std::io::Error| Diagnostic::new(path.to_path_buf(), Problem::Write(e));
+    let fail = |path: &Path, e: std::io::Error| {
+        Diagnostic::new(path.to_path_buf(), Problem::Write(e.into()))
+    };
     fs::create_dir_all(staging).map_err(|e| fail(staging, e))?;
     let mut dirs = BTreeSet::new();
     for path in output.files.keys() {

@@ -3,6 +3,7 @@
 //! that span files (two sources on one URL).
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -122,6 +123,41 @@ pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
     Diagnostics(problems).into_result(site)
 }
 
+/// The warnings of every page of the site, and those about the site as a whole: raw
+/// HTML shown as text is one warning for the whole site, at its first place.
+pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = site
+        .all_pages()
+        .flat_map(|p| p.warnings.iter().cloned())
+        .collect();
+    let mut raw: Vec<&Page> = site
+        .all_pages()
+        .filter(|p| p.body.raw_html.is_some())
+        .collect();
+    raw.sort_by(|a, b| a.display.cmp(&b.display));
+    if let Some(first) = raw.first()
+        && let Some(html) = &first.body.raw_html
+    {
+        let times = match html.count {
+            1 => String::new(),
+            n => format!(" ({n} times)"),
+        };
+        let here = match raw.len() {
+            1 => format!("here{times}, the only file with raw HTML"),
+            n => format!(
+                "here{times} and in {} more file{} ({n} in all)",
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ),
+        };
+        let mut d = Diagnostic::warning(first.display.clone(), Problem::RawHtmlShown { here });
+        d.location = html.location;
+        d.line_text = html.line.clone();
+        out.push(d);
+    }
+    out
+}
+
 /// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated
 /// page) are left out and reported, and the rest of the site is indexed.
 pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
@@ -216,32 +252,111 @@ fn page_weight(p: &Page) -> i64 {
 /// Two sources may not produce the same URL; both files are named. Returns the pages
 /// that keep their URL (the first, in file order) and the problems.
 fn check_urls(pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
-    let mut owners: HashMap<String, std::path::PathBuf> = HashMap::new();
+    let claims: Vec<Claim> = pages
+        .iter()
+        .map(|p| Claim {
+            display: &p.display,
+            kind: p.kind,
+            path: &p.path,
+            aliases: &p.meta.common().aliases,
+        })
+        .collect();
+    let (taken, problems) = url_problems(&claims);
+    let kept = pages
+        .into_iter()
+        .zip(taken)
+        .filter_map(|(page, ok)| ok.then_some(page))
+        .collect();
+    (kept, problems)
+}
+
+/// What one content file asks for in the output: its URL path and its aliases.
+pub struct Claim<'a> {
+    pub display: &'a Path,
+    pub kind: Kind,
+    pub path: &'a str,
+    pub aliases: &'a [String],
+}
+
+/// The URL-collision check, for `index` and for `serve`: no two pages on one URL, no
+/// page on a URL attache generates, and no alias on the URL of a page, of another alias
+/// or of a generated page. Every collision names both files. Returns, per claim, whether
+/// its page keeps its URL (aliases in conflict do not cost a page its place).
+pub fn url_problems(claims: &[Claim]) -> (Vec<bool>, Vec<Diagnostic>) {
+    let mut owners: HashMap<&str, &Path> = HashMap::with_capacity(claims.len());
     let mut problems = Vec::new();
-    let mut kept = Vec::with_capacity(pages.len());
-    for page in pages {
-        let other = if GENERATED.contains(&page.path.as_str()) {
+    let mut kept = Vec::with_capacity(claims.len());
+    for c in claims {
+        let other = if GENERATED.contains(&c.path) {
             Some("attache's own generated page".to_string())
+        } else if let Some(section) = reserved(c.path).filter(|_| c.kind != Kind::Topic) {
+            Some(format!("attache's own pages under /{section}/"))
         } else {
-            owners
-                .get(&page.path)
-                .map(|first| first.display().to_string())
+            owners.get(c.path).map(|first| first.display().to_string())
         };
+        kept.push(other.is_none());
         match other {
             Some(other) => problems.push(Diagnostic::new(
-                page.display.clone(),
+                c.display,
                 Problem::UrlCollision {
-                    url: format!("/{}", page.path),
+                    url: format!("/{}", c.path),
                     other,
                 },
             )),
             None => {
-                owners.insert(page.path.clone(), page.display.clone());
-                kept.push(page);
+                owners.insert(c.path, c.display);
+            }
+        }
+    }
+    let mut alias_owners: HashMap<&str, &Path> = HashMap::new();
+    for c in claims {
+        for alias in c.aliases {
+            if alias == c.path {
+                continue;
+            }
+            let folder = alias.trim_end_matches("index.html");
+            let other = if GENERATED.contains(&folder) || alias == "404.html" {
+                Some("attache's own generated page".to_string())
+            } else if let Some(section) = reserved(alias) {
+                Some(format!("attache's own pages under /{section}/"))
+            } else if let Some(page) = owners.get(folder) {
+                Some(format!("the URL of {}", page.display()))
+            } else {
+                alias_owners
+                    .get(alias.as_str())
+                    .map(|first| format!("an alias of {} too", first.display()))
+            };
+            match other {
+                Some(other) => problems.push(Diagnostic::new(
+                    c.display,
+                    Problem::AliasCollision {
+                        alias: format!("/{alias}"),
+                        other,
+                    },
+                )),
+                None => {
+                    alias_owners.insert(alias, c.display);
+                }
             }
         }
     }
     (kept, problems)
+}
+
+/// The section of attache's own pages a path lies in (`tags` for `tags/x/`), which no
+/// chosen URL or alias may take.
+fn reserved(path: &str) -> Option<&'static str> {
+    let first = path.split('/').next()?;
+    [
+        "topics",
+        "people",
+        "organizations",
+        "tags",
+        "timeline",
+        "search",
+    ]
+    .into_iter()
+    .find(|s| *s == first && path.len() > first.len())
 }
 
 /// Names that slugify alike are one entity; the first spelling (newest article) is kept.

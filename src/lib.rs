@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod emit;
 pub mod error;
+pub mod import;
 pub mod index;
 pub mod load;
 pub mod parse;

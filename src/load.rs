@@ -45,6 +45,8 @@ pub struct Sources {
     pub content: Vec<ContentFile>,
     pub templates: Vec<TemplateFile>,
     pub statics: Vec<StaticFile>,
+    /// Files found but not read, and the like: shown, but no reason to stop.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Folders a site is made from, resolved against the site root.
@@ -111,9 +113,14 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
         ));
     }
 
-    let content_paths = list(&dirs.root, &dirs.content, &mut problems, |p| {
-        p.extension().is_some_and(|e| e == "md")
-    });
+    let (content_paths, others): (Vec<_>, Vec<_>) =
+        list(&dirs.root, &dirs.content, &mut problems, |_| true)
+            .into_iter()
+            .partition(|(path, _)| is_markdown(path));
+    let warnings: Vec<Diagnostic> = others
+        .iter()
+        .map(|(path, _)| not_read(&relative_to(path, &dirs.root)))
+        .collect();
     let content: Vec<_> = content_paths
         .par_iter()
         .map(|(path, rel)| {
@@ -171,12 +178,15 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
                         display: display.clone(),
                         bytes,
                     })
-                    .map_err(|e| Diagnostic::new(display, Problem::Read(e)))
+                    .map_err(|e| Diagnostic::new(display, Problem::Read(e.into())))
             })
             .collect::<Vec<_>>(),
     );
 
-    let mut sources = Sources::default();
+    let mut sources = Sources {
+        warnings,
+        ..Sources::default()
+    };
     for r in content {
         match r {
             Ok(f) => sources.content.push(f),
@@ -296,7 +306,10 @@ fn list(
                     continue;
                 }
                 Err(e) => {
-                    problems.push(Diagnostic::new(relative_to(path, root), Problem::Read(e)));
+                    problems.push(Diagnostic::new(
+                        relative_to(path, root),
+                        Problem::Read(e.into()),
+                    ));
                     continue;
                 }
             }
@@ -323,6 +336,47 @@ fn has_symlinked_parent(path: &Path, dir: &Path) -> bool {
         .any(|a| a.is_symlink())
 }
 
+/// The extensions of the Markdown files attache reads under `content/`: `.md`, and the
+/// others Jekyll reads by default (`.markdown`, `.mkdown`, `.mkdn`, `.mkd`) plus `.mdown`.
+pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkdown", "mkdn", "mkd"];
+
+/// The name of a Markdown file without its extension (`x` for `x.markdown`).
+pub fn markdown_stem(name: &str) -> Option<&str> {
+    let (stem, extension) = name.rsplit_once('.')?;
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .any(|e| extension.eq_ignore_ascii_case(e))
+        .then_some(stem)
+}
+
+/// Whether attache reads the file at `path` as Markdown content.
+pub fn is_markdown(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(markdown_stem)
+        .is_some()
+}
+
+/// Formats of text that are not Markdown but are sometimes found beside it.
+const OTHER_TEXT: &[&str] = &[
+    "mdx", "html", "htm", "adoc", "asciidoc", "asc", "org", "rst", "txt", "textile", "pandoc",
+    "rmd", "qmd", "ipynb",
+];
+
+/// The warning for a file under content/ that attache does not read.
+fn not_read(display: &Path) -> Diagnostic {
+    let extension = display
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let reason = if OTHER_TEXT.contains(&extension.as_str()) {
+        "attache reads Markdown files only (.md, .markdown, .mdown, .mkdown, .mkdn, .mkd), so it is left out"
+    } else {
+        "files in content/ other than Markdown are not published"
+    };
+    Diagnostic::warning(display, Problem::NotRead { reason })
+}
+
 /// Files editors and systems leave around that are never part of a site.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
@@ -338,7 +392,8 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Reads a UTF-8 text file, dropping a BOM and normalising CRLF line endings to LF.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(display, Problem::Read(e)))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Diagnostic::new(display, Problem::Read(e.into())))?;
     if let Err(e) = std::str::from_utf8(&bytes) {
         return Err(not_utf8(display, &bytes, e.valid_up_to()));
     }
@@ -394,6 +449,25 @@ mod tests {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("trade.md"));
+    }
+
+    #[test]
+    fn markdown_is_known_by_its_extensions() {
+        for name in ["a.md", "a.markdown", "a.MD", "a.mdown", "a.mkd"] {
+            assert!(is_markdown(Path::new(name)), "{name}");
+        }
+        for name in ["a.mdx", "a.html", "md", "a.md.bak"] {
+            assert!(!is_markdown(Path::new(name)), "{name}");
+        }
+        assert_eq!(markdown_stem("2013-01-01-x.markdown"), Some("2013-01-01-x"));
+        let w = not_read(Path::new("content/articles/a.mdx"));
+        assert!(
+            w.headline().contains("reads Markdown files only"),
+            "{}",
+            w.headline()
+        );
+        let w = not_read(Path::new("content/articles/a.png"));
+        assert!(w.headline().contains("not published"), "{}", w.headline());
     }
 
     #[test]

@@ -191,6 +191,46 @@ fn incremental_rebuilds_are_byte_identical_to_full_builds() {
         });
         vec!["content/articles/2024/third.md"]
     });
+    s.step("add aliases (redirect pages appear)", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replace(
+                "title: \"Second article\"\n",
+                "title: \"Second article\"\naliases: [/old/second/, /2024/02/second.html]\n",
+            )
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.step(
+        "retitle an article with aliases (its redirects name it)",
+        |f| {
+            edit(f, "content/articles/2024/second.md", |t| {
+                t.replace("title: \"Second article\"", "title: \"The second article\"")
+            });
+            vec!["content/articles/2024/second.md"]
+        },
+    );
+    s.failing_step("an alias on another page's URL", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replace("/old/second/", "/articles/first/")
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.step("drop an alias (its redirect goes)", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replace(
+                "[/articles/first/, /2024/02/second.html]",
+                "[/2024/02/second.html]",
+            )
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.step("drop the aliases and the new title", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replace("aliases: [/2024/02/second.html]\n", "")
+                .replace("The second article", "Second article")
+        });
+        vec!["content/articles/2024/second.md"]
+    });
     s.step("rename a file (its URL changes)", |f| {
         fs::rename(
             f.path("content/articles/2025/fourth.md"),

@@ -110,6 +110,10 @@ fn entry(w: &mut Writer<Vec<u8>>, site: &Site, shared: &Shared, i: usize) -> Xml
             element(w, "published", &meta.date.rfc3339())?;
             let updated = meta.last_modified();
             element(w, "updated", &updated.rfc3339())?;
+            for author in &meta.authors {
+                w.create_element("author")
+                    .write_inner_content(|w| element(w, "name", author))?;
+            }
             for id in &meta.topics {
                 let label = site
                     .topics

@@ -6,6 +6,7 @@
 //! can re-render just the pages an edit touches.
 
 pub mod feeds;
+pub mod redirects;
 pub mod search;
 pub mod templates;
 pub mod values;
@@ -43,6 +44,8 @@ pub enum Job {
     Sitemap,
     Robots,
     SearchIndex,
+    /// Redirect pages at every alias.
+    Redirects,
 }
 
 /// Every job a full build runs.
@@ -70,6 +73,9 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     if site.config.search.enabled {
         jobs.push(Job::Search);
         jobs.push(Job::SearchIndex);
+    }
+    if redirects::any(site) {
+        jobs.push(Job::Redirects);
     }
     jobs
 }
@@ -382,6 +388,7 @@ fn render_job(
             search::INDEX_FILE.to_string(),
             search::index_json(site, shared),
         )]),
+        Job::Redirects => Ok(redirects::redirects(site, shared)),
     }
 }
 
@@ -463,6 +470,9 @@ fn article_value(a: &Page, shared: &Shared) -> Value {
             shared.entity_refs(EntityKind::Organizations, &m.organizations),
         ),
         ("tags", shared.entity_refs(EntityKind::Tags, &m.tags)),
+        ("authors", list(m.authors.iter().map(|a| text(a)))),
+        ("categories", list(m.categories.iter().map(|c| text(c)))),
+        ("lang", opt_text(m.common.lang.as_deref())),
         ("sources", sources),
         ("content", html(&a.body.html)),
         ("toc", values::toc(&a.body.toc)),

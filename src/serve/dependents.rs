@@ -172,6 +172,11 @@ pub(super) fn signature(site: &Site, job: Job) -> u64 {
                 }
             }
         }
+        Job::Redirects => {
+            for p in site.all_pages() {
+                (&p.path, p.title(), &p.meta.common().aliases).hash(&mut h);
+            }
+        }
         Job::Topics | Job::Search | Job::NotFound | Job::Robots | Job::SearchIndex => {}
     }
     h.finish()
@@ -209,5 +214,16 @@ pub(super) fn job_outputs(site: &Site, job: Job) -> Vec<String> {
         Job::Sitemap => vec!["sitemap.xml".to_string()],
         Job::Robots => vec!["robots.txt".to_string()],
         Job::SearchIndex => vec![search::INDEX_FILE.to_string()],
+        Job::Redirects => site
+            .all_pages()
+            .flat_map(|p| {
+                p.meta
+                    .common()
+                    .aliases
+                    .iter()
+                    .filter(|a| **a != p.path)
+                    .map(|a| render::redirects::alias_file(a))
+            })
+            .collect(),
     }
 }

@@ -33,8 +33,8 @@ use tera::Value;
 use crate::build::{self, BuildOptions};
 use crate::config::{CONFIG_FILE, Config};
 use crate::emit::Output;
-use crate::error::{Diagnostic, Diagnostics, Problem, relative_to};
-use crate::index::{self, EntityKind, GENERATED, Site};
+use crate::error::{Diagnostic, Diagnostics, relative_to};
+use crate::index::{self, EntityKind, Site};
 use crate::load::{self, ContentFile, SiteDirs, StaticFile};
 use crate::parse::{self, Kind, Meta, Page, ParseOptions};
 use crate::render::values::{self, Shared};
@@ -123,6 +123,8 @@ pub struct Report {
     pub full: bool,
     pub delta: Delta,
     pub elapsed: Duration,
+    /// Warnings: of the whole site after a full build, of the changed files otherwise.
+    pub warnings: Diagnostics,
 }
 
 impl Report {
@@ -222,6 +224,8 @@ pub struct Engine {
     statics_out: BTreeMap<String, Body>,
     /// The problems of the last rebuild, if it failed.
     failing: bool,
+    /// The warnings of the last rebuild, handed over with its report.
+    warnings: Diagnostics,
 }
 
 impl Engine {
@@ -237,6 +241,7 @@ impl Engine {
             generated: BTreeMap::new(),
             statics_out: BTreeMap::new(),
             failing: false,
+            warnings: Diagnostics::default(),
         }
     }
 
@@ -345,6 +350,7 @@ impl Engine {
                     full,
                     delta,
                     elapsed: start.elapsed(),
+                    warnings: std::mem::take(&mut self.warnings),
                 })
             }
             Err(e) => {
@@ -402,7 +408,7 @@ impl Engine {
             {
                 return Some(Change::Everything);
             }
-            if path.extension().is_some_and(|e| e == "md") && !path.is_dir() {
+            if load::is_markdown(path) && !path.is_dir() {
                 return Some(Change::Content(rel));
             }
             // A folder (or something that was one): list content again.
@@ -447,7 +453,8 @@ impl Engine {
         self.render_all = false;
         let config = build::load_config(&self.root, &self.options)?;
         let dirs = SiteDirs::new(&self.root, &config);
-        let sources = load::load(&dirs)?;
+        let mut sources = load::load(&dirs)?;
+        let mut warnings = std::mem::take(&mut sources.warnings);
         let templates = Templates::compile(&sources.templates);
         let texts: BTreeMap<String, ContentFile> = sources
             .content
@@ -455,8 +462,11 @@ impl Engine {
             .map(|f| (f.rel.clone(), f.clone()))
             .collect();
         let pages = parse::parse_all(sources.content, &config, self.parse_options());
-        let (templates, pages) = Diagnostics::both(templates, pages)?;
+        let (templates, pages) =
+            Diagnostics::both(templates, pages).map_err(|d| d.with(warnings.clone()))?;
         let site = index::index(config.clone(), pages)?;
+        warnings.extend(index::warnings(&site));
+        self.warnings = Diagnostics(warnings).sorted();
         let shared = Shared::new(&site);
         let statics: BTreeMap<String, StaticFile> = sources
             .statics
@@ -556,9 +566,9 @@ impl Engine {
         // 2. Problems that stop the build before parsing.
         let mut problems: Vec<Diagnostic> = Vec::new();
         if let Some(p) = &st.template_problem {
-            problems.extend(p.iter().map(clone_diagnostic));
+            problems.extend(p.iter().cloned());
         }
-        problems.extend(st.unreadable.values().map(clone_diagnostic));
+        problems.extend(st.unreadable.values().cloned());
         if !problems.is_empty() {
             return Err((Diagnostics(problems).sorted(), true));
         }
@@ -569,6 +579,7 @@ impl Engine {
             content = update_content(st, &self.pending, options)?;
             self.pending.clear();
         }
+        self.warnings = Diagnostics(std::mem::take(&mut content.warnings)).sorted();
 
         trace::mark("update site");
         // 4. Which jobs to render.
@@ -751,21 +762,6 @@ fn fallback_config() -> Config {
     Config::parse("title: site\nbase_url: http://127.0.0.1/\n").expect("a valid configuration")
 }
 
-/// Diagnostics are not `Clone` (they may hold an `io::Error`); a copy keeps the message.
-fn clone_diagnostic(d: &Diagnostic) -> Diagnostic {
-    let problem = match &d.problem {
-        Problem::NotUtf8 { offset } => Problem::NotUtf8 { offset: *offset },
-        Problem::Read(e) => Problem::Read(std::io::Error::new(e.kind(), e.to_string())),
-        other => Problem::Template(other.to_string()),
-    };
-    Diagnostic {
-        path: d.path.clone(),
-        location: d.location,
-        problem,
-        line_text: d.line_text.clone(),
-    }
-}
-
 fn urls_of(site: &Site) -> HashMap<String, String> {
     let base_path = site.config.base_path();
     site.all_pages()
@@ -838,7 +834,7 @@ fn rescan_content(st: &mut State) -> Vec<String> {
                 e.depth() == 0 || !load::is_ignored(e.file_name().to_string_lossy().as_ref())
             });
         for entry in walker.flatten() {
-            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
+            if entry.file_type().is_file() && load::is_markdown(entry.path()) {
                 let rel = entry
                     .path()
                     .strip_prefix(&st.dirs.content)
@@ -945,6 +941,8 @@ struct ContentUpdate {
     globals_changed: bool,
     /// Pages came or went, or moved: outputs may have to be removed.
     structure_changed: bool,
+    /// The warnings of the files changed.
+    warnings: Vec<Diagnostic>,
 }
 
 /// Parses the pending content files and brings the site up to date.
@@ -961,9 +959,9 @@ fn update_content(
             heads.push((rel.clone(), None));
             continue;
         };
-        match parse::parse_head(file.clone(), options) {
+        match parse::parse_head(file.clone(), &st.config, options) {
             Ok(h) => heads.push((rel.clone(), h)),
-            Err(d) => problems.push(d),
+            Err(d) => problems.extend(d),
         }
     }
     if !problems.is_empty() {
@@ -983,7 +981,7 @@ fn update_content(
     let new_pages: Vec<(String, Option<Page>)> = if links_changed {
         let files: Vec<ContentFile> = st.texts.values().cloned().collect();
         let (pages, problems) = parse::parse_lenient(files, &st.config, options);
-        if !problems.is_empty() {
+        if problems.iter().any(Diagnostic::is_error) {
             return Err((Diagnostics(problems).sorted(), true));
         }
         let mut by_rel: BTreeMap<String, Option<Page>> =
@@ -1013,6 +1011,12 @@ fn update_content(
     };
 
     trace::mark("parse");
+    let warnings: Vec<Diagnostic> = new_pages
+        .iter()
+        .filter(|(rel, _)| pending.contains(rel))
+        .filter_map(|(_, page)| page.as_ref())
+        .flat_map(|p| p.warnings.iter().cloned())
+        .collect();
     let in_place = !links_changed
         && new_pages
             .iter()
@@ -1020,11 +1024,13 @@ fn update_content(
                 (Some(loc), Some(new)) => same_place(&st.site, *loc, new),
                 _ => false,
             });
-    if in_place {
-        Ok(update_in_place(st, new_pages))
+    let mut update = if in_place {
+        update_in_place(st, new_pages)
     } else {
-        reindex(st, new_pages, pending)
-    }
+        reindex(st, new_pages, pending)?
+    };
+    update.warnings = warnings;
+    Ok(update)
 }
 
 /// The old page at `loc`.
@@ -1041,7 +1047,11 @@ fn page_at(site: &Site, loc: Loc) -> &Page {
 /// same kind and URL, and for an article the same sort key, topics and names.
 fn same_place(site: &Site, loc: Loc, new: &Page) -> bool {
     let old = page_at(site, loc);
-    if old.kind != new.kind || old.path != new.path {
+    if old.kind != new.kind || old.path != new.path || old.meta.common() != new.meta.common() {
+        return false;
+    }
+    // Redirect pages carry the title of the page they lead to.
+    if !old.meta.common().aliases.is_empty() && old.title() != new.title() {
         return false;
     }
     match (&old.meta, &new.meta) {
@@ -1129,46 +1139,28 @@ fn reindex(
     new_pages: Vec<(String, Option<Page>)>,
     pending: &BTreeSet<String>,
 ) -> Result<ContentUpdate, (Diagnostics, bool)> {
-    // Check URLs first, on paths alone, so a collision leaves the site untouched.
-    let mut paths: BTreeMap<&str, &str> = BTreeMap::new(); // rel -> path
+    // Check URLs first, on paths alone, so a collision leaves the site untouched. The
+    // pages in file order, as a full build sees them.
+    let mut pages: BTreeMap<&str, &Page> = BTreeMap::new();
     for p in st.site.all_pages() {
-        paths.insert(&p.rel, &p.path);
+        pages.insert(&p.rel, p);
     }
     for (rel, page) in &new_pages {
         match page {
-            Some(p) => paths.insert(rel, &p.path),
-            None => paths.remove(rel.as_str()),
+            Some(p) => pages.insert(rel, p),
+            None => pages.remove(rel.as_str()),
         };
     }
-    let mut owners: HashMap<&str, &str> = HashMap::new();
-    let mut problems = Vec::new();
-    for (rel, path) in &paths {
-        let display = |rel: &str| {
-            st.texts
-                .get(rel)
-                .map(|f| f.display.clone())
-                .unwrap_or_else(|| PathBuf::from("content").join(rel))
-        };
-        let other = if GENERATED.contains(path) {
-            Some("attache's own generated page".to_string())
-        } else {
-            owners
-                .get(path)
-                .map(|first| display(first).display().to_string())
-        };
-        match other {
-            Some(other) => problems.push(Diagnostic::new(
-                display(rel),
-                Problem::UrlCollision {
-                    url: format!("/{path}"),
-                    other,
-                },
-            )),
-            None => {
-                owners.insert(path, rel);
-            }
-        }
-    }
+    let claims: Vec<index::Claim> = pages
+        .values()
+        .map(|p| index::Claim {
+            display: &p.display,
+            kind: p.kind,
+            path: &p.path,
+            aliases: &p.meta.common().aliases,
+        })
+        .collect();
+    let (_, problems) = index::url_problems(&claims);
     if !problems.is_empty() {
         return Err((Diagnostics(problems).sorted(), true));
     }
