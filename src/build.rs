@@ -118,10 +118,11 @@ fn build_stages(
         content,
         templates,
         statics,
+        i18n,
     } = sources;
     // Templates and content are independent until rendering: check both, report both.
     let (templates, pages) = rayon::join(
-        || Templates::compile(&templates),
+        || Templates::compile(&templates, &i18n, &config.languages),
         || {
             parse::parse_all(
                 content,

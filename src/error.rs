@@ -118,6 +118,15 @@ pub enum Problem {
         "`{path}` exists but was not made by attache, so it will not be replaced: remove it or choose another output folder with -o"
     )]
     OutputNotOurs { path: PathBuf },
+    #[error("{0}")]
+    Words(String),
+    #[error("the key `{key}` is missing for {language}: add a `{key}:` line with its text")]
+    MissingWord { key: String, language: String },
+    #[error("the template asks for the word `t.{key}`, which no i18n file has")]
+    UnknownWord {
+        key: String,
+        suggestion: Option<String>,
+    },
     #[error("the theme `{name}` was not found: looked for {looked}")]
     MissingTheme { name: String, looked: PathBuf },
 }
@@ -145,6 +154,10 @@ impl Problem {
                 suggestion: Some(s),
                 ..
             } => Some(format!("did you mean `#{s}`?")),
+            Problem::UnknownWord {
+                suggestion: Some(s),
+                ..
+            } => Some(format!("did you mean `t.{s}`?")),
             Problem::NotUtf8 { .. } => Some(
                 "save the file as UTF-8 text (in most editors: Save As, then Encoding: UTF-8)"
                     .to_string(),

@@ -100,7 +100,8 @@ pub fn extra(yaml: &str, known: &[&str]) -> BTreeMap<String, serde_yaml::Value> 
 pub struct PageDate {
     /// The instant, for ordering and feeds (midnight UTC for a plain date).
     pub instant: Timestamp,
-    /// The calendar date as written, for display.
+    /// The calendar date as written, for display (in the page's language: see
+    /// [`crate::i18n::dates`]).
     pub date: Date,
 }
 
@@ -130,38 +131,10 @@ impl PageDate {
         self.date.to_string()
     }
 
-    /// `15 January 2025`
-    pub fn display(&self) -> String {
-        format!(
-            "{} {} {}",
-            self.date.day(),
-            month_name(self.date.month()),
-            self.date.year()
-        )
-    }
-
     /// `2025-01-15T00:00:00Z`, for Atom and the sitemap.
     pub fn rfc3339(&self) -> String {
         self.instant.to_string()
     }
-}
-
-pub fn month_name(month: i8) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES[(month.clamp(1, 12) - 1) as usize]
 }
 
 impl<'de> Deserialize<'de> for PageDate {
@@ -366,7 +339,7 @@ mod tests {
     #[test]
     fn dates_accept_plain_and_rfc3339() {
         let d = PageDate::parse("2025-01-15").unwrap();
-        assert_eq!(d.display(), "15 January 2025");
+        assert_eq!(d.iso(), "2025-01-15");
         assert_eq!(d.rfc3339(), "2025-01-15T00:00:00Z");
         let t = PageDate::parse("2025-01-15T23:30:00+05:00").unwrap();
         assert_eq!(t.iso(), "2025-01-15");

@@ -4,9 +4,12 @@
 //! organizations, date) and the body's distinct words rather than its full text: every
 //! word stays findable while the index stays a fraction of the site's size.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::values::Shared;
 use crate::index::Site;
@@ -71,7 +74,7 @@ pub fn entry_json(site: &Site, shared: &Shared, page: &Page) -> Vec<u8> {
             .unwrap_or_default(),
         people: meta.map_or(&[], |m| m.people.as_slice()),
         organizations: meta.map_or(&[], |m| m.organizations.as_slice()),
-        body: distinct_words(&page.body.text),
+        body: distinct_words(&page.body.text, shared.language.id.language.as_str()),
     };
     // Serializing plain strings and lists cannot fail.
     serde_json::to_vec(&entry).expect("the search index is plain data")
@@ -92,36 +95,46 @@ pub fn join_entries<T: AsRef<[u8]>>(entries: &[T]) -> Vec<u8> {
     out
 }
 
-/// The distinct words of `text`, lower-cased, in order of first use, without very short
-/// or very common words.
+/// The distinct words of `text` (written in `language`, a language subtag such as `en`),
+/// lower-cased, in order of first use, without very short words and, in English, without
+/// very common ones.
 ///
-/// This runs over every word of every page, so it lower-cases the text once and keeps
-/// borrowed words in a fast-hashing set rather than allocating per word.
-fn distinct_words(text: &str) -> String {
-    const COMMON: &[&str] = &[
+/// Words are found by Unicode's word boundaries (UAX #29), so Urdu words keep their vowel
+/// marks and Russian ones their letters. This runs over every page, so it stops at
+/// [`MAX_WORDS`] and keeps borrowed words in a fast-hashing set, allocating only for a word
+/// that is not already lower case.
+fn distinct_words(text: &str, language: &str) -> String {
+    const ENGLISH_COMMON: &[&str] = &[
         "the", "and", "for", "that", "with", "was", "are", "this", "from", "has", "have", "its",
         "not", "but", "also", "which", "were", "been", "their", "they", "will", "would", "into",
     ];
-    let lower = text.to_lowercase();
-    let mut seen: FxHashSet<&str> = COMMON.iter().copied().collect();
+    let common: &[&str] = if language == "en" {
+        ENGLISH_COMMON
+    } else {
+        &[]
+    };
+    let mut seen: FxHashSet<Cow<str>> = common.iter().map(|&w| Cow::Borrowed(w)).collect();
     seen.reserve(MAX_WORDS);
     let mut out = String::with_capacity(MAX_WORDS * 8);
     let mut kept = 0;
-    for word in lower
-        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
-        .map(|w| w.trim_matches(|c: char| c == '-' || c == '\''))
-    {
+    for word in text.unicode_words() {
         // Three characters at least; a word of 3+ bytes may still be 2 wide characters.
         if word.len() < 3 || (word.len() < 12 && word.chars().nth(2).is_none()) {
             continue;
         }
-        if !seen.insert(word) {
+        let word: Cow<str> = if word.chars().any(char::is_uppercase) {
+            Cow::Owned(word.to_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        };
+        if seen.contains(&word) {
             continue;
         }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&word);
+        seen.insert(word);
         kept += 1;
         if kept >= MAX_WORDS {
             break;
@@ -137,8 +150,39 @@ mod tests {
     #[test]
     fn keeps_each_word_once_in_order() {
         assert_eq!(
-            distinct_words("Direct flights, the flights and Direct trade."),
+            distinct_words("Direct flights, the flights and Direct trade.", "en"),
             "direct flights trade"
+        );
+    }
+
+    #[test]
+    fn urdu_and_russian_split_into_their_words() {
+        assert_eq!(
+            distinct_words(
+                "روسی سفیر البرٹ خوریف نے اسلام آباد میں تاجروں سے ملاقات کی۔",
+                "ur"
+            ),
+            "روسی سفیر البرٹ خوریف اسلام آباد میں تاجروں ملاقات"
+        );
+        assert_eq!(
+            distinct_words(
+                "Посол России Альберт Хорев встретился с бизнесменами; посол, РОССИИ.",
+                "ru"
+            ),
+            "посол россии альберт хорев встретился бизнесменами"
+        );
+    }
+
+    #[test]
+    fn english_stop_words_are_only_dropped_in_english() {
+        assert_eq!(
+            distinct_words("the trade and the flights", "en"),
+            "trade flights"
+        );
+        // "and" is a word like any other in a Russian text quoting English.
+        assert_eq!(
+            distinct_words("the trade and flights", "ru"),
+            "the trade and flights"
         );
     }
 }
