@@ -124,9 +124,16 @@ impl Words {
             merged.push((language, words));
         }
 
+        // Every word the theme has in any language, and every word a site file adds.
         let mut keys: BTreeSet<String> = ATTACHE_KEYS.iter().map(|k| k.to_string()).collect();
         for (_, words) in &merged {
             keys.extend(words.keys().map(|k| k.to_string()));
+        }
+        for file in files.iter().filter(|f| !f.site) {
+            if !parsed.iter().any(|p| std::ptr::eq(p.file, file)) {
+                // A language the site does not use: its problems are not the site's.
+                keys.extend(parse(file).into_iter().flat_map(BTreeMap::into_keys));
+            }
         }
         // The kind each key should have: attache's own words are text; others as the
         // default language (or else the first language that has the key) gives them.
