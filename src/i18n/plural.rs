@@ -10,8 +10,11 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use icu_locale::LanguageIdentifier;
 use icu_plurals::{PluralCategory, PluralRules};
+use rustc_hash::FxHashMap;
 use tera::value::Key;
 use tera::{Error, Kwargs, Map, State, TeraResult, Value};
+
+use super::Language;
 
 /// The key under which a counted word's map names its language, for the `plural` filter.
 pub const LANG_KEY: &str = "lang";
@@ -53,30 +56,44 @@ pub fn select(id: &LanguageIdentifier, forms: &HashMap<String, String>, n: i64) 
         .get(category_name(category))
         .or_else(|| forms.get("other"))
         .map_or("", String::as_str);
-    form.replace("{n}", &n.to_string())
+    fill_n(form, n)
 }
 
-/// Registers the `plural` filter: `{{ t.articles | plural(n=3) }}` is "3 articles".
-pub fn register(tera: &mut tera::Tera) {
-    tera.register_filter("plural", filter);
+/// Registers the `plural` filter for the site's languages: `{{ t.articles | plural(n=3) }}`
+/// is "3 articles". The rules are looked up once here, not per call: the filter runs for
+/// every card of every list, hundreds of thousands of times on a large site.
+pub fn register(tera: &mut tera::Tera, languages: &[Language]) {
+    let by_code: FxHashMap<String, Arc<PluralRules>> = languages
+        .iter()
+        .filter_map(|l| rules(&l.id).map(|r| (l.code.clone(), r)))
+        .collect();
+    tera.register_filter(
+        "plural",
+        move |forms: &Map, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let n = kwargs.must_get::<i64>("n")?;
+            let get = |key: &'static str| forms.get(&Key::Str(key)).and_then(Value::as_str);
+            let code = get(LANG_KEY).ok_or_else(|| {
+                Error::message(
+                    "`plural` counts a word of `t` that has plural forms, such as `t.articles | plural(n=count)`",
+                )
+            })?;
+            let category = by_code
+                .get(code)
+                .map_or(PluralCategory::Other, |r| r.category_for(n));
+            let form = get(category_name(category))
+                .or_else(|| get("other"))
+                .unwrap_or_default();
+            Ok(fill_n(form, n))
+        },
+    );
 }
 
-fn filter(forms: &Map, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let n = kwargs.must_get::<i64>("n")?;
-    let get = |key: &'static str| forms.get(&Key::Str(key)).and_then(Value::as_str);
-    let code = get(LANG_KEY).ok_or_else(|| {
-        Error::message(
-            "`plural` counts a word of `t` that has plural forms, such as `t.articles | plural(n=count)`",
-        )
-    })?;
-    let id: LanguageIdentifier = code
-        .parse()
-        .map_err(|_| Error::message(format!("`{code}` is not a language code")))?;
-    let category = rules(&id).map_or(PluralCategory::Other, |r| r.category_for(n));
-    let form = get(category_name(category))
-        .or_else(|| get("other"))
-        .unwrap_or_default();
-    Ok(form.replace("{n}", &n.to_string()))
+/// `form` with `{n}` replaced by `n`.
+fn fill_n(form: &str, n: i64) -> String {
+    match form.find("{n}") {
+        None => form.to_string(),
+        Some(_) => form.replace("{n}", &n.to_string()),
+    }
 }
 
 #[cfg(test)]

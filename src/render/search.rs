@@ -95,6 +95,26 @@ pub fn join_entries<T: AsRef<[u8]>>(entries: &[T]) -> Vec<u8> {
     out
 }
 
+/// The words of `text` by Unicode's word boundaries (UAX #29), as `unicode_words` finds
+/// them, only faster on the plain ASCII words that make up most of a Latin-script text.
+///
+/// Whitespace always separates words, and ASCII punctuation at either end of a run of
+/// non-space characters always ends a word there (it joins only between letters or digits,
+/// `_` aside), so a run of ASCII letters and digits is one word as it stands. Every other
+/// run goes through the segmenter, which is about five times slower per byte.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(char::is_whitespace).flat_map(|run| {
+        let trimmed = run.trim_matches(|c: char| c.is_ascii_punctuation() && c != '_');
+        let plain = !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_alphanumeric());
+        let (one, many) = if plain {
+            (Some(trimmed), None)
+        } else {
+            (None, Some(trimmed.unicode_words()))
+        };
+        one.into_iter().chain(many.into_iter().flatten())
+    })
+}
+
 /// The distinct words of `text` (written in `language`, a language subtag such as `en`),
 /// lower-cased, in order of first use, without very short words and, in English, without
 /// very common ones.
@@ -117,7 +137,7 @@ fn distinct_words(text: &str, language: &str) -> String {
     seen.reserve(MAX_WORDS);
     let mut out = String::with_capacity(MAX_WORDS * 8);
     let mut kept = 0;
-    for word in text.unicode_words() {
+    for word in words(text) {
         // Three characters at least; a word of 3+ bytes may still be 2 wide characters.
         if word.len() < 3 || (word.len() < 12 && word.chars().nth(2).is_none()) {
             continue;
@@ -171,6 +191,22 @@ mod tests {
             ),
             "посол россии альберт хорев встретился бизнесменами"
         );
+    }
+
+    #[test]
+    fn words_are_found_as_the_unicode_segmenter_finds_them() {
+        let texts = [
+            "Direct flights, the \"SCO\" (2025) and Pakistan's IT sector: site.title 3.5 _x_ a-b",
+            "  Tabs\tand\nnew lines;; end. ",
+            "روسی سفیر (SCO) نے کہا: ”ملاقات“ ۔ 2025ء",
+            "Посол «России» — 15 января; т.е. всё.",
+            "e\u{301}te\u{301} café naïve ﬁle 1,000 don't",
+        ];
+        for text in texts {
+            let fast: Vec<&str> = words(text).collect();
+            let slow: Vec<&str> = text.unicode_words().collect();
+            assert_eq!(fast, slow, "{text}");
+        }
     }
 
     #[test]

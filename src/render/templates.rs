@@ -41,14 +41,17 @@ impl Templates {
         languages: &[Language],
     ) -> Result<Templates, Diagnostics> {
         let words = Words::compile(i18n, languages);
-        let templates = Templates::compile_templates(files);
+        let templates = Templates::compile_templates(files, languages);
         let (mut templates, words) = Diagnostics::both(templates, words)?;
         Diagnostics(words.check_templates(files)).into_result(())?;
         templates.words = words;
         Ok(templates)
     }
 
-    fn compile_templates(files: &[TemplateFile]) -> Result<Templates, Diagnostics> {
+    fn compile_templates(
+        files: &[TemplateFile],
+        languages: &[Language],
+    ) -> Result<Templates, Diagnostics> {
         let by_name: HashMap<String, (PathBuf, String)> = files
             .iter()
             .map(|t| (t.name.clone(), (t.display.clone(), t.text.clone())))
@@ -58,7 +61,7 @@ impl Templates {
             files: by_name,
             words: Words::default(),
         };
-        plural::register(&mut templates.tera);
+        plural::register(&mut templates.tera, languages);
         // `{{ t.search_matches | json }}`: words for the search page's script, in a data
         // attribute. Through serde_json's sorted maps, so the output is the same every build.
         templates
@@ -210,7 +213,7 @@ mod tests {
             "page.html",
             "<p>\n{{ title | shout }}\n{% include \"nope.html\" %}\n",
         )];
-        let Err(problems) = Templates::compile_templates(&files) else {
+        let Err(problems) = Templates::compile_templates(&files, &[]) else {
             panic!("the template should be refused");
         };
         let heads: Vec<String> = problems.iter().map(Diagnostic::headline).collect();
