@@ -27,7 +27,9 @@ impl Location {
     pub fn of_offset(text: &str, offset: usize) -> Self {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let before = &text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        // `matches` finds each newline with memchr, several times faster than a byte loop;
+        // this runs for every link in every article.
+        let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
         Location { line, column }

@@ -5,7 +5,7 @@
 //! Russian), and ICU4X's plural rules pick the form for a number. Templates write
 //! `{{ t.articles | plural(n=count) }}`; `{n}` in the form is replaced by the number.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use icu_locale::LanguageIdentifier;
@@ -50,7 +50,7 @@ pub fn categories(id: &LanguageIdentifier) -> Vec<&'static str> {
 }
 
 /// The form of a counted word for `n`, with `{n}` replaced by the number.
-pub fn select(id: &LanguageIdentifier, forms: &HashMap<String, String>, n: i64) -> String {
+pub fn select(id: &LanguageIdentifier, forms: &BTreeMap<String, String>, n: i64) -> String {
     let category = rules(id).map_or(PluralCategory::Other, |r| r.category_for(n));
     let form = forms
         .get(category_name(category))
@@ -71,6 +71,14 @@ pub fn register(tera: &mut tera::Tera, languages: &[Language]) {
         "plural",
         move |forms: &Map, kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let n = kwargs.must_get::<i64>("n")?;
+            // Small counts are written out in the map already.
+            if let Some(written) = u128::try_from(n)
+                .ok()
+                .and_then(|k| forms.get(&Key::from(k)))
+                .and_then(Value::as_str)
+            {
+                return Ok(written.to_string());
+            }
             let get = |key: &'static str| forms.get(&Key::Str(key)).and_then(Value::as_str);
             let code = get(LANG_KEY).ok_or_else(|| {
                 Error::message(
@@ -88,19 +96,25 @@ pub fn register(tera: &mut tera::Tera, languages: &[Language]) {
     );
 }
 
-/// `form` with `{n}` replaced by `n`.
+/// `form` with `{n}` replaced by `n`. By hand: this runs once per card on every list, and
+/// `str::replace` sets up a substring searcher on each call.
 fn fill_n(form: &str, n: i64) -> String {
-    match form.find("{n}") {
-        None => form.to_string(),
-        Some(_) => form.replace("{n}", &n.to_string()),
+    let mut out = String::with_capacity(form.len() + 8);
+    let mut rest = form;
+    while let Some(i) = rest.as_bytes().windows(3).position(|w| w == b"{n}") {
+        out.push_str(&rest[..i]);
+        out.push_str(&n.to_string());
+        rest = &rest[i + 3..];
     }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn forms(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    fn forms(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -146,5 +160,6 @@ mod tests {
         let f = forms(&[("one", "{n} article"), ("other", "{n} articles")]);
         assert_eq!(select(&en, &f, 1), "1 article");
         assert_eq!(select(&en, &f, 0), "0 articles");
+        assert_eq!(fill_n("{n} of {n}, not {m}", 12), "12 of 12, not {m}");
     }
 }

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 
 use rustc_hash::FxHashMap;
 use tera::Value;
+use tera::value::Key;
 
 use super::plural::{self, LANG_KEY};
 use super::{Language, parse_code};
@@ -190,7 +191,7 @@ impl Words {
         for (language, words) in merged {
             let t: BTreeMap<String, Value> = words
                 .iter()
-                .map(|(key, word)| (key.to_string(), value(word.entry, &language.code)))
+                .map(|(key, word)| (key.to_string(), value(word.entry, language)))
                 .collect();
             out.t.insert(language.code.clone(), Value::from(t));
             let texts = ATTACHE_KEYS
@@ -250,21 +251,30 @@ impl Words {
     }
 }
 
-/// The template value of a word: a counted word is a map of its forms that also names its
-/// language, which is all the `plural` filter needs.
-fn value(entry: &Entry, code: &str) -> Value {
+/// The template value of a word. A counted word is a map of its forms that also names its
+/// language, which is all the `plural` filter needs, and holds every count below
+/// [`WRITTEN_COUNTS`] already written out (`t.min_read[3]` is "3 min read"): a lookup,
+/// where a filter call per card of a list of thousands costs more than the card.
+fn value(entry: &Entry, language: &Language) -> Value {
     match entry {
         Entry::Text(text) => Value::from(text.as_str()),
         Entry::Counted(forms) => {
-            let mut map: BTreeMap<String, Value> = forms
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-                .collect();
-            map.insert(LANG_KEY.to_string(), Value::from(code));
+            let mut map = tera::Map::default();
+            for (category, form) in forms {
+                map.insert(Key::from(category.clone()), Value::from(form.as_str()));
+            }
+            map.insert(Key::from(LANG_KEY), Value::from(language.code.as_str()));
+            for n in 0..WRITTEN_COUNTS {
+                let written = plural::select(&language.id, forms, n as i64);
+                map.insert(Key::from(u128::from(n)), Value::from(written));
+            }
             Value::from(map)
         }
     }
 }
+
+/// Counts a counted word holds written out: reading times and the like.
+pub const WRITTEN_COUNTS: u64 = 100;
 
 /// The theme's (or the site's) file for a language: the one named by its code, else by its
 /// language alone (`en.yaml` serves `en-GB`).
@@ -692,6 +702,32 @@ mod tests {
             text: "{% for t in topics %}{{ t.title }}{% endfor %}".into(),
         };
         assert!(words.check_templates(&[template]).is_empty());
+    }
+
+    #[test]
+    fn counted_words_hold_small_counts_written_out() {
+        let files = [file(
+            "ru",
+            false,
+            &format!(
+                "{BASE}articles:\n  one: \"{{n}} статья\"\n  few: \"{{n}} статьи\"\n  many: \"{{n}} статей\"\n  other: \"{{n}} статьи\"\n"
+            ),
+        )];
+        let words = Words::compile(&files, &[lang("ru")]).unwrap();
+        let t = words.t("ru");
+        let articles = t.as_map().unwrap().get(&Key::Str("articles")).unwrap();
+        let written = |n: u128| {
+            articles
+                .as_map()
+                .unwrap()
+                .get(&Key::from(n))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        assert_eq!(written(1).as_deref(), Some("1 статья"));
+        assert_eq!(written(22).as_deref(), Some("22 статьи"));
+        assert_eq!(written(99).as_deref(), Some("99 статей"));
+        assert_eq!(written(100), None);
     }
 
     #[test]

@@ -63,13 +63,17 @@ impl Templates {
         };
         plural::register(&mut templates.tera, languages);
         // `{{ t.search_matches | json }}`: words for the search page's script, in a data
-        // attribute. Through serde_json's sorted maps, so the output is the same every build.
+        // attribute. Through serde_json's sorted maps, so the output is the same every build;
+        // a counted word's forms only, not the counts it holds written out.
         templates
             .tera
             .register_filter("json", |v: Value, _: Kwargs, _: &State| {
-                serde_json::to_value(&v)
-                    .and_then(|v| serde_json::to_string(&v))
-                    .map_err(|e| tera::Error::message(e.to_string()))
+                let mut json =
+                    serde_json::to_value(&v).map_err(|e| tera::Error::message(e.to_string()))?;
+                if let Some(map) = json.as_object_mut() {
+                    map.retain(|k, _| k.parse::<u128>().is_err());
+                }
+                serde_json::to_string(&json).map_err(|e| tera::Error::message(e.to_string()))
             });
         let all = files.iter().map(|t| (t.name.as_str(), t.text.as_str()));
         if let Err(e) = templates.tera.add_raw_templates(all) {
