@@ -9,6 +9,7 @@
 //! own.
 
 pub mod dates;
+mod file;
 pub mod plural;
 pub mod words;
 
