@@ -125,10 +125,11 @@ fn build_stages(
         templates,
         statics,
         warnings: load_warnings,
+        i18n,
     } = sources;
     // Templates and content are independent until rendering: check both, report both.
     let (templates, (pages, mut problems)) = rayon::join(
-        || Templates::compile(&templates),
+        || Templates::compile(&templates, &i18n, &config.languages),
         || {
             parse::parse_lenient(
                 content,

@@ -25,7 +25,7 @@ pub fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
     if let Err(d) = crate::build::checked_output_dir(root, &config, None) {
         problems.push(d);
     }
-    let templates = match Templates::compile(&sources.templates) {
+    let templates = match Templates::compile(&sources.templates, &sources.i18n, &config.languages) {
         Ok(t) => Some(t),
         Err(d) => {
             problems.extend(d.0);

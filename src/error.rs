@@ -31,7 +31,9 @@ impl Location {
     pub fn of_offset(text: &str, offset: usize) -> Self {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let before = &text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        // `matches` finds each newline with memchr, several times faster than a byte loop;
+        // this runs for every link in every article.
+        let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
         Location { line, column }
@@ -192,6 +194,15 @@ pub enum Problem {
         "`{path}` exists but was not made by attache, so it will not be replaced: remove it or choose another output folder with -o"
     )]
     OutputNotOurs { path: PathBuf },
+    #[error("{0}")]
+    Words(String),
+    #[error("the key `{key}` is missing for {language}: add a `{key}:` line with its text")]
+    MissingWord { key: String, language: String },
+    #[error("the template asks for the word `t.{key}`, which no i18n file has")]
+    UnknownWord {
+        key: String,
+        suggestion: Option<String>,
+    },
     #[error("the theme `{name}` was not found: looked for {looked}")]
     MissingTheme { name: String, looked: PathBuf },
 }

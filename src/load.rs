@@ -31,6 +31,17 @@ pub struct TemplateFile {
     pub text: String,
 }
 
+/// One i18n file (`i18n/<code>.yaml`): the theme's words in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct I18nFile {
+    /// The language code, from the file name (`ur` for `ur.yaml`).
+    pub code: String,
+    pub display: PathBuf,
+    pub text: String,
+    /// From the site's `i18n/` folder (whose words replace the theme's), not the theme's.
+    pub site: bool,
+}
+
 /// One static file, named by its path in the output.
 #[derive(Debug, Clone)]
 pub struct StaticFile {
@@ -47,6 +58,8 @@ pub struct Sources {
     pub statics: Vec<StaticFile>,
     /// Files found but not read, and the like: shown, but no reason to stop.
     pub warnings: Vec<Diagnostic>,
+    /// The theme's i18n files, then the site's.
+    pub i18n: Vec<I18nFile>,
 }
 
 /// Folders a site is made from, resolved against the site root.
@@ -57,6 +70,8 @@ pub struct SiteDirs {
     pub theme: PathBuf,
     pub templates: PathBuf,
     pub statics: PathBuf,
+    /// The site's own i18n files, whose words replace the theme's.
+    pub i18n: PathBuf,
 }
 
 impl SiteDirs {
@@ -67,12 +82,19 @@ impl SiteDirs {
             theme: root.join("themes").join(&config.theme),
             templates: root.join("templates"),
             statics: root.join("static"),
+            i18n: root.join("i18n"),
         }
     }
 
     /// Every folder whose changes affect the build (what `serve` watches).
-    pub fn watched(&self) -> [&Path; 4] {
-        [&self.content, &self.theme, &self.templates, &self.statics]
+    pub fn watched(&self) -> [&Path; 5] {
+        [
+            &self.content,
+            &self.theme,
+            &self.templates,
+            &self.statics,
+            &self.i18n,
+        ]
     }
 }
 
@@ -136,8 +158,9 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
     // Site files come second so they replace the theme's of the same name.
     let mut templates: Vec<Result<TemplateFile, Diagnostic>> = Vec::new();
     let mut statics: Vec<Result<StaticFile, Diagnostic>> = Vec::new();
+    let mut i18n: Vec<Result<I18nFile, Diagnostic>> = Vec::new();
     if built_in {
-        built_in_theme(&mut templates, &mut statics);
+        built_in_theme(&mut templates, &mut statics, &mut i18n);
     }
     let mut template_paths = list(
         &dirs.root,
@@ -183,6 +206,20 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
             .collect::<Vec<_>>(),
     );
 
+    for (dir, site) in [(dirs.theme.join("i18n"), false), (dirs.i18n.clone(), true)] {
+        let paths = list(&dirs.root, &dir, &mut problems, |p| i18n_code(p).is_some());
+        let direct = paths.iter().filter(|(_, rel)| !rel.contains('/'));
+        i18n.extend(direct.map(|(path, _)| {
+            let display = relative_to(path, &dirs.root);
+            read_text(path, &display).map(|text| I18nFile {
+                code: i18n_code(path).unwrap_or_default(),
+                display,
+                text,
+                site,
+            })
+        }));
+    }
+
     let mut sources = Sources {
         warnings,
         ..Sources::default()
@@ -212,13 +249,30 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
             Err(d) => problems.push(d),
         }
     }
+    for r in i18n {
+        match r {
+            Ok(f) => sources.i18n.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
     (sources, problems)
+}
+
+/// The language code an i18n file is for: its name without `.yaml` (or `.yml`), when the
+/// file is directly in the i18n folder.
+fn i18n_code(path: &Path) -> Option<String> {
+    let ext = path.extension()?;
+    if ext != "yaml" && ext != "yml" {
+        return None;
+    }
+    Some(path.file_stem()?.to_string_lossy().into_owned())
 }
 
 /// The built-in theme's files, as if read from a `themes/briefing/` folder.
 fn built_in_theme(
     templates: &mut Vec<Result<TemplateFile, Diagnostic>>,
     statics: &mut Vec<Result<StaticFile, Diagnostic>>,
+    i18n: &mut Vec<Result<I18nFile, Diagnostic>>,
 ) {
     fn walk<'a>(dir: &'a include_dir::Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
         for entry in dir.entries() {
@@ -240,6 +294,19 @@ fn built_in_theme(
                     name: name.to_string(),
                     display,
                     text: text.to_string(),
+                }),
+                None => Err(Diagnostic::new(display, Problem::NotUtf8 { offset: 0 })),
+            });
+        } else if let Some(code) = path
+            .strip_prefix("i18n/")
+            .and_then(|rel| i18n_code(Path::new(rel)))
+        {
+            i18n.push(match file.contents_utf8() {
+                Some(text) => Ok(I18nFile {
+                    code,
+                    display,
+                    text: text.to_string(),
+                    site: false,
                 }),
                 None => Err(Diagnostic::new(display, Problem::NotUtf8 { offset: 0 })),
             });

@@ -1250,6 +1250,68 @@ fn a_source_url_that_would_run_a_script_is_refused_on_its_line() {
     });
 }
 
+// ---- the theme's words ------------------------------------------------------------------
+
+#[test]
+fn a_translation_file_that_is_not_yaml_is_shown_on_its_line() {
+    let desk = Desk::new();
+    // A colon inside an unquoted text makes YAML read a second key.
+    desk.write(
+        "i18n/en.yaml",
+        "key_points: In brief\nsearch_none: No articles match: {q}\nrelated_articles: See also\n",
+    );
+    desk.refuses(Told {
+        file: "i18n/en.yaml",
+        at: Some("2:"),
+        says: &["not valid YAML"],
+    });
+}
+
+#[test]
+fn a_translation_file_that_is_a_list_or_in_a_legacy_encoding_is_refused() {
+    let desk = Desk::new();
+    desk.write("i18n/en.yaml", "- Key points\n- Sources\n");
+    desk.refuses(Told {
+        file: "i18n/en.yaml",
+        at: Some("1:1"),
+        says: &["`key: text` lines"],
+    });
+    desk.write("i18n/en.yaml", b"key_points: R\xe9sum\xe9\n");
+    desk.refuses(Told {
+        file: "i18n/en.yaml",
+        at: Some("1:14"),
+        says: &["not UTF-8"],
+    });
+}
+
+#[test]
+fn a_translation_that_looks_like_a_template_or_markup_is_printed_as_text() {
+    let desk = Desk::new();
+    let word = "{{ site.title }} {% include \"404.html\" %} <script>alert(1)</script>";
+    desk.write(
+        "i18n/en.yaml",
+        format!(
+            "key_points: '{word}'\narticles:\n  one: \"{{n}} <b onclick=alert(1)>piece</b>\"\n  other: \"{{{{ n }}}} pieces\"\n"
+        ),
+    );
+    let site = desk.builds();
+    let theme = theme_scripts();
+    for name in site.html_files() {
+        assert_no_content_script(&name, &site.html(&name), &theme);
+    }
+    let page = site.html("articles/first/index.html");
+    assert_eq!(page.texts("#key-points-title"), [word]);
+    let topics = site.html("topics/index.html");
+    assert_eq!(
+        topics.texts(".topic-card-count"),
+        [
+            "{{ n }} pieces",
+            "{{ n }} pieces",
+            "1 <b onclick=alert(1)>piece</b>"
+        ]
+    );
+}
+
 // ---- properties: no slug or file name leads out of public/ -----------------------------
 
 /// Strings that try hard to be paths: separators, dots, drive letters, NUL, unicode.

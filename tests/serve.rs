@@ -400,6 +400,49 @@ fn incremental_rebuilds_are_byte_identical_to_full_builds() {
     });
 }
 
+#[test]
+fn an_urdu_site_and_its_words_rebuild_like_full_builds() {
+    let site = Fixture::new("urdu");
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().expect("the Urdu fixture builds");
+    assert_same_as_full_build(&engine, site.root(), "first build");
+    let mut s = Steps {
+        engine,
+        site: &site,
+    };
+    s.step(
+        "an Urdu article's date (Urdu month names on every list)",
+        |f| {
+            edit(f, "content/articles/2024/test-article.md", |t| {
+                t.replace("date: 2024-05-10", "date: 2024-08-10")
+            });
+            vec!["content/articles/2024/test-article.md"]
+        },
+    );
+    s.step("the site replaces a theme word", |f| {
+        f.write("i18n/ur.yaml", "key_points: خلاصہ\n");
+        vec!["i18n", "i18n/ur.yaml"]
+    });
+    s.step("and a counted one", |f| {
+        edit(f, "i18n/ur.yaml", |t| {
+            t + "articles:\n  one: \"{n} تحریر\"\n  other: \"{n} تحریریں\"\n"
+        });
+        vec!["i18n/ur.yaml"]
+    });
+    s.failing_step("a word file that is not YAML", |f| {
+        f.write("i18n/ur.yaml", "key_points: [خلاصہ\n");
+        vec!["i18n/ur.yaml"]
+    });
+    s.step("fixed", |f| {
+        f.write("i18n/ur.yaml", "key_points: نکات\n");
+        vec!["i18n/ur.yaml"]
+    });
+    s.step("the word file goes", |f| {
+        fs::remove_file(f.path("i18n/ur.yaml")).unwrap();
+        vec!["i18n/ur.yaml"]
+    });
+}
+
 /// A generated site big enough for the dependencies between pages to matter: shared
 /// people, organizations and tags (related articles), several years, feeds with limits.
 fn generated_site(rng: &mut rand_pcg::Pcg64, articles: usize) -> tempfile::TempDir {

@@ -25,6 +25,10 @@ impl Problem {
                 suggestion: Some(s),
                 ..
             } => Some(format!("did you mean `#{s}`?")),
+            Problem::UnknownWord {
+                suggestion: Some(s),
+                ..
+            } => Some(format!("did you mean `t.{s}`?")),
             Problem::NotUtf8 { .. } => Some(
                 "save the file as UTF-8 text (in most editors: Save As, then Encoding: UTF-8)"
                     .to_string(),

@@ -59,7 +59,7 @@ fn atom(site: &Site, shared: &Shared, title: &str, page_path: &str, articles: &[
     xml(|w| {
         w.create_element("feed")
             .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
-            .with_attribute(("xml:lang", config.language.as_str()))
+            .with_attribute(("xml:lang", config.default_language().code.as_str()))
             .write_inner_content(|w| {
                 element(w, "title", title)?;
                 if !config.description.is_empty() {

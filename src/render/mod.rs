@@ -22,7 +22,7 @@ use crate::index::{EntityKind, Site};
 use crate::load::StaticFile;
 use crate::parse::Page;
 pub use templates::Templates;
-use values::{Shared, date_values, html, list, obj, opt_text, reading_time, text};
+use values::{Shared, html, list, obj, opt_text, reading_time, text};
 
 /// Files a job produces: output path and contents.
 pub type Files = Vec<(String, Vec<u8>)>;
@@ -179,6 +179,8 @@ fn render_job(
     templates: &Templates,
     job: Job,
 ) -> Result<Files, Diagnostic> {
+    // Titles attache gives its own pages, in the pages' language.
+    let word = |key: &'static str| templates.words.text(&shared.language.code, key);
     let page = |template: &str,
                 path: &str,
                 title: &str,
@@ -249,7 +251,7 @@ fn render_job(
         Job::Topics => page(
             "topics.html",
             "topics/",
-            "Topics",
+            word("topics"),
             "topics",
             vec![("topic_cards", shared.topic_cards.clone())],
         ),
@@ -289,7 +291,7 @@ fn render_job(
             page(
                 "timeline.html",
                 "timeline/",
-                "Timeline",
+                word("timeline"),
                 "timeline",
                 vec![
                     ("years", by_year_and_month(site, shared, &all)),
@@ -312,11 +314,11 @@ fn render_job(
             page(
                 "entities.html",
                 &path,
-                kind.title(),
+                word(kind.key()),
                 kind.key(),
                 vec![
                     ("kind", text(kind.key())),
-                    ("kind_title", text(kind.title())),
+                    ("kind_title", text(word(kind.key()))),
                     ("entities", entities),
                 ],
             )
@@ -336,7 +338,7 @@ fn render_job(
                 kind.key(),
                 vec![
                     ("kind", text(kind.key())),
-                    ("kind_title", text(kind.title())),
+                    ("kind_title", text(word(kind.key()))),
                     ("entity", entity),
                     ("articles", shared.cards(&e.articles)),
                 ],
@@ -372,12 +374,18 @@ fn render_job(
             page(
                 "search.html",
                 "search/",
-                "Search",
+                word("search"),
                 "search",
                 vec![("index_url", text(&shared.url(search::INDEX_FILE)))],
             )
         }
-        Job::NotFound => page("404.html", "404.html", "Page not found", "404", vec![]),
+        Job::NotFound => page(
+            "404.html",
+            "404.html",
+            word("page_not_found"),
+            "404",
+            vec![],
+        ),
         Job::Feeds => Ok(feeds::atom_feeds(site, shared)),
         Job::Sitemap => Ok(vec![(
             "sitemap.xml".to_string(),
@@ -405,6 +413,7 @@ fn render_page(
     for (k, v) in &shared.globals {
         context.insert_value(*k, v.clone());
     }
+    context.insert_value("t", templates.words.t(&shared.language.code));
     context.insert_value("section", text(section));
     context.insert_value("title", text(title));
     context.insert_value("canonical", text(&shared.permalink(path)));
@@ -436,10 +445,10 @@ fn article_value(a: &Page, shared: &Shared) -> Value {
     let Some(m) = a.article() else {
         return Value::none();
     };
-    let (date_iso, date_display) = date_values(Some(m.date));
-    let (updated_iso, updated_display) = date_values(m.updated);
+    let (date_iso, date_display) = shared.date_values(Some(m.date));
+    let (updated_iso, updated_display) = shared.date_values(m.updated);
     let sources = list(m.sources.iter().map(|s| {
-        let (iso, display) = date_values(s.date);
+        let (iso, display) = shared.date_values(s.date);
         obj([
             ("title", opt_text(given(&s.title))),
             ("kind", opt_text(given(&s.kind))),
@@ -539,7 +548,7 @@ fn by_year_and_month(site: &Site, shared: &Shared, articles: &[usize]) -> Value 
                     let month = month_of(group[0]);
                     obj([
                         ("month", Value::from(month)),
-                        ("name", text(crate::parse::front_matter::month_name(month))),
+                        ("name", text(&shared.dates.month(month))),
                         ("articles", shared.cards(group)),
                     ])
                 })),

@@ -53,7 +53,7 @@ pub fn redirects(site: &Site, shared: &Shared) -> Files {
                     &shared.url(&page.path),
                     &shared.permalink(&page.path),
                     page.title(),
-                    &site.config.language,
+                    &site.config.default_language().code,
                 ),
             ));
         }

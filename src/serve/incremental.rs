@@ -422,7 +422,9 @@ impl Engine {
             }
             return None;
         }
-        for dir in [&theme_templates, &dirs.templates] {
+        // The theme's words change what templates print, as a template edit does.
+        let theme_i18n = dirs.theme.join("i18n");
+        for dir in [&theme_templates, &dirs.templates, &theme_i18n, &dirs.i18n] {
             if let Ok(rest) = path.strip_prefix(dir) {
                 return (!ignored(rest)).then_some(Change::Template);
             }
@@ -455,7 +457,7 @@ impl Engine {
         let dirs = SiteDirs::new(&self.root, &config);
         let mut sources = load::load(&dirs)?;
         let mut warnings = std::mem::take(&mut sources.warnings);
-        let templates = Templates::compile(&sources.templates);
+        let templates = Templates::compile(&sources.templates, &sources.i18n, &config.languages);
         let texts: BTreeMap<String, ContentFile> = sources
             .content
             .iter()
@@ -875,7 +877,7 @@ fn reload_theme(st: &mut State) {
         .map(|s| (s.rel.clone(), s))
         .collect();
     let compiled = if problems.is_empty() {
-        Templates::compile(&sources.templates)
+        Templates::compile(&sources.templates, &sources.i18n, &st.config.languages)
     } else {
         Err(Diagnostics(problems))
     };
@@ -1098,7 +1100,7 @@ fn update_in_place(st: &mut State, new_pages: Vec<(String, Option<Page>)>) -> Co
                 if lastmod(&st.site.articles[i]) != lastmod(&page) {
                     update.jobs.insert(Job::Sitemap);
                 }
-                let card = values::card(&page, &base_path, &st.shared.topic_refs);
+                let card = values::card(&page, &base_path, &st.shared.topic_refs, &st.shared.dates);
                 if card != cards[i] {
                     cards[i] = card;
                     changed_cards.push(i);
@@ -1247,7 +1249,7 @@ fn reindex(
             match old {
                 Some(c) if refs_same && !reparsed.contains(&a.rel) => c.clone(),
                 _ => {
-                    let card = values::card(a, &base_path, &topic_refs);
+                    let card = values::card(a, &base_path, &topic_refs, &st.shared.dates);
                     if old != Some(&card) {
                         changed_cards.push(i);
                     }
