@@ -1124,6 +1124,11 @@ fn paragraph(g: &mut Gen, c: &Ctx) -> String {
     p
 }
 
+/// Month names as attache writes them in English.
+fn english_dates() -> std::sync::Arc<attache::i18n::Dates> {
+    attache::i18n::Dates::for_language(&attache::i18n::Language::english())
+}
+
 fn words(s: &str) -> usize {
     s.split_whitespace().count()
 }
@@ -1296,7 +1301,7 @@ fn body_blocks(g: &mut Gen, a: &Article, pools: &Pools) -> Vec<Block> {
         paragraph(g, &c),
         a.location,
         a.date.d,
-        attache::parse::front_matter::month_name(a.date.m as i8),
+        english_dates().month(a.date.m as i8),
         a.date.y
     );
     push(&mut blocks, &mut count, intro);

@@ -23,6 +23,8 @@ pub struct BuildOptions {
 pub struct Built {
     pub site: Site,
     pub output: Output,
+    /// What the writer should know although the site built (sorted by file).
+    pub warnings: Diagnostics,
     pub elapsed: Duration,
     /// Time spent in each stage, in pipeline order.
     pub stages: Vec<(&'static str, Duration)>,
@@ -85,30 +87,34 @@ pub fn build_with(
     let dirs = SiteDirs::new(root, &config);
     let sources = load::load(&dirs)?;
     let mut stages = vec![("load", start.elapsed())];
-    let (site, output) = build_stages(config, sources, options, &mut stages)?;
+    let (site, output, warnings) = build_stages(config, sources, options, &mut stages)?;
     Ok(Built {
         site,
         output,
+        warnings,
         elapsed: start.elapsed(),
         stages,
     })
 }
 
-/// The stages after load, shared by `build` and `serve`.
+/// The stages after load: the site, its output and the warnings.
 pub fn build_from_sources(
     config: Config,
     sources: Sources,
     options: &BuildOptions,
-) -> Result<(Site, Output), Diagnostics> {
+) -> Result<(Site, Output, Diagnostics), Diagnostics> {
     build_stages(config, sources, options, &mut Vec::new())
 }
 
+/// Parse and index go on past problems, as `check` does, so a failed build reports every
+/// problem of every file (a duplicate URL along with a bad date elsewhere), and the
+/// warnings with them; rendering starts only when there is no error.
 fn build_stages(
     config: Config,
     sources: Sources,
     options: &BuildOptions,
     stages: &mut Vec<(&'static str, Duration)>,
-) -> Result<(Site, Output), Diagnostics> {
+) -> Result<(Site, Output, Diagnostics), Diagnostics> {
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
         stages.push((name, clock.elapsed()));
@@ -118,12 +124,14 @@ fn build_stages(
         content,
         templates,
         statics,
+        warnings: load_warnings,
+        i18n,
     } = sources;
     // Templates and content are independent until rendering: check both, report both.
-    let (templates, pages) = rayon::join(
-        || Templates::compile(&templates),
+    let (templates, (pages, mut problems)) = rayon::join(
+        || Templates::compile(&templates, &i18n, &config.languages),
         || {
-            parse::parse_all(
+            parse::parse_lenient(
                 content,
                 &config,
                 ParseOptions {
@@ -132,13 +140,24 @@ fn build_stages(
             )
         },
     );
-    let (templates, pages) = Diagnostics::both(templates, pages)?;
     lap("parse", stages);
-    let site = index::index(config, pages)?;
+    let (site, index_problems) = index::index_lenient(config, pages);
+    problems.extend(index_problems);
+    problems.extend(load_warnings);
+    problems.extend(index::warnings(&site));
+    if let Err(d) = &templates {
+        problems.extend(d.0.iter().cloned());
+    }
+    let problems = Diagnostics(problems).sorted();
+    let templates = match templates {
+        Ok(t) if !problems.has_errors() => t,
+        _ => return Err(problems),
+    };
     lap("index", stages);
-    let output = render::render(&site, &templates, &statics)?;
+    let output =
+        render::render(&site, &templates, &statics).map_err(|d| d.with(problems.0.clone()))?;
     lap("render", stages);
-    Ok((site, output))
+    Ok((site, output, problems))
 }
 
 /// The output folder a build writes to: `-o` if given, else `output_dir` from site.yaml.

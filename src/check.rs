@@ -20,11 +20,12 @@ pub fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
         Err(d) => return d,
     };
     let dirs = SiteDirs::new(root, &config);
-    let (sources, mut problems) = load::load_lenient(&dirs);
+    let (mut sources, mut problems) = load::load_lenient(&dirs);
+    problems.append(&mut sources.warnings);
     if let Err(d) = crate::build::checked_output_dir(root, &config, None) {
         problems.push(d);
     }
-    let templates = match Templates::compile(&sources.templates) {
+    let templates = match Templates::compile(&sources.templates, &sources.i18n, &config.languages) {
         Ok(t) => Some(t),
         Err(d) => {
             problems.extend(d.0);
@@ -41,6 +42,7 @@ pub fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
     problems.extend(parse_problems);
     let (site, index_problems) = index::index_lenient(config, pages);
     problems.extend(index_problems);
+    problems.extend(index::warnings(&site));
     if let Some(templates) = templates {
         let (output, render_problems) = render::render_lenient(&site, &templates, &sources.statics);
         problems.extend(render_problems);
@@ -82,6 +84,11 @@ fn check_references(site: &Site, output: &Output) -> Vec<Diagnostic> {
                     }
                 }
                 (Some(_), None) => continue,
+                (None, _) if malformed(&r.dest).is_some() => Problem::MalformedLink {
+                    what: if r.image { "image" } else { "link" },
+                    dest: r.dest.clone(),
+                    fix: malformed(&r.dest).flatten(),
+                },
                 (None, _) => {
                     let Some(path) = site_path(&r.dest, &page.path, base_path) else {
                         continue;
@@ -107,6 +114,28 @@ fn check_references(site: &Site, output: &Output) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// A destination that is a web address gone wrong, so a browser would take it for a path
+/// on this site: `(https://x.org)` (brackets twice), `<https://x.org>`, `"https://…"`,
+/// `https//x.org`. `Some(fix)` says what was probably meant, where that is clear.
+fn malformed(dest: &str) -> Option<Option<String>> {
+    let wrapped = dest.starts_with(['(', '<', '"', '\'', '[']);
+    let lost_scheme = dest.contains("://") || dest.starts_with("www.") || dest.contains("//www.");
+    if !wrapped && !lost_scheme {
+        return None;
+    }
+    let fix = dest
+        .trim_matches(|c: char| "()<>\"'[] ".contains(c))
+        .to_string();
+    let fix = if crate::parse::markdown::has_scheme(&fix) {
+        Some(fix)
+    } else if fix.starts_with("www.") {
+        Some(format!("https://{fix}"))
+    } else {
+        None
+    };
+    Some(fix)
 }
 
 /// The output path a link or image destination names, relative to the site root.
@@ -179,25 +208,27 @@ pub fn format_text(problems: &Diagnostics) -> String {
             out.push('\n');
         }
     }
-    let (n, files) = (problems.len(), by_file.len());
-    if n == 0 {
+    let files = by_file.len();
+    if problems.is_empty() {
         out.push_str("No problems found.\n");
     } else {
         out.push_str(&format!(
-            "\n{n} error{} in {files} file{}\n",
-            if n == 1 { "" } else { "s" },
+            "\n{} in {files} file{}\n",
+            problems.counts(),
             if files == 1 { "" } else { "s" }
         ));
     }
     out
 }
 
-/// The report as one JSON document, for editors and CI.
+/// The report as one JSON document, for editors and CI: `count` (all problems),
+/// `errors` and `warnings` (how many of each), and `problems`, each with its `severity`.
 pub fn format_json(problems: &Diagnostics) -> String {
-    let errors: Vec<serde_json::Value> = problems
+    let list: Vec<serde_json::Value> = problems
         .iter()
         .map(|d| {
             serde_json::json!({
+                "severity": d.severity.word(),
                 "file": d.path.to_string_lossy().replace('\\', "/"),
                 "line": d.location.map(|l| l.line),
                 "column": d.location.map(|l| l.column),
@@ -206,7 +237,12 @@ pub fn format_json(problems: &Diagnostics) -> String {
             })
         })
         .collect();
-    let doc = serde_json::json!({ "count": errors.len(), "errors": errors });
+    let doc = serde_json::json!({
+        "count": list.len(),
+        "errors": problems.errors(),
+        "warnings": problems.warnings(),
+        "problems": list,
+    });
     // A json! value always serializes.
     serde_json::to_string_pretty(&doc).expect("JSON value") + "\n"
 }
@@ -214,6 +250,46 @@ pub fn format_json(problems: &Diagnostics) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reports_say_which_problems_are_warnings() {
+        let problems = Diagnostics(vec![
+            Diagnostic::new("a.md", Problem::NoTopics),
+            Diagnostic::warning("b.md", Problem::FrontMatter("odd".into())),
+        ]);
+        let text = format_text(&problems);
+        assert!(
+            text.contains("b.md: warning: invalid front matter: odd"),
+            "{text}"
+        );
+        assert!(
+            text.trim_end().ends_with("1 error, 1 warning in 2 files"),
+            "{text}"
+        );
+        let doc: serde_json::Value = serde_json::from_str(&format_json(&problems)).unwrap();
+        assert_eq!(
+            (doc["count"].as_u64(), doc["errors"].as_u64()),
+            (Some(2), Some(1))
+        );
+        assert_eq!(doc["warnings"], 1);
+        assert_eq!(doc["problems"][0]["severity"], "error");
+        assert_eq!(doc["problems"][1]["severity"], "warning");
+    }
+
+    #[test]
+    fn web_addresses_gone_wrong_are_told_apart_from_paths() {
+        assert_eq!(
+            malformed("(https://example.org)"),
+            Some(Some("https://example.org".to_string()))
+        );
+        assert_eq!(
+            malformed("www.example.org/x"),
+            Some(Some("https://www.example.org/x".to_string()))
+        );
+        assert_eq!(malformed("(notes)"), Some(None));
+        assert_eq!(malformed("../about/"), None);
+        assert_eq!(malformed("/images/a.png"), None);
+    }
 
     #[test]
     fn destinations_resolve_like_a_browser() {

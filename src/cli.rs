@@ -44,13 +44,34 @@ pub enum Command {
     /// Runs every stage of a build and more: front matter, topics, dates, duplicate URLs,
     /// links to pages and #anchors that do not exist, images and files that are missing,
     /// templates that fail to render. Reports every problem as `file:line:col: message`,
-    /// grouped by file, and exits non-zero if there is any.
+    /// grouped by file, and exits non-zero if there is any error (or, with
+    /// --deny-warnings, any warning).
     Check(CheckArgs),
     /// Start a new article or topic from a complete template.
     #[command(subcommand)]
     New(NewCommand),
     /// Create a new site with one topic and one article, ready to build.
     Init(InitArgs),
+    /// Convert a Jekyll, Hugo or Zola site into an attache site, once.
+    ///
+    /// Posts become articles (front matter mapped, categories made into topics with topic
+    /// files, old URLs kept as aliases that redirect), pages become plain pages and static
+    /// files are copied. Shortcodes and Liquid are left in place and listed with everything
+    /// else that could not be converted, by file and line. SRC is only read. DEST must be a
+    /// new or empty folder, or an attache site (no file in it is overwritten).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What SRC is.
+    #[arg(value_enum)]
+    pub kind: crate::import::SourceKind,
+    /// The folder of the site to convert.
+    pub src: PathBuf,
+    /// Where the attache site goes.
+    #[arg(default_value = ".")]
+    pub dest: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -76,6 +97,9 @@ pub struct CheckArgs {
     /// `text` for people, `json` for editors and CI.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Fail on warnings too, not only on errors (for CI that wants a clean site).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -145,7 +169,7 @@ pub struct BuildArgs {
     /// Publish under this URL instead of site.yaml's `base_url`, e.g. for a staging host.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Print nothing but errors.
+    /// Print nothing but problems (errors and warnings): no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }
@@ -158,6 +182,40 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(command) => run_new(command),
         Command::Init(args) => run_init(args),
         Command::Serve(args) => run_serve(args),
+        Command::Import(args) => run_import(args),
+    }
+}
+
+fn run_import(args: ImportArgs) -> ExitCode {
+    match crate::import::import(args.kind, &args.src, &args.dest) {
+        Ok(imported) => {
+            println!(
+                "Imported {} from the {} site in {} into {}",
+                imported.summary(),
+                args.kind.name(),
+                args.src.display(),
+                args.dest.display()
+            );
+            if !imported.notes.is_empty() {
+                println!(
+                    "\nTo look at: what was not converted as it was ({}):",
+                    imported.notes.len()
+                );
+                for n in &imported.notes {
+                    println!("  {}", n.headline());
+                }
+            }
+            println!(
+                "\nNext: attache check --root {}   (then attache serve)",
+                args.dest.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("  nothing was written");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -168,9 +226,16 @@ fn run_build(args: BuildArgs) -> ExitCode {
     };
     match build::build_to_disk(&args.site.root, args.output.as_deref(), &options) {
         Ok((built, dir)) => {
+            if !built.warnings.is_empty() {
+                eprintln!("{}\n", built.warnings.render_each(color_on_stderr()));
+            }
             if !args.quiet {
+                let warnings = match built.warnings.len() {
+                    0 => String::new(),
+                    _ => format!(", {}", built.warnings.counts()),
+                };
                 println!(
-                    "Built {} into {} in {} ms",
+                    "Built {} into {} in {} ms{warnings}",
                     built.summary(),
                     dir.display(),
                     built.elapsed.as_millis()
@@ -197,10 +262,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Format::Json => print!("{}", crate::check::format_json(&problems)),
         Format::Text => print!("{}", crate::check::format_text(&problems)),
     }
-    if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    if problems.has_errors() || (args.deny_warnings && problems.warnings() > 0) {
         ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -300,7 +365,11 @@ fn run_serve(args: ServeArgs) -> ExitCode {
 
 /// Prints every problem to stderr and returns the failure exit code.
 pub fn report(problems: &Diagnostics) -> ExitCode {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    eprintln!("{}", problems.render(color));
+    eprintln!("{}", problems.render(color_on_stderr()));
     ExitCode::FAILURE
+}
+
+/// Whether reports on stderr may be coloured: a terminal, and no `NO_COLOR`.
+fn color_on_stderr() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }

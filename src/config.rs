@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, Location, Problem};
+use crate::i18n::{Direction, Language, parse_code};
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -20,12 +21,25 @@ pub struct Config {
     pub description: String,
     /// Where the site will be published, e.g. `https://example.org/briefing/`.
     pub base_url: String,
-    /// The content language, as a BCP 47 tag (`en`, `ur`, `ru`).
-    #[serde(default = "default_language")]
-    pub language: String,
+    /// `language: ur`: the one language of a one-language site, as a BCP 47 code.
+    #[serde(default, rename = "language", skip_serializing)]
+    language_code: Option<LanguageCode>,
+    /// `languages:` the site's languages, `{code, name, dir}` each, the first the default.
+    #[serde(default, rename = "languages", skip_serializing)]
+    language_list: Option<Vec<LanguageEntry>>,
+    /// The site's languages, the first the default: from `languages`, or from `language`,
+    /// or English when site.yaml names none. Never empty once parsed.
+    #[serde(skip)]
+    pub languages: Vec<Language>,
     /// The author named in feeds.
     #[serde(default)]
     pub author: Option<String>,
+    /// The IANA time zone (`Asia/Karachi`) of dates and times written without an offset.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// URL patterns, e.g. `articles: /:year/:month/:day/:slug/`.
+    #[serde(default)]
+    pub permalinks: Permalinks,
     /// The theme folder under `themes/`.
     #[serde(default = "default_theme")]
     pub theme: String,
@@ -40,6 +54,15 @@ pub struct Config {
     pub search: Search,
     #[serde(default)]
     pub markdown: Markdown,
+}
+
+/// Where pages go, by kind. An article's own `permalink` wins over its pattern.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Permalinks {
+    /// The URL of every article, from `:year`, `:month`, `:day`, `:slug`, `:title` and
+    /// `:topic`; by default `/articles/:slug/`.
+    pub articles: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -114,9 +137,27 @@ impl Default for Markdown {
     }
 }
 
-fn default_language() -> String {
-    "en".to_string()
+/// One entry of `languages:`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageEntry {
+    code: LanguageCode,
+    /// The language's name in its own script.
+    name: String,
+    /// Derived from the code when left out.
+    #[serde(default)]
+    dir: Option<Direction>,
 }
+fn default_timezone() -> String {
+    "UTC".to_string()
+}
+
+/// A language code as written; checked once the whole file is read, so that a bad one
+/// can be pointed at.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+struct LanguageCode(String);
+
 fn default_theme() -> String {
     "briefing".to_string()
 }
@@ -164,14 +205,105 @@ impl Config {
                 None => d,
             }
         })?;
-        config.base_url = normalize_base_url(&config.base_url).map_err(|reason| {
-            let d = Diagnostic::new(CONFIG_FILE, Problem::Config(reason));
-            match find_key(text, "base_url") {
+        config.languages = config.resolve_languages(text)?;
+        let at_key = |key: &str, reason: String| {
+            Diagnostic::new(CONFIG_FILE, Problem::Config(reason)).maybe_at(
+                find_key(text, key).or_else(|| find_nested_key(text, key)),
+                text,
+            )
+        };
+        config.base_url =
+            normalize_base_url(&config.base_url).map_err(|reason| at_key("base_url", reason))?;
+        if jiff::tz::TimeZone::get(&config.timezone).is_err() {
+            let known = jiff::tz::db().available();
+            let names: Vec<String> = known.map(|n| n.to_string()).collect();
+            let hint =
+                crate::error::did_you_mean(&config.timezone, names.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        "write an IANA name such as `UTC`, `Asia/Karachi` or `Europe/Moscow`".into()
+                    });
+            return Err(at_key(
+                "timezone",
+                format!(
+                    "`{}` is not a time zone attache knows: {hint}",
+                    config.timezone
+                ),
+            ));
+        }
+        if let Some(pattern) = &config.permalinks.articles {
+            crate::parse::urls::check_pattern(pattern)
+                .map_err(|reason| at_key("articles", format!("permalinks.articles: {reason}")))?;
+        }
+        Ok(config)
+    }
+
+    /// The time zone of dates written without an offset (checked when the file was read).
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
+    /// The default language: the first of `languages`.
+    pub fn default_language(&self) -> &Language {
+        static ENGLISH: std::sync::LazyLock<Language> = std::sync::LazyLock::new(Language::english);
+        self.languages.first().unwrap_or(&ENGLISH)
+    }
+
+    /// The languages `language` or `languages` name, checked: one form only, at least one
+    /// language, each once.
+    fn resolve_languages(&self, text: &str) -> Result<Vec<Language>, Diagnostic> {
+        let problem = |message: String, at: Option<Location>| {
+            let d = Diagnostic::new(CONFIG_FILE, Problem::Config(message));
+            match at {
                 Some(l) => d.at(l, text),
                 None => d,
             }
-        })?;
-        Ok(config)
+        };
+        let list = match (&self.language_code, &self.language_list) {
+            (Some(_), Some(_)) => {
+                return Err(problem(
+                    "both `language` and `languages` are set: keep `languages` (a list, the first the default) or `language` (a one-language site), not both".into(),
+                    find_key(text, "language"),
+                ));
+            }
+            (Some(LanguageCode(raw)), None) => {
+                let at = find_key(text, "language").map(|l| value_column(text, l));
+                let language = Language::from_code(raw).map_err(|m| problem(m, at))?;
+                return Ok(vec![language]);
+            }
+            (None, None) => return Ok(vec![Language::english()]),
+            (None, Some(list)) => list,
+        };
+        if list.is_empty() {
+            return Err(problem(
+                "`languages` is empty: list at least one, like `- {code: en, name: English}`"
+                    .into(),
+                find_key(text, "languages"),
+            ));
+        }
+        let mut languages: Vec<Language> = Vec::with_capacity(list.len());
+        for (i, entry) in list.iter().enumerate() {
+            let LanguageCode(raw) = &entry.code;
+            // Where this entry's code is: its place among the entries with the same text.
+            let nth = list[..=i].iter().filter(|e| e.code.0 == *raw).count();
+            let id = parse_code(raw)
+                .map_err(|m| problem(m, find_code(text, |value| value == raw.trim(), nth)))?;
+            let code = id.to_string();
+            if languages.iter().any(|l| l.code == code) {
+                let same = |value: &str| parse_code(value).is_ok_and(|v| v.to_string() == code);
+                return Err(problem(
+                    format!("the language `{code}` is listed twice in `languages`: keep one"),
+                    find_code(text, same, 2),
+                ));
+            }
+            languages.push(Language {
+                dir: entry.dir.unwrap_or_else(|| Direction::of(&id)),
+                name: entry.name.trim().to_string(),
+                code,
+                id,
+            });
+        }
+        Ok(languages)
     }
 
     /// The path part of `base_url`: `/` at a domain root, `/briefing/` under a sub-path.
@@ -231,6 +363,12 @@ pub(crate) const MAX_YAML_NESTING: usize = 64;
 /// [`MAX_YAML_NESTING`], as a 1-based (line, column). Quoted strings and comments are
 /// skipped, so brackets in a title do not count.
 pub(crate) fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+    // Nesting deeper than the limit needs more opening brackets than the limit; most front
+    // matter has a handful, and counting bytes is far cheaper than the scan below.
+    let opening = yaml.bytes().filter(|&b| b == b'[' || b == b'{').count();
+    if opening <= MAX_YAML_NESTING {
+        return None;
+    }
     let mut depth = 0usize;
     let (mut line, mut column) = (1, 0);
     let mut quote: Option<char> = None;
@@ -325,6 +463,8 @@ pub(crate) fn explain_yaml(
             location = Some((i + 1, indent + 1));
         }
         message = format!("{path}`{key}` is written twice: keep one of them");
+    } else if message.contains("repetition limit exceeded") {
+        message = "YAML aliases (`&name` … `*name`) here repeat each other into too many values: write the values out".to_string();
     } else if let Some((path, field)) = quoted(&message, "missing field `") {
         message = format!("{path}the required field `{field}` is missing: add a `{field}:` line");
     }
@@ -335,6 +475,58 @@ pub(crate) fn explain_yaml(
         message.push_str(" (the line is indented with a tab: YAML indents with spaces only)");
     }
     (message, location)
+}
+
+/// The location of an indented `key:` (inside a map) in YAML text, at the key.
+fn find_nested_key(text: &str, key: &str) -> Option<Location> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let rest = trimmed.strip_prefix(key)?;
+        rest.trim_start()
+            .starts_with(':')
+            .then(|| Location::new(i + 1, line.len() - trimmed.len() + 1))
+    })
+}
+
+/// Where the value of the key at `key` (a line's first column) starts.
+fn value_column(text: &str, key: Location) -> Location {
+    let line = text.lines().nth(key.line - 1).unwrap_or_default();
+    let column = line.split_once(':').map_or(1, |(k, v)| {
+        k.chars().count() + 2 + (v.len() - v.trim_start().len())
+    });
+    Location::new(key.line, column)
+}
+
+/// Where the `nth` (from 1) `code:` under `languages` whose value passes `matches` is, in
+/// site.yaml text.
+fn find_code(text: &str, matches: impl Fn(&str) -> bool, nth: usize) -> Option<Location> {
+    let start = find_key(text, "languages")?;
+    let from = text
+        .lines()
+        .take(start.line - 1)
+        .map(|l| l.len() + 1)
+        .sum::<usize>();
+    let mut seen = 0;
+    for (i, _) in text[from..].match_indices("code") {
+        let at = from + i;
+        let Some(value) = text[at + 4..].trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let value = value
+            .trim_start()
+            .split([',', '}', '\n', '#'])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .trim_matches(['"', '\'']);
+        if matches(value) {
+            seen += 1;
+            if seen == nth {
+                return Some(Location::of_offset(text, at));
+            }
+        }
+    }
+    None
 }
 
 /// The location of a top-level `key:` in YAML text.
@@ -358,7 +550,8 @@ mod tests {
         let c = Config::parse(MINIMAL).unwrap();
         assert_eq!(c.base_url, "https://example.org/");
         assert_eq!(c.base_path(), "/");
-        assert_eq!(c.language, "en");
+        assert_eq!(c.default_language().code, "en");
+        assert_eq!(c.languages.len(), 1);
         assert_eq!(c.output_dir, PathBuf::from("public"));
         assert!(c.feeds.enabled && c.search.enabled && c.taxonomies.people);
     }
@@ -375,6 +568,104 @@ mod tests {
         let e = Config::parse("title: T\nbase_url: https://e.org/\ntheem: x\n").unwrap_err();
         assert!(e.problem.to_string().contains("theem"), "{e}");
         assert_eq!(e.location.map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn time_zones_and_permalink_patterns_are_checked_where_written() {
+        let c = Config::parse(&format!("{MINIMAL}timezone: Asia/Karachi\n")).unwrap();
+        assert_eq!(c.time_zone().iana_name(), Some("Asia/Karachi"));
+        assert_eq!(Config::parse(MINIMAL).unwrap().timezone, "UTC");
+        let e = Config::parse(&format!("{MINIMAL}timezone: Asia/Karach\n")).unwrap_err();
+        assert!(
+            e.to_string().contains("did you mean `Asia/Karachi`?"),
+            "{e}"
+        );
+        assert_eq!(e.location.map(|l| l.line), Some(3));
+        let e = Config::parse(&format!(
+            "{MINIMAL}permalinks:\n  articles: /:year/:mnth/:slug/\n"
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains("`:mnth`"), "{e}");
+        assert_eq!(e.location, Some(Location::new(4, 3)));
+    }
+
+    #[test]
+    fn nesting_is_measured_only_past_the_limit() {
+        let deep = "[".repeat(MAX_YAML_NESTING + 1);
+        assert_eq!(too_deep(&deep), Some((1, MAX_YAML_NESTING + 1)));
+        assert_eq!(too_deep(&"[".repeat(MAX_YAML_NESTING)), None);
+        // Brackets in quotes do not count, however many there are.
+        let quoted = format!("title: \"{deep}\"\ntopics: [a, b]\n");
+        assert_eq!(too_deep(&quoted), None);
+    }
+
+    #[test]
+    fn one_language_gives_its_direction() {
+        let c = Config::parse(&format!("{MINIMAL}language: ur\n")).unwrap();
+        let ur = c.default_language();
+        assert_eq!((ur.code.as_str(), ur.dir), ("ur", Direction::Rtl));
+    }
+
+    #[test]
+    fn languages_are_listed_the_first_the_default() {
+        let c = Config::parse(&format!(
+            "{MINIMAL}languages:\n  - {{code: en, name: English}}\n  - {{code: ur, name: اردو}}\n  - code: ru\n    name: Русский\n    dir: ltr\n"
+        ))
+        .unwrap();
+        let got: Vec<(&str, &str, Direction)> = c
+            .languages
+            .iter()
+            .map(|l| (l.code.as_str(), l.name.as_str(), l.dir))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("en", "English", Direction::Ltr),
+                ("ur", "اردو", Direction::Rtl),
+                ("ru", "Русский", Direction::Ltr)
+            ]
+        );
+        assert_eq!(c.default_language().code, "en");
+    }
+
+    #[test]
+    fn a_bad_language_code_is_located() {
+        let e = Config::parse(&format!(
+            "{MINIMAL}languages:\n  - {{code: en, name: English}}\n  - {{code: \"ur du\", name: Urdu}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("`ur du` is not a language code"),
+            "{e}"
+        );
+        assert_eq!(e.location, Some(Location::new(5, 6)), "{e}");
+        let e = Config::parse(&format!("{MINIMAL}language: english!\n")).unwrap_err();
+        assert_eq!(e.location, Some(Location::new(3, 11)), "{e}");
+    }
+
+    #[test]
+    fn a_language_listed_twice_points_at_the_second() {
+        let e = Config::parse(&format!(
+            "{MINIMAL}languages:\n  - {{code: en, name: English}}\n  - {{code: ur, name: اردو}}\n  - {{code: EN, name: Again}}\n"
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains("`en` is listed twice"), "{e}");
+        assert_eq!(e.location, Some(Location::new(6, 6)), "{e}");
+    }
+
+    #[test]
+    fn language_and_languages_together_are_refused() {
+        let e = Config::parse(&format!(
+            "{MINIMAL}language: en\nlanguages:\n  - {{code: en, name: English}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("both `language` and `languages`"),
+            "{e}"
+        );
+        assert_eq!(e.location.map(|l| l.line), Some(3));
+        let e = Config::parse(&format!("{MINIMAL}languages: []\n")).unwrap_err();
+        assert!(e.to_string().contains("empty"), "{e}");
     }
 
     #[test]

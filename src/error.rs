@@ -11,6 +11,9 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+/// The hints under problems, in their own file.
+mod help;
+
 /// A 1-based line and column in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
@@ -28,7 +31,9 @@ impl Location {
     pub fn of_offset(text: &str, offset: usize) -> Self {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let before = &text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        // `matches` finds each newline with memchr, several times faster than a byte loop;
+        // this runs for every link in every article.
+        let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
         Location { line, column }
@@ -40,6 +45,28 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+/// How much a problem matters.
+///
+/// An error stops a build (nothing is written) and makes `check` fail. A warning is shown
+/// by `build`, `serve` and `check`, but the site is built: it is for what attache does
+/// differently from what the writer probably meant (a misspelt key kept as `extra`, raw
+/// HTML shown as text, a file it does not read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as in reports and JSON.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 /// What went wrong, in words a writer understands. (I/O errors are shared, so that a
@@ -65,15 +92,49 @@ pub enum Problem {
     )]
     NoFrontMatter,
     #[error(
-        "the front matter opened with `---` is never closed: add a `---` line after the last field"
+        "the front matter opened with `{fence}` is never closed: add a `{fence}` line after the last field"
     )]
-    UnclosedFrontMatter,
+    UnclosedFrontMatter { fence: &'static str },
     #[error("invalid front matter: {0}")]
     FrontMatter(String),
+    #[error(
+        "`{key}` is not a front matter field attache knows; it is kept for templates as `page.extra.{key}`"
+    )]
+    UnknownKey { key: String, suggestion: String },
     #[error("invalid site configuration: {0}")]
     Config(String),
     #[error("`{value}` is not a date: {reason}")]
-    BadDate { value: String, reason: String },
+    BadDate {
+        value: String,
+        reason: String,
+        suggestion: Option<String>,
+    },
+    #[error("`{path}` in `{field}` cannot be used: {reason}")]
+    BadPath {
+        field: &'static str,
+        path: String,
+        reason: &'static str,
+    },
+    #[error("`{snippet}` is {kind}, which attache does not run: it is shown as text{more}")]
+    TemplateSyntax {
+        snippet: String,
+        kind: &'static str,
+        /// `` (and 3 more in this file, on lines 12, 30, 44)``, or nothing.
+        more: String,
+    },
+    #[error("raw HTML is shown as text, not passed through: {here}")]
+    RawHtmlShown {
+        /// `here (2 times) and in 11 more files (12 in all)`.
+        here: String,
+    },
+    #[error("{0}")]
+    Import(String),
+    #[error("this file is not read: {reason}")]
+    NotRead { reason: &'static str },
+    #[error(
+        "the topic `{topic}` is a draft, so this article would be filed under a topic that is not published"
+    )]
+    DraftTopic { topic: String },
     #[error("unknown topic `{topic}`")]
     UnknownTopic {
         topic: String,
@@ -102,6 +163,14 @@ pub enum Problem {
         dest: String,
         path: String,
     },
+    #[error(
+        "the {what} `{dest}` is not a web address: as written, a browser takes it for a path on this site"
+    )]
+    MalformedLink {
+        what: &'static str,
+        dest: String,
+        fix: Option<String>,
+    },
     #[error("the slug `{slug}` cannot be used: {reason}")]
     BadSlug { slug: String, reason: &'static str },
     #[error("the name `{name}` in `{field}` has no letters or digits to make a URL from")]
@@ -110,8 +179,14 @@ pub enum Problem {
         "the source URL `{url}` would run a script or open a local file when clicked: write an http:// or https:// address"
     )]
     UnsafeUrl { url: String },
+    #[error(
+        "this source has neither a `title` nor a `description`, so a reader cannot tell what it is"
+    )]
+    UndescribedSource,
     #[error("this page would be written to `{url}`, which {other} also produces")]
     UrlCollision { url: String, other: String },
+    #[error("the alias `{alias}` of this page is {other}")]
+    AliasCollision { alias: String, other: String },
     #[error("{0}")]
     Template(String),
     #[error("the output folder {reason}")]
@@ -120,48 +195,23 @@ pub enum Problem {
         "`{path}` exists but was not made by attache, so it will not be replaced: remove it or choose another output folder with -o"
     )]
     OutputNotOurs { path: PathBuf },
+    #[error("{0}")]
+    Words(String),
+    #[error("the key `{key}` is missing for {language}: add a `{key}:` line with its text")]
+    MissingWord { key: String, language: String },
+    #[error("the template asks for the word `t.{key}`, which no i18n file has")]
+    UnknownWord {
+        key: String,
+        suggestion: Option<String>,
+    },
     #[error("the theme `{name}` was not found: looked for {looked}")]
     MissingTheme { name: String, looked: PathBuf },
-}
-
-impl Problem {
-    /// A hint on how to fix the problem, where one is known.
-    pub fn help(&self) -> Option<String> {
-        match self {
-            Problem::UnknownTopic {
-                suggestion: Some(s),
-                ..
-            } => Some(format!("did you mean `{s}`?")),
-            Problem::UnknownTopic { known, .. } if known.is_empty() => {
-                Some("no topics exist yet: add one as content/topics/<id>.md".to_string())
-            }
-            Problem::UnknownTopic { known, .. } => Some(format!(
-                "known topics: {}; add content/topics/<id>.md for a new one",
-                known.join(", ")
-            )),
-            Problem::BrokenLink {
-                suggestion: Some(s),
-                ..
-            } => Some(format!("did you mean `{s}`?")),
-            Problem::BrokenAnchor {
-                suggestion: Some(s),
-                ..
-            } => Some(format!("did you mean `#{s}`?")),
-            Problem::NotUtf8 { .. } => Some(
-                "save the file as UTF-8 text (in most editors: Save As, then Encoding: UTF-8)"
-                    .to_string(),
-            ),
-            Problem::BadDate { .. } => {
-                Some("write dates as YYYY-MM-DD or as an RFC 3339 date-time".to_string())
-            }
-            _ => None,
-        }
-    }
 }
 
 /// One problem in one file.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    pub severity: Severity,
     /// The file, relative to the site root where it lies inside it.
     pub path: PathBuf,
     pub location: Option<Location>,
@@ -171,12 +221,34 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error: the build stops.
     pub fn new(path: impl Into<PathBuf>, problem: Problem) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             path: path.into(),
             location: None,
             problem,
             line_text: None,
+        }
+    }
+
+    /// A warning: shown, but the site is built.
+    pub fn warning(path: impl Into<PathBuf>, problem: Problem) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(path, problem)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Points the diagnostic at `location`, if there is one.
+    pub fn maybe_at(self, location: Option<Location>, source: &str) -> Self {
+        match location {
+            Some(l) => self.at(l, source),
+            None => self,
         }
     }
 
@@ -190,12 +262,17 @@ impl Diagnostic {
         self
     }
 
-    /// `file:line:col: message`, the one-line form that editors and CI logs understand.
+    /// `file:line:col: message` (`file:line:col: warning: message` for a warning), the
+    /// one-line form that editors and CI logs understand.
     pub fn headline(&self) -> String {
         let path = self.path.display();
+        let kind = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
         let line = match self.location {
-            Some(l) => format!("{path}:{}:{}: {}", l.line, l.column, self.problem),
-            None => format!("{path}: {}", self.problem),
+            Some(l) => format!("{path}:{}:{}: {kind}{}", l.line, l.column, self.problem),
+            None => format!("{path}: {kind}{}", self.problem),
         };
         printable(line)
     }
@@ -210,7 +287,11 @@ impl Diagnostic {
         let message = printable(self.problem.to_string());
         let path = printable(self.path.display().to_string());
         let help = self.problem.help().map(printable);
-        let title = Level::ERROR.primary_title(&message);
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(&message);
         let main: Group = match (self.location, &self.line_text) {
             (Some(loc), Some(text)) => {
                 let start = text
@@ -253,8 +334,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Everything that stopped a build, in file order.
-#[derive(Debug, Clone, thiserror::Error)]
+/// Problems of a build or check, in file order: the errors that stopped it, and warnings.
+#[derive(Debug, Clone, Default, thiserror::Error)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
@@ -279,6 +360,31 @@ impl Diagnostics {
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
+    }
+
+    /// How many are errors.
+    pub fn errors(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// How many are warnings.
+    pub fn warnings(&self) -> usize {
+        self.0.len() - self.errors()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// Adds `more` (for warnings found beside errors, so one run shows both).
+    pub fn with(mut self, more: impl IntoIterator<Item = Diagnostic>) -> Self {
+        self.0.extend(more);
+        self.sorted()
+    }
+
+    /// `2 errors, 1 warning`, leaving out a kind there is none of (`3 warnings`).
+    pub fn counts(&self) -> String {
+        counts(self.errors(), self.warnings())
     }
 
     /// Both values, or the problems of either or both: for stages that run side by side
@@ -307,18 +413,29 @@ impl Diagnostics {
         }
     }
 
-    /// The full multi-line report, ending with a count.
-    pub fn render(&self, color: bool) -> String {
+    /// Each problem with its excerpt and hint, errors and warnings alike, one after the
+    /// other (no count).
+    pub fn render_each(&self, color: bool) -> String {
         let mut out = String::new();
-        for d in &self.0 {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_str("\n\n");
+            }
             out.push_str(&d.render(color));
+        }
+        out
+    }
+
+    /// The full multi-line report of a build that failed, ending with a count.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = self.render_each(color);
+        if !out.is_empty() {
             out.push_str("\n\n");
         }
-        let n = self.0.len();
-        out.push_str(&format!(
-            "{n} error{} — nothing was written",
-            if n == 1 { "" } else { "s" }
-        ));
+        out.push_str(&self.counts());
+        if self.has_errors() {
+            out.push_str(" — nothing was written");
+        }
         out
     }
 }
@@ -338,6 +455,17 @@ impl fmt::Display for Diagnostics {
 impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
         Diagnostics::one(d)
+    }
+}
+
+/// `2 errors, 1 warning`; a kind there is none of is left out, and nothing at all is
+/// `0 errors`.
+pub fn counts(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
     }
 }
 
@@ -418,6 +546,32 @@ mod tests {
             "a.md: the slug `\u{241b}[2J\u{2407}x\u{fffd}` cannot be used: it is odd"
         );
         assert!(!d.render(false).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn warnings_are_told_apart_from_errors_and_counted() {
+        let text = "---\ntagz: [a]\n---\n";
+        let w = Diagnostic::warning("a.md", Problem::FrontMatter("odd".into()))
+            .at(Location::new(2, 1), text);
+        assert_eq!(w.headline(), "a.md:2:1: warning: invalid front matter: odd");
+        assert!(
+            w.render(false).starts_with("warning: "),
+            "{}",
+            w.render(false)
+        );
+        let e = Diagnostic::new("b.md", Problem::Empty);
+        assert!(e.render(false).starts_with("error: "));
+        let both = Diagnostics(vec![e.clone(), w.clone(), w.clone()]);
+        assert_eq!((both.errors(), both.warnings()), (1, 2));
+        assert_eq!(both.counts(), "1 error, 2 warnings");
+        assert!(
+            both.render(false)
+                .ends_with("1 error, 2 warnings — nothing was written")
+        );
+        let only = Diagnostics(vec![w]);
+        assert!(!only.has_errors());
+        assert_eq!(only.render(false).lines().last(), Some("1 warning"));
+        assert_eq!(counts(0, 0), "0 errors");
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub mod cli;
 pub mod config;
 pub mod emit;
 pub mod error;
+pub mod i18n;
+pub mod import;
 pub mod index;
 pub mod load;
 pub mod parse;

@@ -31,6 +31,17 @@ pub struct TemplateFile {
     pub text: String,
 }
 
+/// One i18n file (`i18n/<code>.yaml`): the theme's words in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct I18nFile {
+    /// The language code, from the file name (`ur` for `ur.yaml`).
+    pub code: String,
+    pub display: PathBuf,
+    pub text: String,
+    /// From the site's `i18n/` folder (whose words replace the theme's), not the theme's.
+    pub site: bool,
+}
+
 /// One static file, named by its path in the output.
 #[derive(Debug, Clone)]
 pub struct StaticFile {
@@ -45,6 +56,10 @@ pub struct Sources {
     pub content: Vec<ContentFile>,
     pub templates: Vec<TemplateFile>,
     pub statics: Vec<StaticFile>,
+    /// Files found but not read, and the like: shown, but no reason to stop.
+    pub warnings: Vec<Diagnostic>,
+    /// The theme's i18n files, then the site's.
+    pub i18n: Vec<I18nFile>,
 }
 
 /// Folders a site is made from, resolved against the site root.
@@ -55,6 +70,8 @@ pub struct SiteDirs {
     pub theme: PathBuf,
     pub templates: PathBuf,
     pub statics: PathBuf,
+    /// The site's own i18n files, whose words replace the theme's.
+    pub i18n: PathBuf,
 }
 
 impl SiteDirs {
@@ -65,12 +82,19 @@ impl SiteDirs {
             theme: root.join("themes").join(&config.theme),
             templates: root.join("templates"),
             statics: root.join("static"),
+            i18n: root.join("i18n"),
         }
     }
 
     /// Every folder whose changes affect the build (what `serve` watches).
-    pub fn watched(&self) -> [&Path; 4] {
-        [&self.content, &self.theme, &self.templates, &self.statics]
+    pub fn watched(&self) -> [&Path; 5] {
+        [
+            &self.content,
+            &self.theme,
+            &self.templates,
+            &self.statics,
+            &self.i18n,
+        ]
     }
 }
 
@@ -94,17 +118,29 @@ pub fn load_lenient(dirs: &SiteDirs) -> (Sources, Vec<Diagnostic>) {
     let (theme, theme_problems) = load_theme(dirs);
     problems.extend(theme_problems);
     let sources = Sources {
-        content,
+        content: content.files,
         templates: theme.templates,
         statics: theme.statics,
+        warnings: content.not_read,
+        i18n: theme.i18n,
     };
     (sources, problems)
 }
 
+/// The content files read, and the files under `content/` attache does not read.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub files: Vec<ContentFile>,
+    /// One warning per file that is not Markdown: it is named, not silently dropped.
+    pub not_read: Vec<Diagnostic>,
+}
+
 /// Reads every Markdown file under `content/`.
-pub fn load_content(dirs: &SiteDirs) -> (Vec<ContentFile>, Vec<Diagnostic>) {
-    let (paths, mut problems) = list_content(dirs);
-    let read: Vec<_> = paths
+pub fn load_content(dirs: &SiteDirs) -> (Content, Vec<Diagnostic>) {
+    let listing = list_content(dirs);
+    let mut problems = listing.problems;
+    let read: Vec<_> = listing
+        .markdown
         .par_iter()
         .map(|(path, rel)| {
             let display = relative_to(path, &dirs.root);
@@ -115,26 +151,46 @@ pub fn load_content(dirs: &SiteDirs) -> (Vec<ContentFile>, Vec<Diagnostic>) {
             })
         })
         .collect();
-    let mut content = Vec::with_capacity(read.len());
+    let mut files = Vec::with_capacity(read.len());
     for r in read {
         match r {
-            Ok(f) => content.push(f),
+            Ok(f) => files.push(f),
             Err(d) => problems.push(d),
         }
     }
+    let content = Content {
+        files,
+        not_read: listing.not_read,
+    };
     (content, problems)
 }
 
-/// The Markdown files under `content/` (path, and path under content/), and the problems
-/// listing them: links out of the site, loops, folders that cannot be read.
-pub fn list_content(dirs: &SiteDirs) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>) {
-    let mut problems = Vec::new();
-    let paths = list(&dirs.root, &dirs.content, &mut problems, is_markdown);
-    (paths, problems)
+/// What is under `content/`.
+pub struct ContentListing {
+    /// The Markdown files: path, and path under content/.
+    pub markdown: Vec<(PathBuf, String)>,
+    /// A warning for each other file.
+    pub not_read: Vec<Diagnostic>,
+    /// Problems listing them: links out of the site, loops, folders that cannot be read.
+    pub problems: Vec<Diagnostic>,
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "md")
+/// Lists the files under `content/`.
+pub fn list_content(dirs: &SiteDirs) -> ContentListing {
+    let mut problems = Vec::new();
+    let (markdown, others): (Vec<_>, Vec<_>) =
+        list(&dirs.root, &dirs.content, &mut problems, |_| true)
+            .into_iter()
+            .partition(|(path, _)| is_markdown(path));
+    let not_read = others
+        .iter()
+        .map(|(path, _)| not_read(&relative_to(path, &dirs.root)))
+        .collect();
+    ContentListing {
+        markdown,
+        not_read,
+        problems,
+    }
 }
 
 /// Reads the content file at `rel` (a path under `content/`) again, by the rules of
@@ -160,9 +216,11 @@ pub fn read_content(dirs: &SiteDirs, rel: &str) -> Result<Option<ContentFile>, D
 pub struct Theme {
     pub templates: Vec<TemplateFile>,
     pub statics: Vec<StaticFile>,
+    /// The theme's i18n files, then the site's.
+    pub i18n: Vec<I18nFile>,
 }
 
-/// Reads the theme's and the site's templates and static files.
+/// Reads the theme's and the site's templates, static files and i18n files.
 pub fn load_theme(dirs: &SiteDirs) -> (Theme, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let built_in = uses_built_in_theme(dirs);
@@ -179,8 +237,9 @@ pub fn load_theme(dirs: &SiteDirs) -> (Theme, Vec<Diagnostic>) {
     // Site files come second so they replace the theme's of the same name.
     let mut templates: Vec<Result<TemplateFile, Diagnostic>> = Vec::new();
     let mut statics: Vec<Result<StaticFile, Diagnostic>> = Vec::new();
+    let mut i18n: Vec<Result<I18nFile, Diagnostic>> = Vec::new();
     if built_in {
-        built_in_theme(&mut templates, &mut statics);
+        built_in_theme(&mut templates, &mut statics, &mut i18n);
     }
     let mut template_paths = list(
         &dirs.root,
@@ -217,6 +276,20 @@ pub fn load_theme(dirs: &SiteDirs) -> (Theme, Vec<Diagnostic>) {
             .collect::<Vec<_>>(),
     );
 
+    for (dir, site) in [(dirs.theme.join("i18n"), false), (dirs.i18n.clone(), true)] {
+        let paths = list(&dirs.root, &dir, &mut problems, |p| i18n_code(p).is_some());
+        let direct = paths.iter().filter(|(_, rel)| !rel.contains('/'));
+        i18n.extend(direct.map(|(path, _)| {
+            let display = relative_to(path, &dirs.root);
+            read_text(path, &display).map(|text| I18nFile {
+                code: i18n_code(path).unwrap_or_default(),
+                display,
+                text,
+                site,
+            })
+        }));
+    }
+
     let mut theme = Theme::default();
     for r in templates {
         match r {
@@ -237,7 +310,23 @@ pub fn load_theme(dirs: &SiteDirs) -> (Theme, Vec<Diagnostic>) {
             Err(d) => problems.push(d),
         }
     }
+    for r in i18n {
+        match r {
+            Ok(f) => theme.i18n.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
     (theme, problems)
+}
+
+/// The language code an i18n file is for: its name without `.yaml` (or `.yml`), when the
+/// file is directly in the i18n folder.
+fn i18n_code(path: &Path) -> Option<String> {
+    let ext = path.extension()?;
+    if ext != "yaml" && ext != "yml" {
+        return None;
+    }
+    Some(path.file_stem()?.to_string_lossy().into_owned())
 }
 
 fn theme_name(dirs: &SiteDirs) -> String {
@@ -276,8 +365,8 @@ pub fn read_static(dirs: &SiteDirs, rel: &str) -> Result<Option<StaticFile>, Dia
     if !uses_built_in_theme(dirs) {
         return Ok(None);
     }
-    let (mut templates, mut statics) = (Vec::new(), Vec::new());
-    built_in_theme(&mut templates, &mut statics);
+    let (mut templates, mut statics, mut i18n) = (Vec::new(), Vec::new(), Vec::new());
+    built_in_theme(&mut templates, &mut statics, &mut i18n);
     Ok(statics
         .into_iter()
         .filter_map(Result::ok)
@@ -288,6 +377,7 @@ pub fn read_static(dirs: &SiteDirs, rel: &str) -> Result<Option<StaticFile>, Dia
 fn built_in_theme(
     templates: &mut Vec<Result<TemplateFile, Diagnostic>>,
     statics: &mut Vec<Result<StaticFile, Diagnostic>>,
+    i18n: &mut Vec<Result<I18nFile, Diagnostic>>,
 ) {
     fn walk<'a>(dir: &'a include_dir::Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
         for entry in dir.entries() {
@@ -309,6 +399,19 @@ fn built_in_theme(
                     name: name.to_string(),
                     display,
                     text: text.to_string(),
+                }),
+                None => Err(Diagnostic::new(display, Problem::NotUtf8 { offset: 0 })),
+            });
+        } else if let Some(code) = path
+            .strip_prefix("i18n/")
+            .and_then(|rel| i18n_code(Path::new(rel)))
+        {
+            i18n.push(match file.contents_utf8() {
+                Some(text) => Ok(I18nFile {
+                    code,
+                    display,
+                    text: text.to_string(),
+                    site: false,
                 }),
                 None => Err(Diagnostic::new(display, Problem::NotUtf8 { offset: 0 })),
             });
@@ -440,6 +543,47 @@ pub fn join_rel(dir: &Path, rel: &str) -> PathBuf {
         .fold(dir.to_path_buf(), |p, part| p.join(part))
 }
 
+/// The extensions of the Markdown files attache reads under `content/`: `.md`, and the
+/// others Jekyll reads by default (`.markdown`, `.mkdown`, `.mkdn`, `.mkd`) plus `.mdown`.
+pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkdown", "mkdn", "mkd"];
+
+/// The name of a Markdown file without its extension (`x` for `x.markdown`).
+pub fn markdown_stem(name: &str) -> Option<&str> {
+    let (stem, extension) = name.rsplit_once('.')?;
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .any(|e| extension.eq_ignore_ascii_case(e))
+        .then_some(stem)
+}
+
+/// Whether attache reads the file at `path` as Markdown content.
+pub fn is_markdown(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(markdown_stem)
+        .is_some()
+}
+
+/// Formats of text that are not Markdown but are sometimes found beside it.
+const OTHER_TEXT: &[&str] = &[
+    "mdx", "html", "htm", "adoc", "asciidoc", "asc", "org", "rst", "txt", "textile", "pandoc",
+    "rmd", "qmd", "ipynb",
+];
+
+/// The warning for a file under content/ that attache does not read.
+fn not_read(display: &Path) -> Diagnostic {
+    let extension = display
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let reason = if OTHER_TEXT.contains(&extension.as_str()) {
+        "attache reads Markdown files only (.md, .markdown, .mdown, .mkdown, .mkdn, .mkd), so it is left out"
+    } else {
+        "files in content/ other than Markdown are not published"
+    };
+    Diagnostic::warning(display, Problem::NotRead { reason })
+}
+
 /// Files editors and systems leave around that are never part of a site.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
@@ -512,6 +656,25 @@ mod tests {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("trade.md"));
+    }
+
+    #[test]
+    fn markdown_is_known_by_its_extensions() {
+        for name in ["a.md", "a.markdown", "a.MD", "a.mdown", "a.mkd"] {
+            assert!(is_markdown(Path::new(name)), "{name}");
+        }
+        for name in ["a.mdx", "a.html", "md", "a.md.bak"] {
+            assert!(!is_markdown(Path::new(name)), "{name}");
+        }
+        assert_eq!(markdown_stem("2013-01-01-x.markdown"), Some("2013-01-01-x"));
+        let w = not_read(Path::new("content/articles/a.mdx"));
+        assert!(
+            w.headline().contains("reads Markdown files only"),
+            "{}",
+            w.headline()
+        );
+        let w = not_read(Path::new("content/articles/a.png"));
+        assert!(w.headline().contains("not published"), "{}", w.headline());
     }
 
     #[test]

@@ -191,7 +191,7 @@ fn topic_ids(root: &Path) -> Vec<String> {
             if crate::load::is_ignored(&name) {
                 return None;
             }
-            topic_id(name.strip_suffix(".md")?).ok()
+            topic_id(crate::load::markdown_stem(&name)?).ok()
         })
         .collect();
     ids.sort();

@@ -5,7 +5,8 @@
 //! Covered: a reader's path through the site, every page crawled for console errors and failed
 //! requests, search, a 375 px phone viewport, dark mode, print, axe-core accessibility checks,
 //! JavaScript switched off, screenshots (written to `target/screenshots/`), and the theme's size
-//! and script budget.
+//! and script budget; and an Urdu site (`tests/fixtures/urdu`) right to left at 375 px and
+//! 1280 px, its search and its accessibility.
 //!
 //! Needs `chromium`, `chromedriver` and `python3` on PATH, and axe-core in
 //! `target/axe/node_modules/axe-core/axe.min.js` (`npm install --prefix target/axe --no-save
@@ -36,7 +37,7 @@ const PHONE_WIDTH: u32 = 375;
 const DESKTOP_WIDTH: u32 = 1280;
 
 /// The article the reader's path, search, print and screenshots use.
-const ARTICLE: &str = "/articles/khorev-meets-islamabad-business-leaders/";
+const ARTICLE: &str = "/articles/khorev-meets-pakistani-business-figures/";
 /// A word found only in that article's body (not its title or summary).
 const BODY_WORD: &str = "substantial";
 const TOPIC: &str = "/topics/trade/";
@@ -1329,16 +1330,18 @@ fn pdf_text(path: &Path) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// axe-core on the main kinds of page, light and dark: no serious or critical violations.
-async fn accessibility(b: &Browser, axe: &str, report: &mut Report) -> R<()> {
-    const C: &str = "axe-core";
-    const RUN: &str = r#"
+/// Runs axe-core (already injected) on the page; calls back with its violations.
+const AXE_RUN: &str = r#"
 const done = arguments[arguments.length - 1];
 axe.run(document, { resultTypes: ['violations'] }).then(r => done({ passes: r.passes.length, violations: r.violations.map(v => ({
   id: v.id, impact: v.impact, help: v.help,
   nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' ').slice(0, 200)),
 })) }), e => done({ error: String(e) }));
 "#;
+
+/// axe-core on the main kinds of page, light and dark: no serious or critical violations.
+async fn accessibility(b: &Browser, axe: &str, report: &mut Report) -> R<()> {
+    const C: &str = "axe-core";
     b.viewport(DESKTOP_WIDTH, false).await?;
     for scheme in ["light", "dark"] {
         b.media("", scheme).await?;
@@ -1353,7 +1356,7 @@ axe.run(document, { resultTypes: ['violations'] }).then(r => done({ passes: r.pa
                 .await?;
             }
             b.js(axe, vec![]).await?;
-            let r = b.js_async(RUN, vec![]).await?;
+            let r = b.js_async(AXE_RUN, vec![]).await?;
             if let Some(e) = r["error"].as_str() {
                 report.fail(C, page, format!("axe.run failed: {e}"));
                 continue;
@@ -1415,6 +1418,162 @@ async fn screenshots(b: &Browser, shots: &Path) -> R<()> {
         b.media("", "light").await?;
     }
     b.viewport(DESKTOP_WIDTH, false).await?;
+    Ok(())
+}
+
+/// The Urdu fixture's pages the right-to-left checks, axe-core and the screenshots visit.
+const URDU_PAGES: [(&str, &str); 5] = [
+    ("home", "/"),
+    ("article", "/articles/khorev-meets-business-leaders/"),
+    ("topic", "/topics/trade/"),
+    ("timeline", "/timeline/"),
+    (
+        "search",
+        "/search/?q=%D8%A7%D9%82%D8%AF%D8%A7%D9%85%D8%A7%D8%AA",
+    ),
+];
+
+/// Right to left on the page the browser is on: the page's direction, nothing wider than the
+/// viewport on either side, the key points box's border and list indent on the right, the
+/// metadata labels at the right of their rows.
+const RTL_FACTS: &str = r#"
+const de = document.documentElement, vw = de.clientWidth, problems = [];
+const dir = getComputedStyle(document.body).direction;
+if (dir !== 'rtl') problems.push(`direction is ${dir}`);
+if (de.scrollWidth > vw) problems.push(`scrolls sideways: ${de.scrollWidth}px of content in ${vw}px`);
+const wide = [];
+document.querySelectorAll('body *').forEach(el => {
+  if (el.closest('.visually-hidden, .skip-link')) return;
+  const r = el.getBoundingClientRect();
+  if (r.width > 0 && (r.left < -0.5 || r.right > vw + 0.5) && wide.length < 5)
+    wide.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(r.left)}–${Math.round(r.right)}px)`);
+});
+if (wide.length) problems.push('outside the viewport: ' + wide.join(', '));
+const kp = document.querySelector('.key-points');
+let keyPoints = null;
+if (kp) {
+  const cs = getComputedStyle(kp), ul = getComputedStyle(kp.querySelector('ul'));
+  keyPoints = { right: cs.borderRightWidth, left: cs.borderLeftWidth };
+  if (cs.borderRightWidth !== '4px' || cs.borderLeftWidth !== '0px')
+    problems.push(`the key points border is not on the right: right ${cs.borderRightWidth}, left ${cs.borderLeftWidth}`);
+  if (!(parseFloat(ul.paddingRight) > 0) || parseFloat(ul.paddingLeft) !== 0)
+    problems.push(`the key points list is not indented from the right: ${ul.paddingRight} / ${ul.paddingLeft}`);
+}
+const dt = document.querySelector('.article-meta dt');
+if (dt) {
+  const r = dt.getBoundingClientRect(), row = dt.parentElement.getBoundingClientRect();
+  if (Math.abs(r.right - row.right) > 1) problems.push(`a metadata label is not at the right of its row (${Math.round(r.right)} vs ${Math.round(row.right)})`);
+}
+return { problems, keyPoints };
+"#;
+
+/// The Urdu fixture at 375 px and 1280 px: right to left everywhere, nothing sideways, the key
+/// points box mirrored; its search finds an Urdu word; axe-core passes; screenshots.
+async fn urdu(
+    b: &Browser,
+    site: &Site,
+    axe: Option<&str>,
+    report: &mut Report,
+    shots: &Path,
+) -> R<()> {
+    const C: &str = "Urdu";
+    for (width, mobile, label) in [
+        (PHONE_WIDTH, true, "375"),
+        (DESKTOP_WIDTH, false, "desktop"),
+    ] {
+        b.viewport(width, mobile).await?;
+        for file in site.html_files() {
+            let page = url_path(&file);
+            b.open(&page).await?;
+            let f = b.js(RTL_FACTS, vec![]).await?;
+            for p in f["problems"].as_array().into_iter().flatten() {
+                report.fail(
+                    C,
+                    &format!("{page} at {label}"),
+                    p.as_str().unwrap_or_default(),
+                );
+            }
+            if mobile {
+                let f = b.js(PHONE_FACTS, vec![json!(PHONE_WIDTH)]).await?;
+                for p in f["problems"].as_array().into_iter().flatten() {
+                    report.fail(
+                        C,
+                        &format!("{page} at {label}"),
+                        p.as_str().unwrap_or_default(),
+                    );
+                }
+            }
+        }
+        for (name, page) in URDU_PAGES {
+            b.open(page).await?;
+            if name == "search" {
+                b.wait_for(
+                    "Urdu search results",
+                    "return document.querySelector('#search-results li')",
+                    Duration::from_secs(10),
+                )
+                .await?;
+            }
+            b.screenshot(shots, &format!("urdu-{name}-{label}")).await?;
+        }
+    }
+    b.viewport(DESKTOP_WIDTH, false).await?;
+
+    // Search: a word only in one article's body, typed in Urdu.
+    b.open(URDU_PAGES[4].1).await?;
+    let found = b
+        .wait_for(
+            "Urdu search results",
+            "const l = document.querySelectorAll('#search-results li a'); \
+             return l.length ? Array.from(l).map(a => new URL(a.href).pathname) : null",
+            Duration::from_secs(10),
+        )
+        .await?;
+    if found != json!(["/articles/khorev-clean-green/"]) {
+        report.fail(
+            C,
+            "/search/",
+            format!("searching for اقدامات found {found}"),
+        );
+    }
+    let status = b
+        .js(
+            "return document.querySelector('.search-status').textContent",
+            vec![],
+        )
+        .await?;
+    if status.as_str() != Some("“اقدامات” کے لیے 1 مضمون ملا۔") {
+        report.fail(C, "/search/", format!("the search says {status} in Urdu"));
+    }
+
+    if let Some(axe) = axe {
+        for (_, page) in URDU_PAGES {
+            b.open(page).await?;
+            if page.starts_with("/search/") {
+                b.wait_for(
+                    "search results",
+                    "return document.querySelector('#search-results li')",
+                    Duration::from_secs(10),
+                )
+                .await?;
+            }
+            b.js(axe, vec![]).await?;
+            let r = b.js_async(AXE_RUN, vec![]).await?;
+            for v in r["violations"].as_array().into_iter().flatten() {
+                let impact = v["impact"].as_str().unwrap_or("unknown");
+                if matches!(impact, "serious" | "critical") {
+                    report.fail(
+                        C,
+                        page,
+                        format!("axe-core: {impact} {} ({})", v["id"], v["nodes"]),
+                    );
+                }
+            }
+            if let Some(e) = r["error"].as_str() {
+                report.fail(C, page, format!("axe.run failed: {e}"));
+            }
+        }
+    }
     Ok(())
 }
 
@@ -1529,6 +1688,12 @@ async fn the_briefing_in_a_real_browser() {
         tmp.path(),
         "fixture",
     );
+    let urdu_site = build_and_serve(
+        &tools,
+        &common::repo().join("tests/fixtures/urdu"),
+        tmp.path(),
+        "urdu",
+    );
     let site_yaml: Value =
         serde_yaml::from_str(&fs::read_to_string(common::repo().join("site.yaml")).unwrap())
             .unwrap();
@@ -1598,6 +1763,23 @@ async fn the_briefing_in_a_real_browser() {
         let r = screenshots(&b, &shots).await;
         report.outcome("screenshots", r);
         eprintln!("screenshots: {:?}", t.elapsed());
+
+        // The same session on the Urdu fixture's server.
+        let t = Instant::now();
+        let ur = Browser {
+            client: b.client.clone(),
+            origin: urdu_site.origin.clone(),
+        };
+        let r = urdu(
+            &ur,
+            &urdu_site.site,
+            tools.axe.as_deref(),
+            &mut report,
+            &shots,
+        )
+        .await;
+        report.outcome("Urdu", r);
+        eprintln!("Urdu: {:?}", t.elapsed());
         b.close().await;
 
         // A second session with JavaScript switched off.

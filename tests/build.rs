@@ -513,3 +513,87 @@ fn the_summary_line_counts_what_was_built() {
     assert!(stdout.contains("4 articles, 3 topics, 1 page,"), "{stdout}");
     assert!(stdout.contains("public"), "{stdout}");
 }
+
+/// The `<li>` of each cited source on an article page.
+fn source_items(page: &common::Page) -> Vec<scraper::ElementRef<'_>> {
+    page.select(".sources li")
+}
+
+fn inner(item: &scraper::ElementRef<'_>, css: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(css).unwrap();
+    item.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+fn words(item: &scraper::ElementRef<'_>) -> String {
+    item.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn an_untitled_source_is_described_in_plain_words_and_a_titled_one_is_cited_by_its_title() {
+    // second.md cites "Source two" by its title, then an untitled news report by a
+    // description; first.md cites a titled source of a stated kind, with a URL.
+    let site = Fixture::new("basic").build(&[]);
+    let second = site.html("articles/second/index.html");
+    let items = source_items(&second);
+    assert_eq!(items.len(), 2, "two sources listed");
+
+    let titled = &items[0];
+    assert_eq!(inner(titled, "cite"), ["Source two"]);
+    assert_eq!(words(titled), "Source two, datelined Islamabad");
+
+    let untitled = &items[1];
+    assert_eq!(
+        words(untitled),
+        "News report (untitled), 9 February 2024, datelined Karachi"
+    );
+    assert!(
+        inner(untitled, "cite, i, em, b, strong").is_empty(),
+        "a description is not a title: {}",
+        untitled.html()
+    );
+    assert_eq!(
+        inner(untitled, ".source-description"),
+        ["News report (untitled)"]
+    );
+
+    let first = site.html("articles/first/index.html");
+    let items = source_items(&first);
+    assert_eq!(items.len(), 1);
+    assert_eq!(inner(&items[0], "cite"), ["Source one"]);
+    assert_eq!(inner(&items[0], "cite a"), ["Source one"]);
+    // The kind follows the title as plain text, not as part of it.
+    assert_eq!(
+        words(&items[0]),
+        "Source one [news report], The Publisher, 1 May 2023"
+    );
+}
+
+#[test]
+fn a_source_with_neither_title_nor_description_stops_the_build_at_its_line() {
+    let fixture = Fixture::new("basic");
+    fixture.write(
+        "content/articles/2024/second.md",
+        &fixture
+            .read("content/articles/2024/second.md")
+            .replace("    description: \"News report (untitled)\"\n", ""),
+    );
+    let err = failing_build(&fixture);
+    assert!(
+        err.contains("content/articles/2024/second.md:11:3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("neither a `title` nor a `description`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("description:"),
+        "the hint shows the fix: {err}"
+    );
+}

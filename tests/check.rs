@@ -61,7 +61,7 @@ fn check_reports_every_problem_with_file_line_and_column() {
     assert!(!ok);
     let expect = [
         "content/articles/2025/a.md:4:10: unknown topic `alpah` (did you mean `alpha`?)",
-        "content/articles/2025/b.md:3:7: invalid front matter: ",
+        "content/articles/2025/b.md:3:7: `2025-13-01` is not a date: there is no month 13",
         "content/articles/2025/c.md: this page would be written to `/articles/first/`, which content/articles/2023/first.md also produces",
         "content/articles/2025/d.md:6:5: the link to `../../topics/beta.md#state-of-ply` points at `#state-of-ply`",
         "content/articles/2025/d.md:8:1: the image `/images/map.png` points at /images/map.png, which the site does not have",
@@ -72,7 +72,15 @@ fn check_reports_every_problem_with_file_line_and_column() {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
     assert!(out.contains("did you mean `#state-of-play`?"), "{out}");
-    assert!(out.trim_end().ends_with("7 errors in 5 files"), "{out}");
+    // The fixture's own raw HTML and template syntax are warnings, reported alongside.
+    assert!(
+        out.contains("content/articles/2024/second.md:20:29: warning: `{{ site.title }}` is a template expression"),
+        "{out}"
+    );
+    assert!(
+        out.trim_end().ends_with("7 errors, 2 warnings in 6 files"),
+        "{out}"
+    );
     // Grouped by file: both problems of d.md are adjacent.
     let d_lines: Vec<usize> = out
         .lines()
@@ -91,8 +99,8 @@ fn check_speaks_json_for_editors_and_ci() {
     let (ok, out) = check(&f, &["--format", "json"]);
     assert!(!ok);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(doc["count"], 7);
-    let a = doc["errors"]
+    assert_eq!(doc["errors"], 7);
+    let a = doc["problems"]
         .as_array()
         .unwrap()
         .iter()
@@ -284,4 +292,75 @@ fn check_flags_an_output_folder_that_would_replace_the_sources() {
     assert!(!ok);
     assert!(out.contains("site.yaml:6:1: the output folder"), "{out}");
     assert!(out.contains("content/ folder"), "{out}");
+}
+
+#[test]
+fn check_refuses_a_source_that_says_neither_what_it_is_called_nor_what_it_is() {
+    let f = Fixture::new("basic");
+    f.write(
+        "content/articles/2025/cable.md",
+        "---\ntitle: Cable\ndate: 2025-01-05\ntopics: [alpha]\nsources:\n  - title: \"A titled source\"\n  - kind: news report\n    date: 2025-01-05\n    dateline: Islamabad\n---\nBody.\n",
+    );
+    let (ok, out) = check(&f, &[]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(
+            "content/articles/2025/cable.md:7:3: this source has neither a `title` nor a `description`"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("description: \"News report (untitled)\""),
+        "hint: {out}"
+    );
+    assert!(
+        out.trim_end().ends_with("1 error, 2 warnings in 2 files"),
+        "{out}"
+    );
+    assert!(!f.path("public").exists());
+}
+
+/// `check` is wrong in neither direction: e-mail addresses and ids written in raw HTML
+/// are fine, an address in brackets twice is not.
+#[test]
+fn check_knows_email_links_and_html_ids_and_catches_addresses_in_double_brackets() {
+    let f = Fixture::new("basic");
+    let config = f.read("site.yaml");
+    f.write(
+        "site.yaml",
+        &format!("{config}markdown:\n  unsafe_html: true\n"),
+    );
+    f.write(
+        "content/articles/2025/mail.md",
+        "---\ntitle: Mail\ndate: 2025-01-01\ntopics: [alpha]\n---\n\
+         Write to <npm-cli+bot@github.com> or [the desk](mailto:desk@example.org).\n\n\
+         <a id=\"old-anchor\"></a>\n\n<h3 id=\"figures\">Figures</h3>\n\n\
+         Back to [the anchor](#old-anchor), on to [the other](other.md#named).\n",
+    );
+    f.write(
+        "content/articles/2025/other.md",
+        "---\ntitle: Other\ndate: 2025-01-02\ntopics: [alpha]\n---\n\
+         <a name=\"named\"></a>See [figures](mail.md#figures) and [a typo](mail.md#figure).\n\n\
+         And [the site]((https://example.org)).\n",
+    );
+    let (ok, out) = check(&f, &[]);
+    assert!(!ok, "{out}");
+    let file = "content/articles/2025/other.md";
+    assert!(
+        out.contains(&format!(
+            "{file}:8:5: the link `(https://example.org)` is not a web address"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `https://example.org`?"), "{out}");
+    assert!(
+        out.contains(&format!("{file}:6:56: the link to `mail.md#figure`")),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `#figures`?"), "{out}");
+    assert!(!out.contains("mail.md:"), "{out}");
+    assert!(
+        out.trim_end().ends_with("2 errors, 1 warning in 2 files"),
+        "{out}"
+    );
 }

@@ -322,7 +322,7 @@ fn a_writer_who_leaves_out_the_date_is_told_it_is_required() {
 }
 
 #[test]
-fn a_writer_who_gives_a_list_for_the_title_or_a_word_for_topics_is_shown_the_value() {
+fn a_writer_who_gives_a_list_for_the_title_is_shown_the_value_and_a_word_for_topics_is_a_list() {
     let desk = Desk::new();
     desk.write(
         ARTICLE,
@@ -334,17 +334,24 @@ fn a_writer_who_gives_a_list_for_the_title_or_a_word_for_topics_is_shown_the_val
     desk.refuses(Told {
         file: ARTICLE,
         at: Some("2:8"),
-        says: &["title", "expected a string"],
+        says: &["`title` should be text, not a list"],
     });
+    // One word where a list belongs is a list of one, as Jekyll and Hugo read it.
     desk.write(
         ARTICLE,
-        article("title: T\ndate: 2025-03-01\ntopics: alpha\n", "Body.\n"),
+        article(
+            "title: T\ndate: 2025-03-01\ntopics: alpha\ntags: security\n",
+            "Body.\n",
+        ),
     );
-    desk.refuses(Told {
-        file: ARTICLE,
-        at: Some("4:9"),
-        says: &["topics", "expected a sequence"],
-    });
+    let site = desk.builds();
+    let alpha = site.html("topics/alpha/index.html");
+    assert!(
+        alpha
+            .article_links()
+            .contains(&"/articles/pasted/".to_string())
+    );
+    assert!(site.has("tags/security/index.html"));
 }
 
 #[test]
@@ -384,6 +391,156 @@ fn a_writer_who_mistypes_a_topic_gets_a_suggestion() {
         file: ARTICLE,
         at: Some("4:17"),
         says: &["unknown topic `btea`", "did you mean `beta`?"],
+    });
+}
+
+#[test]
+fn dates_in_every_spelling_old_archives_hold_build_and_sort() {
+    let desk = Desk::new();
+    let dates = [
+        ("a", "2013-02-24 05:00:00 +0000"),
+        ("b", "2013-02-24 5:00:00 +0000"),
+        ("c", "2013-02-24T05:00:00"),
+        ("d", "2013-2-4 23:59:59.999 -0700 MST"),
+        ("e", "2001-12-14t21:59:43.10-05:00"),
+        ("f", "'2013-02-25'"),
+        ("g", "Sun, 24 Feb 2013 05:00:00 +0000"),
+    ];
+    for (name, date) in dates {
+        desk.write(
+            &format!("content/articles/old/{name}.md"),
+            article(
+                &format!("title: {name}\ndate: {date}\ntopics: [alpha]\n"),
+                "Body.\n",
+            ),
+        );
+    }
+    let site = desk.builds();
+    let timeline = site.html("timeline/index.html");
+    let links = timeline.attrs("main a[href*='/articles/']", "href");
+    let position = |slug: &str| {
+        links
+            .iter()
+            .position(|l| l.ends_with(&format!("/articles/{slug}/")))
+            .unwrap_or_else(|| panic!("{slug} not in {links:?}"))
+    };
+    // Newest first: the 25th, then the 24th (all three at 05:00 UTC), then the 5th.
+    assert!(position("f") < position("a"));
+    assert!(position("a") < position("d"));
+    assert!(position("d") < position("e"));
+}
+
+#[test]
+fn fields_of_the_wrong_kind_are_all_shown_in_one_run() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: T\ndate: [2025-03-01]\ntopics: {alpha: yes}\nauthor: {name: A}\n\
+             sources: just a line of text\nkey_points: [[nested], ok]\n",
+            "Body.\n",
+        ),
+    );
+    desk.write(
+        "content/topics/alpha.md",
+        "---\ntitle: Alpha\nweight: heavy\ndraft: [yes]\n---\nOverview.\n",
+    );
+    desk.write(
+        "content/pages/about.md",
+        "---\ntitle: About\nmenu: [x]\nslug: 42\n---\nAbout.\n",
+    );
+    let said = desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("3:7"),
+        says: &[
+            "`date` should be one date such as `2025-01-15`, not a list",
+            "`topics` should be a list such as `[a, b]` (or one value), not a map",
+            "`author` should be a list such as `[a, b]` (or one value), not a map",
+            "source 1 in `sources` should be a map with a `title:`",
+            "each item of `key_points` should be text",
+            "`weight` should be a whole number, not `heavy`",
+            "`draft` should be true or false, not a list",
+            "`menu` should be true or false, not a list",
+        ],
+    });
+    // Only these: a topic or page whose front matter failed is still known by its name,
+    // so the articles and links naming it are not reported as well.
+    assert!(
+        said.contains("8 errors, 2 warnings — nothing was written"),
+        "{said}"
+    );
+    let out = desk.attache(&["check"]);
+    let check = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "content/topics/alpha.md:3:9: invalid front matter: `weight`",
+        "content/topics/alpha.md:4:8: invalid front matter: `draft`",
+        "content/pages/about.md:3:7: invalid front matter: `menu`",
+    ] {
+        assert!(check.contains(line), "{line} in:\n{check}");
+    }
+}
+
+#[test]
+fn huge_lists_build_in_bounded_time() {
+    let desk = Desk::new();
+    let points: Vec<String> = (0..100_000).map(|i| format!("point {i}")).collect();
+    let tags = vec!["t-one"; 50_000].join(", ");
+    desk.write(
+        ARTICLE,
+        article(
+            &format!(
+                "title: T\ndate: 2025-03-01\ntopics: [alpha]\ntags: [{tags}]\nkey_points: [{}]\n",
+                points.join(", ")
+            ),
+            "Body.\n",
+        ),
+    );
+    let start = Instant::now();
+    let site = desk.builds_with(&["build"]);
+    assert!(
+        start.elapsed() < Duration::from_secs(120),
+        "{:?}",
+        start.elapsed()
+    );
+    let page = site.html("articles/pasted/index.html");
+    assert_eq!(page.select(".key-points li").len(), 100_000);
+}
+
+#[test]
+fn toml_front_matter_that_is_not_toml_is_refused_on_its_line() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        "+++\ntitle = \"T\"\ndate = 2025-03-01\ntopics = [\"alpha\"\nmood = calm\n+++\nBody.\n",
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("5:"),
+        says: &["the TOML is not valid"],
+    });
+    desk.write(
+        ARTICLE,
+        "+++\ntitle = \"T\"\ntitle = \"again\"\ndate = 2025-03-01\ntopics = [\"alpha\"]\n+++\n",
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("3:"),
+        says: &["the TOML is not valid", "title"],
+    });
+    desk.write(
+        ARTICLE,
+        "+++\ntitle = \"T\"\n\nBody, and the fence never closes.\n",
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("1:1"),
+        says: &["add a `+++` line"],
+    });
+    desk.write(ARTICLE, "+++\n\u{0}\u{1b}[2J = \"\u{7f}\"\n+++\n");
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("2:"),
+        says: &["the TOML is not valid"],
     });
 }
 
@@ -567,20 +724,24 @@ fn self_multiplying_yaml_aliases_are_not_expanded_without_bound() {
     }
     desk.write(ARTICLE, article(&yaml, "Body.\n"));
     let start = Instant::now();
-    // Unknown keys are only handed to templates; attache must not expand them.
-    desk.builds();
+    // Every key is read (unknown ones go to templates), so the expansion is refused at
+    // once, with words that say what to do.
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: None,
+        says: &["invalid front matter", "aliases", "write the values out"],
+    });
     assert!(
         start.elapsed() < Duration::from_secs(30),
         "{:?}",
         start.elapsed()
     );
-    // In a field attache reads, the expansion is refused.
     yaml.push_str("key_points: *a39\n");
     desk.write(ARTICLE, article(&yaml, "Body.\n"));
     desk.refuses(Told {
         file: ARTICLE,
         at: None,
-        says: &["invalid front matter", "key_points"],
+        says: &["invalid front matter", "aliases"],
     });
     assert!(
         start.elapsed() < Duration::from_secs(60),
@@ -625,6 +786,36 @@ fn slugs_that_try_to_leave_the_output_folder_are_refused_on_their_line() {
         assert!(said.contains(reason), "{reason} not said:\n{said}");
     }
     assert!(said.contains(&format!("{} errors", cases.len())), "{said}");
+}
+
+#[test]
+fn aliases_and_permalinks_that_try_to_leave_the_output_folder_are_refused_on_their_line() {
+    let desk = Desk::new();
+    for (field, value, says) in [
+        ("aliases", r#"["../../../tmp/escape/"]"#, "`.` or `..`"),
+        ("aliases", r#"["/%2e%2e/%2e%2e/x/"]"#, "`.` or `..`"),
+        ("aliases", r#"["C:/Windows/x/"]"#, "drive letter"),
+        ("aliases", r#"['/a\b/']"#, "`\\`"),
+        ("aliases", r#"["/x%00y/"]"#, "control character"),
+        ("aliases", r#"["https://evil.example/x/"]"#, "path only"),
+        ("aliases", r#"["/feed.xml"]"#, "the address of a page"),
+        ("permalink", r#""/../../x/""#, "`.` or `..`"),
+        ("permalink", r#""/""#, "home page"),
+        ("redirect_from", r#""/ok/../../x/""#, "`.` or `..`"),
+    ] {
+        desk.write(
+            ARTICLE,
+            article(
+                &format!("title: T\ndate: 2025-03-01\ntopics: [alpha]\n{field}: {value}\n"),
+                "Body.\n",
+            ),
+        );
+        desk.refuses(Told {
+            file: ARTICLE,
+            at: Some("5:"),
+            says: &["cannot be used", says],
+        });
+    }
 }
 
 #[test]
@@ -1160,9 +1351,124 @@ fn a_source_url_that_would_run_a_script_is_refused_on_its_line() {
     });
 }
 
+// ---- the theme's words ------------------------------------------------------------------
+
+#[test]
+fn a_translation_file_that_is_not_yaml_is_shown_on_its_line() {
+    let desk = Desk::new();
+    // A colon inside an unquoted text makes YAML read a second key.
+    desk.write(
+        "i18n/en.yaml",
+        "key_points: In brief\nsearch_none: No articles match: {q}\nrelated_articles: See also\n",
+    );
+    desk.refuses(Told {
+        file: "i18n/en.yaml",
+        at: Some("2:"),
+        says: &["not valid YAML"],
+    });
+}
+
+#[test]
+fn a_translation_file_that_is_a_list_or_in_a_legacy_encoding_is_refused() {
+    let desk = Desk::new();
+    desk.write("i18n/en.yaml", "- Key points\n- Sources\n");
+    desk.refuses(Told {
+        file: "i18n/en.yaml",
+        at: Some("1:1"),
+        says: &["`key: text` lines"],
+    });
+    desk.write("i18n/en.yaml", b"key_points: R\xe9sum\xe9\n");
+    desk.refuses(Told {
+        file: "i18n/en.yaml",
+        at: Some("1:14"),
+        says: &["not UTF-8"],
+    });
+}
+
+#[test]
+fn a_translation_that_looks_like_a_template_or_markup_is_printed_as_text() {
+    let desk = Desk::new();
+    let word = "{{ site.title }} {% include \"404.html\" %} <script>alert(1)</script>";
+    desk.write(
+        "i18n/en.yaml",
+        format!(
+            "key_points: '{word}'\narticles:\n  one: \"{{n}} <b onclick=alert(1)>piece</b>\"\n  other: \"{{{{ n }}}} pieces\"\n"
+        ),
+    );
+    let site = desk.builds();
+    let theme = theme_scripts();
+    for name in site.html_files() {
+        assert_no_content_script(&name, &site.html(&name), &theme);
+    }
+    let page = site.html("articles/first/index.html");
+    assert_eq!(page.texts("#key-points-title"), [word]);
+    let topics = site.html("topics/index.html");
+    assert_eq!(
+        topics.texts(".topic-card-count"),
+        [
+            "{{ n }} pieces",
+            "{{ n }} pieces",
+            "1 <b onclick=alert(1)>piece</b>"
+        ]
+    );
+}
+
 // ---- properties: no slug or file name leads out of public/ -----------------------------
 
 /// Strings that try hard to be paths: separators, dots, drive letters, NUL, unicode.
+#[test]
+fn a_source_pasted_as_a_bare_string_a_map_or_a_blank_title_is_refused_on_its_line() {
+    let desk = Desk::new();
+    let head = "title: T\ndate: 2025-03-01\ntopics: [alpha]\nsources:\n";
+    // A citation pasted as one line of text instead of fields.
+    desk.write(
+        ARTICLE,
+        article(&format!("{head}  - \"Dawn, 15 January 2025\"\n"), "Body.\n"),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:3"),
+        says: &["sources", "title", "description"],
+    });
+    // One source written as a map, without the list dash, is a list of one (as Hugo and
+    // Jekyll read it).
+    desk.write(
+        ARTICLE,
+        article(&format!("{head}  title: Cable\n"), "Body.\n"),
+    );
+    desk.builds();
+    // A list where the title goes, and an empty list item.
+    desk.write(
+        ARTICLE,
+        article(&format!("{head}  - title: [a, b]\n"), "Body.\n"),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:3"),
+        says: &["title", "expected a string"],
+    });
+    desk.write(ARTICLE, article(&format!("{head}  -\n"), "Body.\n"));
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:3"),
+        says: &["source 1 in `sources`", "`title:`", "`description:`"],
+    });
+    // A title left blank and no description: nothing says what the source is.
+    desk.write(
+        ARTICLE,
+        article(
+            &format!("{head}  - title: \"\"\n    date: 2025-03-01\n  - description: \" \"\n"),
+            "Body.\n",
+        ),
+    );
+    let said = desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:3"),
+        says: &["neither a `title` nor a `description`"],
+    });
+    assert!(said.contains(&format!("{ARTICLE}:8:3")), "{said}");
+}
+
 fn path_like() -> impl Strategy<Value = String> {
     prop_oneof![
         proptest::string::string_regex(r"[a-zA-Z0-9 ./\\:\x00_!~é—-]{0,16}").unwrap(),

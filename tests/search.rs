@@ -54,6 +54,10 @@ fn every_page_has_a_search_form_that_works_without_javascript() {
             continue;
         }
         let html = site.html(&page);
+        // Redirect pages at old URLs are no pages of the site.
+        if !html.select("meta[http-equiv=refresh]").is_empty() {
+            continue;
+        }
         let forms = html.attrs("form[role=search]", "action");
         assert_eq!(forms, ["/briefing/search/"], "{page}");
         assert_eq!(

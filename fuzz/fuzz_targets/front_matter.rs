@@ -5,41 +5,23 @@
 //! is accepted always makes a safe output path, and every diagnostic renders.
 #![no_main]
 
+use attache::config::Config;
 use attache::emit::is_safe_output_path;
 use attache::error::{Diagnostic, Location, Problem};
-use attache::load::decode_text;
-use attache::parse::checked_slug;
-use attache::parse::front_matter::{
-    self, ARTICLE_KEYS, ArticleMeta, PAGE_KEYS, PageDate, PageMeta, TOPIC_KEYS, TopicMeta,
-};
+use attache::load::{ContentFile, decode_text};
+use attache::parse::front_matter::{self, PageDate};
+use attache::parse::{ParseOptions, parse_head};
 use libfuzzer_sys::fuzz_target;
 
 fn show(text: &str, problem: Problem, location: Option<Location>) {
     let d = Diagnostic::new("content/articles/2025/fuzz.md", problem);
-    let d = match location {
-        Some(l) => d.at(l, text),
-        None => d,
-    };
+    render(&d.maybe_at(location, text));
+}
+
+fn render(d: &Diagnostic) {
     let _ = d.render(false);
     let _ = d.render(true);
     let _ = d.to_string();
-}
-
-fn slug(text: &str, raw: &str, prefix: &str) {
-    match checked_slug(raw) {
-        Ok(id) => {
-            let path = format!("{prefix}{id}/index.html");
-            assert!(is_safe_output_path(&path), "{raw:?} made {path:?}");
-        }
-        Err(reason) => show(
-            text,
-            Problem::BadSlug {
-                slug: raw.to_string(),
-                reason,
-            },
-            front_matter::locate_value(text, "slug", raw),
-        ),
-    }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -67,39 +49,36 @@ fuzz_target!(|data: &[u8]| {
     assert!(split.body_offset <= text.len());
     assert_eq!(&text[split.body_offset..], split.body);
 
-    match front_matter::deserialize::<ArticleMeta>(split.yaml) {
-        Ok(meta) => {
-            let _ = (meta.date.iso(), meta.date.display(), meta.date.rfc3339());
-            for topic in &meta.topics {
-                let location = front_matter::locate_value(&text, "topics", topic);
-                show(
-                    &text,
-                    Problem::UnknownTopic {
-                        topic: topic.clone(),
-                        suggestion: None,
-                        known: Vec::new(),
-                    },
-                    location,
-                );
-            }
-            for (field, names) in [("people", &meta.people), ("tags", &meta.tags)] {
-                for name in names {
-                    let _ = front_matter::locate_value(&text, field, name);
+    // Every kind of page, as the first pass of a build reads it: every problem renders,
+    // and an accepted page (its slug, permalink, aliases) makes only safe output paths.
+    let config = Config::parse("title: T\nbase_url: https://example.org/\n").expect("valid");
+    for rel in [
+        "articles/2025/fuzz.md",
+        "articles/2025/2025-01-15-fuzz.md",
+        "pages/fuzz.md",
+        "topics/fuzz.md",
+        "_index.md",
+    ] {
+        let file = ContentFile {
+            rel: rel.to_string(),
+            display: format!("content/{rel}").into(),
+            text: text.clone(),
+        };
+        match parse_head(file, &config, ParseOptions { drafts: true }) {
+            Ok(Some(head)) => {
+                let path = format!("{}index.html", head.path());
+                assert!(is_safe_output_path(&path), "{path:?}");
+                for alias in head.aliases() {
+                    let file = if alias.ends_with('/') {
+                        format!("{alias}index.html")
+                    } else {
+                        alias.clone()
+                    };
+                    assert!(is_safe_output_path(&file), "{file:?}");
                 }
             }
-            slug(&text, meta.slug.as_deref().unwrap_or("fuzz"), "articles/");
+            Ok(None) => {}
+            Err(problems) => problems.iter().for_each(render),
         }
-        Err((problem, location)) => show(&text, problem, location),
-    }
-    match front_matter::deserialize::<PageMeta>(split.yaml) {
-        Ok(meta) => slug(&text, meta.slug.as_deref().unwrap_or("fuzz"), ""),
-        Err((problem, location)) => show(&text, problem, location),
-    }
-    if let Err((problem, location)) = front_matter::deserialize::<TopicMeta>(split.yaml) {
-        show(&text, problem, location);
-    }
-    for keys in [ARTICLE_KEYS, PAGE_KEYS, TOPIC_KEYS] {
-        let extra = front_matter::extra(split.yaml, keys);
-        assert!(extra.keys().all(|k| !keys.contains(&k.as_str())));
     }
 });

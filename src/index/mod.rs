@@ -125,6 +125,41 @@ pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
     Diagnostics(problems).into_result(site)
 }
 
+/// The warnings of every page of the site, and those about the site as a whole: raw
+/// HTML shown as text is one warning for the whole site, at its first place.
+pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = site
+        .all_pages()
+        .flat_map(|p| p.warnings.iter().cloned())
+        .collect();
+    let mut raw: Vec<&Page> = site
+        .all_pages()
+        .filter(|p| p.body.raw_html.is_some())
+        .collect();
+    raw.sort_by(|a, b| a.display.cmp(&b.display));
+    if let Some(first) = raw.first()
+        && let Some(html) = &first.body.raw_html
+    {
+        let times = match html.count {
+            1 => String::new(),
+            n => format!(" ({n} times)"),
+        };
+        let here = match raw.len() {
+            1 => format!("here{times}, the only file with raw HTML"),
+            n => format!(
+                "here{times} and in {} more file{} ({n} in all)",
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ),
+        };
+        let mut d = Diagnostic::warning(first.display.clone(), Problem::RawHtmlShown { here });
+        d.location = html.location;
+        d.line_text = html.line.clone();
+        out.push(d);
+    }
+    out
+}
+
 /// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated
 /// page) are left out and reported, and the rest of the site is indexed.
 pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
@@ -280,57 +315,131 @@ fn page_weight(p: &Page) -> i64 {
     }
 }
 
-/// Two sources may not produce the same URL; both files are named. Takes each page's URL
-/// path and file (in file order) and returns, for each page that cannot keep its URL (the
-/// first one does), its position and the problem. `serve` checks its pages with this too.
-pub fn check_urls<'a>(
-    pages: impl IntoIterator<Item = (&'a str, &'a Path)>,
-) -> Vec<(usize, Diagnostic)> {
+/// What one content file asks for in the output: its URL path and its aliases.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    pub display: &'a Path,
+    pub kind: Kind,
+    pub path: &'a str,
+    pub aliases: &'a [String],
+}
+
+impl<'a> Claim<'a> {
+    pub fn of(page: &'a Page) -> Self {
+        Claim {
+            display: &page.display,
+            kind: page.kind,
+            path: &page.path,
+            aliases: &page.meta.common().aliases,
+        }
+    }
+}
+
+/// What the URL check found: per claim, whether its page keeps its URL (the first one
+/// to claim a URL does; an alias in conflict does not cost a page its place), and every
+/// collision.
+pub struct UrlCheck {
+    pub kept: Vec<bool>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// The one URL-collision check, for `index` and for `serve`: no two pages on one URL, no
+/// page on a URL attache generates, and no alias on the URL of a page, of another alias
+/// or of a generated page. Every collision names both files. Claims come in file order.
+pub fn check_urls(claims: &[Claim]) -> UrlCheck {
     let mut owners: FxHashMap<&str, &Path> = FxHashMap::default();
+    owners.reserve(claims.len());
     let mut problems = Vec::new();
-    for (i, (path, display)) in pages.into_iter().enumerate() {
-        let other = if GENERATED.contains(&path) {
+    let mut kept = Vec::with_capacity(claims.len());
+    for c in claims {
+        let other = if GENERATED.contains(&c.path) {
             Some("attache's own generated page".to_string())
+        } else if let Some(section) = reserved(c.path).filter(|_| c.kind != Kind::Topic) {
+            Some(format!("attache's own pages under /{section}/"))
         } else {
-            owners.get(path).map(|first| first.display().to_string())
+            owners.get(c.path).map(|first| first.display().to_string())
         };
+        kept.push(other.is_none());
         match other {
-            Some(other) => problems.push((
-                i,
-                Diagnostic::new(
-                    display,
-                    Problem::UrlCollision {
-                        url: format!("/{path}"),
-                        other,
-                    },
-                ),
+            Some(other) => problems.push(Diagnostic::new(
+                c.display,
+                Problem::UrlCollision {
+                    url: format!("/{}", c.path),
+                    other,
+                },
             )),
             None => {
-                owners.insert(path, display);
+                owners.insert(c.path, c.display);
             }
         }
     }
-    problems
+    let mut alias_owners: FxHashMap<&str, &Path> = FxHashMap::default();
+    for c in claims {
+        for alias in c.aliases {
+            if alias == c.path {
+                continue;
+            }
+            let folder = alias.trim_end_matches("index.html");
+            let other = if GENERATED.contains(&folder) || alias == "404.html" {
+                Some("attache's own generated page".to_string())
+            } else if let Some(section) = reserved(alias) {
+                Some(format!("attache's own pages under /{section}/"))
+            } else if let Some(page) = owners.get(folder) {
+                Some(format!("the URL of {}", page.display()))
+            } else {
+                alias_owners
+                    .get(alias.as_str())
+                    .map(|first| format!("an alias of {} too", first.display()))
+            };
+            match other {
+                Some(other) => problems.push(Diagnostic::new(
+                    c.display,
+                    Problem::AliasCollision {
+                        alias: format!("/{alias}"),
+                        other,
+                    },
+                )),
+                None => {
+                    alias_owners.insert(alias, c.display);
+                }
+            }
+        }
+    }
+    UrlCheck { kept, problems }
+}
+
+/// The section of attache's own pages a path lies in (`tags` for `tags/x/`), which no
+/// chosen URL or alias may take.
+pub fn reserved(path: &str) -> Option<&'static str> {
+    let first = path.split('/').next()?;
+    [
+        "topics",
+        "people",
+        "organizations",
+        "tags",
+        "timeline",
+        "search",
+    ]
+    .into_iter()
+    .find(|s| *s == first && path.len() > first.len())
 }
 
 /// The pages that keep their URL, and the problems of the others.
 fn keep_unique_urls(pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
-    let collisions = check_urls(pages.iter().map(|p| (p.path.as_str(), p.display.as_path())));
-    if collisions.is_empty() {
-        return (pages, Vec::new());
+    let claims: Vec<Claim> = pages.iter().map(Claim::of).collect();
+    let UrlCheck { kept, problems } = check_urls(&claims);
+    drop(claims);
+    if problems.is_empty() {
+        return (pages, problems);
     }
-    let dropped: std::collections::HashSet<usize> = collisions.iter().map(|(i, _)| *i).collect();
-    let kept = pages
+    let pages = pages
         .into_iter()
-        .enumerate()
-        .filter(|(i, _)| !dropped.contains(i))
-        .map(|(_, p)| p)
+        .zip(kept)
+        .filter_map(|(page, keep)| keep.then_some(page))
         .collect();
-    (kept, collisions.into_iter().map(|(_, d)| d).collect())
+    (pages, problems)
 }
 
-/// The lists an article is related through: the articles that name the same person
-/// (weight 4), organization (3) or tag (2), or share a topic (1).
 fn related_lists<'a>(
     page: &Page,
     topics: &'a [Vec<usize>],

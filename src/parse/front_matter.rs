@@ -1,20 +1,36 @@
-//! Front matter: splitting it from the body, and the typed fields of each kind of page.
+//! Front matter: splitting it from the body, reading it loosely into keys and values, and
+//! finding where a key or value is in the file, for messages.
+//!
+//! Front matter is read in two steps. First the whole block becomes a list of keys with
+//! untyped values (YAML between `---` lines, or TOML between `+++` lines as Hugo and Zola
+//! write it); only a syntax error stops there. Then [`super::fields`] checks each field
+//! on its own, so a file with a bad date, a list where text belongs and a misspelt key is
+//! told all three in one run.
 
-use std::collections::BTreeMap;
-use std::fmt;
-
-use jiff::Timestamp;
-use jiff::civil::Date;
-use serde::Deserialize;
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde_yaml::Value;
 
 use crate::config::{MAX_YAML_NESTING, explain_yaml, too_deep};
 use crate::error::{Location, Problem};
 
+pub use super::dates::{PageDate, month_name};
+pub use super::meta::{
+    ARTICLE_KEYS, ArticleMeta, PAGE_KEYS, PageMeta, Source, TOPIC_KEYS, TopicMeta,
+};
+
+/// How the front matter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Between `---` lines (Jekyll, Hugo, attache).
+    Yaml,
+    /// Between `+++` lines (Hugo, Zola).
+    Toml,
+}
+
 /// A file split at its front matter fences.
 #[derive(Debug, Clone, Copy)]
 pub struct Split<'a> {
-    /// The YAML between the `---` lines.
+    pub format: Format,
+    /// The YAML or TOML between the fences.
     pub yaml: &'a str,
     /// The Markdown after the closing fence.
     pub body: &'a str,
@@ -22,24 +38,32 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
-/// Splits `---\n<yaml>\n---\n<body>`. The closing fence may also be `...`, as in YAML.
+/// Splits `---\n<yaml>\n---\n<body>` (the closing fence may also be `...`, as in YAML) or
+/// `+++\n<toml>\n+++\n<body>`.
 pub fn split(text: &str) -> Result<Split<'_>, (Problem, Location)> {
     if text.trim().is_empty() {
         return Err((Problem::Empty, Location::new(1, 1)));
     }
+    let (format, fence) = if text.starts_with("+++") {
+        (Format::Toml, "+++")
+    } else {
+        (Format::Yaml, "---")
+    };
     let Some(after_open) = text
-        .strip_prefix("---\n")
-        .or_else(|| (text.trim_end() == "---").then_some(""))
+        .strip_prefix(fence)
+        .and_then(|rest| rest.strip_prefix('\n'))
+        .or_else(|| (text.trim_end() == fence).then_some(""))
     else {
         return Err((Problem::NoFrontMatter, Location::new(1, 1)));
     };
     let yaml_start = text.len() - after_open.len();
     let mut offset = 0;
     for line in after_open.split_inclusive('\n') {
-        let fence = line.trim_end();
-        if fence == "---" || fence == "..." {
+        let closing = line.trim_end();
+        if closing == fence || (format == Format::Yaml && closing == "...") {
             let body_offset = yaml_start + offset + line.len();
             return Ok(Split {
+                format,
                 yaml: &after_open[..offset],
                 body: &text[body_offset..],
                 body_offset,
@@ -47,13 +71,25 @@ pub fn split(text: &str) -> Result<Split<'_>, (Problem, Location)> {
         }
         offset += line.len();
     }
-    Err((Problem::UnclosedFrontMatter, Location::new(1, 1)))
+    Err((Problem::UnclosedFrontMatter { fence }, Location::new(1, 1)))
 }
 
-/// Deserializes front matter YAML; errors carry a location in the whole file.
-pub fn deserialize<T: DeserializeOwned>(yaml: &str) -> Result<T, (Problem, Option<Location>)> {
-    // An empty front matter block is an empty mapping, so "missing field" errors name fields.
-    let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
+/// The keys of a front matter block, in the order written, with their untyped values.
+pub type Fields = Vec<(String, Value)>;
+
+/// Reads front matter into its keys and values; only a syntax error (or a block that is
+/// not `key: value` lines) fails here. Locations are in the whole file.
+pub fn read(split: &Split) -> Result<Fields, (Problem, Option<Location>)> {
+    match split.format {
+        Format::Yaml => read_yaml(split.yaml),
+        Format::Toml => read_toml(split.yaml),
+    }
+}
+
+fn read_yaml(yaml: &str) -> Result<Fields, (Problem, Option<Location>)> {
+    if yaml.trim().is_empty() {
+        return Ok(Fields::new());
+    }
     if let Some((line, column)) = too_deep(yaml) {
         return Err((
             Problem::FrontMatter(format!(
@@ -62,7 +98,7 @@ pub fn deserialize<T: DeserializeOwned>(yaml: &str) -> Result<T, (Problem, Optio
             Some(Location::new(line + 1, column)),
         ));
     }
-    serde_yaml::from_str(yaml).map_err(|e| {
+    let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (message, location) = explain_yaml(
             &e.to_string(),
             yaml,
@@ -71,244 +107,116 @@ pub fn deserialize<T: DeserializeOwned>(yaml: &str) -> Result<T, (Problem, Optio
         // +1: the YAML starts on the line after the opening `---`.
         let location = location.map(|(line, column)| Location::new(line + 1, column));
         (Problem::FrontMatter(message), location)
-    })
-}
-
-/// Front matter keys that are not fields of `T`, kept for templates as `extra`.
-///
-/// Only top-level keys are looked at, and the YAML is parsed a second time only when a
-/// line looks like an unknown top-level key, so the common case costs a line scan.
-pub fn extra(yaml: &str, known: &[&str]) -> BTreeMap<String, serde_yaml::Value> {
-    let has_unknown = yaml.lines().any(|line| {
-        let starts_key = line.starts_with(|c: char| !c.is_whitespace() && c != '#' && c != '-');
-        starts_key
-            && line
-                .split_once(':')
-                .is_some_and(|(k, _)| !known.contains(&k.trim().trim_matches(['"', '\''])))
-    });
-    if !has_unknown {
-        return BTreeMap::new();
-    }
-    let mut map: BTreeMap<String, serde_yaml::Value> =
-        serde_yaml::from_str(yaml).unwrap_or_default();
-    map.retain(|k, _| !known.contains(&k.as_str()));
-    map
-}
-
-/// A publication date: `YYYY-MM-DD`, or an RFC 3339 date-time as Hugo and Zola accept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PageDate {
-    /// The instant, for ordering and feeds (midnight UTC for a plain date).
-    pub instant: Timestamp,
-    /// The calendar date as written, for display.
-    pub date: Date,
-}
-
-impl PageDate {
-    pub fn parse(value: &str) -> Result<PageDate, String> {
-        let value = value.trim();
-        if value.len() == 10 {
-            let date: Date = value.parse().map_err(|e: jiff::Error| e.to_string())?;
-            let instant = date
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .map_err(|e| e.to_string())?
-                .timestamp();
-            return Ok(PageDate { instant, date });
+    })?;
+    let mapping = match value {
+        Value::Mapping(m) => m,
+        Value::Null => return Ok(Fields::new()),
+        other => {
+            return Err((
+                Problem::FrontMatter(format!(
+                    "the front matter is {}, not `key: value` lines",
+                    describe(&other)
+                )),
+                Some(Location::new(2, 1)),
+            ));
         }
-        let instant: Timestamp = value.parse().map_err(|e: jiff::Error| e.to_string())?;
-        // RFC 3339 starts with the local calendar date; that is the date the writer means.
-        let date: Date = value
-            .get(..10)
-            .ok_or("too short")?
-            .parse()
-            .map_err(|e: jiff::Error| e.to_string())?;
-        Ok(PageDate { instant, date })
+    };
+    let mut fields = Fields::with_capacity(mapping.len());
+    for (key, value) in mapping {
+        let key = match key {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => "null".to_string(),
+            other => {
+                return Err((
+                    Problem::FrontMatter(format!(
+                        "a key is {}: keys are single words such as `title`",
+                        describe(&other)
+                    )),
+                    Some(Location::new(2, 1)),
+                ));
+            }
+        };
+        fields.push((key, value));
     }
+    Ok(fields)
+}
 
-    /// `2025-01-15`
-    pub fn iso(&self) -> String {
-        self.date.to_string()
+fn read_toml(toml_text: &str) -> Result<Fields, (Problem, Option<Location>)> {
+    if let Some((line, column)) = too_deep(toml_text) {
+        return Err((
+            Problem::FrontMatter(format!(
+                "lists or tables are nested more than {MAX_YAML_NESTING} deep here; front matter needs only a few levels"
+            )),
+            Some(Location::new(line + 1, column)),
+        ));
     }
-
-    /// `15 January 2025`
-    pub fn display(&self) -> String {
-        format!(
-            "{} {} {}",
-            self.date.day(),
-            month_name(self.date.month()),
-            self.date.year()
+    let table: toml::Table = toml::from_str(toml_text).map_err(|e| {
+        let location = e.span().map(|span| {
+            let l = Location::of_offset(toml_text, span.start);
+            Location::new(l.line + 1, l.column)
+        });
+        let mut message = e.message().trim_end().to_string();
+        if message == "duplicate key"
+            && let Some(key) = e.span().and_then(|s| toml_text.get(s))
+        {
+            message = format!("`{}` is written twice: keep one of them", key.trim());
+        }
+        (
+            Problem::FrontMatter(format!("the TOML is not valid: {message}")),
+            location,
         )
-    }
-
-    /// `2025-01-15T00:00:00Z`, for Atom and the sitemap.
-    pub fn rfc3339(&self) -> String {
-        self.instant.to_string()
-    }
+    })?;
+    Ok(table
+        .into_iter()
+        .map(|(k, v)| (k, toml_to_yaml(v)))
+        .collect())
 }
 
-pub fn month_name(month: i8) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES[(month.clamp(1, 12) - 1) as usize]
-}
-
-impl<'de> Deserialize<'de> for PageDate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DateVisitor;
-        impl Visitor<'_> for DateVisitor {
-            type Value = PageDate;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a date written YYYY-MM-DD or an RFC 3339 date-time")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<PageDate, E> {
-                PageDate::parse(v).map_err(|reason| {
-                    E::custom(format!(
-                        "`{v}` is not a date ({reason}); write YYYY-MM-DD or an RFC 3339 date-time"
-                    ))
-                })
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<PageDate, E> {
-                self.visit_str(&v.to_string())
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PageDate, E> {
-                self.visit_str(&v.to_string())
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<PageDate, E> {
-                self.visit_str(&v.to_string())
-            }
-        }
-        deserializer.deserialize_any(DateVisitor)
+/// A TOML value as the YAML value it would be: dates and times become their text.
+pub fn toml_to_yaml(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::Number(i.into()),
+        toml::Value::Float(f) => Value::Number(f.into()),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Sequence(items.into_iter().map(toml_to_yaml).collect()),
+        toml::Value::Table(t) => Value::Mapping(
+            t.into_iter()
+                .map(|(k, v)| (Value::String(k), toml_to_yaml(v)))
+                .collect(),
+        ),
     }
 }
 
-/// A cited source.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    pub title: String,
-    #[serde(default)]
-    pub publisher: Option<String>,
-    #[serde(default)]
-    pub url: Option<String>,
-    #[serde(default)]
-    pub date: Option<PageDate>,
-    /// The place a report was filed from (`Islamabad`).
-    #[serde(default)]
-    pub dateline: Option<String>,
-}
-
-/// Front matter of `content/articles/**.md`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ArticleMeta {
-    pub title: String,
-    pub date: PageDate,
-    pub topics: Vec<String>,
-    #[serde(default)]
-    pub summary: Option<String>,
-    #[serde(default)]
-    pub key_points: Vec<String>,
-    #[serde(default)]
-    pub people: Vec<String>,
-    #[serde(default)]
-    pub organizations: Vec<String>,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
-    pub location: Option<String>,
-    #[serde(default)]
-    pub sources: Vec<Source>,
-    #[serde(default)]
-    pub slug: Option<String>,
-    #[serde(default)]
-    pub updated: Option<PageDate>,
-    #[serde(default)]
-    pub draft: bool,
-}
-
-impl ArticleMeta {
-    /// When the article last changed: `updated`, unless that is before `date`.
-    pub fn last_modified(&self) -> PageDate {
-        self.updated.unwrap_or(self.date).max(self.date)
+/// `a list`, `a map`, `text`, … for messages about a value of the wrong kind.
+pub fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "empty",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a map of keys and values",
+        Value::Tagged(_) => "a tagged value",
     }
 }
-
-pub const ARTICLE_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "topics",
-    "summary",
-    "key_points",
-    "people",
-    "organizations",
-    "tags",
-    "location",
-    "sources",
-    "slug",
-    "updated",
-    "draft",
-];
-
-/// Front matter of `content/topics/<id>.md`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct TopicMeta {
-    pub title: String,
-    #[serde(default)]
-    pub summary: Option<String>,
-    /// Lower weights come first in menus and on the home page.
-    #[serde(default)]
-    pub weight: i64,
-}
-
-pub const TOPIC_KEYS: &[&str] = &["title", "summary", "weight"];
-
-/// Front matter of `content/_index.md` and `content/pages/*.md`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PageMeta {
-    pub title: String,
-    #[serde(default)]
-    pub summary: Option<String>,
-    #[serde(default)]
-    pub slug: Option<String>,
-    /// Show a link to this page in the main menu.
-    #[serde(default)]
-    pub menu: bool,
-    #[serde(default)]
-    pub weight: i64,
-    #[serde(default)]
-    pub draft: bool,
-}
-
-pub const PAGE_KEYS: &[&str] = &["title", "summary", "slug", "menu", "weight", "draft"];
 
 /// Where in the front matter `key` has `value` (for problems found after parsing, such as
-/// an unknown topic). Looks at `key: value`, `key: [a, value]` and `- value` list lines.
+/// an unknown topic). Looks at `key: value`, `key: [a, value]`, `key = ["value"]` and
+/// `- value` list lines.
 pub fn locate_value(text: &str, key: &str, value: &str) -> Option<Location> {
     let mut in_key = false;
-    for (i, line) in text.lines().enumerate().skip(1) {
-        if line.trim_end() == "---" || line.trim_end() == "..." {
-            break;
-        }
+    for (i, line) in front_lines(text) {
         let top_level = line.starts_with(|c: char| !c.is_whitespace() && c != '-');
         if top_level {
-            in_key = line
-                .split_once(':')
-                .is_some_and(|(k, _)| k.trim().trim_matches(['"', '\'']) == key);
+            in_key = key_of(line).is_some_and(|k| k == key);
         }
-        if in_key {
+        if in_key && !value.is_empty() {
             let search_from = if top_level {
-                line.find(':').map_or(0, |c| c + 1)
+                separator(line).map_or(0, |c| c + 1)
             } else {
                 0
             };
@@ -318,7 +226,106 @@ pub fn locate_value(text: &str, key: &str, value: &str) -> Option<Location> {
             }
         }
     }
-    find_key_line(text, key)
+    locate_key(text, key)
+}
+
+/// Where the value of the top-level `key` starts (`date: |next Tuesday`), or the key
+/// itself when its value is on the lines below.
+pub fn locate_key(text: &str, key: &str) -> Option<Location> {
+    front_lines(text).find_map(|(i, line)| {
+        if key_of(line)? != key {
+            return None;
+        }
+        let after = separator(line)? + 1;
+        let value = line[after..].trim_start();
+        let column = if value.is_empty() || value.starts_with('#') {
+            1
+        } else {
+            line[..line.len() - value.len()].chars().count() + 1
+        };
+        Some(Location::new(i + 1, column))
+    })
+}
+
+/// Where the top-level `key` is written, at its first column.
+pub fn locate_key_name(text: &str, key: &str) -> Option<Location> {
+    front_lines(text)
+        .find(|(_, line)| key_of(line).is_some_and(|k| k == key))
+        .map(|(i, _)| Location::new(i + 1, 1))
+}
+
+/// The front matter's lines with their 0-based numbers, without the fences.
+fn front_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let fence = if text.starts_with("+++") {
+        "+++"
+    } else {
+        "---"
+    };
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .take_while(move |(_, line)| {
+            let l = line.trim_end();
+            l != fence && !(fence == "---" && l == "...")
+        })
+}
+
+/// The byte index of `:` (YAML) or `=` (TOML) after a key.
+fn separator(line: &str) -> Option<usize> {
+    let colon = line.find(':');
+    let equals = line.find('=');
+    match (colon, equals) {
+        (Some(c), Some(e)) => Some(c.min(e)),
+        (c, e) => c.or(e),
+    }
+}
+
+/// The key a top-level line sets (`title: x`, `"title": x`, `title = "x"`).
+fn key_of(line: &str) -> Option<&str> {
+    if line.starts_with(|c: char| c.is_whitespace() || c == '-' || c == '#' || c == '[') {
+        return None;
+    }
+    let key = line[..separator(line)?].trim().trim_matches(['"', '\'']);
+    (!key.is_empty()).then_some(key)
+}
+
+/// Where the `index`-th item (from 0) of the block list under the top-level `key` starts:
+/// its `-`. Falls back to the `key:` line for a list written in flow style (`[a, b]`).
+pub fn locate_list_item(text: &str, key: &str, index: usize) -> Option<Location> {
+    let mut lines = text.lines().enumerate().skip(1);
+    lines.find(|(_, line)| {
+        line.split_once(':')
+            .is_some_and(|(k, _)| k.trim_end().trim_matches(['"', '\'']) == key)
+            && !line.starts_with(char::is_whitespace)
+    })?;
+    // The items are the `-` lines at the indentation of the first one.
+    let mut dash_column = None;
+    let mut seen = 0;
+    for (i, line) in lines {
+        let fence = line.trim_end();
+        if fence == "---" || fence == "..." {
+            break;
+        }
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let is_item = trimmed == "-" || trimmed.starts_with("- ");
+        match dash_column {
+            None if is_item => dash_column = Some(indent),
+            None => break,
+            Some(column) if indent < column || (indent == column && !is_item) => break,
+            Some(_) => {}
+        }
+        if is_item && Some(indent) == dash_column {
+            if seen == index {
+                return Some(Location::new(i + 1, indent + 1));
+            }
+            seen += 1;
+        }
+    }
+    locate_key_name(text, key)
 }
 
 fn find_token(haystack: &str, token: &str) -> Option<usize> {
@@ -327,14 +334,6 @@ fn find_token(haystack: &str, token: &str) -> Option<usize> {
         let before = haystack[..i].chars().next_back();
         let after = haystack[i + token.len()..].chars().next();
         !before.is_some_and(is_word) && !after.is_some_and(is_word)
-    })
-}
-
-fn find_key_line(text: &str, key: &str) -> Option<Location> {
-    text.lines().enumerate().skip(1).find_map(|(i, line)| {
-        line.strip_prefix(key)
-            .filter(|rest| rest.trim_start().starts_with(':'))
-            .map(|_| Location::new(i + 1, 1))
     })
 }
 
@@ -348,13 +347,21 @@ mod tests {
         assert_eq!(s.yaml, "title: x\n");
         assert_eq!(s.body, "Body\n");
         assert_eq!(s.body_offset, 17);
+        let t = split("+++\ntitle = \"x\"\n+++\nBody\n").unwrap();
+        assert_eq!(t.format, Format::Toml);
+        assert_eq!(t.yaml, "title = \"x\"\n");
+        assert_eq!(t.body, "Body\n");
     }
 
     #[test]
     fn unclosed_and_missing_front_matter_are_told_apart() {
         assert!(matches!(
             split("---\ntitle: x\nBody\n"),
-            Err((Problem::UnclosedFrontMatter, _))
+            Err((Problem::UnclosedFrontMatter { fence: "---" }, _))
+        ));
+        assert!(matches!(
+            split("+++\ntitle = 1\n---\n"),
+            Err((Problem::UnclosedFrontMatter { fence: "+++" }, _))
         ));
         assert!(matches!(
             split("# Title\n"),
@@ -363,45 +370,33 @@ mod tests {
         assert!(matches!(split("\n\n"), Err((Problem::Empty, _))));
     }
 
-    #[test]
-    fn dates_accept_plain_and_rfc3339() {
-        let d = PageDate::parse("2025-01-15").unwrap();
-        assert_eq!(d.display(), "15 January 2025");
-        assert_eq!(d.rfc3339(), "2025-01-15T00:00:00Z");
-        let t = PageDate::parse("2025-01-15T23:30:00+05:00").unwrap();
-        assert_eq!(t.iso(), "2025-01-15");
-        assert_eq!(t.rfc3339(), "2025-01-15T18:30:00Z");
-        assert!(PageDate::parse("2025-13-45").is_err());
-        assert!(PageDate::parse("yesterday").is_err());
-    }
-
-    #[test]
-    fn yaml_errors_point_into_the_file() {
-        let (problem, loc) =
-            deserialize::<ArticleMeta>("title: x\ndate: 2025-02-30\ntopics: [a]\n").unwrap_err();
-        assert!(problem.to_string().contains("2025-02-30"), "{problem}");
-        assert_eq!(loc.map(|l| l.line), Some(3));
+    fn yaml(text: &str) -> Result<Fields, (Problem, Option<Location>)> {
+        read(&split(&format!("---\n{text}---\n")).unwrap())
     }
 
     #[test]
     fn yaml_mistakes_are_explained_where_they_are() {
-        let (p, loc) =
-            deserialize::<ArticleMeta>("title: x\ndate: 2025-01-01\ntitle: y\ntopics: [a]\n")
-                .unwrap_err();
+        let (p, loc) = yaml("title: x\ndate: 2025-01-01\ntitle: y\ntopics: [a]\n").unwrap_err();
         assert!(p.to_string().contains("`title` is written twice"), "{p}");
         assert_eq!(loc, Some(Location::new(4, 1)));
-        let (p, loc) = deserialize::<ArticleMeta>(
-            "title: x\ndate: 2025-01-01\ntopics: [a]\nsources:\n  - title: a\n    title: b\n",
-        )
-        .unwrap_err();
-        assert!(p.to_string().contains("`title` is written twice"), "{p}");
-        assert_eq!(loc, Some(Location::new(7, 5)));
-        let (p, _) = deserialize::<ArticleMeta>("title: x\ntopics: [a]\n").unwrap_err();
-        assert!(p.to_string().contains("required field `date`"), "{p}");
-        let (p, loc) =
-            deserialize::<ArticleMeta>("title: x\ndate: 2025-01-01\ntopics:\n\t- a\n").unwrap_err();
+        let (p, loc) = yaml("title: x\ndate: 2025-01-01\ntopics:\n\t- a\n").unwrap_err();
         assert!(p.to_string().contains("indented with a tab"), "{p}");
         assert_eq!(loc.map(|l| l.line), Some(5));
+        let (p, _) = yaml("- just\n- a list\n").unwrap_err();
+        assert!(
+            p.to_string().contains("a list, not `key: value` lines"),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn toml_mistakes_are_explained_where_they_are() {
+        let text = "+++\ntitle = \"x\"\ndate = 2025-01-01\ntags = [\"a\",\n+++\n";
+        let (p, loc) = read(&split(text).unwrap()).unwrap_err();
+        assert!(p.to_string().contains("TOML is not valid"), "{p}");
+        assert!(loc.is_some_and(|l| l.line >= 4), "{loc:?}");
+        let fields = read(&split("+++\ndate = 2025-01-01T05:00:00Z\n+++\n").unwrap()).unwrap();
+        assert_eq!(fields[0].1, Value::String("2025-01-01T05:00:00Z".into()));
     }
 
     #[test]
@@ -412,7 +407,7 @@ mod tests {
             "]".repeat(100_000)
         );
         let start = std::time::Instant::now();
-        let (p, loc) = deserialize::<ArticleMeta>(&deep).unwrap_err();
+        let (p, loc) = yaml(&deep).unwrap_err();
         assert!(start.elapsed().as_secs() < 5);
         assert!(p.to_string().contains("nested more than 64 deep"), "{p}");
         assert_eq!(loc, Some(Location::new(5, 71)));
@@ -421,12 +416,12 @@ mod tests {
             "title: \"{}\"\ndate: 2025-01-01\ntopics: [a]\n",
             "[".repeat(100)
         );
-        assert!(deserialize::<ArticleMeta>(&quoted).is_ok());
+        assert!(yaml(&quoted).is_ok());
         let sneaky = format!(
             "title: it's\ndate: 2025-01-01\ntopics: [a]\nx: {}\n",
             "[".repeat(70)
         );
-        assert!(deserialize::<ArticleMeta>(&sneaky).is_err());
+        assert!(yaml(&sneaky).is_err());
     }
 
     #[test]
@@ -440,12 +435,43 @@ mod tests {
             locate_value(text, "people", "A B"),
             Some(Location::new(5, 5))
         );
+        let toml = "+++\ntitle = \"x\"\ntags = [\"a\", \"b\"]\n+++\n";
+        assert_eq!(locate_value(toml, "tags", "b"), Some(Location::new(3, 15)));
+        assert_eq!(locate_key(toml, "title"), Some(Location::new(2, 9)));
+        assert_eq!(locate_key(text, "people"), Some(Location::new(4, 1)));
+        assert_eq!(locate_key_name(text, "topics"), Some(Location::new(3, 1)));
     }
 
     #[test]
-    fn unknown_keys_become_extra() {
-        let extra = extra("title: x\nmood: calm\n", ARTICLE_KEYS);
-        assert_eq!(extra.len(), 1);
-        assert!(extra.contains_key("mood"));
+    fn list_items_are_located_by_their_dash() {
+        let text = "---\ntitle: x\nsources:\n  - title: a\n    date: 2025-01-01\n\n  # note\n  - description: b\n  -\ntags: [t]\n---\n- not front matter\n";
+        assert_eq!(
+            locate_list_item(text, "sources", 0),
+            Some(Location::new(4, 3))
+        );
+        assert_eq!(
+            locate_list_item(text, "sources", 1),
+            Some(Location::new(8, 3))
+        );
+        assert_eq!(
+            locate_list_item(text, "sources", 2),
+            Some(Location::new(9, 3))
+        );
+        // Past the end of the list, and a list in flow style: the key's line.
+        assert_eq!(
+            locate_list_item(text, "sources", 3),
+            Some(Location::new(3, 1))
+        );
+        let flow = "---\nsources: [{title: a}]\n---\n";
+        assert_eq!(
+            locate_list_item(flow, "sources", 0),
+            Some(Location::new(2, 1))
+        );
+        // A list at the key's own indentation is YAML too.
+        let flush = "---\nsources:\n- title: a\n- title: b\n---\n";
+        assert_eq!(
+            locate_list_item(flush, "sources", 1),
+            Some(Location::new(4, 1))
+        );
     }
 }

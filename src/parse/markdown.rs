@@ -8,6 +8,9 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+use super::links::{Resolved, reference, resolve_link};
+pub use super::links::{has_scheme, is_dangerous_url, join_content_path};
+
 /// One entry of a table of contents; `children` are the headings one level below.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TocEntry {
@@ -36,6 +39,22 @@ pub struct Rendered {
     /// The content paths whose URLs the links in the HTML were made from (found or not):
     /// when one of those pages moves, comes or goes, this body must be rendered again.
     pub links_to: Vec<String>,
+    /// Raw HTML shown as text because raw HTML is off, if any.
+    pub raw_html: Option<RawHtml>,
+    /// Template syntax left from another tool (Liquid, shortcodes), shown as text.
+    pub leftovers: Vec<super::leftovers::Leftover>,
+}
+
+/// Raw HTML in a body that was shown as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawHtml {
+    /// How many pieces of raw HTML (blocks and inline tags).
+    pub count: usize,
+    /// Byte offset of the first, in the body; `parse` fills in the rest.
+    pub offset: usize,
+    pub location: Option<crate::error::Location>,
+    /// The line of the first, for the excerpt under a warning.
+    pub line: Option<String>,
 }
 
 /// A link or image in a body that points inside the site.
@@ -97,6 +116,11 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     let mut more_at: Option<(usize, usize)> = None; // (event index, text length)
     let mut references = Vec::new();
     let mut links_to = Vec::new();
+    let mut raw_html: Option<RawHtml> = None;
+    // Raw HTML passed through, read for its ids once the body is done.
+    let mut passed_html = String::new();
+    // Where code is, so template syntax in it is not reported.
+    let mut code: Vec<std::ops::Range<usize>> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         let event = match event {
@@ -106,7 +130,10 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                 title,
                 id,
             }) => {
-                if let Some(r) = reference(&dest_url, false, range.start, links) {
+                // `<name@example.org>` is an e-mail address, written without `mailto:`.
+                if link_type != pulldown_cmark::LinkType::Email
+                    && let Some(r) = reference(&dest_url, false, range.start, links)
+                {
                     references.push(r);
                 }
                 let dest_url = match resolve_link(&dest_url, links, &mut links_to) {
@@ -184,7 +211,22 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                 continue;
             }
             Event::Html(html) | Event::InlineHtml(html) if !options.unsafe_html => {
+                let raw = raw_html.get_or_insert(RawHtml {
+                    count: 0,
+                    offset: range.start,
+                    location: None,
+                    line: None,
+                });
+                raw.count += 1;
                 Event::Text(html)
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                passed_html.push_str(html);
+                event
+            }
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => {
+                code.push(range.clone());
+                event
             }
             event => event,
         };
@@ -210,7 +252,10 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
         events.push(event);
     }
 
-    let (toc, anchors) = assign_heading_ids(&mut events, &headings);
+    let (toc, mut anchors) = assign_heading_ids(&mut events, &headings);
+    if !passed_html.is_empty() {
+        anchors.extend(super::html_ids(&passed_html));
+    }
 
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.iter().cloned());
@@ -229,6 +274,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     // The text is only split into words (word count, search index), so its whitespace
     // is left as it is rather than collapsed at the cost of another pass and copy.
     let word_count = text.split_whitespace().count();
+    let leftovers = super::leftovers::find(body, &code);
     (
         Rendered {
             html: out,
@@ -240,9 +286,20 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
             references,
             anchors,
             links_to,
+            raw_html,
+            leftovers,
         },
         broken,
     )
+}
+
+/// Where code is in a body (fenced, indented and inline), as byte ranges in order.
+pub fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES)
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Start(Tag::CodeBlock(_)) | Event::Code(_)))
+        .map(|(_, range)| range)
+        .collect()
 }
 
 /// Gives every heading a unique id (its own `{#id}` if written, else a slug of its text)
@@ -330,108 +387,6 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         }
     }
     roots
-}
-
-/// A destination inside the site worth checking: a fragment, a Markdown file, or a
-/// site path (`/images/x.png`, `../about/`). External URLs are not references.
-fn reference(dest: &str, image: bool, offset: usize, links: &Links) -> Option<Reference> {
-    if dest.contains("://")
-        || dest.starts_with("mailto:")
-        || dest.starts_with("tel:")
-        || dest.starts_with("data:")
-        || is_dangerous_url(dest)
-        || dest.is_empty()
-    {
-        return None;
-    }
-    let (path, fragment) = match dest.split_once('#') {
-        Some((p, f)) => (p, Some(f.to_string())),
-        None => (dest, None),
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    let target = if path.is_empty() {
-        Some(links.current.to_string())
-    } else if path.ends_with(".md") {
-        join_content_path(links.current, path)
-    } else {
-        None
-    };
-    Some(Reference {
-        image,
-        dest: dest.to_string(),
-        target,
-        fragment,
-        offset,
-        location: None,
-    })
-}
-
-enum Resolved {
-    Unchanged,
-    Url(String),
-    Broken,
-}
-
-/// A URL that content must never carry into a page: one that runs script when followed
-/// (`javascript:`, `vbscript:`) or opens inline data or local files. Browsers skip leading
-/// spaces and control characters and ignore tabs and newlines in a scheme; so does this.
-pub fn is_dangerous_url(url: &str) -> bool {
-    let scheme: String = url
-        .trim_start_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .take(12)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:", "file:"]
-        .iter()
-        .any(|s| scheme.starts_with(s))
-}
-
-/// A relative link to a `.md` file becomes the URL of the page made from that file.
-fn resolve_link(dest: &str, links: &Links, links_to: &mut Vec<String>) -> Resolved {
-    if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with('#') {
-        return Resolved::Unchanged;
-    }
-    let (path, fragment) = match dest.find('#') {
-        Some(i) => (&dest[..i], &dest[i..]),
-        None => (dest, ""),
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    if !path.ends_with(".md") {
-        return Resolved::Unchanged;
-    }
-    let Some(target) = join_content_path(links.current, path) else {
-        return Resolved::Broken;
-    };
-    let resolved = match links.urls.get(&target) {
-        Some(url) => Resolved::Url(format!("{url}{fragment}")),
-        None => Resolved::Broken,
-    };
-    links_to.push(target);
-    resolved
-}
-
-/// Resolves `link` against the folder of `current` (both content paths with `/`).
-/// `None` when the link climbs above `content/`.
-pub fn join_content_path(current: &str, link: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if link.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut p: Vec<&str> = current.split('/').collect();
-        p.pop();
-        p
-    };
-    for part in link.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn collapse_whitespace(s: &str) -> String {
@@ -555,6 +510,22 @@ mod tests {
             Some("topics/t.md")
         );
         assert_eq!(join_content_path("a.md", "../../x.md"), None);
+    }
+
+    #[test]
+    fn email_addresses_and_schemes_are_no_site_references() {
+        let r = render_plain(
+            "<npm-cli+bot@github.com> [m](mailto:a@b.org) [t](tel:+921234) [i](irc://x) \
+             [w](HTTPS://x.org/) [s](/about/) [p]((https://example.org))",
+        );
+        let dests: Vec<&str> = r.references.iter().map(|x| x.dest.as_str()).collect();
+        assert_eq!(dests, ["/about/", "(https://example.org)"]);
+        assert!(
+            r.html.contains("href=\"mailto:npm-cli+bot@github.com\""),
+            "{}",
+            r.html
+        );
+        assert!(!has_scheme("C:/x") && !has_scheme("(https://x)") && has_scheme("a+b:x"));
     }
 
     #[test]

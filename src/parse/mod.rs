@@ -6,8 +6,16 @@
 //! that concern one file alone (bad YAML, an unknown topic, a broken link) are found here;
 //! problems between files (two pages on one URL) are found by `index`.
 
+mod dates;
+mod fields;
 pub mod front_matter;
+mod head;
+mod html_ids;
+pub mod leftovers;
+mod links;
 pub mod markdown;
+mod meta;
+pub mod urls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -17,8 +25,21 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Location, Problem, did_you_mean};
 use crate::load::ContentFile;
-use front_matter::{ARTICLE_KEYS, ArticleMeta, PAGE_KEYS, PageMeta, TOPIC_KEYS, TopicMeta};
+use front_matter::{ArticleMeta, PageMeta, TopicMeta};
+pub use head::Head;
+use head::{Settings, read_head};
 use markdown::{Links, MarkdownOptions, Rendered};
+pub use meta::Common;
+
+/// Every `id` in a piece of raw HTML, as links may point at them.
+pub fn html_ids(html: &str) -> Vec<String> {
+    html_ids::ids(html)
+}
+
+/// The hint shown with a date that cannot be read.
+pub fn fields_date_help(suggestion: Option<&str>) -> String {
+    fields::date_help(suggestion)
+}
 
 /// What a content file is, from where it lies under `content/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,8 +57,11 @@ pub enum Kind {
 impl Kind {
     fn of(rel: &str) -> Option<Kind> {
         let depth = rel.matches('/').count();
-        match rel.split('/').next()? {
-            "_index.md" if depth == 0 => Some(Kind::Home),
+        let first = rel.split('/').next()?;
+        match first {
+            _ if depth == 0 && crate::load::markdown_stem(first) == Some("_index") => {
+                Some(Kind::Home)
+            }
             "topics" if depth == 1 => Some(Kind::Topic),
             "articles" => Some(Kind::Article),
             "pages" if depth == 1 => Some(Kind::Page),
@@ -61,6 +85,15 @@ impl Meta {
             Meta::Home(m) | Meta::Page(m) => &m.title,
             Meta::Topic(m) => &m.title,
             Meta::Article(m) => &m.title,
+        }
+    }
+
+    /// Language, aliases and chosen URL.
+    pub fn common(&self) -> &Common {
+        match self {
+            Meta::Home(m) | Meta::Page(m) => &m.common,
+            Meta::Topic(m) => &m.common,
+            Meta::Article(m) => &m.common,
         }
     }
 
@@ -91,6 +124,8 @@ pub struct Page {
     pub body: Rendered,
     /// The summary as plain text: front matter `summary`, else from the body.
     pub summary: String,
+    /// What the writer should know about this file although it built (a misspelt key).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Page {
@@ -112,42 +147,15 @@ pub struct ParseOptions {
     pub drafts: bool,
 }
 
-/// A file after the first pass: front matter read, URL known.
-pub struct Head {
-    file: ContentFile,
-    kind: Kind,
-    meta: Meta,
-    extra: BTreeMap<String, serde_yaml::Value>,
-    body_offset: usize,
-    path: String,
-    id: String,
-}
-
-impl Head {
-    /// Path under `content/`.
-    pub fn rel(&self) -> &str {
-        &self.file.rel
-    }
-
-    pub fn kind(&self) -> Kind {
-        self.kind
-    }
-
-    /// URL path below the site root, as in [`Page::path`].
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The slug, or the topic id.
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-}
-
 /// The first pass for one file (as `serve` does on a save): front matter, kind and URL.
 /// `Ok(None)` for a draft left out. [`parse_all`] runs both passes over every file.
-pub fn parse_head(file: ContentFile, options: ParseOptions) -> Result<Option<Head>, Diagnostic> {
-    read_head(file, options)
+pub fn parse_head(
+    file: ContentFile,
+    config: &Config,
+    options: ParseOptions,
+) -> Result<Option<Head>, Vec<Diagnostic>> {
+    let head = read_head(file, &Settings::of(config))?;
+    Ok((!head.draft || options.drafts).then_some(head))
 }
 
 /// The second pass for one file: Markdown to HTML, with links resolved through `urls`
@@ -159,12 +167,23 @@ pub fn parse_body(
     topic_ids: &[&str],
     config: &Config,
 ) -> (Page, Vec<Diagnostic>) {
-    let known_topics: HashSet<&str> = topic_ids.iter().copied().collect();
+    let known = Known {
+        topic_ids,
+        topics: topic_ids.iter().copied().collect(),
+        draft_topics: HashSet::new(),
+    };
     let md = MarkdownOptions {
         smart_punctuation: config.markdown.smart_punctuation,
         unsafe_html: config.markdown.unsafe_html,
     };
-    read_body(head, urls, topic_ids, &known_topics, &md)
+    read_body(head, urls, &known, &md)
+}
+
+/// The topics an article may name, and those it may not because they are drafts.
+struct Known<'a> {
+    topic_ids: &'a [&'a str],
+    topics: HashSet<&'a str>,
+    draft_topics: HashSet<&'a str>,
 }
 
 /// Parses every content file. Drafts are dropped unless `options.drafts`.
@@ -174,27 +193,49 @@ pub fn parse_all(
     options: ParseOptions,
 ) -> Result<Vec<Page>, Diagnostics> {
     let (pages, problems) = parse_lenient(files, config, options);
-    Diagnostics(problems).into_result(pages)
+    if !problems.iter().any(Diagnostic::is_error) {
+        return Ok(pages);
+    }
+    let warnings = pages.iter().flat_map(|p| p.warnings.iter().cloned());
+    Err(Diagnostics(problems).with(warnings))
 }
 
-/// Parses every file it can: the pages that parsed, and the problems of those that did
-/// not. `attache check` uses this to go on and check the good pages too.
+/// Parses every file it can: the pages that parsed (each with its own warnings), and the
+/// problems of those that did not (errors, and the warnings of those files). `attache
+/// check` uses this to go on and check the good pages too.
 pub fn parse_lenient(
     files: Vec<ContentFile>,
     config: &Config,
     options: ParseOptions,
 ) -> (Vec<Page>, Vec<Diagnostic>) {
-    let results: Vec<Result<Option<Head>, Diagnostic>> = files
+    let settings = Settings::of(config);
+    let results: Vec<Result<Head, (Vec<Diagnostic>, String)>> = files
         .into_par_iter()
-        .map(|f| read_head(f, options))
+        .map(|f| {
+            let rel = f.rel.clone();
+            read_head(f, &settings).map_err(|d| (d, rel))
+        })
         .collect();
     let mut problems = Vec::new();
     let mut heads = Vec::with_capacity(results.len());
+    let mut draft_topics: Vec<String> = Vec::new();
+    // Files whose front matter failed still have a URL and a topic id from their name,
+    // so that links and topics naming them are not reported as well.
+    let mut failed: Vec<(String, Kind, String, String)> = Vec::new();
     for r in results {
         match r {
-            Ok(Some(h)) => heads.push(h),
-            Ok(None) => {}
-            Err(d) => problems.push(d),
+            Ok(h) if h.draft && !options.drafts => {
+                if h.kind == Kind::Topic {
+                    draft_topics.push(h.id);
+                }
+            }
+            Ok(h) => heads.push(h),
+            Err((d, rel)) => {
+                problems.extend(d);
+                if let Some((kind, id, path)) = head::fallback(&rel) {
+                    failed.push((rel, kind, id, path));
+                }
+            }
         }
     }
 
@@ -202,14 +243,29 @@ pub fn parse_lenient(
     let urls: HashMap<String, String> = heads
         .iter()
         .map(|h| (h.file.rel.clone(), format!("{base_path}{}", h.path)))
+        .chain(
+            failed
+                .iter()
+                .map(|(rel, _, _, path)| (rel.clone(), format!("{base_path}{path}"))),
+        )
         .collect();
     let topic_names: Vec<String> = heads
         .iter()
         .filter(|h| h.kind == Kind::Topic)
         .map(|h| h.id.clone())
+        .chain(
+            failed
+                .iter()
+                .filter(|(_, kind, ..)| *kind == Kind::Topic)
+                .map(|(_, _, id, _)| id.clone()),
+        )
         .collect();
     let topic_ids: Vec<&str> = topic_names.iter().map(String::as_str).collect();
-    let known_topics: HashSet<&str> = topic_ids.iter().copied().collect();
+    let known = Known {
+        topic_ids: &topic_ids,
+        topics: topic_ids.iter().copied().collect(),
+        draft_topics: draft_topics.iter().map(String::as_str).collect(),
+    };
     let md = MarkdownOptions {
         smart_punctuation: config.markdown.smart_punctuation,
         unsafe_html: config.markdown.unsafe_html,
@@ -219,7 +275,7 @@ pub fn parse_lenient(
     // `parse_all` fails the build on any problem.
     let results: Vec<(Page, Vec<Diagnostic>)> = heads
         .into_par_iter()
-        .map(|h| read_body(h, &urls, &topic_ids, &known_topics, &md))
+        .map(|h| read_body(h, &urls, &known, &md))
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     for (page, page_problems) in results {
@@ -230,118 +286,16 @@ pub fn parse_lenient(
     (pages, problems)
 }
 
-fn read_head(file: ContentFile, options: ParseOptions) -> Result<Option<Head>, Diagnostic> {
-    let fail = |problem, location: Option<Location>, file: &ContentFile| {
-        let d = Diagnostic::new(file.display.clone(), problem);
-        match location {
-            Some(l) => d.at(l, &file.text),
-            None => d,
-        }
-    };
-    let Some(kind) = Kind::of(&file.rel) else {
-        return Err(fail(
-            Problem::FrontMatter(
-                "this file is in no known place: articles go under content/articles/, topics in content/topics/, plain pages in content/pages/, the home page is content/_index.md".into(),
-            ),
-            None,
-            &file,
-        ));
-    };
-    let split = front_matter::split(&file.text).map_err(|(p, l)| fail(p, Some(l), &file))?;
-    let (yaml, body_offset) = (split.yaml, split.body_offset);
-    let located = |(p, l): (Problem, Option<Location>)| fail(p, l, &file);
-    let (meta, known_keys) = match kind {
-        Kind::Home => (
-            Meta::Home(front_matter::deserialize(yaml).map_err(located)?),
-            PAGE_KEYS,
-        ),
-        Kind::Topic => (
-            Meta::Topic(front_matter::deserialize(yaml).map_err(located)?),
-            TOPIC_KEYS,
-        ),
-        Kind::Article => (
-            Meta::Article(Box::new(front_matter::deserialize(yaml).map_err(located)?)),
-            ARTICLE_KEYS,
-        ),
-        Kind::Page => (
-            Meta::Page(front_matter::deserialize(yaml).map_err(located)?),
-            PAGE_KEYS,
-        ),
-    };
-    let draft = match &meta {
-        Meta::Article(m) => m.draft,
-        Meta::Page(m) | Meta::Home(m) => m.draft,
-        Meta::Topic(_) => false,
-    };
-    if draft && !options.drafts {
-        return Ok(None);
-    }
-    let extra = front_matter::extra(yaml, known_keys);
-    let stem = file
-        .rel
-        .rsplit('/')
-        .next()
-        .and_then(|n| n.strip_suffix(".md"))
-        .unwrap_or("");
-    let explicit_slug = match &meta {
-        Meta::Article(m) => m.slug.as_deref(),
-        Meta::Page(m) => m.slug.as_deref(),
-        _ => None,
-    };
-    let raw_slug = explicit_slug.unwrap_or(stem);
-    let id = match kind {
-        Kind::Home => String::new(),
-        Kind::Topic => topic_id(stem).map_err(|reason| {
-            fail(
-                Problem::BadSlug {
-                    slug: stem.to_string(),
-                    reason,
-                },
-                None,
-                &file,
-            )
-        })?,
-        _ => checked_slug(raw_slug).map_err(|reason| {
-            let location =
-                explicit_slug.and_then(|s| front_matter::locate_value(&file.text, "slug", s));
-            fail(
-                Problem::BadSlug {
-                    slug: raw_slug.to_string(),
-                    reason,
-                },
-                location,
-                &file,
-            )
-        })?,
-    };
-    let path = match kind {
-        Kind::Home => String::new(),
-        Kind::Topic => format!("topics/{id}/"),
-        Kind::Article => format!("articles/{id}/"),
-        Kind::Page => format!("{id}/"),
-    };
-    Ok(Some(Head {
-        file,
-        kind,
-        meta,
-        extra,
-        body_offset,
-        path,
-        id,
-    }))
-}
-
 fn read_body(
     head: Head,
     urls: &HashMap<String, String>,
-    topic_ids: &[&str],
-    known_topics: &HashSet<&str>,
+    known: &Known,
     md: &MarkdownOptions,
 ) -> (Page, Vec<Diagnostic>) {
     let text = &head.file.text;
     let mut problems = Vec::new();
     if let Meta::Article(m) = &head.meta {
-        check_article(m, text, topic_ids, known_topics, &head.file, &mut problems);
+        check_article(m, text, known, &head.file, &mut problems);
     }
     let links = Links {
         urls,
@@ -350,6 +304,45 @@ fn read_body(
     let (mut body, broken) = markdown::render(&text[head.body_offset..], &links, md);
     for r in &mut body.references {
         r.location = Some(Location::of_offset(text, head.body_offset + r.offset));
+    }
+    let mut warnings = head.warnings;
+    if let Some(raw) = &mut body.raw_html {
+        let location = Location::of_offset(text, head.body_offset + raw.offset);
+        raw.line = text.lines().nth(location.line - 1).map(str::to_owned);
+        raw.location = Some(location);
+    }
+    if let Some(first) = body.leftovers.first() {
+        let line_of = |offset: usize| Location::of_offset(text, head.body_offset + offset).line;
+        let more = match &body.leftovers[1..] {
+            [] => String::new(),
+            rest => {
+                let mut lines: Vec<String> =
+                    rest.iter().map(|l| line_of(l.offset).to_string()).collect();
+                lines.dedup();
+                let shown = lines.len().min(10);
+                let tail = if lines.len() > shown { ", …" } else { "" };
+                format!(
+                    " ({} more in this file, on line{} {}{tail})",
+                    rest.len(),
+                    if lines.len() == 1 { "" } else { "s" },
+                    lines[..shown].join(", ")
+                )
+            }
+        };
+        warnings.push(
+            Diagnostic::warning(
+                head.file.display.clone(),
+                Problem::TemplateSyntax {
+                    snippet: first.snippet.clone(),
+                    kind: first.syntax.describe(),
+                    more,
+                },
+            )
+            .at(
+                Location::of_offset(text, head.body_offset + first.offset),
+                text,
+            ),
+        );
     }
     for link in broken {
         let candidates = urls.keys().map(String::as_str);
@@ -385,6 +378,7 @@ fn read_body(
         extra: head.extra,
         body,
         summary,
+        warnings,
     };
     (page, problems)
 }
@@ -392,32 +386,42 @@ fn read_body(
 fn check_article(
     meta: &ArticleMeta,
     text: &str,
-    topic_ids: &[&str],
-    known_topics: &HashSet<&str>,
+    known: &Known,
     file: &ContentFile,
     problems: &mut Vec<Diagnostic>,
 ) {
     let here = |problem, key: &str, value: &str| {
         let d = Diagnostic::new(file.display.clone(), problem);
-        match front_matter::locate_value(text, key, value) {
-            Some(l) => d.at(l, text),
-            None => d,
-        }
+        d.maybe_at(front_matter::locate_value(text, key, value), text)
+    };
+    // Topics taken from `categories` are found on that line.
+    let topics_key = if meta.topics_from_categories {
+        "categories"
+    } else {
+        "topics"
     };
     if meta.topics.is_empty() {
         problems.push(here(Problem::NoTopics, "topics", ""));
     }
     for topic in &meta.topics {
-        if !known_topics.contains(topic.as_str()) {
-            let mut known: Vec<String> = topic_ids.iter().map(|s| s.to_string()).collect();
-            known.sort();
+        if known.draft_topics.contains(topic.as_str()) {
+            problems.push(here(
+                Problem::DraftTopic {
+                    topic: topic.clone(),
+                },
+                topics_key,
+                topic,
+            ));
+        } else if !known.topics.contains(topic.as_str()) {
+            let mut ids: Vec<String> = known.topic_ids.iter().map(|s| s.to_string()).collect();
+            ids.sort();
             problems.push(here(
                 Problem::UnknownTopic {
                     topic: topic.clone(),
-                    suggestion: did_you_mean(topic, topic_ids.iter().copied()),
-                    known,
+                    suggestion: did_you_mean(topic, known.topic_ids.iter().copied()),
+                    known: ids,
                 },
-                "topics",
+                topics_key,
                 topic,
             ));
         }
@@ -438,6 +442,15 @@ fn check_article(
                     name,
                 ));
             }
+        }
+    }
+    for (i, source) in meta.sources.iter().enumerate() {
+        if !source.is_described() {
+            let d = Diagnostic::new(file.display.clone(), Problem::UndescribedSource);
+            problems.push(match front_matter::locate_list_item(text, "sources", i) {
+                Some(l) => d.at(l, text),
+                None => d,
+            });
         }
     }
     for url in meta.sources.iter().filter_map(|s| s.url.as_deref()) {

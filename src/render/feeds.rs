@@ -98,7 +98,7 @@ fn atom(site: &Site, shared: &Shared, title: &str, page_path: &str, shown: &[usi
     xml(|w| {
         w.create_element("feed")
             .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
-            .with_attribute(("xml:lang", config.language.as_str()))
+            .with_attribute(("xml:lang", config.default_language().code.as_str()))
             .write_inner_content(|w| {
                 element(w, "title", title)?;
                 if !config.description.is_empty() {
@@ -149,6 +149,10 @@ fn entry(w: &mut Writer<Vec<u8>>, site: &Site, shared: &Shared, i: usize) -> Xml
             element(w, "published", &meta.date.rfc3339())?;
             let updated = meta.last_modified();
             element(w, "updated", &updated.rfc3339())?;
+            for author in &meta.authors {
+                w.create_element("author")
+                    .write_inner_content(|w| element(w, "name", author))?;
+            }
             for id in &meta.topics {
                 let label = site
                     .topics

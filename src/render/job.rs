@@ -20,7 +20,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use super::{Files, Renderer, feeds, pages, search};
+use super::{Files, Renderer, feeds, pages, redirects, search};
 use crate::error::Diagnostic;
 use crate::index::{EntityKind, PageRef, Site};
 use crate::parse::front_matter::PageDate;
@@ -42,6 +42,8 @@ pub enum Job {
     Sitemap,
     Robots,
     SearchIndex,
+    /// Redirect pages at every alias.
+    Redirects,
 }
 
 /// What a job writes.
@@ -202,6 +204,9 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     if site.config.search.enabled {
         jobs.push(Job::SearchIndex);
     }
+    if redirects::any(site) {
+        jobs.push(Job::Redirects);
+    }
     jobs
 }
 
@@ -223,6 +228,7 @@ impl Job {
             Job::Sitemap => feeds::sitemap_writes(),
             Job::Robots => feeds::robots_writes(),
             Job::SearchIndex => search::index_writes(),
+            Job::Redirects => redirects::writes(site),
         }
     }
 
@@ -243,6 +249,7 @@ impl Job {
             Job::Sitemap => feeds::sitemap_reads(),
             Job::Robots => feeds::robots_reads(),
             Job::SearchIndex => search::index_reads(site),
+            Job::Redirects => redirects::reads(site),
         }
     }
 
@@ -263,6 +270,7 @@ impl Job {
             Job::Sitemap => Ok(feeds::sitemap(r.site, r.shared)),
             Job::Robots => Ok(feeds::robots(r.shared)),
             Job::SearchIndex => Ok(search::index(r.site, r.shared)),
+            Job::Redirects => Ok(redirects::redirects(r.site, r.shared)),
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod feeds;
 pub mod job;
 mod pages;
+pub mod redirects;
 pub mod search;
 pub mod templates;
 pub mod values;
@@ -129,6 +130,11 @@ pub fn add_statics(output: &mut Output, statics: &[StaticFile]) -> Result<(), Di
 }
 
 impl Renderer<'_> {
+    /// One of attache's own words (the titles it gives its pages), in the pages' language.
+    fn word(&self, key: &'static str) -> &str {
+        self.templates.words.text(&self.shared.language.code, key)
+    }
+
     /// Renders a themed page at the URL path `path` (or the file `404.html`) with
     /// `template`, the values every page has, and `values`.
     fn page(
@@ -165,6 +171,7 @@ fn render_page(
     for (k, v) in &shared.globals {
         context.insert_value(*k, v.clone());
     }
+    context.insert_value("t", templates.words.t(&shared.language.code));
     context.insert_value("section", text(section));
     context.insert_value("title", text(title));
     context.insert_value("canonical", text(&shared.permalink(path)));

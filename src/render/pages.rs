@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use tera::Value;
 
 use super::job::{Reads, Writes, index_html};
-use super::values::{self, date_values, html, list, obj, opt_text, reading_time, text};
+use super::values::{self, html, list, obj, opt_text, reading_time, text};
 use super::{Files, Renderer, search};
 use crate::error::{Diagnostic, Problem};
 use crate::index::{EntityKind, PageRef, Site};
@@ -113,16 +113,23 @@ pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
     )
 }
 
+/// A front matter text that is there and not blank.
+fn given(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.trim().is_empty())
+}
+
 fn article_value(a: &Page, shared: &values::Shared) -> Value {
     let Some(m) = a.article() else {
         return Value::none();
     };
-    let (date_iso, date_display) = date_values(Some(m.date));
-    let (updated_iso, updated_display) = date_values(m.updated);
+    let (date_iso, date_display) = shared.date_values(Some(m.date));
+    let (updated_iso, updated_display) = shared.date_values(m.updated);
     let sources = list(m.sources.iter().map(|s| {
-        let (iso, display) = date_values(s.date);
+        let (iso, display) = shared.date_values(s.date);
         obj([
-            ("title", text(&s.title)),
+            ("title", opt_text(given(&s.title))),
+            ("kind", opt_text(given(&s.kind))),
+            ("description", opt_text(given(&s.description))),
             ("publisher", opt_text(s.publisher.as_deref())),
             ("url", opt_text(s.url.as_deref())),
             ("date_iso", iso),
@@ -149,6 +156,9 @@ fn article_value(a: &Page, shared: &values::Shared) -> Value {
             shared.entity_refs(EntityKind::Organizations, &m.organizations),
         ),
         ("tags", shared.entity_refs(EntityKind::Tags, &m.tags)),
+        ("authors", list(m.authors.iter().map(|a| text(a)))),
+        ("categories", list(m.categories.iter().map(|c| text(c)))),
+        ("lang", opt_text(m.common.lang.as_deref())),
         ("sources", sources),
         ("content", html(&a.body.html)),
         ("toc", values::toc(&a.body.toc)),
@@ -183,7 +193,7 @@ pub(super) fn topics(r: &Renderer) -> Result<Files, Diagnostic> {
     r.page(
         "topics.html",
         "topics/",
-        "Topics",
+        r.word("topics"),
         "topics",
         vec![("topic_cards", r.shared.topic_cards.clone())],
     )
@@ -267,7 +277,7 @@ pub(super) fn timeline(r: &Renderer) -> Result<Files, Diagnostic> {
     r.page(
         "timeline.html",
         "timeline/",
-        "Timeline",
+        r.word("timeline"),
         "timeline",
         vec![
             ("years", by_year_and_month(site, r.shared, &all)),
@@ -303,7 +313,7 @@ fn by_year_and_month(site: &Site, shared: &values::Shared, articles: &[usize]) -
                     let month = month_of(group[0]);
                     obj([
                         ("month", Value::from(month)),
-                        ("name", text(crate::parse::front_matter::month_name(month))),
+                        ("name", text(&shared.dates.month(month))),
                         ("articles", shared.cards(group)),
                     ])
                 })),
@@ -380,11 +390,11 @@ pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnost
     r.page(
         "entities.html",
         &entities_path(kind),
-        kind.title(),
+        r.word(kind.key()),
         kind.key(),
         vec![
             ("kind", text(kind.key())),
-            ("kind_title", text(kind.title())),
+            ("kind_title", text(r.word(kind.key()))),
             ("entities", entities),
         ],
     )
@@ -417,7 +427,7 @@ pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, 
         kind.key(),
         vec![
             ("kind", text(kind.key())),
-            ("kind_title", text(kind.title())),
+            ("kind_title", text(r.word(kind.key()))),
             ("entity", entity),
             ("articles", shared.cards(&e.articles)),
         ],
@@ -444,7 +454,7 @@ pub(super) fn search(r: &Renderer) -> Result<Files, Diagnostic> {
     r.page(
         "search.html",
         "search/",
-        "Search",
+        r.word("search"),
         "search",
         vec![("index_url", text(&r.shared.url(search::INDEX_FILE)))],
     )
@@ -462,7 +472,13 @@ pub(super) fn not_found_reads() -> Reads {
 }
 
 pub(super) fn not_found(r: &Renderer) -> Result<Files, Diagnostic> {
-    r.page("404.html", "404.html", "Page not found", "404", vec![])
+    r.page(
+        "404.html",
+        "404.html",
+        r.word("page_not_found"),
+        "404",
+        vec![],
+    )
 }
 
 /// The output path of a themed page at `path`: its `index.html`, or the file itself.

@@ -4,9 +4,12 @@
 //! organizations, date) and the body's distinct words rather than its full text: every
 //! word stays findable while the index stays a fraction of the site's size.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::job::{Reads, Writes};
 use super::values::Shared;
@@ -87,7 +90,7 @@ pub fn entry_json(site: &Site, shared: &Shared, page: &Page) -> Vec<u8> {
             .unwrap_or_default(),
         people: meta.map_or(&[], |m| m.people.as_slice()),
         organizations: meta.map_or(&[], |m| m.organizations.as_slice()),
-        body: distinct_words(&page.body.text),
+        body: distinct_words(&page.body.text, shared.language.id.language.as_str()),
     };
     // Serializing plain strings and lists cannot fail.
     serde_json::to_vec(&entry).expect("the search index is plain data")
@@ -112,41 +115,111 @@ pub fn join<T>(
     parts
 }
 
-/// The distinct words of `text`, lower-cased, in order of first use, without very short
-/// or very common words.
+/// Calls `each` with the words of `text` by Unicode's word boundaries (UAX #29), as
+/// `unicode_words` finds them, until it returns false; only faster on the plain ASCII words
+/// that make up most of a Latin-script text.
 ///
-/// This runs over every word of every page, so it lower-cases the text once and keeps
-/// borrowed words in a fast-hashing set rather than allocating per word.
-fn distinct_words(text: &str) -> String {
-    const COMMON: &[&str] = &[
+/// Whitespace always separates words, and ASCII punctuation at either end of a run of
+/// non-space characters always ends a word there (it joins only between letters or digits,
+/// `_` aside), so a run of ASCII letters and digits is one word as it stands. Every other
+/// run goes through the segmenter, which is about five times slower per byte.
+fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(&'a str) -> bool) {
+    let edge = |b: &u8| b.is_ascii_punctuation() && *b != b'_';
+    // Split at ASCII whitespace, byte by byte; a run holding any other space (no-break,
+    // ideographic) is not plain ASCII and goes to the segmenter, which splits it there.
+    for run in text.split_ascii_whitespace() {
+        let bytes = run.as_bytes();
+        let start = bytes.iter().position(|b| !edge(b)).unwrap_or(bytes.len());
+        let end = bytes
+            .iter()
+            .rposition(|b| !edge(b))
+            .map_or(start, |i| i + 1);
+        // ASCII bytes never fall inside a character, so these are character boundaries.
+        let trimmed = &run[start..end];
+        if trimmed.is_empty() {
+            continue;
+        }
+        if trimmed.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            if !each(trimmed) {
+                return;
+            }
+        } else {
+            for word in trimmed.unicode_words() {
+                if !each(word) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The distinct words of `text` (written in `language`, a language subtag such as `en`),
+/// lower-cased, in order of first use, without very short words and, in English, without
+/// very common ones.
+///
+/// Words are found by Unicode's word boundaries (UAX #29), so Urdu words keep their vowel
+/// marks and Russian ones their letters. This runs over every page, so it stops at
+/// [`MAX_WORDS`] and keeps borrowed words in a fast-hashing set, allocating only for a word
+/// that is not already lower case.
+fn distinct_words(text: &str, language: &str) -> String {
+    const ENGLISH_COMMON: &[&str] = &[
         "the", "and", "for", "that", "with", "was", "are", "this", "from", "has", "have", "its",
         "not", "but", "also", "which", "were", "been", "their", "they", "will", "would", "into",
     ];
-    let lower = text.to_lowercase();
-    let mut seen: FxHashSet<&str> = COMMON.iter().copied().collect();
+    let common: &[&str] = if language == "en" {
+        ENGLISH_COMMON
+    } else {
+        &[]
+    };
+    let mut seen: FxHashSet<Cow<str>> = common.iter().map(|&w| Cow::Borrowed(w)).collect();
     seen.reserve(MAX_WORDS);
     let mut out = String::with_capacity(MAX_WORDS * 8);
     let mut kept = 0;
-    for word in lower
-        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
-        .map(|w| w.trim_matches(|c: char| c == '-' || c == '\''))
-    {
+    let mut lowered = String::new();
+    for_each_word(text, |word| {
+        let ascii = word.is_ascii();
         // Three characters at least; a word of 3+ bytes may still be 2 wide characters.
-        if word.len() < 3 || (word.len() < 12 && word.chars().nth(2).is_none()) {
-            continue;
+        if word.len() < 3 || (!ascii && word.len() < 12 && word.chars().nth(2).is_none()) {
+            return true;
         }
-        if !seen.insert(word) {
-            continue;
+        let lower = if ascii {
+            !word.bytes().any(|b| b.is_ascii_uppercase())
+        } else {
+            !word.chars().any(char::is_uppercase)
+        };
+        // One hash per word in the common case: a word already in lower case goes into the
+        // set borrowed, and the set says whether it was new.
+        if lower {
+            if !seen.insert(Cow::Borrowed(word)) {
+                return true;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        } else {
+            // Capitalised words mostly repeat ("The", names): lower-case into a buffer and
+            // allocate only for a word not seen yet.
+            lowered.clear();
+            if ascii {
+                lowered.push_str(word);
+                lowered.make_ascii_lowercase();
+            } else {
+                // Not char by char: a Greek final sigma depends on its place in the word.
+                lowered.push_str(&word.to_lowercase());
+            }
+            if seen.contains(lowered.as_str()) {
+                return true;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&lowered);
+            seen.insert(Cow::Owned(lowered.clone()));
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
         kept += 1;
-        if kept >= MAX_WORDS {
-            break;
-        }
-    }
+        kept < MAX_WORDS
+    });
     out
 }
 
@@ -157,8 +230,60 @@ mod tests {
     #[test]
     fn keeps_each_word_once_in_order() {
         assert_eq!(
-            distinct_words("Direct flights, the flights and Direct trade."),
+            distinct_words("Direct flights, the flights and Direct trade.", "en"),
             "direct flights trade"
+        );
+    }
+
+    #[test]
+    fn urdu_and_russian_split_into_their_words() {
+        assert_eq!(
+            distinct_words(
+                "روسی سفیر البرٹ خوریف نے اسلام آباد میں تاجروں سے ملاقات کی۔",
+                "ur"
+            ),
+            "روسی سفیر البرٹ خوریف اسلام آباد میں تاجروں ملاقات"
+        );
+        assert_eq!(
+            distinct_words(
+                "Посол России Альберт Хорев встретился с бизнесменами; посол, РОССИИ.",
+                "ru"
+            ),
+            "посол россии альберт хорев встретился бизнесменами"
+        );
+    }
+
+    #[test]
+    fn words_are_found_as_the_unicode_segmenter_finds_them() {
+        let texts = [
+            "Direct flights, the \"SCO\" (2025) and Pakistan's IT sector: site.title 3.5 _x_ a-b",
+            "  Tabs\tand\nnew lines;; end. ",
+            "روسی سفیر (SCO) نے کہا: ”ملاقات“ ۔ 2025ء",
+            "Посол «России» — 15 января; т.е. всё.",
+            "e\u{301}te\u{301} café naïve ﬁle 1,000 don't",
+            "no\u{a0}break\u{3000}ideographic\u{2028}line 15\u{202f}г. ΟΔΟΣ",
+        ];
+        for text in texts {
+            let mut fast = Vec::new();
+            for_each_word(text, |w| {
+                fast.push(w);
+                true
+            });
+            let slow: Vec<&str> = text.unicode_words().collect();
+            assert_eq!(fast, slow, "{text}");
+        }
+    }
+
+    #[test]
+    fn english_stop_words_are_only_dropped_in_english() {
+        assert_eq!(
+            distinct_words("the trade and the flights", "en"),
+            "trade flights"
+        );
+        // "and" is a word like any other in a Russian text quoting English.
+        assert_eq!(
+            distinct_words("the trade and flights", "ru"),
+            "the trade and flights"
         );
     }
 }

@@ -1,18 +1,22 @@
-//! Compiling the theme's templates once, and turning Tera's errors into diagnostics that
-//! name the template file with line and column.
+//! Compiling the theme once — its templates and its words in each language — and turning
+//! Tera's errors into diagnostics that name the template file with line and column.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use tera::{ErrorKind, Tera};
+use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::error::{Diagnostic, Diagnostics, Location, Problem};
-use crate::load::TemplateFile;
+use crate::i18n::{Language, Words, plural};
+use crate::load::{I18nFile, TemplateFile};
 
-/// The compiled templates, and where each came from.
+/// The compiled templates and where each came from, and the theme's words (a template and
+/// a word change alike mean every page renders again).
 pub struct Templates {
     pub tera: Tera,
     files: HashMap<String, (PathBuf, String)>,
+    /// The theme's words in each of the site's languages, with the site's own over them.
+    pub words: Words,
 }
 
 /// Templates every theme must have, by page kind.
@@ -29,7 +33,25 @@ pub const REQUIRED: &[&str] = &[
 ];
 
 impl Templates {
-    pub fn compile(files: &[TemplateFile]) -> Result<Templates, Diagnostics> {
+    /// Compiles the templates and the words of `languages`, and checks that every word a
+    /// template asks for exists; reports every problem with either.
+    pub fn compile(
+        files: &[TemplateFile],
+        i18n: &[I18nFile],
+        languages: &[Language],
+    ) -> Result<Templates, Diagnostics> {
+        let words = Words::compile(i18n, languages);
+        let templates = Templates::compile_templates(files, languages);
+        let (mut templates, words) = Diagnostics::both(templates, words)?;
+        Diagnostics(words.check_templates(files)).into_result(())?;
+        templates.words = words;
+        Ok(templates)
+    }
+
+    fn compile_templates(
+        files: &[TemplateFile],
+        languages: &[Language],
+    ) -> Result<Templates, Diagnostics> {
         let by_name: HashMap<String, (PathBuf, String)> = files
             .iter()
             .map(|t| (t.name.clone(), (t.display.clone(), t.text.clone())))
@@ -37,7 +59,22 @@ impl Templates {
         let mut templates = Templates {
             tera: Tera::new(),
             files: by_name,
+            words: Words::default(),
         };
+        plural::register(&mut templates.tera, languages);
+        // `{{ t.search_matches | json }}`: words for the search page's script, in a data
+        // attribute. Through serde_json's sorted maps, so the output is the same every build;
+        // a counted word's forms only, not the counts it holds written out.
+        templates
+            .tera
+            .register_filter("json", |v: Value, _: Kwargs, _: &State| {
+                let mut json =
+                    serde_json::to_value(&v).map_err(|e| tera::Error::message(e.to_string()))?;
+                if let Some(map) = json.as_object_mut() {
+                    map.retain(|k, _| k.parse::<u128>().is_err());
+                }
+                serde_json::to_string(&json).map_err(|e| tera::Error::message(e.to_string()))
+            });
         let all = files.iter().map(|t| (t.name.as_str(), t.text.as_str()));
         if let Err(e) = templates.tera.add_raw_templates(all) {
             let reported = match e.kind() {
@@ -180,7 +217,7 @@ mod tests {
             "page.html",
             "<p>\n{{ title | shout }}\n{% include \"nope.html\" %}\n",
         )];
-        let Err(problems) = Templates::compile(&files) else {
+        let Err(problems) = Templates::compile_templates(&files, &[]) else {
             panic!("the template should be refused");
         };
         let heads: Vec<String> = problems.iter().map(Diagnostic::headline).collect();

@@ -5,10 +5,12 @@
 //! the card. This keeps list pages cheap on large sites.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Value;
 
+use crate::i18n::{Dates, Language};
 use crate::index::{EntityKind, Site};
 use crate::parse::Page;
 use crate::parse::front_matter::PageDate;
@@ -57,16 +59,21 @@ pub struct Shared {
     pub topic_cards: Value,
     /// Values in every template's context.
     pub globals: Vec<(&'static str, Value)>,
+    /// The language pages are written in (for now, every page is in the default one).
+    pub language: Language,
+    /// Dates in that language.
+    pub dates: Arc<Dates>,
 }
 
 impl Shared {
     pub fn new(site: &Site) -> Shared {
         let base_path = site.config.base_path();
         let topic_refs = Shared::topic_refs(site);
+        let dates = Dates::for_language(site.config.default_language());
         let cards: Vec<Value> = site
             .articles
             .par_iter()
-            .map(|a| card(a, base_path, &topic_refs))
+            .map(|a| card(a, base_path, &topic_refs, &dates))
             .collect();
         Shared::with_cards(site, cards)
     }
@@ -91,6 +98,7 @@ impl Shared {
     /// order) given: `serve` keeps the cards of the articles an edit did not change.
     pub fn with_cards(site: &Site, cards: Vec<Value>) -> Shared {
         let config = &site.config;
+        let language = config.default_language().clone();
         let base_path = config.base_path().to_string();
         let base_url = config.base_url.clone();
         let topic_refs = Shared::topic_refs(site);
@@ -153,7 +161,11 @@ impl Shared {
             ("title", text(&config.title)),
             ("description", text(&config.description)),
             ("author", opt_text(config.author.as_deref())),
-            ("language", text(&config.language)),
+            ("language", text(&language.code)),
+            (
+                "languages",
+                list(config.languages.iter().map(language_value)),
+            ),
             ("base_url", text(&base_url)),
             ("base_path", text(&base_path)),
             (
@@ -183,7 +195,10 @@ impl Shared {
                 ("site", site_value),
                 ("nav_topics", nav_topics),
                 ("nav_pages", nav_pages),
+                ("lang", language_value(&language)),
             ],
+            dates: Dates::for_language(&language),
+            language,
             base_path,
             base_url,
             cards,
@@ -218,10 +233,33 @@ impl Shared {
     pub fn topic_list(&self, ids: &[String]) -> Value {
         list(ids.iter().filter_map(|id| self.topic_refs.get(id).cloned()))
     }
+
+    /// A date as `(date_iso, date_display)`, in the pages' language.
+    pub fn date_values(&self, date: Option<PageDate>) -> (Value, Value) {
+        date_values(date, &self.dates)
+    }
 }
 
-/// The card of an article, as every list shows it.
-pub fn card(page: &Page, base_path: &str, topic_refs: &HashMap<String, Value>) -> Value {
+/// A language for templates: `{code, name, dir, date_locale}`, as `lang` gives the page's.
+pub fn language_value(language: &Language) -> Value {
+    obj([
+        ("code", text(&language.code)),
+        ("name", text(&language.name)),
+        ("dir", text(language.dir.as_str())),
+        (
+            "date_locale",
+            text(&crate::i18n::dates::date_locale(&language.id).to_string()),
+        ),
+    ])
+}
+
+/// The card of an article, as every list shows it, its date in the language of `dates`.
+pub fn card(
+    page: &Page,
+    base_path: &str,
+    topic_refs: &HashMap<String, Value>,
+    dates: &Dates,
+) -> Value {
     let meta = page.article();
     let date = meta.map(|m| m.date);
     obj([
@@ -233,7 +271,7 @@ pub fn card(page: &Page, base_path: &str, topic_refs: &HashMap<String, Value>) -
         ),
         (
             "date_display",
-            date.map_or_else(Value::none, |d| text(&d.display())),
+            date.map_or_else(Value::none, |d| dates.long(d.date)),
         ),
         ("summary", text(&page.summary)),
         (
@@ -256,9 +294,10 @@ pub fn card(page: &Page, base_path: &str, topic_refs: &HashMap<String, Value>) -
     ])
 }
 
-pub fn date_values(date: Option<PageDate>) -> (Value, Value) {
+/// A date as `(date_iso, date_display)`, the display form in the language of `dates`.
+pub fn date_values(date: Option<PageDate>, dates: &Dates) -> (Value, Value) {
     match date {
-        Some(d) => (text(&d.iso()), text(&d.display())),
+        Some(d) => (text(&d.iso()), dates.long(d.date)),
         None => (Value::none(), Value::none()),
     }
 }

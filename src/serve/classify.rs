@@ -64,7 +64,9 @@ pub(super) fn classify(path: &Path, root: &Path, known: Option<&dyn Known>) -> O
     if let Some(rel) = load::rel_path(&dirs.content, path) {
         return content(path, &rel, &dirs.content, known);
     }
-    for dir in [&theme_templates, &dirs.templates] {
+    // The theme's words change what templates print, as a template edit does.
+    let theme_i18n = dirs.theme.join("i18n");
+    for dir in [&theme_templates, &dirs.templates, &theme_i18n, &dirs.i18n] {
         if let Some(rel) = load::rel_path(dir, path) {
             return (!ignored(&rel)).then_some(Change::Template);
         }
@@ -92,7 +94,7 @@ fn content(path: &Path, rel: &str, dir: &Path, known: &dyn Known) -> Option<Chan
     if linked(path, dir) || known.content_listing_failed() {
         return Some(Change::ContentFolder);
     }
-    if path.extension().is_some_and(|e| e == "md") && !path.is_dir() {
+    if load::is_markdown(path) && !path.is_dir() {
         return Some(Change::Content(rel.to_string()));
     }
     // A folder, or something that was one.

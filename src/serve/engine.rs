@@ -49,6 +49,8 @@ pub struct Report {
     pub full: bool,
     pub delta: Delta,
     pub elapsed: Duration,
+    /// Warnings: of the whole site after a full build, of the changed files otherwise.
+    pub warnings: Diagnostics,
 }
 
 impl Report {
@@ -231,12 +233,18 @@ impl Engine {
     ) -> Result<Report, Diagnostics> {
         self.failing = result.is_err();
         let done = result?;
+        let warnings = self
+            .model
+            .as_mut()
+            .map(|m| std::mem::take(&mut m.warnings))
+            .unwrap_or_default();
         Ok(Report {
             changed,
             rendered: done.rendered,
             full: done.full,
             delta: done.delta,
             elapsed: start.elapsed(),
+            warnings: Diagnostics(warnings).sorted(),
         })
     }
 

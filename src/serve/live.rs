@@ -84,14 +84,23 @@ pub(super) fn publish(
         Ok(report) => {
             app.set_error(None);
             if !quiet {
+                if !report.warnings.is_empty() {
+                    let color =
+                        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    eprintln!("{}\n", report.warnings.render_each(color));
+                }
+                let warnings = match report.warnings.len() {
+                    0 => String::new(),
+                    _ => format!(", {}", report.warnings.counts()),
+                };
                 if first {
                     println!(
-                        "Built {} files in {} ms",
+                        "Built {} files in {} ms{warnings}",
                         engine.files().count(),
                         report.elapsed.as_millis()
                     );
                 } else {
-                    println!("{}", report.line());
+                    println!("{}{warnings}", report.line());
                 }
             }
             let delta = &report.delta;
@@ -138,12 +147,10 @@ pub(super) fn publish(
 
 /// Every problem, with its source excerpt, and a count.
 fn describe(problems: &Diagnostics, color: bool) -> String {
-    let mut out = String::new();
-    for d in problems.iter() {
-        out.push_str(&d.render(color));
+    let mut out = problems.render_each(color);
+    if !out.is_empty() {
         out.push_str("\n\n");
     }
-    let n = problems.len();
-    out.push_str(&format!("{n} error{}", if n == 1 { "" } else { "s" }));
+    out.push_str(&problems.counts());
     out
 }

@@ -11,7 +11,7 @@ use super::affected::JobTable;
 use super::search;
 use super::sources::Sources;
 use crate::build::{self, BuildOptions};
-use crate::error::Diagnostics;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::index::{self, PageRef, Site};
 use crate::load::{self, SiteDirs};
 use crate::parse::{self, ParseOptions};
@@ -28,6 +28,9 @@ pub(super) struct Model {
     pub(super) jobs: JobTable,
     /// The search index's entries.
     pub(super) search: search::Entries,
+    /// The warnings to report with the next result: those of the whole site after a full
+    /// load, those of the changed files after an update.
+    pub(super) warnings: Vec<Diagnostic>,
 }
 
 /// Lookups by content path, for every page in the site.
@@ -71,21 +74,27 @@ impl Model {
     pub(super) fn load(root: &Path, options: &BuildOptions) -> Result<Model, Diagnostics> {
         let config = build::load_config(root, options)?;
         let dirs = SiteDirs::new(root, &config);
-        let sources = load::load(&dirs)?;
+        let mut sources = load::load(&dirs)?;
+        let mut warnings = std::mem::take(&mut sources.warnings);
         let texts = sources.content.clone();
         let parse_options = ParseOptions {
             drafts: options.drafts,
         };
         let (templates, pages) = rayon::join(
-            || Templates::compile(&sources.templates),
+            || Templates::compile(&sources.templates, &sources.i18n, &config.languages),
             || parse::parse_all(sources.content, &config, parse_options),
         );
-        let (templates, pages) = Diagnostics::both(templates, pages)?;
+        let (templates, pages) =
+            Diagnostics::both(templates, pages).map_err(|d| d.with(warnings.clone()))?;
+        let languages = config.languages.clone();
         let site = index::index(config, pages)?;
-        Ok(Model::new(
-            Sources::new(dirs, &texts, templates, sources.statics),
+        warnings.extend(index::warnings(&site));
+        let mut model = Model::new(
+            Sources::new(dirs, languages, &texts, templates, sources.statics),
             site,
-        ))
+        );
+        model.warnings = warnings;
+        Ok(model)
     }
 
     fn new(sources: Sources, site: Site) -> Model {
@@ -94,6 +103,7 @@ impl Model {
             lookup: Lookup::of(&site),
             jobs: JobTable::of(&site),
             search: search::Entries::default(),
+            warnings: Vec::new(),
             sources,
             site,
         }

@@ -10,6 +10,7 @@ use bytes::Bytes;
 
 use super::classify::{Change, Known};
 use crate::error::{Diagnostic, Diagnostics, Problem};
+use crate::i18n::Language;
 use crate::load::{self, ContentFile, SiteDirs, StaticFile};
 use crate::render::Templates;
 
@@ -23,6 +24,8 @@ pub(super) struct Static {
 /// The sources in memory.
 pub(super) struct Sources {
     pub(super) dirs: SiteDirs,
+    /// The site's languages, which the theme's words are checked against.
+    languages: Vec<Language>,
     /// Every content file, as last read, by path under content/.
     pub(super) texts: BTreeMap<String, ContentFile>,
     /// Content files that could not be read, by path under content/.
@@ -64,12 +67,14 @@ impl Sources {
     /// Sources a full load read (without problems).
     pub(super) fn new(
         dirs: SiteDirs,
+        languages: Vec<Language>,
         content: &[ContentFile],
         templates: Templates,
         statics: Vec<StaticFile>,
     ) -> Sources {
         Sources {
             dirs,
+            languages,
             texts: content.iter().map(|f| (f.rel.clone(), f.clone())).collect(),
             unreadable: BTreeMap::new(),
             listing: Vec::new(),
@@ -139,9 +144,9 @@ impl Sources {
     /// Lists content/ again, as a build does; reads the files that appeared and forgets
     /// those that went. Returns their paths.
     fn list_content(&mut self) -> Vec<String> {
-        let (paths, problems) = load::list_content(&self.dirs);
-        self.listing = problems;
-        let on_disk: BTreeSet<String> = paths.into_iter().map(|(_, rel)| rel).collect();
+        let listing = load::list_content(&self.dirs);
+        self.listing = listing.problems;
+        let on_disk: BTreeSet<String> = listing.markdown.into_iter().map(|(_, rel)| rel).collect();
         let known: BTreeSet<String> = self
             .texts
             .keys()
@@ -166,7 +171,7 @@ impl Sources {
         let (theme, problems) = load::load_theme(&self.dirs);
         self.statics = statics_by_path(theme.statics);
         let compiled = if problems.is_empty() {
-            Templates::compile(&theme.templates)
+            Templates::compile(&theme.templates, &theme.i18n, &self.languages)
         } else {
             Err(Diagnostics(problems))
         };

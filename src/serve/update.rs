@@ -8,7 +8,6 @@
 //! way the result says how each page changed, for [`super::affected`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -144,10 +143,20 @@ pub(super) fn update(
         pages.push(page);
         problems.extend(page_problems);
     }
-    if !problems.is_empty() {
+    if problems.iter().any(Diagnostic::is_error) {
         return Err(Failed::kept(problems));
     }
     trace::mark("parse");
+    // The warnings of the files that changed (those parsed again only for their links
+    // said theirs before).
+    model.warnings = problems;
+    model.warnings.extend(
+        pages
+            .iter()
+            .filter(|(rel, _)| pending.contains(rel))
+            .filter_map(|(_, page)| page.as_ref())
+            .flat_map(|p| p.warnings.iter().cloned()),
+    );
 
     let in_place = !links_change
         && pages
@@ -176,9 +185,9 @@ fn heads_of<'a>(
             heads.push((rel.clone(), None));
             continue;
         };
-        match parse::parse_head(file.clone(), options) {
+        match parse::parse_head(file.clone(), &model.site.config, options) {
             Ok(h) => heads.push((rel.clone(), h)),
-            Err(d) => problems.push(d),
+            Err(d) => problems.extend(d),
         }
     }
     if problems.is_empty() {
@@ -194,7 +203,11 @@ fn same_place(site: &Site, at: PageRef, new: &Page) -> bool {
     let Some(old) = site.page(at) else {
         return false;
     };
-    if old.kind != new.kind || old.path != new.path {
+    if old.kind != new.kind || old.path != new.path || old.meta.common() != new.meta.common() {
+        return false;
+    }
+    // Redirect pages carry the title of the page they lead to.
+    if !old.meta.common().aliases.is_empty() && old.title() != new.title() {
         return false;
     }
     match (&old.meta, &new.meta) {
@@ -244,7 +257,12 @@ fn put_in_place(model: &mut Model, pages: Vec<Parsed>) -> Changed {
             changed.page(at, View::Ref);
         }
         if let PageRef::Article(i) = at {
-            let card = values::card(&page, &base_path, &model.shared.topic_refs);
+            let card = values::card(
+                &page,
+                &base_path,
+                &model.shared.topic_refs,
+                &model.shared.dates,
+            );
             if card != cards[i] {
                 cards[i] = card;
                 changed.page(at, View::Card);
@@ -275,30 +293,30 @@ fn reindex(
         trace::mark("urls");
         return reindex_unchecked(model, pages, pending, lookup);
     }
-    let mut paths: BTreeMap<&str, (&str, &Path)> = model
+    // The pages in file order, as a full build sees them.
+    let mut claims: BTreeMap<&str, index::Claim> = model
         .site
         .all_pages()
-        .map(|p| (p.rel.as_str(), (p.path.as_str(), p.display.as_path())))
+        .map(|p| (p.rel.as_str(), index::Claim::of(p)))
         .collect();
     for (rel, page) in &pages {
         match page {
-            Some(p) => paths.insert(rel, (p.path.as_str(), p.display.as_path())),
-            None => paths.remove(rel.as_str()),
+            Some(p) => claims.insert(rel, index::Claim::of(p)),
+            None => claims.remove(rel.as_str()),
         };
     }
-    let collisions = index::check_urls(paths.values().copied());
-    if !collisions.is_empty() {
-        return Err(Failed::kept(
-            collisions.into_iter().map(|(_, d)| d).collect(),
-        ));
+    let claims: Vec<index::Claim> = claims.into_values().collect();
+    let problems = index::check_urls(&claims).problems;
+    if !problems.is_empty() {
+        return Err(Failed::kept(problems));
     }
-    drop(paths);
+    drop(claims);
     trace::mark("urls");
     reindex_unchecked(model, pages, pending, lookup)
 }
 
 /// Whether the pages after the edit might share a URL (with each other, or with a page
-/// attache makes itself).
+/// attache makes itself). A site with aliases always gets the whole check.
 fn may_collide(site: &Site, pages: &[Parsed]) -> bool {
     let replaced: FxHashSet<&str> = pages.iter().map(|(rel, _)| rel.as_str()).collect();
     let mut seen: FxHashSet<&str> = FxHashSet::default();
@@ -310,7 +328,15 @@ fn may_collide(site: &Site, pages: &[Parsed]) -> bool {
                 .iter()
                 .filter_map(|(_, p)| p.as_ref().map(|p| p.path.as_str())),
         )
-        .any(|path| index::GENERATED.contains(&path) || !seen.insert(path))
+        .any(|path| {
+            index::GENERATED.contains(&path)
+                || index::reserved(path).is_some()
+                || !seen.insert(path)
+        })
+        || site
+            .all_pages()
+            .chain(pages.iter().filter_map(|(_, p)| p.as_ref()))
+            .any(|p| !p.meta.common().aliases.is_empty())
 }
 
 /// [`reindex`], once the URLs are known to be unique.
@@ -449,7 +475,7 @@ fn reindex_unchecked(
             match old {
                 Some(c) if refs_same && !reparsed.contains_key(&a.rel) => (c.clone(), false),
                 _ => {
-                    let card = values::card(a, &base_path, &topic_refs);
+                    let card = values::card(a, &base_path, &topic_refs, &model.shared.dates);
                     let differs = old != Some(&card);
                     (card, differs)
                 }

@@ -180,3 +180,71 @@ impl Page {
         links
     }
 }
+
+/// Crawls every HTML page of a site built for `base_url`: each internal link, image,
+/// script and stylesheet (absolute under `base_url`, root-relative or relative to the
+/// page) must name a file in the output. Returns the broken ones as `page: target`, and
+/// how many were followed.
+pub fn broken_internal_links(site: &Site, base_url: &str) -> (Vec<String>, usize) {
+    let base_path = base_url
+        .find("://")
+        .and_then(|i| base_url[i + 3..].find('/').map(|j| &base_url[i + 3 + j..]))
+        .unwrap_or("/");
+    let mut broken = Vec::new();
+    let mut followed = 0;
+    for page in site.html_files() {
+        let html = site.html(&page);
+        let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+        let targets = html
+            .attrs("a[href]", "href")
+            .into_iter()
+            .chain(html.attrs("link[href]", "href"))
+            .chain(html.attrs("script[src]", "src"))
+            .chain(html.attrs("img[src]", "src"));
+        for target in targets {
+            let path = target.split(['#', '?']).next().unwrap_or("").to_string();
+            let has_scheme = path
+                .split_once(':')
+                .is_some_and(|(s, _)| !s.is_empty() && !s.contains('/'));
+            let joined = if let Some(rest) = path.strip_prefix(base_url) {
+                rest.to_string()
+            } else if path.is_empty() || has_scheme || path.starts_with("//") {
+                continue;
+            } else if let Some(rooted) = path.strip_prefix('/') {
+                match format!("/{rooted}").strip_prefix(base_path) {
+                    Some(rest) => rest.to_string(),
+                    None => {
+                        broken.push(format!("{page}: {target} (outside {base_path})"));
+                        continue;
+                    }
+                }
+            } else {
+                format!("{dir}/{path}")
+            };
+            let mut parts: Vec<&str> = Vec::new();
+            for seg in joined.split('/') {
+                match seg {
+                    "" | "." => {}
+                    ".." => {
+                        parts.pop();
+                    }
+                    s => parts.push(s),
+                }
+            }
+            let rel = parts.join("/");
+            let decoded = percent_encoding::percent_decode_str(&rel)
+                .decode_utf8_lossy()
+                .into_owned();
+            let found = [rel.as_str(), decoded.as_str()].iter().any(|r| {
+                r.is_empty() && site.has("index.html")
+                    || site.has(r)
+                    || site.has(&format!("{r}/index.html"))
+            });
+            followed += 1;
+            if !found {
+                broken.push(format!("{page}: {target}"));
+            }
+        }
+    }
+    (broken, followed)
+}

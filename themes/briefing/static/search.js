@@ -1,7 +1,10 @@
 /* attache · briefing theme · client-side search.
    Loads the JSON index named by the script's data-index attribute and searches it as you type.
    Index entries: {title, url, summary, date, topics: [string], people: [string],
-   organizations: [string], body}. All index text is inserted with textContent, never as HTML. */
+   organizations: [string], body}. All index text is inserted with textContent, never as HTML.
+   Its words come from the page (data-* attributes of #search-results, from the theme's i18n
+   files), in the page's language; words of a query are found with Intl.Segmenter, so Urdu and
+   Russian split into words as they should. */
 (function () {
   "use strict";
 
@@ -16,23 +19,84 @@
   var SNIPPET_LENGTH = 220;
   var DEBOUNCE_MS = 150;
 
+  var lang = document.documentElement.lang || undefined;
+
+  // ---- the page's words ----
+
+  function word(name) {
+    return results.getAttribute("data-" + name) || "";
+  }
+
+  function forms(name) {
+    try {
+      return JSON.parse(word(name)) || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  var pluralRules = null;
+  try {
+    pluralRules = new Intl.PluralRules(lang);
+  } catch (e) {
+    pluralRules = null;
+  }
+
+  // A counted word: the form CLDR's plural rules pick for n, as on the server.
+  function counted(name, n) {
+    var f = forms(name);
+    var category = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
+    return String(f[category] || f.other || "");
+  }
+
+  // `{q}`, `{n}`, `{max}` in a word, filled in.
+  function fill(text, values) {
+    return text.replace(/\{(q|n|max)\}/g, function (all, name) {
+      return name in values ? String(values[name]) : all;
+    });
+  }
+
   var docs = null;      // prepared index, once loaded
   var loading = null;   // pending fetch promise
   var timer = 0;
   var lastQuery = null;
 
-  // ---- text folding: lower case, no diacritics ----
+  // ---- text folding: lower case, no accents on Latin letters, no Arabic-script vowel marks ----
 
-  var MARKS = /[\u0300-\u036f]/g;
-  var SPLIT = /[^\p{L}\p{N}]+/u;
+  // Accents are dropped only after a Latin letter: Russian й and ё stay letters of their own.
+  var LATIN_MARKS = /([\u0000-\u024f])[\u0300-\u036f]+/g;
+  // Urdu is mostly written without zer, zabar, pesh and the like; a query without them finds
+  // text with them. Tatweel (ـ) only stretches a letter.
+  var ARABIC_MARKS = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]/g;
+  var SPLIT = /[^\p{L}\p{M}\p{N}]+/u;
 
-  // Letters that Unicode decomposition leaves alone but readers expect to match plain Latin.
-  var EXTRA = { "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe" };
-  var EXTRA_RE = /[ıłøđßæœ]/g;
+  // Letters readers expect to match: plain Latin for a few that Unicode decomposition leaves
+  // alone, and the Urdu forms of letters an Arabic keyboard types (ي ى ك ه).
+  var EXTRA = { "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
+    "\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u0647": "\u06c1" };
+  var EXTRA_RE = /[ıłøđßæœ\u064a\u0649\u0643\u0647]/g;
 
   function fold(s) {
-    return String(s == null ? "" : s).normalize("NFD").replace(MARKS, "").toLowerCase()
+    return String(s == null ? "" : s).normalize("NFD").replace(LATIN_MARKS, "$1")
+      .replace(ARABIC_MARKS, "").toLowerCase()
       .replace(EXTRA_RE, function (c) { return EXTRA[c]; });
+  }
+
+  // The words of a query, by Unicode word boundaries in the page's language.
+  var segmenter = null;
+  try {
+    segmenter = new Intl.Segmenter(lang, { granularity: "word" });
+  } catch (e) {
+    segmenter = null;
+  }
+
+  function splitWords(text) {
+    if (!segmenter) return text.split(SPLIT);
+    var out = [];
+    for (var it = segmenter.segment(text)[Symbol.iterator](), step = it.next(); !step.done; step = it.next()) {
+      if (step.value.isWordLike) out.push(step.value.segment);
+    }
+    return out;
   }
 
   // Fold `s` character by character, remembering for each folded position the index of the
@@ -62,7 +126,7 @@
 
   function queryWords(q) {
     var seen = Object.create(null);
-    return fold(q).split(SPLIT).filter(function (w) {
+    return splitWords(fold(q)).filter(function (w) {
       if (!w || seen[w]) return false;
       seen[w] = true;
       return true;
@@ -208,28 +272,22 @@
     return bodyWindow(String(d.body || ""), entry.body, words);
   }
 
+  // Dates as the rest of the site writes them: the same CLDR long form, in the locale the
+  // server used (data-date-locale), in the Gregorian calendar.
   var dateFormat = null;
   try {
-    dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      day: "numeric", month: "long", year: "numeric", timeZone: "UTC"
+    dateFormat = new Intl.DateTimeFormat(word("date-locale") || lang, {
+      dateStyle: "long", timeZone: "UTC", calendar: "gregory"
     });
   } catch (e) {
     dateFormat = null;
   }
 
-  // "2025-01-15" -> "15 January 2025" (month name in the page language), like the rest of the site.
+  // "2025-01-15" -> "15 January 2025", "15 января 2025 г.", "15 جنوری، 2025".
   function displayDate(iso) {
     var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-    if (!m || !dateFormat || !dateFormat.formatToParts) return iso;
-    var parts = {};
-    dateFormat.formatToParts(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]))).forEach(function (p) {
-      parts[p.type] = p.value;
-    });
-    return parts.day && parts.month && parts.year ? parts.day + " " + parts.month + " " + parts.year : iso;
-  }
-
-  function plural(n, one, many) {
-    return n === 1 ? one : many;
+    if (!m || !dateFormat) return iso;
+    return dateFormat.format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
   }
 
   function clear() {
@@ -245,9 +303,9 @@
     clear();
     var n = hits.length;
     var text;
-    if (n === 0) text = "No articles match “" + q + "”.";
-    else if (n > MAX_RESULTS) text = "Showing the first " + MAX_RESULTS + " of " + n + " articles matching “" + q + "”.";
-    else text = n + " " + plural(n, "article matches", "articles match") + " “" + q + "”.";
+    if (n === 0) text = fill(word("none"), { q: q });
+    else if (n > MAX_RESULTS) text = fill(counted("showing", n), { q: q, n: n, max: MAX_RESULTS });
+    else text = fill(counted("matches", n), { q: q, n: n });
     results.appendChild(el("p", "search-status", text));
     if (n === 0) return;
 
@@ -258,7 +316,7 @@
       var h = el("h2");
       var a = el("a");
       a.href = String(d.url || "#");
-      appendHighlighted(a, String(d.title || d.url || "Untitled"), words);
+      appendHighlighted(a, String(d.title || d.url || word("untitled")), words);
       h.appendChild(a);
       li.appendChild(h);
       if (d.date) {
@@ -279,7 +337,7 @@
       var shown = fold(String(d.title || "") + " " + text);
       var hidden = words.filter(function (w) { return shown.indexOf(w) === -1; });
       if (hidden.length) {
-        var also = el("p", "search-also", "Also mentions ");
+        var also = el("p", "search-also", word("also") + " ");
         hidden.forEach(function (w, i) {
           if (i) also.appendChild(document.createTextNode(", "));
           also.appendChild(el("mark", null, w));
@@ -315,12 +373,12 @@
       return;
     }
     if (!docs) {
-      status("Loading the search index…");
+      status(word("loading"));
       load().then(function () {
         lastQuery = null;
         run();
       }, function () {
-        status("Sorry, the search index could not be loaded.");
+        status(word("failed"));
       });
       return;
     }

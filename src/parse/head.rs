@@ -1,0 +1,271 @@
+//! The first pass over a content file: its front matter, kind, slug and URL.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use super::fields::Reader;
+use super::front_matter;
+use super::meta::{self, ARTICLE_KEYS, PAGE_KEYS, TOPIC_KEYS};
+use super::urls;
+use super::{Kind, Meta, checked_slug, topic_id};
+use crate::config::Config;
+use crate::error::{Diagnostic, Location, Problem};
+use crate::load::{ContentFile, markdown_stem};
+
+/// A file after the first pass: front matter read, URL known.
+pub struct Head {
+    pub(super) file: ContentFile,
+    pub(super) kind: Kind,
+    pub(super) meta: Meta,
+    pub(super) extra: BTreeMap<String, serde_yaml::Value>,
+    pub(super) body_offset: usize,
+    pub(super) path: String,
+    pub(super) id: String,
+    pub(super) draft: bool,
+    pub(super) warnings: Vec<Diagnostic>,
+}
+
+impl Head {
+    /// Path under `content/`.
+    pub fn rel(&self) -> &str {
+        &self.file.rel
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// URL path below the site root, as in [`super::Page::path`].
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The slug, or the topic id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Old addresses that redirect to this page, as output paths.
+    pub fn aliases(&self) -> &[String] {
+        &self.meta.common().aliases
+    }
+
+    /// Marked `draft: true` (or `published: false`).
+    pub fn is_draft(&self) -> bool {
+        self.draft
+    }
+}
+
+/// What the first pass needs from the site's settings.
+pub struct Settings<'a> {
+    pub tz: TimeZone,
+    pub article_pattern: Option<&'a str>,
+}
+
+impl<'a> Settings<'a> {
+    pub fn of(config: &'a Config) -> Self {
+        Settings {
+            tz: config.time_zone(),
+            article_pattern: config.permalinks.articles.as_deref(),
+        }
+    }
+}
+
+/// Reads a file's front matter and works out its URL; every problem found is returned.
+pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Diagnostic>> {
+    let one = |problem, location: Option<Location>, file: &ContentFile| {
+        vec![Diagnostic::new(file.display.clone(), problem).maybe_at(location, &file.text)]
+    };
+    let Some(kind) = Kind::of(&file.rel) else {
+        return Err(one(
+            Problem::FrontMatter(
+                "this file is in no known place: articles go under content/articles/, topics in content/topics/, plain pages in content/pages/, the home page is content/_index.md".into(),
+            ),
+            None,
+            &file,
+        ));
+    };
+    let split = front_matter::split(&file.text).map_err(|(p, l)| one(p, Some(l), &file))?;
+    let fields = front_matter::read(&split).map_err(|(p, l)| one(p, l, &file))?;
+    let body_offset = split.body_offset;
+    let format = split.format;
+    let (stem, file_date) = name_parts(&file.rel, kind);
+    let mut r = Reader::new(&file.text, &file.display, format, fields, &settings.tz);
+    let (meta, keys) = match kind {
+        Kind::Home => (meta::page(&mut r, true).map(Meta::Home), PAGE_KEYS),
+        Kind::Topic => (meta::topic(&mut r).map(Meta::Topic), TOPIC_KEYS),
+        Kind::Article => (
+            meta::article(&mut r, file_date).map(|m| Meta::Article(Box::new(m))),
+            ARTICLE_KEYS,
+        ),
+        Kind::Page => (meta::page(&mut r, false).map(Meta::Page), PAGE_KEYS),
+    };
+    let extra = r.rest(keys);
+    let mut problems = std::mem::take(&mut r.problems);
+    let Some(meta) = meta.filter(|_| !problems.iter().any(Diagnostic::is_error)) else {
+        return Err(problems);
+    };
+    let draft = match &meta {
+        Meta::Article(m) => m.draft,
+        Meta::Page(m) | Meta::Home(m) => m.draft,
+        Meta::Topic(m) => m.draft,
+    };
+    let explicit_slug = match &meta {
+        Meta::Article(m) => m.slug.as_deref(),
+        Meta::Page(m) => m.slug.as_deref(),
+        _ => None,
+    };
+    let raw_slug = explicit_slug.unwrap_or(&stem);
+    let id = match kind {
+        Kind::Home => String::new(),
+        Kind::Topic => match topic_id(raw_slug) {
+            Ok(id) => id,
+            Err(reason) => {
+                problems.push(Diagnostic::new(
+                    file.display.clone(),
+                    Problem::BadSlug {
+                        slug: raw_slug.to_string(),
+                        reason,
+                    },
+                ));
+                return Err(problems);
+            }
+        },
+        _ => match checked_slug(raw_slug) {
+            Ok(id) => id,
+            Err(reason) => {
+                let location =
+                    explicit_slug.and_then(|s| front_matter::locate_value(&file.text, "slug", s));
+                problems.push(
+                    Diagnostic::new(
+                        file.display.clone(),
+                        Problem::BadSlug {
+                            slug: raw_slug.to_string(),
+                            reason,
+                        },
+                    )
+                    .maybe_at(location, &file.text),
+                );
+                return Err(problems);
+            }
+        },
+    };
+    let path = match (&meta, kind) {
+        (_, Kind::Home) => String::new(),
+        (_, Kind::Topic) => format!("topics/{id}/"),
+        (Meta::Article(m), _) => match (&m.common.permalink, settings.article_pattern) {
+            (Some(own), _) => own.clone(),
+            (None, Some(pattern)) => {
+                let values = urls::Values {
+                    date: m.date.date,
+                    slug: &id,
+                    title: &slug::slugify(&m.title),
+                    topic: m.topics.first().map_or("", String::as_str),
+                };
+                let expanded = urls::expand(pattern, &values);
+                match urls::page_path(&expanded) {
+                    Ok((path, _)) => path,
+                    Err(reason) => {
+                        problems.push(Diagnostic::new(
+                            file.display.clone(),
+                            Problem::BadPath {
+                                field: "permalinks.articles",
+                                path: expanded,
+                                reason,
+                            },
+                        ));
+                        return Err(problems);
+                    }
+                }
+            }
+            (None, None) => format!("articles/{id}/"),
+        },
+        (Meta::Page(m), _) => m.common.permalink.clone().unwrap_or(format!("{id}/")),
+        _ => format!("{id}/"),
+    };
+    Ok(Head {
+        file,
+        kind,
+        meta,
+        extra,
+        body_offset,
+        path,
+        id,
+        draft,
+        warnings: problems,
+    })
+}
+
+/// The kind, id and URL path a file would have by its name alone, for a file whose front
+/// matter could not be read.
+pub fn fallback(rel: &str) -> Option<(Kind, String, String)> {
+    let kind = Kind::of(rel)?;
+    let (stem, _) = name_parts(rel, kind);
+    let id = match kind {
+        Kind::Topic => topic_id(&stem).ok()?,
+        _ => checked_slug(&stem).ok()?,
+    };
+    let path = match kind {
+        Kind::Home => String::new(),
+        Kind::Topic => format!("topics/{id}/"),
+        Kind::Article => format!("articles/{id}/"),
+        Kind::Page => format!("{id}/"),
+    };
+    Some((kind, id, path))
+}
+
+/// The name a file's slug comes from, and a date its name starts with: for an article
+/// `2013-02-24-title.md` (Jekyll; Zola also allows `_`) gives `title` and that date, and
+/// `some-post/index.md` (a Hugo or Zola page bundle) gives `some-post`.
+pub fn name_parts(rel: &str, kind: Kind) -> (String, Option<Date>) {
+    let mut parts = rel.rsplit('/');
+    let name = parts.next().unwrap_or("");
+    let stem = markdown_stem(name).unwrap_or(name);
+    if kind != Kind::Article {
+        return (stem.to_string(), None);
+    }
+    let stem = match (stem, parts.next()) {
+        ("index", Some(folder)) if folder != "articles" => folder,
+        _ => stem,
+    };
+    let dated = stem
+        .get(..10)
+        .and_then(|d| d.parse::<Date>().ok())
+        .filter(|_| stem.len() > 11 && matches!(stem.as_bytes()[10], b'-' | b'_'));
+    match dated {
+        Some(date) => (stem[11..].to_string(), Some(date)),
+        None => (stem.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jekyll_file_names_give_a_date_and_a_slug() {
+        let (stem, date) = name_parts("articles/2013/2013-02-24-hello-world.md", Kind::Article);
+        assert_eq!(stem, "hello-world");
+        assert_eq!(date, Some(jiff::civil::date(2013, 2, 24)));
+        let (stem, date) = name_parts("articles/2013-02-24_notes.markdown", Kind::Article);
+        assert_eq!((stem.as_str(), date.is_some()), ("notes", true));
+        assert_eq!(
+            name_parts("articles/2013-02-30-x.md", Kind::Article),
+            ("2013-02-30-x".to_string(), None)
+        );
+        assert_eq!(
+            name_parts("articles/2013-02-24.md", Kind::Article),
+            ("2013-02-24".to_string(), None)
+        );
+        assert_eq!(
+            name_parts("articles/posts/my-post/index.md", Kind::Article).0,
+            "my-post"
+        );
+        assert_eq!(
+            name_parts("pages/2013-02-24-about.md", Kind::Page).0,
+            "2013-02-24-about"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! The shipped briefing (`content/` of this repository), built with the library, held to
+//! the editorial rules in its methodology page: a source without a headline is described,
+//! never cited under a made-up title; the report's date is not passed off as the date of
+//! the meeting; an article's location is where something happened, not a dateline.
+
+mod common;
+
+use attache::build::{BuildOptions, Built, build};
+use common::{Page, repo};
+use scraper::Html;
+
+fn briefing() -> Built {
+    build(&repo(), &BuildOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn page(built: &Built, path: &str) -> Page {
+    let bytes = built
+        .output
+        .files
+        .get(path)
+        .unwrap_or_else(|| panic!("no {path} in the output"));
+    Page(Html::parse_document(&String::from_utf8_lossy(bytes)))
+}
+
+/// The `sources` of an article's front matter, as written.
+fn front_matter_sources(rel: &str) -> Vec<serde_yaml::Value> {
+    let text = std::fs::read_to_string(repo().join("content").join(rel)).unwrap();
+    let split = attache::parse::front_matter::split(&text).unwrap_or_else(|e| panic!("{e:?}"));
+    let yaml: serde_yaml::Value = serde_yaml::from_str(split.yaml).unwrap();
+    yaml.get("sources")
+        .and_then(|s| s.as_sequence())
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn words(text: impl Iterator<Item = impl AsRef<str>>) -> String {
+    let joined: String = text.map(|t| t.as_ref().to_string()).collect();
+    joined.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn no_page_presents_the_untitled_report_as_a_title() {
+    let built = briefing();
+    let mut descriptions = Vec::new();
+    for article in &built.site.articles {
+        let sources = front_matter_sources(&article.rel);
+        assert!(!sources.is_empty(), "{} cites nothing", article.rel);
+        let shown = page(&built, &format!("{}index.html", article.path));
+        let items = shown.select(".sources li");
+        assert_eq!(items.len(), sources.len(), "{}", article.rel);
+        for (source, item) in sources.iter().zip(&items) {
+            // The briefing's one report has no headline, so no article may give it one.
+            assert!(
+                source.get("title").is_none(),
+                "{}: the report has no title",
+                article.rel
+            );
+            let description = source
+                .get("description")
+                .and_then(|d| d.as_str())
+                .unwrap_or_else(|| {
+                    panic!("{}: an untitled source needs a description", article.rel)
+                });
+            let sel = scraper::Selector::parse("cite, i, em, b, strong").unwrap();
+            assert_eq!(
+                item.select(&sel).count(),
+                0,
+                "{}: the description is shown as a title: {}",
+                article.rel,
+                item.html()
+            );
+            assert!(
+                words(item.text()).starts_with(description),
+                "{}: the source list shows {:?}",
+                article.rel,
+                words(item.text())
+            );
+            descriptions.push(description.to_string());
+        }
+    }
+    // Nowhere else (lists, feeds, search) is a description or an invented headline a title.
+    for (path, bytes) in &built.output.files {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains("meets Islamabad business leaders"),
+            "{path} carries a headline the report does not have"
+        );
+        if path.ends_with(".html") {
+            let html = Page(Html::parse_document(&text));
+            for cited in html.texts("cite") {
+                assert!(
+                    !descriptions.contains(&cited),
+                    "{path} cites the description {cited:?} as a title"
+                );
+            }
+        }
+    }
+}
+
+/// Each `D Month YYYY` in `text`, with the words just before it.
+fn dates_with_context(text: &str) -> Vec<(String, String)> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let mut found = Vec::new();
+    for i in 1..tokens.len().saturating_sub(1) {
+        let year = tokens[i + 1].trim_end_matches(|c: char| !c.is_ascii_digit());
+        if MONTHS.contains(&tokens[i])
+            && tokens[i - 1].chars().all(|c| c.is_ascii_digit())
+            && year.len() == 4
+        {
+            let before = tokens[i.saturating_sub(3)..i - 1].join(" ");
+            let date = tokens[i - 1..=i + 1].join(" ");
+            found.push((before, date));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_home_page_dates_the_report_and_claims_no_meeting_date() {
+    let built = briefing();
+    let home = built.site.home.as_ref().expect("a home page");
+    let shown = page(&built, "index.html");
+    let meta_description = shown.attrs("meta[name=description]", "content");
+    let mut summaries = vec![home.summary.clone()];
+    summaries.extend(meta_description);
+    for summary in &summaries {
+        assert!(!summary.is_empty());
+        assert!(
+            !summary.contains("2025 meeting"),
+            "the report never says when the meeting was: {summary:?}"
+        );
+        for (before, date) in dates_with_context(summary) {
+            assert!(
+                ["reported on", "report of", "report dated", "dated"]
+                    .iter()
+                    .any(|lead| before.ends_with(lead)),
+                "{date:?} is given as something other than the report's date: {summary:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_article_gives_a_dateline_as_the_place_something_happened() {
+    let built = briefing();
+    for article in &built.site.articles {
+        let meta = article.article().expect("an article");
+        for source in &meta.sources {
+            assert!(
+                meta.location.is_none() || meta.location != source.dateline,
+                "{}: `location` repeats the source's dateline; the report does not say where the meeting was held",
+                article.rel
+            );
+        }
+    }
+}
