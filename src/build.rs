@@ -128,6 +128,7 @@ fn build_stages(
                 &config,
                 ParseOptions {
                     drafts: options.drafts,
+                    keep_markdown: false,
                 },
             )
         },

@@ -120,6 +120,18 @@ pub enum Problem {
     OutputNotOurs { path: PathBuf },
     #[error("the theme `{name}` was not found: looked for {looked}")]
     MissingTheme { name: String, looked: PathBuf },
+    #[error("{0}")]
+    Pack(String),
+    #[error("there is no `{lang}` edition of this site: it is written in `{site}`")]
+    UnknownLanguage { lang: String, site: String },
+    #[error(
+        "the pack is too large to typeset: its pages hold {size} MB of Markdown, more than the {limit} MB a pack may hold; this is the largest page"
+    )]
+    PackTooLarge { size: String, limit: usize },
+    #[error("the PDF could not be typeset: {0}")]
+    Typeset(String),
+    #[error("cannot write the PDF here: {0}")]
+    PackOutput(String),
 }
 
 impl Problem {
@@ -147,6 +159,13 @@ impl Problem {
             } => Some(format!("did you mean `#{s}`?")),
             Problem::NotUtf8 { .. } => Some(
                 "save the file as UTF-8 text (in most editors: Save As, then Encoding: UTF-8)"
+                    .to_string(),
+            ),
+            Problem::UnknownLanguage { site, .. } => Some(format!(
+                "leave out --lang, or give --lang {site}: a site has one language for now"
+            )),
+            Problem::PackTooLarge { .. } => Some(
+                "make a pack of one topic with --topic, or split the largest page into several articles"
                     .to_string(),
             ),
             Problem::BadDate { .. } => {

@@ -8,7 +8,8 @@
 //! ```
 //!
 //! [`build::build`] runs the pipeline in memory; [`build::build_to_disk`] also writes the
-//! result. The `attache` binary only parses arguments and calls [`cli::run`].
+//! result. [`pack`] makes printable packs (PDF) from the same [`index::Site`]. The
+//! `attache` binary only parses arguments and calls [`cli::run`].
 
 pub mod build;
 pub mod check;
@@ -18,6 +19,7 @@ pub mod emit;
 pub mod error;
 pub mod index;
 pub mod load;
+pub mod pack;
 pub mod parse;
 pub mod render;
 pub mod scaffold;

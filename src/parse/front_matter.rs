@@ -269,9 +269,13 @@ pub struct TopicMeta {
     /// Lower weights come first in menus and on the home page.
     #[serde(default)]
     pub weight: i64,
+    /// When the overview was last revised; a pack of the topic is "as of" this date
+    /// when it is newer than every article in it.
+    #[serde(default)]
+    pub updated: Option<PageDate>,
 }
 
-pub const TOPIC_KEYS: &[&str] = &["title", "summary", "weight"];
+pub const TOPIC_KEYS: &[&str] = &["title", "summary", "weight", "updated"];
 
 /// Front matter of `content/_index.md` and `content/pages/*.md`.
 #[derive(Debug, Clone, Deserialize)]

@@ -91,6 +91,9 @@ pub struct Page {
     pub body: Rendered,
     /// The summary as plain text: front matter `summary`, else from the body.
     pub summary: String,
+    /// The Markdown after the front matter, kept only when [`ParseOptions::keep_markdown`]
+    /// asks for it: packs walk it again as events, a build does not need it.
+    pub markdown: Option<String>,
 }
 
 impl Page {
@@ -110,6 +113,8 @@ impl Page {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ParseOptions {
     pub drafts: bool,
+    /// Keep each page's Markdown in [`Page::markdown`] (for packs).
+    pub keep_markdown: bool,
 }
 
 /// A file after the first pass: front matter read, URL known.
@@ -121,6 +126,7 @@ pub struct Head {
     body_offset: usize,
     path: String,
     id: String,
+    keep_markdown: bool,
 }
 
 impl Head {
@@ -318,6 +324,7 @@ fn read_head(file: ContentFile, options: ParseOptions) -> Result<Option<Head>, D
         body_offset,
         path,
         id,
+        keep_markdown: options.keep_markdown,
     }))
 }
 
@@ -365,6 +372,9 @@ fn read_body(
         .summary()
         .map(str::to_owned)
         .unwrap_or_else(|| body.summary.clone());
+    let markdown = head
+        .keep_markdown
+        .then(|| text[head.body_offset..].to_string());
     let page = Page {
         kind: head.kind,
         rel: head.file.rel,
@@ -375,6 +385,7 @@ fn read_body(
         extra: head.extra,
         body,
         summary,
+        markdown,
     };
     (page, problems)
 }
