@@ -84,10 +84,10 @@ fn listen(addr: std::net::SocketAddr) -> mpsc::Receiver<(String, Instant)> {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { return };
-            if let Some(name) = line.strip_prefix("event: ") {
-                if tx.send((name.trim().to_string(), Instant::now())).is_err() {
-                    return;
-                }
+            if let Some(name) = line.strip_prefix("event: ")
+                && tx.send((name.trim().to_string(), Instant::now())).is_err()
+            {
+                return;
             }
         }
     });

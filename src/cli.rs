@@ -251,13 +251,15 @@ fn run_pack(args: PackArgs) -> ExitCode {
         return report(&Diagnostics::one(d));
     }
     if !args.quiet {
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         println!(
-            "Wrote {} ({}: {} articles, {} sources, {} pages) in {} ms",
+            "Wrote {} ({}: {}, {}, {}) in {} ms",
             args.output.display(),
             made.title,
-            made.articles,
-            made.sources,
-            made.pdf.pages,
+            count(made.articles, "article", "articles"),
+            count(made.sources, "source", "sources"),
+            count(made.pdf.pages, "page", "pages"),
             made.elapsed.as_millis()
         );
     }

@@ -33,6 +33,25 @@ pub fn text(s: &str, base: Direction) -> Content {
     directed(TextElem::packed(s), Direction::of_text(s), base)
 }
 
+/// A bullet list of plain texts (key points), laid out in the direction of its first
+/// item, as a list in a body is.
+pub fn list(items: &[String], base: Direction) -> Content {
+    let dir = items.iter().find_map(|i| Direction::of_text(i));
+    let items = items
+        .iter()
+        .map(|i| Packed::new(ListItem::new(TextElem::packed(i.as_str()))))
+        .collect();
+    directed(ListElem::new(items).pack(), dir, base)
+}
+
+/// `"rtl"` or `"ltr"` when `s` starts in the other direction than `base`, for a layout
+/// to set a whole block (a title) that way.
+pub fn block_direction(s: &str, base: Direction) -> Option<&'static str> {
+    Direction::of_text(s)
+        .filter(|d| *d != base)
+        .map(Direction::as_str)
+}
+
 /// The content of a body's events. `base` is the pack's direction: a paragraph, heading,
 /// list item or cell whose first letter runs the other way is laid out that way.
 pub fn body(events: &[Event], base: Direction) -> Content {
@@ -125,9 +144,16 @@ impl Frame {
     }
 }
 
+/// How deeply elements may nest in the content. Markdown nests without limit
+/// (`> > > …`, `*****…`), and Typst lays nested content out recursively: deeper
+/// elements are flattened into their ancestor at this depth, keeping their text.
+const MAX_DEPTH: usize = 12;
+
 struct Builder<'f> {
     base: Direction,
     stack: Vec<Frame>,
+    /// Elements opened beyond [`MAX_DEPTH`] and not yet closed.
+    flattened: usize,
     footnotes: &'f HashMap<String, Content>,
     noted: HashSet<String>,
     inline_paragraphs: bool,
@@ -138,6 +164,7 @@ impl<'f> Builder<'f> {
         Builder {
             base,
             stack: vec![Frame::new(Kind::Root)],
+            flattened: 0,
             footnotes,
             noted: HashSet::new(),
             inline_paragraphs: false,
@@ -166,6 +193,13 @@ impl<'f> Builder<'f> {
 
     fn event(&mut self, event: &Event) {
         match event {
+            Event::Start(_) if self.stack.len() >= MAX_DEPTH => self.flattened += 1,
+            Event::End(end) if self.flattened > 0 => {
+                self.flattened -= 1;
+                if matches!(end, TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) {
+                    self.push(SpaceElem::shared().clone());
+                }
+            }
             Event::Start(tag) => self.open(tag),
             Event::End(_) => self.close(),
             Event::Text(t) => self.text(t),
@@ -326,7 +360,7 @@ impl<'f> Builder<'f> {
             }
             Kind::List(start) => {
                 let items = frame.children.iter().cloned();
-                match start {
+                let list = match start {
                     None => ListElem::new(items.map(|c| Packed::new(ListItem::new(c))).collect())
                         .with_tight(!frame.loose)
                         .pack(),
@@ -336,9 +370,13 @@ impl<'f> Builder<'f> {
                             .with_start(Smart::Custom(*n))
                             .pack()
                     }
-                }
+                };
+                // Markers go on the side the list's first item starts from.
+                directed(list, dir, base)
             }
-            Kind::Item => directed(inline(), dir, base),
+            // Items follow their list, so markers stay on one side; bidi orders the
+            // words of an item in the other script.
+            Kind::Item => inline(),
             Kind::Emphasis => EmphElem::new(inline()).pack(),
             Kind::Strong => StrongElem::new(inline()).pack(),
             Kind::Strike => StrikeElem::new(inline()).pack(),

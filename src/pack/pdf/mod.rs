@@ -157,6 +157,10 @@ fn inputs(pack: &Pack) -> Dict {
     let overviews = array(pack.overviews.iter().enumerate(), |(i, o)| {
         dict([
             ("title", text(o.title)),
+            (
+                "title_dir",
+                opt(content::block_direction(o.title, base).map(IntoValue::into_value)),
+            ),
             ("anchor", anchor(&o.anchor)),
             ("summary", text(o.summary)),
             (
@@ -185,7 +189,15 @@ fn inputs(pack: &Pack) -> Dict {
             ("people", array(a.people, |p| text(p))),
             ("organizations", array(a.organizations, |o| text(o))),
             ("summary", opt(a.summary.map(text))),
-            ("key_points", array(a.key_points, |k| text(k))),
+            (
+                "key_points",
+                Value::Content(content::list(a.key_points, base)),
+            ),
+            ("has_key_points", (!a.key_points.is_empty()).into_value()),
+            (
+                "title_dir",
+                opt(content::block_direction(a.title, base).map(IntoValue::into_value)),
+            ),
             (
                 "body",
                 Value::Content(content::body(&pack.article_events(i), base)),
@@ -249,6 +261,10 @@ fn inputs(pack: &Pack) -> Dict {
         ("site_text", pack.site_title.into_value()),
         ("title", text(pack.title)),
         ("title_text", pack.title.into_value()),
+        (
+            "title_dir",
+            opt(content::block_direction(pack.title, base).map(IntoValue::into_value)),
+        ),
         ("summary", text(pack.summary)),
         (
             "briefing",
