@@ -263,6 +263,11 @@ fn run_pack(args: PackArgs) -> ExitCode {
             made.elapsed.as_millis()
         );
     }
+    if std::env::var_os("ATTACHE_TIMINGS").is_some() {
+        for (stage, time) in &made.stages {
+            eprintln!("{stage:>8}: {:>7.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
     ExitCode::SUCCESS
 }
 

@@ -28,11 +28,19 @@ pub struct Made {
     pub articles: usize,
     pub sources: usize,
     pub elapsed: Duration,
+    /// Time spent in each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Reads the site at `root` and typesets the pack `options` ask for.
 pub fn make(root: &Path, options: &PackOptions) -> Result<Made, Diagnostics> {
     let start = Instant::now();
+    let mut clock = start;
+    let mut stages = Vec::new();
+    let mut lap = |name: &'static str| {
+        stages.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
     let config = Config::load(root)?;
     check_language(&config, options.lang.as_deref())?;
     let dirs = SiteDirs::new(root, &config);
@@ -46,24 +54,30 @@ pub fn make(root: &Path, options: &PackOptions) -> Result<Made, Diagnostics> {
             .filter(|f| load::is_font(&f.rel))
             .cloned(),
     );
+    lap("load");
     let parse_options = ParseOptions {
         drafts: options.drafts,
         keep_markdown: true,
     };
     let pages = parse::parse_all(sources.content, &config, parse_options)?;
+    lap("parse");
     let site = crate::index::index(config, pages)?;
+    lap("index");
     let scope = match &options.topic {
         Some(id) => Scope::Topic(id.clone()),
         None => Scope::Briefing,
     };
     let pack = assemble(&site, &scope)?;
+    lap("assemble");
     let pdf = pdf::typeset(&pack, &fonts)?;
+    stages.extend(pdf.stages.iter().copied());
     Ok(Made {
         title: pack.title.to_string(),
         articles: pack.articles.len(),
         sources: pack.sources.len(),
         pdf,
         elapsed: start.elapsed(),
+        stages,
     })
 }
 

@@ -494,3 +494,78 @@ fn table(alignments: &[MdAlignment], head: Vec<Content>, rows: Vec<Vec<Content>>
         ))
         .pack()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::markdown::{MarkdownOptions, parser_options};
+    use pulldown_cmark::Parser;
+
+    fn count<E: NativeElement>(c: &Content) -> usize {
+        let mut n = 0;
+        let _ = c.traverse(&mut |e| -> std::ops::ControlFlow<()> {
+            n += usize::from(e.to_packed::<E>().is_some());
+            std::ops::ControlFlow::Continue(())
+        });
+        n
+    }
+
+    fn content(markdown: &str) -> Content {
+        let options = MarkdownOptions {
+            smart_punctuation: true,
+            unsafe_html: false,
+        };
+        let events: Vec<Event> = Parser::new_ext(markdown, parser_options(&options)).collect();
+        body(&events, Direction::Ltr)
+    }
+
+    #[test]
+    fn typst_syntax_in_markdown_is_text() {
+        let c = content("#panic() $x$ @r #{1} \\#x\n\n= h\n");
+        assert_eq!(c.plain_text().trim(), "#panic() $x$ @r #{1} #x= h");
+    }
+
+    #[test]
+    fn headings_keep_their_ids_as_labels_and_stay_out_of_the_outline() {
+        let events = vec![
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                id: Some("article-a--figures".into()),
+                classes: vec![],
+                attrs: vec![],
+            }),
+            Event::Text("Figures".into()),
+            Event::End(TagEnd::Heading(HeadingLevel::H2)),
+        ];
+        let c = body(&events, Direction::Ltr);
+        let heading = c
+            .query_first_naive(&HeadingElem::ELEM.select())
+            .expect("a heading");
+        assert_eq!(heading.label(), label("article-a--figures"));
+        let heading = heading.to_packed::<HeadingElem>().unwrap();
+        assert_eq!(heading.depth.as_option().map(|d| d.get()), Some(3));
+        assert_eq!(heading.outlined.as_option(), &Some(false));
+    }
+
+    #[test]
+    fn a_paragraph_in_the_other_direction_is_laid_out_that_way() {
+        let c = content("English.\n\nپاکستان اور روس\n");
+        let rtl = format!("{c:?}");
+        assert_eq!(rtl.matches("dir").count(), 1, "{rtl}");
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_flattened_but_keeps_its_text() {
+        let c = content(&format!("{}the bottom\n", "> ".repeat(10_000)));
+        assert!(c.plain_text().contains("the bottom"));
+        let quotes = count::<QuoteElem>(&c);
+        assert!(quotes < MAX_DEPTH, "{quotes} quotes");
+    }
+
+    #[test]
+    fn a_footnote_carries_its_text_and_a_second_reference_points_at_it() {
+        let c = content("A[^n] and again[^n].\n\n[^n]: The note.\n");
+        assert_eq!(count::<FootnoteElem>(&c), 2);
+        assert!(c.plain_text().contains("The note."));
+    }
+}

@@ -23,6 +23,8 @@
 pub mod content;
 mod world;
 
+use std::time::{Duration, Instant};
+
 use typst::diag::{SourceDiagnostic, Warned};
 use typst::foundations::{Array, Bytes, Dict, IntoValue, Smart, Str, Value};
 use typst::text::Font;
@@ -49,6 +51,8 @@ pub const MAX_MARKDOWN_MB: usize = 8;
 pub struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
+    /// Time spent in each step: building the content, laying it out, writing the PDF.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Typesets `pack` with the fonts built into attache and `fonts` (the theme's and the
@@ -65,9 +69,17 @@ pub fn typeset(pack: &Pack, fonts: &[StaticFile]) -> Result<Pdf, Diagnostic> {
             },
         ));
     }
+    let mut clock = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = |name: &'static str| {
+        stages.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
     let world = PackWorld::new(LAYOUT, inputs(pack), load_fonts(fonts));
+    lap("content");
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| engine_problem(&world, &errors))?;
+    lap("layout");
     let options = PdfOptions {
         ident: Smart::Custom(format!(
             "attache pack: {} / {}",
@@ -81,7 +93,12 @@ pub fn typeset(pack: &Pack, fonts: &[StaticFile]) -> Result<Pdf, Diagnostic> {
     let pages = document.pages().len();
     // Typst memoizes for incremental compiles; one pack gains nothing from keeping it.
     typst::comemo::evict(0);
-    Ok(Pdf { bytes, pages })
+    lap("pdf");
+    Ok(Pdf {
+        bytes,
+        pages,
+        stages,
+    })
 }
 
 /// Every font the engine may use: the ones built in (Libertinus Serif for text, DejaVu
