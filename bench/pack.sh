@@ -72,7 +72,7 @@ row() {
     shift 4
     local pdf="$SHM/attache-pack.pdf" med cpu rss pages
     "$ATTACHE" pack --root "$root" "$@" -o "$pdf" --quiet
-    pages=$(pdfinfo "$pdf" | awk '/^Pages:/ { print $2 }')
+    pages=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
     read -r med cpu < <(timed "$RESULTS/pack-$key.json" "$ATTACHE" pack --root "$root" "$@" -o "$pdf" --quiet)
     rss=$(peak_rss "$ATTACHE" pack --root "$root" "$@" -o "$pdf" --quiet)
     local per

@@ -468,7 +468,8 @@ fn markup_characters_and_typst_syntax_in_titles_and_bodies_print_as_written() {
     let site = Fixture::new("pack");
     let title = r#"# *Tariffs* [draft] $x^2$ \ <b>bold</b> #panic("boom") @ref <lbl> `raw` // no"#;
     let body = "The text says #panic(\"boom\") and #{ 1 + 1 } and $ a $ and `#eval(\"x\")`.\n\n\
-                = Not a heading\n\n#set text(size: 50pt)\n\n\\#emph[x] <label> @cite [link](#nowhere)\n";
+                = Not a heading\n\n#set text(size: 50pt)\n\n\\#emph[x] <label> @cite [link](#nowhere)\n\n\
+                ## 1\n\nA note[^1], the same note again[^1], and [back up](#1).\n\n[^1]: The note.\n";
     site.write(
         "content/articles/2025/markup.md",
         &format!(

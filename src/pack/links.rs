@@ -132,10 +132,10 @@ impl<'s> Links<'s> {
                     Event::Text(html)
                 }
                 Event::FootnoteReference(label) => {
-                    Event::FootnoteReference(heading_anchor(anchor, &label).into())
+                    Event::FootnoteReference(footnote_label(anchor, &label).into())
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => Event::Start(
-                    Tag::FootnoteDefinition(heading_anchor(anchor, &label).into()),
+                    Tag::FootnoteDefinition(footnote_label(anchor, &label).into()),
                 ),
                 event => event,
             };
@@ -241,13 +241,18 @@ fn heading_anchor(section: &str, id: &str) -> String {
     format!("{section}--{id}")
 }
 
+/// A footnote's label: `:` never appears in a section anchor or a heading anchor's `--`,
+/// so a note `[^1]` and a heading `## 1` of one article stay apart.
+fn footnote_label(section: &str, label: &str) -> String {
+    format!("{section}:{label}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn links() -> Links<'static> {
-        static IDS: [String; 1] = [String::new()];
-        let figures: &'static [String] = Box::leak(Box::new(["figures".to_string()]));
+        let figures: &'static [String] = Vec::leak(vec!["figures".to_string()]);
         Links::new(
             "https://example.org/briefing/",
             [
@@ -257,12 +262,12 @@ mod tests {
                     Some("article-a".to_string()),
                     figures,
                 ),
-                ("articles/2025/b.md", "articles/b/", None, &IDS[..0]),
+                ("articles/2025/b.md", "articles/b/", None, &[][..]),
                 (
                     "topics/trade.md",
                     "topics/trade/",
                     Some("topic-trade".to_string()),
-                    &IDS[..0],
+                    &[][..],
                 ),
             ],
             MarkdownOptions {
@@ -333,7 +338,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(ids, ["article-a--figures", "article-a--1"]);
+        assert_eq!(ids, ["article-a--figures", "article-a:1"]);
         assert!(!events.iter().any(|e| matches!(e, Event::Html(_))));
         assert!(
             events

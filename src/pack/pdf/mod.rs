@@ -41,10 +41,11 @@ use world::PackWorld;
 const LAYOUT: &str = include_str!("pack.typ");
 
 /// How much Markdown one pack may hold, in MB. Typesetting takes time and memory in
-/// proportion to the text; this bounds both (about 5,000 printed pages) and keeps a
-/// runaway file from stalling a build. The largest topic of the 1,000-article benchmark
-/// site holds about 2 MB.
-pub const MAX_MARKDOWN_MB: usize = 8;
+/// proportion to the text (measured: about 2.5 s of CPU and 450 MB per MB of Markdown);
+/// this bounds both, to some 1,700 printed pages, 10 s and 2 GB, and keeps a runaway file
+/// from stalling the machine. The largest topic of the 1,000-article benchmark site holds
+/// about 2 MB.
+pub const MAX_MARKDOWN_MB: usize = 4;
 
 /// A typeset pack.
 #[derive(Debug, Clone)]
