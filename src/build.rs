@@ -136,6 +136,7 @@ fn build_stages(
                 &config,
                 ParseOptions {
                     drafts: options.drafts,
+                    keep_markdown: false,
                 },
             )
         },

@@ -37,6 +37,7 @@ pub fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
         &config,
         ParseOptions {
             drafts: options.drafts,
+            keep_markdown: false,
         },
     );
     problems.extend(parse_problems);

@@ -47,6 +47,13 @@ pub enum Command {
     /// grouped by file, and exits non-zero if there is any error (or, with
     /// --deny-warnings, any warning).
     Check(CheckArgs),
+    /// Make a briefing pack: a topic, or the whole briefing, as one PDF to print.
+    ///
+    /// The pack has a cover, a contents page, the topic overview(s), every article in date
+    /// order (site.yaml `packs.order`), each on a new page with its key points, and one
+    /// numbered list of all the sources they cite. The PDF engine is built in: nothing
+    /// else needs to be installed.
+    Pack(PackArgs),
     /// Start a new article or topic from a complete template.
     #[command(subcommand)]
     New(NewCommand),
@@ -100,6 +107,26 @@ pub struct CheckArgs {
     /// Fail on warnings too, not only on errors (for CI that wants a clean site).
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The topic to make a pack of (its id, as in content/topics/<id>.md). Default: the
+    /// whole briefing.
+    #[arg(long, value_name = "ID")]
+    pub topic: Option<String>,
+    /// The language of the pack. A site has one language for now, so this may only be
+    /// the one in site.yaml.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// The PDF file to write.
+    #[arg(long, short = 'o', value_name = "FILE.pdf")]
+    pub output: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -179,6 +206,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
+        Command::Pack(args) => run_pack(args),
         Command::New(command) => run_new(command),
         Command::Init(args) => run_init(args),
         Command::Serve(args) => run_serve(args),
@@ -267,6 +295,45 @@ fn run_check(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn run_pack(args: PackArgs) -> ExitCode {
+    use crate::pack;
+    // A path that cannot take the PDF is named before the work, not after it.
+    if let Err(d) = pack::check_output(&args.output) {
+        return report(&Diagnostics::one(d));
+    }
+    let options = pack::PackOptions {
+        topic: args.topic,
+        lang: args.lang,
+        drafts: args.site.drafts,
+    };
+    let made = match pack::make(&args.site.root, &options) {
+        Ok(made) => made,
+        Err(problems) => return report(&problems),
+    };
+    if let Err(d) = pack::write_pdf(&made.pdf.bytes, &args.output) {
+        return report(&Diagnostics::one(d));
+    }
+    if !args.quiet {
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        println!(
+            "Wrote {} ({}: {}, {}, {}) in {} ms",
+            args.output.display(),
+            made.title,
+            count(made.articles, "article", "articles"),
+            count(made.sources, "source", "sources"),
+            count(made.pdf.pages, "page", "pages"),
+            made.elapsed.as_millis()
+        );
+    }
+    if std::env::var_os("ATTACHE_TIMINGS").is_some() {
+        for (stage, time) in &made.stages {
+            eprintln!("{stage:>8}: {:>7.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_new(command: NewCommand) -> ExitCode {

@@ -54,6 +54,8 @@ pub struct Config {
     pub search: Search,
     #[serde(default)]
     pub markdown: Markdown,
+    #[serde(default)]
+    pub packs: Packs,
 }
 
 /// Where pages go, by kind. An article's own `permalink` wins over its pattern.
@@ -148,6 +150,26 @@ struct LanguageEntry {
     #[serde(default)]
     dir: Option<Direction>,
 }
+
+/// Briefing packs: a topic, or the whole briefing, as one printable document.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Packs {
+    /// The order of the articles in a pack.
+    pub order: PackOrder,
+}
+
+/// Which article comes first in a pack.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PackOrder {
+    /// The latest first, as on the topic pages: a reader sees what changed.
+    #[default]
+    NewestFirst,
+    /// The earliest first: the story as it happened.
+    OldestFirst,
+}
+
 fn default_timezone() -> String {
     "UTC".to_string()
 }
@@ -554,6 +576,16 @@ mod tests {
         assert_eq!(c.languages.len(), 1);
         assert_eq!(c.output_dir, PathBuf::from("public"));
         assert!(c.feeds.enabled && c.search.enabled && c.taxonomies.people);
+        assert_eq!(c.packs.order, PackOrder::NewestFirst);
+    }
+
+    #[test]
+    fn pack_order_is_a_word_and_a_wrong_one_is_named() {
+        let c = Config::parse(&format!("{MINIMAL}packs:\n  order: oldest-first\n")).unwrap();
+        assert_eq!(c.packs.order, PackOrder::OldestFirst);
+        let e = Config::parse(&format!("{MINIMAL}packs:\n  order: oldest\n")).unwrap_err();
+        assert!(e.problem.to_string().contains("oldest"), "{e}");
+        assert_eq!(e.location.map(|l| l.line), Some(4));
     }
 
     #[test]

@@ -206,6 +206,18 @@ pub enum Problem {
     },
     #[error("the theme `{name}` was not found: looked for {looked}")]
     MissingTheme { name: String, looked: PathBuf },
+    #[error("{0}")]
+    Pack(String),
+    #[error("there is no `{lang}` edition of this site: it is written in `{site}`")]
+    UnknownLanguage { lang: String, site: String },
+    #[error(
+        "the pack is too large to typeset: its pages hold {size} MB of Markdown, more than the {limit} MB a pack may hold; this is the largest page"
+    )]
+    PackTooLarge { size: String, limit: usize },
+    #[error("the PDF could not be typeset: {0}")]
+    Typeset(String),
+    #[error("cannot write the PDF here: {0}")]
+    PackOutput(String),
 }
 
 /// One problem in one file.

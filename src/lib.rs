@@ -8,7 +8,8 @@
 //! ```
 //!
 //! [`build::build`] runs the pipeline in memory; [`build::build_to_disk`] also writes the
-//! result. The `attache` binary only parses arguments and calls [`cli::run`].
+//! result. [`pack`] makes printable packs (PDF) from the same [`index::Site`]. The
+//! `attache` binary only parses arguments and calls [`cli::run`].
 
 pub mod build;
 pub mod check;
@@ -20,6 +21,7 @@ pub mod i18n;
 pub mod import;
 pub mod index;
 pub mod load;
+pub mod pack;
 pub mod parse;
 pub mod render;
 pub mod scaffold;

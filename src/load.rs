@@ -373,6 +373,56 @@ pub fn read_static(dirs: &SiteDirs, rel: &str) -> Result<Option<StaticFile>, Dia
         .find(|s| s.rel == rel))
 }
 
+/// Whether a file name is a font a pack can embed (TrueType or OpenType, or a collection).
+pub fn is_font(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".ttf", ".otf", ".ttc", ".otc"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// The fonts a theme carries for packs in its `fonts/` folder (not copied to the site):
+/// the built-in theme's always, so every site can print every script they cover, then
+/// those of the site's own theme folder. Named by their path under `fonts/`.
+pub fn theme_fonts(dirs: &SiteDirs) -> Result<Vec<StaticFile>, Diagnostics> {
+    let mut fonts: Vec<StaticFile> = BUILT_IN_THEME
+        .get_dir("fonts")
+        .into_iter()
+        .flat_map(|d| d.files())
+        .filter(|f| is_font(&f.path().to_string_lossy()))
+        .map(|f| {
+            let rel = f.path().to_string_lossy().replace('\\', "/");
+            StaticFile {
+                display: PathBuf::from("(built-in theme)").join(&rel),
+                rel,
+                bytes: f.contents().to_vec(),
+            }
+        })
+        .collect();
+    fonts.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut problems = Vec::new();
+    let on_disk = list(&dirs.root, &dirs.theme.join("fonts"), &mut problems, |p| {
+        p.file_name().is_some_and(|n| is_font(&n.to_string_lossy()))
+    });
+    for (path, rel) in on_disk {
+        let display = relative_to(&path, &dirs.root);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                // The site's copy of the built-in theme carries the same files.
+                let rel = format!("fonts/{rel}");
+                fonts.retain(|f| f.rel != rel || f.bytes != bytes);
+                fonts.push(StaticFile {
+                    rel,
+                    display,
+                    bytes,
+                });
+            }
+            Err(e) => problems.push(Diagnostic::new(display, Problem::Read(e.into()))),
+        }
+    }
+    Diagnostics(problems).into_result(fonts)
+}
+
 /// The built-in theme's files, as if read from a `themes/briefing/` folder.
 fn built_in_theme(
     templates: &mut Vec<Result<TemplateFile, Diagnostic>>,

@@ -64,7 +64,14 @@ fuzz_target!(|data: &[u8]| {
             display: format!("content/{rel}").into(),
             text: text.clone(),
         };
-        match parse_head(file, &config, ParseOptions { drafts: true }) {
+        match parse_head(
+            file,
+            &config,
+            ParseOptions {
+                drafts: true,
+                keep_markdown: false,
+            },
+        ) {
             Ok(Some(head)) => {
                 let path = format!("{}index.html", head.path());
                 assert!(is_safe_output_path(&path), "{path:?}");

@@ -29,6 +29,13 @@ impl Problem {
                 suggestion: Some(s),
                 ..
             } => Some(format!("did you mean `t.{s}`?")),
+            Problem::UnknownLanguage { site, .. } => Some(format!(
+                "leave out --lang, or give --lang {site}: a site has one language for now"
+            )),
+            Problem::PackTooLarge { .. } => Some(
+                "make a pack of one topic with --topic, or split the largest page into several articles"
+                    .to_string(),
+            ),
             Problem::NotUtf8 { .. } => Some(
                 "save the file as UTF-8 text (in most editors: Save As, then Encoding: UTF-8)"
                     .to_string(),

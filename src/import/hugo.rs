@@ -77,10 +77,10 @@ pub fn plan(src: &Path) -> Result<Plan, ImportError> {
     let mut section_titles: BTreeMap<String, String> = BTreeMap::new();
     for rel in files.iter().filter(|f| f.ends_with("/_index.md")) {
         let section = rel.split('/').next().unwrap_or_default().to_string();
-        if let Some(mut entry) = Entry::read(&content, rel, &mut plan)? {
-            if let Some(title) = entry.text("title") {
-                section_titles.insert(section, title);
-            }
+        if let Some(mut entry) = Entry::read(&content, rel, &mut plan)?
+            && let Some(title) = entry.text("title")
+        {
+            section_titles.insert(section, title);
         }
     }
     for rel in &files {
@@ -105,11 +105,11 @@ pub fn plan(src: &Path) -> Result<Plan, ImportError> {
             continue;
         };
         if stem == "_index" {
-            if parts.len() == 1 {
-                if let Some(mut entry) = Entry::read(&content, rel, &mut plan)? {
-                    entry.rel = shown;
-                    plan.page(entry, "index", None, true);
-                }
+            if parts.len() == 1
+                && let Some(mut entry) = Entry::read(&content, rel, &mut plan)?
+            {
+                entry.rel = shown;
+                plan.page(entry, "index", None, true);
             }
             continue;
         }

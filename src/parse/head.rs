@@ -25,6 +25,8 @@ pub struct Head {
     pub(super) id: String,
     pub(super) draft: bool,
     pub(super) warnings: Vec<Diagnostic>,
+    /// Keep the Markdown on the page ([`super::ParseOptions::keep_markdown`]).
+    pub(super) keep_markdown: bool,
 }
 
 impl Head {
@@ -195,6 +197,7 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
         id,
         draft,
         warnings: problems,
+        keep_markdown: false,
     })
 }
 

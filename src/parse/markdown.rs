@@ -87,6 +87,7 @@ pub struct Links<'a> {
     pub current: &'a str,
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct MarkdownOptions {
     pub smart_punctuation: bool,
     pub unsafe_html: bool,
@@ -94,7 +95,8 @@ pub struct MarkdownOptions {
 
 const MORE_MARKER: &str = "<!-- more -->";
 
-pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered, Vec<BrokenLink>) {
+/// The Markdown dialect attache reads, for every renderer of a body.
+pub fn parser_options(options: &MarkdownOptions) -> Options {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -103,6 +105,16 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     if options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    opts
+}
+
+/// Whether an HTML event is the `<!-- more -->` marker that ends a summary.
+pub fn is_more_marker(html: &str) -> bool {
+    html.trim() == MORE_MARKER
+}
+
+pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered, Vec<BrokenLink>) {
+    let opts = parser_options(options);
 
     let mut events: Vec<Event> = Vec::new();
     let mut broken = Vec::new();
@@ -205,7 +217,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
                 event
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
-                if html.trim() == MORE_MARKER && more_at.is_none() =>
+                if is_more_marker(html) && more_at.is_none() =>
             {
                 more_at = Some((events.len(), text.len()));
                 continue;
@@ -303,8 +315,9 @@ pub fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Gives every heading a unique id (its own `{#id}` if written, else a slug of its text)
-/// and returns the table of contents for levels 2 to 4 and every id given.
-fn assign_heading_ids(
+/// and returns the table of contents for levels 2 to 4 and every id given. `headings` are
+/// (index of the heading's start event, level, its text).
+pub(crate) fn assign_heading_ids(
     events: &mut [Event],
     headings: &[(usize, u8, String)],
 ) -> (Vec<TocEntry>, Vec<String>) {

@@ -138,6 +138,9 @@ pub struct TopicMeta {
     pub summary: Option<String>,
     /// Lower weights come first in menus and on the home page.
     pub weight: i64,
+    /// When the overview was last revised ("state of play as of"); a pack of the topic is
+    /// "as of" this date when it is newer than every article in it.
+    pub updated: Option<PageDate>,
     pub draft: bool,
     pub common: Common,
 }
@@ -146,6 +149,7 @@ pub const TOPIC_KEYS: &[&str] = &[
     "title",
     "summary",
     "weight",
+    "updated",
     "draft",
     "published",
     "lang",
@@ -162,6 +166,8 @@ pub struct PageMeta {
     /// Show a link to this page in the main menu.
     pub menu: bool,
     pub weight: i64,
+    /// When the page was last revised.
+    pub updated: Option<PageDate>,
     pub draft: bool,
     pub common: Common,
 }
@@ -172,6 +178,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "slug",
     "menu",
     "weight",
+    "updated",
     "draft",
     "published",
     "lang",
@@ -257,6 +264,7 @@ pub fn topic(r: &mut Reader) -> Option<TopicMeta> {
         title: r.required_text("title").unwrap_or_default(),
         summary: r.text("summary"),
         weight: r.integer("weight").unwrap_or(0),
+        updated: r.date("updated"),
         draft: draft(r),
         common: common(r, false),
     };
@@ -271,6 +279,7 @@ pub fn page(r: &mut Reader, home: bool) -> Option<PageMeta> {
         slug: r.text("slug"),
         menu: r.flag("menu").unwrap_or(false),
         weight: r.integer("weight").unwrap_or(0),
+        updated: r.date("updated"),
         draft: draft(r),
         common: common(r, !home),
     };

@@ -126,6 +126,9 @@ pub struct Page {
     pub summary: String,
     /// What the writer should know about this file although it built (a misspelt key).
     pub warnings: Vec<Diagnostic>,
+    /// The Markdown after the front matter, kept only when [`ParseOptions::keep_markdown`]
+    /// asks for it: packs walk it again as events, a build does not need it.
+    pub markdown: Option<String>,
 }
 
 impl Page {
@@ -145,6 +148,8 @@ impl Page {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ParseOptions {
     pub drafts: bool,
+    /// Keep each page's Markdown in [`Page::markdown`] (for packs).
+    pub keep_markdown: bool,
 }
 
 /// The first pass for one file (as `serve` does on a save): front matter, kind and URL.
@@ -154,7 +159,8 @@ pub fn parse_head(
     config: &Config,
     options: ParseOptions,
 ) -> Result<Option<Head>, Vec<Diagnostic>> {
-    let head = read_head(file, &Settings::of(config))?;
+    let mut head = read_head(file, &Settings::of(config))?;
+    head.keep_markdown = options.keep_markdown;
     Ok((!head.draft || options.drafts).then_some(head))
 }
 
@@ -213,7 +219,12 @@ pub fn parse_lenient(
         .into_par_iter()
         .map(|f| {
             let rel = f.rel.clone();
-            read_head(f, &settings).map_err(|d| (d, rel))
+            read_head(f, &settings)
+                .map(|mut h| {
+                    h.keep_markdown = options.keep_markdown;
+                    h
+                })
+                .map_err(|d| (d, rel))
         })
         .collect();
     let mut problems = Vec::new();
@@ -368,6 +379,9 @@ fn read_body(
         .summary()
         .map(str::to_owned)
         .unwrap_or_else(|| body.summary.clone());
+    let markdown = head
+        .keep_markdown
+        .then(|| text[head.body_offset..].to_string());
     let page = Page {
         kind: head.kind,
         rel: head.file.rel,
@@ -379,6 +393,7 @@ fn read_body(
         body,
         summary,
         warnings,
+        markdown,
     };
     (page, problems)
 }

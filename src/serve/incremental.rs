@@ -501,6 +501,7 @@ impl Engine {
     fn parse_options(&self) -> ParseOptions {
         ParseOptions {
             drafts: self.options.drafts,
+            keep_markdown: false,
         }
     }
 
