@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::emit::{self, Output};
+use crate::emit::{self, Output, Written};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::index::{self, EntityKind, Site};
-use crate::load::{self, SiteDirs, Sources};
+use crate::load::{self, SiteDirs, Sources, StaticFile};
 use crate::parse::{self, ParseOptions};
 use crate::render::{self, Templates};
 
@@ -22,7 +22,13 @@ pub struct BuildOptions {
 /// A site built in memory.
 pub struct Built {
     pub site: Site,
+    /// The files, for a build in memory; empty for a build to disk, which writes each file
+    /// as it is rendered.
     pub output: Output,
+    /// How many files the build made.
+    pub files: usize,
+    /// What a build to disk wrote and what it kept from the previous output.
+    pub written: Option<Written>,
     /// What the writer should know although the site built (sorted by file).
     pub warnings: Diagnostics,
     pub elapsed: Duration,
@@ -55,7 +61,7 @@ impl Built {
                 "organizations"
             ),
             count(entities(EntityKind::Tags), "tag", "tags"),
-            count(self.output.files.len(), "file", "files"),
+            count(self.files, "file", "files"),
         )
     }
 }
@@ -90,7 +96,9 @@ pub fn build_with(
     let (site, output, warnings) = build_stages(config, sources, options, &mut stages)?;
     Ok(Built {
         site,
+        files: output.files.len(),
         output,
+        written: None,
         warnings,
         elapsed: start.elapsed(),
         stages,
@@ -106,15 +114,37 @@ pub fn build_from_sources(
     build_stages(config, sources, options, &mut Vec::new())
 }
 
-/// Parse and index go on past problems, as `check` does, so a failed build reports every
-/// problem of every file (a duplicate URL along with a bad date elsewhere), and the
-/// warnings with them; rendering starts only when there is no error.
+/// A site ready to render: indexed, its templates compiled, and the warnings so far.
+struct Ready {
+    site: Site,
+    templates: Templates,
+    statics: Vec<StaticFile>,
+    warnings: Diagnostics,
+}
+
 fn build_stages(
     config: Config,
     sources: Sources,
     options: &BuildOptions,
     stages: &mut Vec<(&'static str, Duration)>,
 ) -> Result<(Site, Output, Diagnostics), Diagnostics> {
+    let ready = prepare(config, sources, options, stages)?;
+    let clock = Instant::now();
+    let output = render::render(&ready.site, &ready.templates, &ready.statics)
+        .map_err(|d| d.with(ready.warnings.0.clone()))?;
+    stages.push(("render", clock.elapsed()));
+    Ok((ready.site, output, ready.warnings))
+}
+
+/// Parse and index go on past problems, as `check` does, so a failed build reports every
+/// problem of every file (a duplicate URL along with a bad date elsewhere), and the
+/// warnings with them; rendering starts only when there is no error.
+fn prepare(
+    config: Config,
+    sources: Sources,
+    options: &BuildOptions,
+    stages: &mut Vec<(&'static str, Duration)>,
+) -> Result<Ready, Diagnostics> {
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
         stages.push((name, clock.elapsed()));
@@ -155,10 +185,12 @@ fn build_stages(
         _ => return Err(problems),
     };
     lap("index", stages);
-    let output =
-        render::render(&site, &templates, &statics).map_err(|d| d.with(problems.0.clone()))?;
-    lap("render", stages);
-    Ok((site, output, problems))
+    Ok(Ready {
+        site,
+        templates,
+        statics,
+        warnings: problems,
+    })
 }
 
 /// The output folder a build writes to: `-o` if given, else `output_dir` from site.yaml.
@@ -169,7 +201,10 @@ pub fn output_dir(root: &Path, config: &Config, flag: Option<&Path>) -> PathBuf 
     }
 }
 
-/// Builds the site and writes it to `out` (or the configured output folder).
+/// Builds the site and writes it to `out` (or the configured output folder), each file as
+/// soon as it is rendered, into a staging folder that replaces the output folder only when
+/// every file is written. Files whose bytes did not change are linked from the previous
+/// output rather than written again (see [`emit::Staging`]).
 pub fn build_to_disk(
     root: &Path,
     out: Option<&Path>,
@@ -178,11 +213,33 @@ pub fn build_to_disk(
     let start = Instant::now();
     let config = load_config(root, options)?;
     let dir = checked_output_dir(root, &config, out)?;
-    let mut built = build_with(root, config, options)?;
-    let write_start = Instant::now();
-    emit::write(&built.output, &dir)?;
-    built.stages.push(("write", write_start.elapsed()));
-    built.elapsed = start.elapsed();
+    let sources = load::load(&SiteDirs::new(root, &config))?;
+    let mut stages = vec![("load", start.elapsed())];
+    let ready = prepare(config, sources, options, &mut stages)?;
+    let clock = Instant::now();
+    let warnings = &ready.warnings;
+    let staging =
+        emit::Staging::begin(&dir).map_err(|d| Diagnostics::one(d).with(warnings.0.clone()))?;
+    let files = render::render_each(&ready.site, &ready.templates, &ready.statics, &|p, b| {
+        staging.put(p, b)
+    })
+    .map_err(|d| d.with(warnings.0.clone()))?;
+    stages.push(("render+write", clock.elapsed()));
+    let clock = Instant::now();
+    let written = staging
+        .finish()
+        .map_err(|d| d.with(warnings.0.clone()))?;
+    stages.push(("swap", clock.elapsed()));
+    let Ready { site, warnings, .. } = ready;
+    let built = Built {
+        site,
+        output: Output::default(),
+        files,
+        written: Some(written),
+        warnings,
+        elapsed: start.elapsed(),
+        stages,
+    };
     Ok((built, dir))
 }
 

@@ -56,6 +56,10 @@ pub struct Config {
     pub markdown: Markdown,
     #[serde(default)]
     pub packs: Packs,
+    /// List related articles under each article (`related: false` leaves them out, and
+    /// their cost with them).
+    #[serde(default = "default_related")]
+    pub related: bool,
 }
 
 /// Where pages go, by kind. An article's own `permalink` wins over its pattern.
@@ -168,6 +172,10 @@ pub enum PackOrder {
     NewestFirst,
     /// The earliest first: the story as it happened.
     OldestFirst,
+}
+
+fn default_related() -> bool {
+    true
 }
 
 fn default_timezone() -> String {

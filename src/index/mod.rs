@@ -234,6 +234,7 @@ fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Earlier>) -> Si
     let names = entities::Names::new(&entities, &spellings);
     let lists = |i: usize| related_lists(&articles[i], &filed, &topic_pos, &names);
     let related = match &earlier {
+        _ if !config.related => related::none(articles.len()),
         None => related::all(articles.len(), lists),
         Some(earlier) => {
             let changed = earlier
