@@ -115,6 +115,12 @@ impl Staging {
                 },
             ));
         }
+        self.place(path, bytes)
+    }
+
+    /// Puts `bytes` at `path` in the staging folder: a link to the previous output's file
+    /// when it holds the same bytes, else a new file.
+    fn place(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.staging.join(path);
         if let Some((dir, _)) = path.rsplit_once('/') {
             let d = self.staging.join(dir);
@@ -145,8 +151,7 @@ impl Staging {
     /// Writes the marker and swaps the staging folder in place of the output folder; the
     /// previous output is removed only once the new one is in place.
     pub fn finish(mut self) -> Result<Written, Diagnostics> {
-        let marker = self.staging.join(MARKER);
-        fs::write(&marker, MARKER_TEXT).map_err(|e| fail(&marker, e))?;
+        self.place(MARKER, MARKER_TEXT)?;
         let had_previous = fs::symlink_metadata(&self.dir).is_ok();
         if had_previous {
             fs::rename(&self.dir, &self.old).map_err(|e| fail(&self.dir, e))?;
