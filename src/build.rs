@@ -226,9 +226,7 @@ pub fn build_to_disk(
     .map_err(|d| d.with(warnings.0.clone()))?;
     stages.push(("render+write", clock.elapsed()));
     let clock = Instant::now();
-    let written = staging
-        .finish()
-        .map_err(|d| d.with(warnings.0.clone()))?;
+    let written = staging.finish().map_err(|d| d.with(warnings.0.clone()))?;
     stages.push(("swap", clock.elapsed()));
     let Ready { site, warnings, .. } = ready;
     let built = Built {

@@ -22,10 +22,20 @@ fn files(dir: &Path) -> BTreeMap<String, (u64, i64, i64, Vec<u8>)> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let m = e.metadata().unwrap();
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (
                 rel,
-                (m.ino(), m.mtime(), m.mtime_nsec(), fs::read(e.path()).unwrap()),
+                (
+                    m.ino(),
+                    m.mtime(),
+                    m.mtime_nsec(),
+                    fs::read(e.path()).unwrap(),
+                ),
             )
         })
         .collect()
@@ -92,7 +102,10 @@ fn after_a_one_article_edit_only_the_changed_files_are_new() {
     fixture.build(&[]);
     let again = files(&fixture.path("public"));
     for (path, (ino, ..)) in &again {
-        assert_eq!(*ino, after[path].0, "{path} is kept by a build with no change");
+        assert_eq!(
+            *ino, after[path].0,
+            "{path} is kept by a build with no change"
+        );
     }
 }
 
@@ -115,7 +128,11 @@ fn a_rebuild_that_fails_while_rendering_leaves_the_previous_output_intact() {
     assert!(!out.status.success(), "the build should fail");
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("templates/page.html"), "{said}");
-    assert_eq!(files(&fixture.path("public")), before, "inodes, times, bytes");
+    assert_eq!(
+        files(&fixture.path("public")),
+        before,
+        "inodes, times, bytes"
+    );
     assert!(leftovers(&fixture).is_empty(), "{:?}", leftovers(&fixture));
 }
 

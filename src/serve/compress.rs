@@ -171,7 +171,10 @@ mod tests {
         assert_eq!(negotiate(Some("gzip")), Some(Encoding::Gzip));
         assert_eq!(negotiate(Some("x-gzip")), Some(Encoding::Gzip));
         assert_eq!(negotiate(Some("br;q=0, gzip")), Some(Encoding::Gzip));
-        assert_eq!(negotiate(Some("br;q=0.5, gzip;q=0.8")), Some(Encoding::Gzip));
+        assert_eq!(
+            negotiate(Some("br;q=0.5, gzip;q=0.8")),
+            Some(Encoding::Gzip)
+        );
         assert_eq!(negotiate(Some("BR; Q=1")), Some(Encoding::Brotli));
         assert_eq!(negotiate(Some("*")), Some(Encoding::Brotli));
         assert_eq!(negotiate(Some("*;q=0")), None);
@@ -222,6 +225,10 @@ mod tests {
         assert!(br.len() < text.len() / 10);
         assert_eq!(compressed.kept(), 2);
         compressed.get(Encoding::Gzip, "g2", || text.clone().into_bytes());
-        assert_eq!(compressed.kept(), 1, "the old generation's forms are dropped");
+        assert_eq!(
+            compressed.kept(),
+            1,
+            "the old generation's forms are dropped"
+        );
     }
 }

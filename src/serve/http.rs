@@ -217,10 +217,8 @@ fn serve_file(file: &ServedFile, generation: &str, headers: &HeaderMap) -> Respo
     r.headers_mut()
         .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     if let Some(e) = encoding {
-        r.headers_mut().insert(
-            header::CONTENT_ENCODING,
-            HeaderValue::from_static(e.name()),
-        );
+        r.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(e.name()));
     }
     finish(r)
 }
