@@ -230,8 +230,13 @@ pub(super) fn compared(
     new: &JobTable,
     changed: &Changed,
 ) -> BTreeSet<String> {
-    // Jobs came, went, or list other entries in the sitemap.
+    // Jobs came, went, moved in the order of the sitemap, or list other entries in it.
     let listings_changed = old.entries.len() != new.entries.len()
+        || old
+            .entries
+            .iter()
+            .zip(&new.entries)
+            .any(|(o, e)| o.writes.key() != e.writes.key())
         || new.entries.par_iter().any(|e| {
             old.get(e.writes.key())
                 .is_none_or(|o| o.writes.listed != e.writes.listed)
