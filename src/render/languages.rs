@@ -10,9 +10,10 @@ use super::job::Scope;
 use super::values::{list, obj, text};
 use crate::i18n::Lang;
 
-/// The values every themed page has about languages. A site in one language gets empty
-/// ones, so a theme can test them without knowing how many languages there are.
-pub(super) fn values(r: &Local) -> Vec<(&'static str, Value)> {
+/// The values every themed page (at the URL path `path`) has about languages. A site in one
+/// language gets empty ones, so a theme can test them without knowing how many languages
+/// there are.
+pub(super) fn values(r: &Local, path: &str) -> Vec<(&'static str, Value)> {
     let site = r.site;
     if site.editions.len() < 2 {
         return vec![
@@ -44,6 +45,7 @@ pub(super) fn values(r: &Local) -> Vec<(&'static str, Value)> {
         let version = versions.iter().find(|(v, _)| *v == lang);
         let path = match version {
             Some((_, path)) => path.clone(),
+            None if lang == r.lang => path.to_string(),
             None => crate::i18n::prefix(languages, lang),
         };
         obj([

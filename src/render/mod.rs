@@ -176,7 +176,7 @@ impl Local<'_> {
         values: Vec<(&'static str, Value)>,
     ) -> Result<Files, Diagnostic> {
         let mut values = values;
-        values.extend(languages::values(self));
+        values.extend(languages::values(self, path));
         let bytes = render_page(
             self.templates,
             self.shared,

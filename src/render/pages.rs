@@ -37,7 +37,7 @@ pub(super) fn home_reads(s: &Scope) -> Reads {
         .topic_cards()
         .cards(latest(s.ed))
         .other(s.ed.articles.len())
-        .other(elsewhere(s, None, ""))
+        .other(elsewhere(s, None, "timeline/"))
 }
 
 pub(super) fn home(r: &Local) -> Result<Files, Diagnostic> {
@@ -63,7 +63,7 @@ pub(super) fn home(r: &Local) -> Result<Files, Diagnostic> {
             ("topic_cards", shared.topic_cards.clone()),
             ("latest", shared.cards(&latest)),
             ("count", Value::from(ed.articles.len())),
-            ("elsewhere", elsewhere(r, None, "").value(r)),
+            ("elsewhere", elsewhere(r, None, "timeline/").value(r)),
         ],
     )
 }
