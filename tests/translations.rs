@@ -15,8 +15,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{Fixture, Page, Site};
-use quick_xml::{Reader, XmlVersion};
 use quick_xml::events::Event;
+use quick_xml::{Reader, XmlVersion};
 
 const BASE: &str = "https://example.org/briefing/";
 
@@ -87,7 +87,10 @@ fn every_page_is_in_the_language_and_direction_of_its_edition() {
         let page = site.html(file);
         let (lang, dir) = expected_language(file);
         assert_eq!(
-            (html_attr(&page, "lang").as_str(), html_attr(&page, "dir").as_str()),
+            (
+                html_attr(&page, "lang").as_str(),
+                html_attr(&page, "dir").as_str()
+            ),
             (lang, dir),
             "{file}"
         );
@@ -186,7 +189,10 @@ fn switcher_and_hreflang_links_lead_to_pages_in_those_languages() {
         let switcher = page.select(".language-switcher a");
         assert_eq!(switcher.len(), 3, "{file}");
         for a in switcher {
-            let (href, lang) = (a.value().attr("href").unwrap(), a.value().attr("lang").unwrap());
+            let (href, lang) = (
+                a.value().attr("href").unwrap(),
+                a.value().attr("lang").unwrap(),
+            );
             let target = site.html(&file_of(href));
             assert_eq!(html_attr(&target, "lang"), lang, "{file} → {href}");
         }
@@ -200,7 +206,10 @@ fn switcher_and_hreflang_links_lead_to_pages_in_those_languages() {
                 ("en", "https://example.org/briefing/articles/meeting/"),
                 ("ur", "https://example.org/briefing/ur/articles/meeting/"),
                 ("ru", "https://example.org/briefing/ru/articles/meeting/"),
-                ("x-default", "https://example.org/briefing/articles/meeting/"),
+                (
+                    "x-default",
+                    "https://example.org/briefing/articles/meeting/"
+                ),
             ]
             .map(|(a, b)| (a.to_string(), b.to_string()))
         )
@@ -220,7 +229,11 @@ fn a_page_without_translation_has_no_alternate_and_its_switcher_leads_home() {
         methodology.attrs(".language-switcher a", "href"),
         ["/briefing/methodology/", "/briefing/ur/", "/briefing/ru/"]
     );
-    assert!(methodology.select(".language-switcher a[rel=alternate]").is_empty());
+    assert!(
+        methodology
+            .select(".language-switcher a[rel=alternate]")
+            .is_empty()
+    );
     // The Russian-only article: no alternate, and no English or Urdu page made up for it.
     let forum = site.html("ru/articles/moscow-forum/index.html");
     assert!(alternates(&forum).is_empty());
@@ -246,7 +259,10 @@ fn each_language_lists_what_exists_in_it_and_says_what_is_only_in_others() {
     );
     assert_eq!(
         titles("ru/timeline/index.html"),
-        ["Форум в Москве", "Посол встретился с представителями бизнеса"]
+        [
+            "Форум в Москве",
+            "Посол встретился с представителями бизнеса"
+        ]
     );
     assert_eq!(titles("timeline/index.html").len(), 3);
     assert_eq!(
@@ -266,25 +282,44 @@ fn each_language_lists_what_exists_in_it_and_says_what_is_only_in_others() {
             .iter()
             .map(|a| {
                 let v = a.value();
-                (v.attr("lang").unwrap().to_string(), v.attr("href").unwrap().to_string())
+                (
+                    v.attr("lang").unwrap().to_string(),
+                    v.attr("href").unwrap().to_string(),
+                )
             })
             .collect();
         (page.texts(".elsewhere").concat(), links)
     };
     let (text, links) = elsewhere("ur/timeline/index.html");
-    assert!(text.starts_with("1 مضمون صرف دوسری زبانوں میں ہے"), "{text}");
+    assert!(
+        text.starts_with("1 مضمون صرف دوسری زبانوں میں ہے"),
+        "{text}"
+    );
     assert_eq!(links, [("ru".into(), "/briefing/ru/timeline/".into())]);
     let (text, links) = elsewhere("ru/timeline/index.html");
-    assert!(text.starts_with("2 статьи есть только на других языках"), "{text}");
-    assert!(text.contains("English (2)") && text.contains("اردو (2)"), "{text}");
+    assert!(
+        text.starts_with("2 статьи есть только на других языках"),
+        "{text}"
+    );
+    assert!(
+        text.contains("English (2)") && text.contains("اردو (2)"),
+        "{text}"
+    );
     assert_eq!(links.len(), 2);
     let (text, links) = elsewhere("ur/topics/trade/index.html");
     assert!(text.contains("Русский (1)"), "{text}");
     assert_eq!(links, [("ru".into(), "/briefing/ru/topics/trade/".into())]);
     let (text, _) = elsewhere("index.html");
-    assert!(text.starts_with("1 article is only in other languages"), "{text}");
+    assert!(
+        text.starts_with("1 article is only in other languages"),
+        "{text}"
+    );
     // A list that leaves nothing out says nothing.
-    assert!(site.html("ur/topics/flights/index.html").select(".elsewhere").is_empty());
+    assert!(
+        site.html("ur/topics/flights/index.html")
+            .select(".elsewhere")
+            .is_empty()
+    );
 }
 
 /// The XML elements of `xml` with the attributes of each, in order; panics if it is not
@@ -397,7 +432,8 @@ fn each_language_has_its_own_search_index() {
         ["/briefing/ur/search-index.json"]
     );
     assert_eq!(
-        site.html("ru/index.html").attrs("form.site-search", "action"),
+        site.html("ru/index.html")
+            .attrs("form.site-search", "action"),
         ["/briefing/ru/search/"]
     );
 }
@@ -427,13 +463,16 @@ fn a_translation_that_contradicts_its_original_names_both_files() {
     let rel = "content/articles/2025/meeting.ur.md";
     f.write(
         rel,
-        &f.read(rel)
-            .replace("title:", "date: 2025-01-16\ntopics: [trade, flights]\ntitle:"),
+        &f.read(rel).replace(
+            "title:",
+            "date: 2025-01-16\ntopics: [trade, flights]\ntitle:",
+        ),
     );
     for command in ["build", "check"] {
         let stderr = failing(&f, command);
         assert!(
-            stderr.contains(&format!("{rel}:2:7")) && stderr.contains("`date` of this translation (2025-01-16)"),
+            stderr.contains(&format!("{rel}:2:7"))
+                && stderr.contains("`date` of this translation (2025-01-16)"),
             "{stderr}"
         );
         assert!(
@@ -458,5 +497,165 @@ fn a_missing_word_in_one_language_names_the_file_and_the_key() {
     f.write(ru, &f.read(ru).replace("key_points: Главное\n", ""));
     let stderr = failing(&f, "build");
     assert!(stderr.contains(ru), "{stderr}");
-    assert!(stderr.contains("`key_points` is missing for ru"), "{stderr}");
+    assert!(
+        stderr.contains("`key_points` is missing for ru"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_names_each_translation_problem_with_its_file_and_line() {
+    let f = Fixture::new("trilingual");
+    let edit = |rel: &str, from: &str, to: &str| f.write(rel, &f.read(rel).replacen(from, to, 1));
+    // A date that is not the original's; a `lang:` the name contradicts; a language the
+    // site does not list, by `lang:` and by name; a translation of nothing.
+    edit(
+        "content/articles/2025/meeting.ur.md",
+        "title:",
+        "date: 2025-01-16\ntitle:",
+    );
+    edit(
+        "content/articles/2025/flights.ur.md",
+        "title:",
+        "lang: ru\ntitle:",
+    );
+    f.write(
+        "content/articles/2025/solo.md",
+        "---\ntitle: \"Solo\"\nlang: fr\ndate: 2025-01-01\ntopics: [trade]\n---\nText.\n",
+    );
+    f.write(
+        "content/articles/2025/flights.de.md",
+        "---\ntitle: \"Flüge\"\n---\nText.\n",
+    );
+    f.write(
+        "content/articles/2025/ghost.ur.md",
+        "---\ntitle: \"بھوت\"\n---\nText.\n",
+    );
+    let out = f.attache(&["check"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "content/articles/2025/meeting.ur.md:2:7: the `date` of this translation (2025-01-16) is not its original's (2025-01-15, at content/articles/2025/meeting.md:3:7)",
+        "content/articles/2025/flights.ur.md:2:7: the file name says this page is in `ur`, but `lang:` says `ru`",
+        "content/articles/2025/solo.md:3:7: `fr` is not one of this site's languages (en, ur, ru)",
+        "content/articles/2025/flights.de.md: `de` is not one of this site's languages (en, ur, ru)",
+        "content/articles/2025/ghost.ur.md: this translation has no original: there is no content/articles/2025/ghost.md",
+    ] {
+        assert!(said.contains(line), "missing {line:?} in:\n{said}");
+    }
+    assert!(said.trim_end().ends_with("5 errors in 5 files"), "{said}");
+    assert!(!f.path("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn new_article_with_lang_starts_a_translation_with_the_originals_fields() {
+    let f = Fixture::new("trilingual");
+    let out = f.attache(&["new", "article", "--lang", "ru", "--of", "flights"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rel = "content/articles/2025/flights.ru.md";
+    assert!(String::from_utf8_lossy(&out.stdout).contains(rel));
+    let text = f.read(rel);
+    // The words to translate, the original's text below, and what it takes as comments.
+    for line in [
+        "# The Русский (ru) translation of content/articles/2025/flights.md.",
+        "#   date: 2025-02-01",
+        "#   topics: [flights, trade]",
+        "title: A proposal for direct flights",
+        "summary: Direct flights were proposed.",
+        "draft: true",
+        "---\nDirect flights were proposed to make business travel easier.",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from\n{text}");
+    }
+    // A draft until translated: checks clean, is built with --drafts only, and then it
+    // is the Russian version of the original with the original's date.
+    let checked = f.attache(&["check", "--drafts"]);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    assert!(!f.build(&[]).has("ru/articles/flights/index.html"));
+    let site = f.build(&["--drafts"]);
+    let ru = site.html("ru/articles/flights/index.html");
+    assert_eq!(html_attr(&ru, "lang"), "ru");
+    assert_eq!(ru.attrs(".article-meta time", "datetime")[0], "2025-02-01");
+    assert_eq!(
+        alternates(&ru).get("en").map(String::as_str),
+        Some("https://example.org/briefing/articles/flights/")
+    );
+
+    // By its path, with the translated title; a translation by folder is no original.
+    let out = f.attache(&[
+        "new",
+        "article",
+        "Старая встреча",
+        "--lang",
+        "ru",
+        "--of",
+        "content/articles/2024/old.md",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        f.read("content/articles/2024/old.ru.md")
+            .contains("title: Старая встреча")
+    );
+
+    // Mistakes are refused with what to do, and nothing is overwritten.
+    for (args, says) in [
+        (&["--lang", "ru", "--of", "flights"][..], "already exists"),
+        (
+            &["--lang", "de", "--of", "flights"],
+            "translations are in ur, ru",
+        ),
+        (
+            &["--lang", "en", "--of", "flights"],
+            "the site's default language",
+        ),
+        (
+            &["--lang", "ur", "--of", "fligts"],
+            "did you mean `flights`?",
+        ),
+    ] {
+        let mut all = vec!["new", "article"];
+        all.extend_from_slice(args);
+        let out = f.attache(&all);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert!(f.read(rel).contains("title: A proposal for direct flights"));
+
+    // An article written only in Russian: `lang:` says so.
+    let out = f.attache(&[
+        "new",
+        "article",
+        "Solo",
+        "--lang",
+        "ru",
+        "--topics",
+        "trade",
+        "--date",
+        "2025-03-01",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        f.read("content/articles/2025/solo.md")
+            .contains("lang: ru\n")
+    );
+    let site = f.build(&["--drafts"]);
+    assert!(site.has("ru/articles/solo/index.html"));
+    assert!(!site.has("articles/solo/index.html"));
 }
