@@ -156,7 +156,7 @@ pub fn render_each(
     statics: &[StaticFile],
     put: Sink,
 ) -> Result<usize, Diagnostics> {
-    let shared = Shared::new(site);
+    let shared = Shared::all(site);
     let renderer = Renderer {
         site,
         shared: &shared,
