@@ -284,10 +284,12 @@ pub fn index_again(
 
 fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Vec<Earlier>>) -> Site {
     let languages = config.languages.len().max(1);
+    let related = config.related;
     let editions: Vec<Edition> = if languages == 1 {
         vec![index_edition(
             pages,
             earlier.and_then(|e| e.into_iter().next()),
+            related,
         )]
     } else {
         let mut by_lang: Vec<Vec<Page>> = (0..languages).map(|_| Vec::new()).collect();
@@ -300,7 +302,7 @@ fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Vec<Earlier>>) 
             .into_iter()
             .map(|pages| {
                 let earlier = earlier.as_mut().and_then(Iterator::next);
-                index_edition(pages, earlier)
+                index_edition(pages, earlier, related)
             })
             .collect()
     };
@@ -311,8 +313,9 @@ fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Vec<Earlier>>) 
     }
 }
 
-/// One language's edition from its pages.
-fn index_edition(pages: Vec<Page>, earlier: Option<Earlier>) -> Edition {
+/// One language's edition from its pages; `related: false` (site.yaml) leaves out related
+/// articles and their cost.
+fn index_edition(pages: Vec<Page>, earlier: Option<Earlier>, related: bool) -> Edition {
     let mut home = None;
     let mut articles: Vec<Page> = Vec::new();
     let mut topic_pages = Vec::new();
@@ -357,7 +360,7 @@ fn index_edition(pages: Vec<Page>, earlier: Option<Earlier>) -> Edition {
     let names = entities::Names::new(&entities, &spellings);
     let lists = |i: usize| related_lists(&articles[i], &filed, &topic_pos, &names);
     let related = match &earlier {
-        _ if !config.related => related::none(articles.len()),
+        _ if !related => related::none(articles.len()),
         None => related::all(articles.len(), lists),
         Some(earlier) => {
             let changed = earlier
