@@ -30,6 +30,7 @@ fn options() -> BuildOptions {
     BuildOptions {
         drafts: false,
         base_url: Some(BASE.to_string()),
+        ..Default::default()
     }
 }
 
@@ -1143,6 +1144,7 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
         &BuildOptions {
             drafts: false,
             base_url: Some(handle.url().to_string()),
+            ..Default::default()
         },
     )
     .unwrap()
@@ -1168,6 +1170,7 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
         &BuildOptions {
             drafts: false,
             base_url: Some(handle.url().to_string()),
+            ..Default::default()
         },
     )
     .unwrap()

@@ -36,6 +36,9 @@ pub struct Site {
     pub topics: Vec<Topic>,
     /// Plain pages, ordered by weight, then title.
     pub pages: Vec<Page>,
+    /// Profiles of people and organizations, in file order; each is shown on its entity's
+    /// page (see [`Entity::profile`]).
+    pub profiles: Vec<Page>,
     /// People, organizations and tags, each sorted by name.
     pub entities: BTreeMap<EntityKind, Vec<Entity>>,
     /// Up to [`RELATED`] related articles per article.
@@ -49,6 +52,7 @@ pub enum PageRef {
     Article(usize),
     Topic(usize),
     Page(usize),
+    Profile(usize),
 }
 
 impl Site {
@@ -80,6 +84,12 @@ impl Site {
                     .enumerate()
                     .map(|(i, p)| (PageRef::Page(i), p)),
             )
+            .chain(
+                self.profiles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (PageRef::Profile(i), p)),
+            )
     }
 
     /// The page at `at`.
@@ -89,7 +99,22 @@ impl Site {
             PageRef::Article(i) => self.articles.get(i),
             PageRef::Topic(i) => self.topics.get(i).map(|t| &t.page),
             PageRef::Page(i) => self.pages.get(i),
+            PageRef::Profile(i) => self.profiles.get(i),
         }
+    }
+
+    /// The profile of an entity, if it has one.
+    pub fn profile_of(&self, entity: &Entity) -> Option<&Page> {
+        entity.profile.and_then(|p| self.profiles.get(p))
+    }
+
+    /// The name of an entity in the language `lang`: its profile's name for that language
+    /// (`names`), else the name the briefing uses.
+    pub fn entity_name<'a>(&'a self, entity: &'a Entity, lang: &str) -> &'a str {
+        self.profile_of(entity)
+            .and_then(Page::profile)
+            .and_then(|m| m.names.get(lang))
+            .map_or(entity.name.as_str(), String::as_str)
     }
 
     /// A site with no pages, for `config`.
@@ -100,6 +125,7 @@ impl Site {
             articles: Vec::new(),
             topics: Vec::new(),
             pages: Vec::new(),
+            profiles: Vec::new(),
             entities: EntityKind::ALL
                 .into_iter()
                 .map(|k| (k, Vec::new()))
@@ -157,14 +183,49 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
         d.line_text = html.line.clone();
         out.push(d);
     }
+    if let Some(limit) = site.config.freshness.warn_after_days {
+        out.extend(site.topics.iter().filter_map(|t| stale(site, t, limit)));
+    }
     out
+}
+
+/// The warning for a topic whose overview is more than `limit` days older than the newest
+/// article filed under it.
+fn stale(site: &Site, topic: &Topic, limit: u32) -> Option<Diagnostic> {
+    let updated = topic.page.meta.updated()?;
+    let newest = topic
+        .articles
+        .first()
+        .and_then(|&a| site.articles[a].article())?
+        .date;
+    // The difference of two dates is a span in days.
+    let days = i64::from((newest.date - updated.date).get_days());
+    if days <= i64::from(limit) {
+        return None;
+    }
+    let mut d = Diagnostic::warning(
+        topic.page.display.clone(),
+        Problem::StaleOverview {
+            updated: updated.iso(),
+            newest: newest.iso(),
+            days,
+            limit,
+        },
+    );
+    if let Some(s) = topic.page.spot("updated") {
+        d.location = Some(s.location);
+        d.line_text = Some(s.line.clone());
+    }
+    Some(d)
 }
 
 /// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated
 /// page) are left out and reported, and the rest of the site is indexed.
 pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
-    let (pages, problems) = keep_unique_urls(pages);
-    (index_pages(config, pages, None), problems)
+    let (pages, mut problems) = keep_unique_urls(pages);
+    let (site, more) = index_pages(config, pages, None);
+    problems.extend(more);
+    (site, problems)
 }
 
 /// What indexing again after an edit keeps from the site before it (`serve` does this).
@@ -185,23 +246,32 @@ pub fn index_again(
     pages: Vec<Page>,
     earlier: Earlier,
 ) -> Result<Site, Diagnostics> {
-    let (pages, problems) = keep_unique_urls(pages);
-    Diagnostics(problems).into_result(index_pages(config, pages, Some(earlier)))
+    let (pages, mut problems) = keep_unique_urls(pages);
+    let (site, more) = index_pages(config, pages, Some(earlier));
+    problems.extend(more);
+    Diagnostics(problems).into_result(site)
 }
 
-fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Earlier>) -> Site {
+fn index_pages(
+    config: Config,
+    pages: Vec<Page>,
+    earlier: Option<Earlier>,
+) -> (Site, Vec<Diagnostic>) {
     let mut home = None;
     let mut articles: Vec<Page> = Vec::new();
     let mut topic_pages = Vec::new();
     let mut plain = Vec::new();
+    let mut profiles = Vec::new();
     for page in pages {
         match page.kind {
             Kind::Home => home = Some(page),
             Kind::Article => articles.push(page),
             Kind::Topic => topic_pages.push(page),
             Kind::Page => plain.push(page),
+            Kind::Person | Kind::Organization => profiles.push(page),
         }
     }
+    profiles.sort_by(|a, b| a.rel.cmp(&b.rel));
     let articles = newest_first(articles);
     topic_pages.sort_by(|a, b| {
         topic_weight(a)
@@ -230,7 +300,7 @@ fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Earlier>) -> Si
         }
     }
 
-    let (entities, spellings) = entities::collect(&articles);
+    let (entities, spellings, problems) = entities::collect(&articles, &profiles);
     let names = entities::Names::new(&entities, &spellings);
     let lists = |i: usize| related_lists(&articles[i], &filed, &topic_pos, &names);
     let related = match &earlier {
@@ -270,15 +340,17 @@ fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Earlier>) -> Si
         .map(|(page, articles)| Topic { page, articles })
         .collect();
 
-    Site {
+    let site = Site {
         config,
         home,
         articles,
         topics,
         pages: plain,
+        profiles,
         entities,
         related,
-    }
+    };
+    (site, problems)
 }
 
 /// Articles newest first; on the same date by title, then by file. The pages are large, so
@@ -354,7 +426,7 @@ pub fn check_urls(claims: &[Claim]) -> UrlCheck {
     for c in claims {
         let other = if GENERATED.contains(&c.path) {
             Some("attache's own generated page".to_string())
-        } else if let Some(section) = reserved(c.path).filter(|_| c.kind != Kind::Topic) {
+        } else if let Some(section) = reserved(c.path).filter(|s| !own_section(c.kind, s)) {
             Some(format!("attache's own pages under /{section}/"))
         } else {
             owners.get(c.path).map(|first| first.display().to_string())
@@ -406,6 +478,15 @@ pub fn check_urls(claims: &[Claim]) -> UrlCheck {
         }
     }
     UrlCheck { kept, problems }
+}
+
+/// Whether pages of `kind` live in attache's section `section` (topics in `topics/`,
+/// profiles on their entity pages).
+fn own_section(kind: Kind, section: &str) -> bool {
+    matches!(
+        (kind, section),
+        (Kind::Topic, "topics") | (Kind::Person, "people") | (Kind::Organization, "organizations")
+    )
 }
 
 /// The section of attache's own pages a path lies in (`tags` for `tags/x/`), which no

@@ -105,8 +105,10 @@ pub fn assemble<'s>(site: &'s Site, scope: &Scope) -> Result<Pack<'s>, Diagnosti
                 let mut in_pack: Vec<usize> =
                     e.articles.iter().filter_map(|&a| position[a]).collect();
                 in_pack.sort_unstable();
+                let profile = site.profile_of(e).and_then(Page::profile);
                 (!in_pack.is_empty()).then_some(Named {
                     name: &e.name,
+                    role: profile.and_then(|m| m.role_line()),
                     articles: in_pack,
                 })
             })
@@ -310,7 +312,12 @@ fn links<'s>(
         let anchor = topic_anchor.get(t.page.id.as_str()).cloned();
         entry(&t.page, anchor)
     });
-    let others = site.home.iter().chain(&site.pages).map(|p| entry(p, None));
+    let others = site
+        .home
+        .iter()
+        .chain(&site.pages)
+        .chain(&site.profiles)
+        .map(|p| entry(p, None));
     let pages = articles.chain(topics).chain(others);
     let markdown = MarkdownOptions {
         smart_punctuation: site.config.markdown.smart_punctuation,

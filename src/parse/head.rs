@@ -9,7 +9,8 @@ use super::fields::Reader;
 use super::front_matter;
 use super::meta::{self, ARTICLE_KEYS, PAGE_KEYS, TOPIC_KEYS};
 use super::urls;
-use super::{Kind, Meta, checked_slug, topic_id};
+use super::profile::{self, ORGANIZATION_KEYS, PERSON_KEYS};
+use super::{Kind, Meta, Publication, Spot, checked_slug, topic_id};
 use crate::config::Config;
 use crate::error::{Diagnostic, Location, Problem};
 use crate::load::{ContentFile, markdown_stem};
@@ -24,6 +25,9 @@ pub struct Head {
     pub(super) path: String,
     pub(super) id: String,
     pub(super) draft: bool,
+    /// Whether the page is published at the moment of the build.
+    pub(super) publication: Publication,
+    pub(super) spots: Vec<Spot>,
     pub(super) warnings: Vec<Diagnostic>,
     /// Keep the Markdown on the page ([`super::ParseOptions::keep_markdown`]).
     pub(super) keep_markdown: bool,
@@ -58,6 +62,11 @@ impl Head {
     pub fn is_draft(&self) -> bool {
         self.draft
     }
+
+    /// Whether the page is published at the moment the head was read.
+    pub fn publication(&self) -> Publication {
+        self.publication
+    }
 }
 
 /// What the first pass needs from the site's settings.
@@ -76,14 +85,19 @@ impl<'a> Settings<'a> {
 }
 
 /// Reads a file's front matter and works out its URL; every problem found is returned.
-pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Diagnostic>> {
+/// `now` is the moment of the build, for `publish_date` and `expiry_date`.
+pub fn read_head(
+    file: ContentFile,
+    settings: &Settings,
+    now: jiff::Timestamp,
+) -> Result<Head, Vec<Diagnostic>> {
     let one = |problem, location: Option<Location>, file: &ContentFile| {
         vec![Diagnostic::new(file.display.clone(), problem).maybe_at(location, &file.text)]
     };
     let Some(kind) = Kind::of(&file.rel) else {
         return Err(one(
             Problem::FrontMatter(
-                "this file is in no known place: articles go under content/articles/, topics in content/topics/, plain pages in content/pages/, the home page is content/_index.md".into(),
+                "this file is in no known place: articles go under content/articles/, topics in content/topics/, plain pages in content/pages/, profiles in content/people/ and content/organizations/, the home page is content/_index.md".into(),
             ),
             None,
             &file,
@@ -103,6 +117,14 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
             ARTICLE_KEYS,
         ),
         Kind::Page => (meta::page(&mut r, false).map(Meta::Page), PAGE_KEYS),
+        Kind::Person => (
+            profile::profile(&mut r, true).map(|m| Meta::Profile(Box::new(m))),
+            PERSON_KEYS,
+        ),
+        Kind::Organization => (
+            profile::profile(&mut r, false).map(|m| Meta::Profile(Box::new(m))),
+            ORGANIZATION_KEYS,
+        ),
     };
     let extra = r.rest(keys);
     let mut problems = std::mem::take(&mut r.problems);
@@ -113,7 +135,23 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
         Meta::Article(m) => m.draft,
         Meta::Page(m) | Meta::Home(m) => m.draft,
         Meta::Topic(m) => m.draft,
+        Meta::Profile(m) => m.draft,
     };
+    let publication = meta.common().publication(now);
+    if let Meta::Article(m) = &meta
+        && m.date.instant > now
+        && m.common.publish_date.is_none()
+    {
+        let location = front_matter::locate_key(&file.text, "date");
+        problems.push(
+            Diagnostic::warning(
+                file.display.clone(),
+                Problem::FutureDate { date: m.date.iso() },
+            )
+            .maybe_at(location, &file.text),
+        );
+    }
+    let spots = spots(&meta, &file.text);
     let explicit_slug = match &meta {
         Meta::Article(m) => m.slug.as_deref(),
         Meta::Page(m) => m.slug.as_deref(),
@@ -185,6 +223,8 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
             (None, None) => format!("articles/{id}/"),
         },
         (Meta::Page(m), _) => m.common.permalink.clone().unwrap_or(format!("{id}/")),
+        (_, Kind::Person) => format!("people/{id}/"),
+        (_, Kind::Organization) => format!("organizations/{id}/"),
         _ => format!("{id}/"),
     };
     Ok(Head {
@@ -196,9 +236,52 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
         path,
         id,
         draft,
+        publication,
+        spots,
         warnings: problems,
         keep_markdown: false,
     })
+}
+
+/// Where the keys that later stages may report on are written: `updated` (a stale
+/// overview), and a profile's `name` and each alias (a name two profiles claim).
+fn spots(meta: &Meta, text: &str) -> Vec<Spot> {
+    let spot = |key: String, location: Option<Location>| {
+        location.map(|location| Spot {
+            key,
+            line: text
+                .lines()
+                .nth(location.line.saturating_sub(1))
+                .unwrap_or_default()
+                .to_string(),
+            location,
+        })
+    };
+    let mut out: Vec<Spot> = Vec::new();
+    out.extend(spot(
+        "updated".to_string(),
+        front_matter::locate_key(text, "updated"),
+    ));
+    if let Meta::Profile(m) = meta {
+        out.extend(spot(
+            "name".to_string(),
+            front_matter::locate_key(text, "name"),
+        ));
+        for alias in &m.aliases {
+            out.extend(spot(
+                format!("aliases:{alias}"),
+                front_matter::locate_value(text, "aliases", alias),
+            ));
+        }
+        for (code, name) in &m.names {
+            out.extend(spot(
+                format!("names:{name}"),
+                front_matter::locate_value(text, "names", name)
+                    .or_else(|| front_matter::locate_value(text, "names", code)),
+            ));
+        }
+    }
+    out
 }
 
 /// The kind, id and URL path a file would have by its name alone, for a file whose front
@@ -215,6 +298,8 @@ pub fn fallback(rel: &str) -> Option<(Kind, String, String)> {
         Kind::Topic => format!("topics/{id}/"),
         Kind::Article => format!("articles/{id}/"),
         Kind::Page => format!("{id}/"),
+        Kind::Person => format!("people/{id}/"),
+        Kind::Organization => format!("organizations/{id}/"),
     };
     Some((kind, id, path))
 }

@@ -20,7 +20,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use super::{Files, Renderer, feeds, pages, redirects, search};
+use super::{Files, Renderer, entities, feeds, pages, redirects, search};
 use crate::error::Diagnostic;
 use crate::index::{EntityKind, PageRef, Site};
 use crate::parse::front_matter::PageDate;
@@ -214,14 +214,14 @@ impl Job {
     /// What the job writes.
     pub fn writes(self, site: &Site) -> Writes {
         match self {
-            Job::Home => pages::home_writes(),
+            Job::Home => pages::home_writes(site),
             Job::Topics => pages::topics_writes(),
-            Job::Timeline => pages::timeline_writes(),
+            Job::Timeline => pages::timeline_writes(site),
             Job::Article(i) => pages::article_writes(site, i),
             Job::Topic(t) => pages::topic_writes(site, t),
             Job::Page(i) => pages::page_writes(site, i),
-            Job::Entities(kind) => pages::entities_writes(kind),
-            Job::Entity(kind, i) => pages::entity_writes(site, kind, i),
+            Job::Entities(kind) => entities::entities_writes(kind),
+            Job::Entity(kind, i) => entities::entity_writes(site, kind, i),
             Job::Search => pages::search_writes(),
             Job::NotFound => pages::not_found_writes(),
             Job::Feeds => feeds::feeds_writes(site),
@@ -241,8 +241,8 @@ impl Job {
             Job::Article(i) => pages::article_reads(site, i),
             Job::Topic(t) => pages::topic_reads(site, t),
             Job::Page(i) => pages::page_reads(i),
-            Job::Entities(kind) => pages::entities_reads(site, kind),
-            Job::Entity(kind, i) => pages::entity_reads(site, kind, i),
+            Job::Entities(kind) => entities::entities_reads(site, kind),
+            Job::Entity(kind, i) => entities::entity_reads(site, kind, i),
             Job::Search => pages::search_reads(),
             Job::NotFound => pages::not_found_reads(),
             Job::Feeds => feeds::feeds_reads(site),
@@ -262,11 +262,11 @@ impl Job {
             Job::Article(i) => pages::article(r, i),
             Job::Topic(t) => pages::topic(r, t),
             Job::Page(i) => pages::page(r, i),
-            Job::Entities(kind) => pages::entities(r, kind),
-            Job::Entity(kind, i) => pages::entity(r, kind, i),
+            Job::Entities(kind) => entities::entities(r, kind),
+            Job::Entity(kind, i) => entities::entity(r, kind, i),
             Job::Search => pages::search(r),
             Job::NotFound => pages::not_found(r),
-            Job::Feeds => Ok(feeds::atom_feeds(r.site, r.shared)),
+            Job::Feeds => Ok(feeds::site_feeds(r.site, r.shared)),
             Job::Sitemap => Ok(feeds::sitemap(r.site, r.shared)),
             Job::Robots => Ok(feeds::robots(r.shared)),
             Job::SearchIndex => Ok(search::index(r.site, r.shared)),

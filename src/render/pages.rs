@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use tera::Value;
 
 use super::job::{Reads, Writes, index_html};
+use super::share::{self, Share};
 use super::values::{self, html, list, obj, opt_text, reading_time, text};
 use super::{Files, Renderer, search};
 use crate::error::{Diagnostic, Problem};
 use crate::index::{EntityKind, PageRef, Site};
+use crate::parse::front_matter::PageDate;
 use crate::parse::{Meta, Page};
 
 // ---- home: `/` --------------------------------------------------------------------------
@@ -23,8 +25,21 @@ fn latest(site: &Site) -> std::ops::Range<usize> {
     0..site.articles.len().min(LATEST)
 }
 
-pub(super) fn home_writes() -> Writes {
-    Writes::page("", None)
+pub(super) fn home_writes(site: &Site) -> Writes {
+    let shown = latest(site).map(|i| site.articles[i].meta.updated());
+    let home = site.home.as_ref().and_then(|h| h.meta.updated());
+    Writes::page("", newest(shown.chain([home])))
+}
+
+/// The latest of some dates: when a page showing them last changed.
+pub(super) fn newest(dates: impl IntoIterator<Item = Option<PageDate>>) -> Option<PageDate> {
+    dates.into_iter().flatten().max()
+}
+
+/// The "as of" date of a page (its `updated`) as `updated_iso` and `updated_display`.
+fn as_of(shared: &values::Shared, page: &Page) -> [(&'static str, Value); 2] {
+    let (iso, display) = shared.date_values(page.meta.updated());
+    [("updated_iso", iso), ("updated_display", display)]
 }
 
 pub(super) fn home_reads(site: &Site) -> Reads {
@@ -42,21 +57,41 @@ pub(super) fn home(r: &Renderer) -> Result<Files, Diagnostic> {
     let (site, shared) = (r.site, r.shared);
     let home = site.home.as_ref();
     let title = home.map_or(site.config.title.as_str(), Page::title);
+    let summary = home.map_or(site.config.description.as_str(), |h| h.summary.as_str());
+    let [updated_iso, updated_display] = match home {
+        Some(h) => as_of(shared, h),
+        None => [("updated_iso", Value::none()), ("updated_display", Value::none())],
+    };
     let page_value = obj([
         ("title", text(title)),
         ("content", html(home.map_or("", |h| h.body.html.as_str()))),
-        (
-            "summary",
-            text(home.map_or(site.config.description.as_str(), |h| h.summary.as_str())),
-        ),
+        ("summary", text(summary)),
+        updated_iso,
+        updated_display,
     ]);
     let latest: Vec<usize> = latest(site).collect();
+    let preview = Share {
+        title,
+        description: summary,
+        path: "",
+        kind: share::Kind::Website,
+        image: home.and_then(|h| h.meta.common().image.as_deref()),
+    };
     r.page(
         "home.html",
         "",
         title,
         "home",
         vec![
+            ("share", preview.value(shared)),
+            (
+                "json_ld",
+                share::script_json(&share::graph(vec![share::website(site, shared)])),
+            ),
+            (
+                "publication",
+                home.map_or_else(Value::none, |h| values::publication(h, &shared.dates)),
+            ),
             ("page", page_value),
             ("topic_cards", shared.topic_cards.clone()),
             ("latest", shared.cards(&latest)),
@@ -99,18 +134,44 @@ pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
     let a = &site.articles[i];
     let (prev, next) = neighbours(site, i);
     let card = |i: Option<usize>| i.map_or_else(Value::none, |i| shared.cards[i].clone());
-    r.page(
-        "article.html",
-        &a.path,
-        a.title(),
-        "article",
-        vec![
+    let mut extra = Vec::new();
+    if let Some(m) = a.article() {
+        let topics: Vec<&Page> = m
+            .topics
+            .iter()
+            .filter_map(|id| site.topics.iter().find(|t| &t.page.id == id))
+            .map(|t| &t.page)
+            .collect();
+        let preview = Share {
+            title: a.title(),
+            description: &a.summary,
+            path: &a.path,
+            kind: share::Kind::Article {
+                meta: m,
+                sections: topics.iter().map(|t| t.title()).collect(),
+            },
+            image: m.common.image.as_deref(),
+        };
+        let mut steps = vec![(site.config.title.as_str(), String::new())];
+        steps.extend(topics.first().map(|t| (t.title(), t.path.clone())));
+        steps.push((a.title(), a.path.clone()));
+        let ld = share::graph(vec![
+            share::news_article(site, shared, a, m),
+            share::breadcrumbs(shared, &steps),
+        ]);
+        extra = vec![
+            ("share", preview.value(shared)),
+            ("json_ld", share::script_json(&ld)),
+        ];
+    }
+    extra.push(("publication", values::publication(a, &shared.dates)));
+    extra.extend([
             ("page", article_value(a, shared)),
             ("prev", card(prev)),
             ("next", card(next)),
             ("related", shared.cards(&site.related[i].articles)),
-        ],
-    )
+    ]);
+    r.page("article.html", &a.path, a.title(), "article", extra)
 }
 
 /// A front matter text that is there and not blank.
@@ -175,6 +236,7 @@ fn lead(page: &Page) -> Value {
         Meta::Article(m) => m.summary.as_deref(),
         Meta::Topic(m) => m.summary.as_deref(),
         Meta::Page(m) | Meta::Home(m) => m.summary.as_deref(),
+        Meta::Profile(m) => m.summary.as_deref(),
     };
     opt_text(written.filter(|s| !s.trim().is_empty()))
 }
@@ -200,7 +262,30 @@ pub(super) fn topics(r: &Renderer) -> Result<Files, Diagnostic> {
 }
 
 pub(super) fn topic_writes(site: &Site, t: usize) -> Writes {
-    Writes::page(&site.topics[t].page.path, None)
+    let topic = &site.topics[t];
+    let articles = topic
+        .articles
+        .iter()
+        .map(|&a| site.articles[a].meta.updated());
+    let lastmod = newest(articles.chain([topic.page.meta.updated()]));
+    Writes::page(&topic.page.path, lastmod)
+}
+
+/// How many articles filed under a topic are dated after its overview's `updated`.
+fn filed_since(site: &Site, t: usize) -> usize {
+    let topic = &site.topics[t];
+    let Some(updated) = topic.page.meta.updated() else {
+        return 0;
+    };
+    topic
+        .articles
+        .iter()
+        .take_while(|&&a| {
+            site.articles[a]
+                .article()
+                .is_some_and(|m| m.date.date > updated.date)
+        })
+        .count()
 }
 
 pub(super) fn topic_reads(site: &Site, t: usize) -> Reads {
@@ -218,6 +303,13 @@ pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
     } else {
         Value::none()
     };
+    let rss = if site.config.feeds.enabled && site.config.feeds.per_topic && site.config.feeds.rss
+    {
+        text(&shared.url(&format!("{}rss.xml", p.path)))
+    } else {
+        Value::none()
+    };
+    let [updated_iso, updated_display] = as_of(shared, p);
     let page_value = obj([
         ("id", text(&p.id)),
         ("title", text(p.title())),
@@ -228,13 +320,33 @@ pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
         ("content", html(&p.body.html)),
         ("toc", values::toc(&p.body.toc)),
         ("feed_url", feed),
+        ("rss_url", rss),
+        updated_iso,
+        updated_display,
+        ("filed_since", Value::from(filed_since(site, t))),
     ]);
+    let preview = Share {
+        title: p.title(),
+        description: &p.summary,
+        path: &p.path,
+        kind: share::Kind::Website,
+        image: p.meta.common().image.as_deref(),
+    };
+    let steps = [
+        (site.config.title.as_str(), String::new()),
+        (r.word("topics"), "topics/".to_string()),
+        (p.title(), p.path.clone()),
+    ];
+    let ld = share::graph(vec![share::breadcrumbs(shared, &steps)]);
     r.page(
         "topic.html",
         &p.path,
         p.title(),
         "topic",
         vec![
+            ("share", preview.value(shared)),
+            ("json_ld", share::script_json(&ld)),
+            ("publication", values::publication(p, &shared.dates)),
             ("page", page_value),
             ("years", by_year(site, shared, &topic.articles)),
             ("count", Value::from(topic.articles.len())),
@@ -263,8 +375,11 @@ fn by_year(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
 
 // ---- the timeline: `/timeline/` -----------------------------------------------------------
 
-pub(super) fn timeline_writes() -> Writes {
-    Writes::page("timeline/", None)
+pub(super) fn timeline_writes(site: &Site) -> Writes {
+    Writes::page(
+        "timeline/",
+        newest(site.articles.iter().map(|a| a.meta.updated())),
+    )
 }
 
 pub(super) fn timeline_reads(site: &Site) -> Reads {
@@ -325,7 +440,8 @@ fn by_year_and_month(site: &Site, shared: &values::Shared, articles: &[usize]) -
 // ---- a plain page: `/<slug>/` ---------------------------------------------------------------
 
 pub(super) fn page_writes(site: &Site, i: usize) -> Writes {
-    Writes::page(&site.pages[i].path, None)
+    let p = &site.pages[i];
+    Writes::page(&p.path, p.meta.updated())
 }
 
 pub(super) fn page_reads(i: usize) -> Reads {
@@ -334,6 +450,7 @@ pub(super) fn page_reads(i: usize) -> Reads {
 
 pub(super) fn page(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
     let (p, shared) = (&r.site.pages[i], r.shared);
+    let [updated_iso, updated_display] = as_of(shared, p);
     let page_value = obj([
         ("title", text(p.title())),
         ("url", text(&shared.url(&p.path))),
@@ -343,93 +460,25 @@ pub(super) fn page(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
         ("content", html(&p.body.html)),
         ("toc", values::toc(&p.body.toc)),
         ("extra", Value::from_serializable(&p.extra)),
+        updated_iso,
+        updated_display,
     ]);
+    let preview = Share {
+        title: p.title(),
+        description: &p.summary,
+        path: &p.path,
+        kind: share::Kind::Website,
+        image: p.meta.common().image.as_deref(),
+    };
     r.page(
         "page.html",
         &p.path,
         p.title(),
         "page",
-        vec![("page", page_value)],
-    )
-}
-
-// ---- people, organizations, tags: `/<kind>/` and `/<kind>/<slug>/` -----------------------
-
-fn entities_path(kind: EntityKind) -> String {
-    format!("{}/", kind.key())
-}
-
-fn entity_path(site: &Site, kind: EntityKind, i: usize) -> String {
-    format!("{}/{}/", kind.key(), site.entities[&kind][i].slug)
-}
-
-pub(super) fn entities_writes(kind: EntityKind) -> Writes {
-    Writes::page(&entities_path(kind), None)
-}
-
-pub(super) fn entities_reads(site: &Site, kind: EntityKind) -> Reads {
-    let shown: Vec<(&str, &str, usize)> = site.entities[&kind]
-        .iter()
-        .map(|e| (e.name.as_str(), e.slug.as_str(), e.articles.len()))
-        .collect();
-    Reads::themed().other(shown)
-}
-
-pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnostic> {
-    let shared = r.shared;
-    let entities = list(r.site.entities[&kind].iter().map(|e| {
-        obj([
-            ("name", text(&e.name)),
-            (
-                "url",
-                text(&shared.url(&format!("{}/{}/", kind.key(), e.slug))),
-            ),
-            ("count", Value::from(e.articles.len())),
-        ])
-    }));
-    r.page(
-        "entities.html",
-        &entities_path(kind),
-        r.word(kind.key()),
-        kind.key(),
         vec![
-            ("kind", text(kind.key())),
-            ("kind_title", text(r.word(kind.key()))),
-            ("entities", entities),
-        ],
-    )
-}
-
-pub(super) fn entity_writes(site: &Site, kind: EntityKind, i: usize) -> Writes {
-    Writes::page(&entity_path(site, kind, i), None)
-}
-
-pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize) -> Reads {
-    let e = &site.entities[&kind][i];
-    Reads::themed()
-        .cards(e.articles.iter().copied())
-        .other((&e.name, &e.slug))
-}
-
-pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let e = &site.entities[&kind][i];
-    let path = entity_path(site, kind, i);
-    let entity = obj([
-        ("name", text(&e.name)),
-        ("url", text(&shared.url(&path))),
-        ("count", Value::from(e.articles.len())),
-    ]);
-    r.page(
-        "entity.html",
-        &path,
-        &e.name,
-        kind.key(),
-        vec![
-            ("kind", text(kind.key())),
-            ("kind_title", text(r.word(kind.key()))),
-            ("entity", entity),
-            ("articles", shared.cards(&e.articles)),
+            ("share", preview.value(shared)),
+            ("publication", values::publication(p, &shared.dates)),
+            ("page", page_value),
         ],
     )
 }

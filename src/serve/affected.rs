@@ -130,6 +130,7 @@ pub(super) struct Before {
     articles: Vec<String>,
     topics: Vec<String>,
     pages: Vec<String>,
+    profiles: Vec<String>,
 }
 
 /// Where each page of a site before an edit is after it.
@@ -138,6 +139,7 @@ pub(super) struct Moves {
     articles: Vec<Option<PageRef>>,
     topics: Vec<Option<PageRef>>,
     pages: Vec<Option<PageRef>>,
+    profiles: Vec<Option<PageRef>>,
 }
 
 impl Moves {
@@ -154,6 +156,7 @@ impl Moves {
             articles: find(&before.articles),
             topics: find(&before.topics),
             pages: find(&before.pages),
+            profiles: find(&before.profiles),
         }
     }
 
@@ -164,6 +167,7 @@ impl Moves {
             PageRef::Article(i) => self.articles.get(i).copied().flatten(),
             PageRef::Topic(i) => self.topics.get(i).copied().flatten(),
             PageRef::Page(i) => self.pages.get(i).copied().flatten(),
+            PageRef::Profile(i) => self.profiles.get(i).copied().flatten(),
         }
     }
 }
@@ -175,6 +179,7 @@ impl Before {
             articles: site.articles.iter().map(|p| p.rel.clone()).collect(),
             topics: site.topics.iter().map(|t| t.page.rel.clone()).collect(),
             pages: site.pages.iter().map(|p| p.rel.clone()).collect(),
+            profiles: site.profiles.iter().map(|p| p.rel.clone()).collect(),
         }
     }
 
@@ -189,6 +194,7 @@ impl Before {
             articles: self.articles.len(),
             topics: self.topics.len(),
             pages: self.pages.len(),
+            profiles: self.profiles.len(),
             home: self.home.is_some(),
         }
     }

@@ -212,7 +212,9 @@ fn same_place(site: &Site, at: PageRef, new: &Page) -> bool {
     }
     match (&old.meta, &new.meta) {
         (Meta::Article(a), Meta::Article(b)) => {
+            // `updated` is in the sitemap entries of the pages listing the article.
             a.date == b.date
+                && a.updated == b.updated
                 && a.title == b.title
                 && a.topics == b.topics
                 && a.people == b.people
@@ -224,6 +226,10 @@ fn same_place(site: &Site, at: PageRef, new: &Page) -> bool {
             a.title == b.title && a.weight == b.weight && a.menu == b.menu
         }
         (Meta::Home(_), Meta::Home(_)) => true,
+        // A profile's spellings decide which articles its entity has.
+        (Meta::Profile(a), Meta::Profile(b)) => {
+            a.name == b.name && a.aliases == b.aliases && a.names == b.names
+        }
         _ => false,
     }
 }
@@ -239,6 +245,7 @@ fn slot(site: &mut Site, at: PageRef) -> &mut Page {
         PageRef::Article(i) => &mut site.articles[i],
         PageRef::Topic(i) => &mut site.topics[i].page,
         PageRef::Page(i) => &mut site.pages[i],
+        PageRef::Profile(i) => &mut site.profiles[i],
     }
 }
 
@@ -357,10 +364,11 @@ fn reindex_unchecked(
         articles,
         topics,
         pages: plain,
+        profiles,
         related,
         ..
     } = site;
-    let (n_articles, n_topics) = (articles.len(), topics.len());
+    let (n_articles, n_topics, n_pages) = (articles.len(), topics.len(), plain.len());
     let has_home = usize::from(home.is_some());
     let slot_of = |at: PageRef| -> usize {
         let home = has_home;
@@ -369,6 +377,7 @@ fn reindex_unchecked(
             PageRef::Article(i) => home + i,
             PageRef::Topic(i) => home + n_articles + i,
             PageRef::Page(i) => home + n_articles + n_topics + i,
+            PageRef::Profile(i) => home + n_articles + n_topics + n_pages + i,
         }
     };
     let mut slots: Vec<Option<Page>> = home
@@ -376,6 +385,7 @@ fn reindex_unchecked(
         .chain(articles)
         .chain(topics.into_iter().map(|t| t.page))
         .chain(plain)
+        .chain(profiles)
         .map(Some)
         .collect();
     let mut changed_articles = Vec::new();
