@@ -279,7 +279,9 @@ impl Config {
         {
             return Err(at_key(
                 "image",
-                format!("image `{image}` would run a script or open a local file: give a path below the site or an https:// URL"),
+                format!(
+                    "image `{image}` would run a script or open a local file: give a path below the site or an https:// URL"
+                ),
             ));
         }
         if let Some(pattern) = &config.permalinks.articles {

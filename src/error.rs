@@ -156,7 +156,9 @@ pub enum Problem {
         "this article is dated {date}, in the future, yet it is published now: nothing holds it back until then"
     )]
     FutureDate { date: String },
-    #[error("`{spelling}` names {other} too, so articles naming it cannot be filed under one entity")]
+    #[error(
+        "`{spelling}` names {other} too, so articles naming it cannot be filed under one entity"
+    )]
     NameTaken { spelling: String, other: String },
     #[error(
         "the overview is as of {updated}, {days} days before the newest article filed under it ({newest}), more than the {limit} days `freshness.warn_after_days` allows"

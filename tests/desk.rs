@@ -62,7 +62,10 @@ fn a_profile_gathers_the_articles_naming_any_of_its_spellings() {
     assert_eq!(page.texts("h1"), ["Ahsan Zafar Bakhtawari"]);
     assert_eq!(
         page.texts(".card-title"),
-        ["A later article", "The meeting </script><script>alert(1)</script> & \"quotes\""],
+        [
+            "A later article",
+            "The meeting </script><script>alert(1)</script> & \"quotes\""
+        ],
         "articles newest first"
     );
     let roles = page.texts(".profile .role");
@@ -75,7 +78,10 @@ fn a_profile_gathers_the_articles_naming_any_of_its_spellings() {
     );
     // Names in other scripts keep their language and direction.
     assert_eq!(page.attrs(".profile bdi[lang=ur]", "dir"), ["rtl"]);
-    assert_eq!(page.texts(".profile bdi[lang=ru]"), ["Ахсан Зафар Бахтавари"]);
+    assert_eq!(
+        page.texts(".profile bdi[lang=ru]"),
+        ["Ахсан Зафар Бахтавари"]
+    );
     assert_eq!(page.texts(".profile .prose"), ["A short profile."]);
     assert_eq!(page.texts(".as-of"), ["As of 15 January 2025"]);
     // The topics the person appears in, most articles first.
@@ -101,11 +107,12 @@ fn the_people_index_groups_people_by_organization() {
     let page = site.html("people/index.html");
     assert_eq!(
         page.texts(".entity-group h2"),
-        ["Clean and Green Islamabad Movement", "Without an organization"]
+        [
+            "Clean and Green Islamabad Movement",
+            "Without an organization"
+        ]
     );
-    let first = page.select(".entity-group")[0]
-        .text()
-        .collect::<String>();
+    let first = page.select(".entity-group")[0].text().collect::<String>();
     assert!(first.contains("Ahsan Zafar Bakhtawari"), "{first}");
     assert!(first.contains("Chairman (Clean and Green Islamabad Movement)"));
     // A profile with no article still has its page; people named only in articles
@@ -124,7 +131,9 @@ fn each_entity_has_feeds_of_its_articles() {
     assert_eq!(parse_xml(&rss).count("rss/channel/item"), 2);
     let page = site.html("people/ahsan-zafar-bakhtawari/index.html");
     assert_eq!(
-        page.attrs("link[type=\"application/atom+xml\"]", "href").last().map(String::as_str),
+        page.attrs("link[type=\"application/atom+xml\"]", "href")
+            .last()
+            .map(String::as_str),
         Some("/desk/people/ahsan-zafar-bakhtawari/atom.xml")
     );
 }
@@ -139,10 +148,16 @@ fn two_profiles_claiming_one_name_are_an_error_naming_both() {
     let out = f.attache(&["build", "--now", NOW]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("`Ahsan Bakhtawari` names the profile in"), "{stderr}");
-    assert!(stderr.contains("content/people/ahsan-again.md:4:"), "{stderr}");
     assert!(
-        stderr.contains("content/people/ahsan-zafar-bakhtawari.md:8:"),
+        stderr.contains("`Ahsan Bakhtawari` names the profile in"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/people/ahsan-again.md:4:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/people/ahsan-zafar-bakhtawari.md:9:"),
         "the first claim, with its line: {stderr}"
     );
     assert!(!f.path("public").exists(), "nothing was written");
@@ -154,15 +169,26 @@ fn two_profiles_claiming_one_name_are_an_error_naming_both() {
 fn overviews_say_how_current_they_are_and_when_articles_came_since() {
     let site = built(&desk());
     let trade = site.html("topics/trade/index.html");
-    assert_eq!(trade.texts(".as-of"), ["State of play as of 1 January 2025"]);
+    assert_eq!(
+        trade.texts(".as-of"),
+        ["State of play as of 1 January 2025"]
+    );
     assert_eq!(
         trade.texts(".overview-older"),
-        ["This overview was last revised on 1 January 2025; 2 articles have been filed under this topic since."]
+        [
+            "This overview was last revised on 1 January 2025; 2 articles have been filed under this topic since."
+        ]
     );
     let culture = site.html("topics/culture/index.html");
-    assert!(culture.texts(".overview-older").is_empty(), "revised after its articles");
+    assert!(
+        culture.texts(".overview-older").is_empty(),
+        "revised after its articles"
+    );
     let home = site.html("index.html");
-    assert_eq!(home.texts(".as-of"), ["State of play as of 15 January 2025"]);
+    assert_eq!(
+        home.texts(".as-of"),
+        ["State of play as of 15 January 2025"]
+    );
     let about = site.html("about/index.html");
     assert_eq!(about.texts(".as-of"), ["As of 1 February 2025"]);
 }
@@ -176,12 +202,17 @@ fn check_warns_about_stale_overviews_with_file_and_line() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| p["message"].as_str().unwrap().contains("the overview is as of"))
+        .filter(|p| {
+            p["message"]
+                .as_str()
+                .unwrap()
+                .contains("the overview is as of")
+        })
         .collect();
     assert_eq!(stale.len(), 1, "{doc}");
     assert_eq!(stale[0]["severity"], "warning");
     assert_eq!(stale[0]["file"], "content/topics/trade.md");
-    assert_eq!(stale[0]["line"], 6);
+    assert_eq!(stale[0]["line"], 5);
     assert!(out.status.success(), "a warning is not an error");
 }
 
@@ -191,9 +222,17 @@ fn the_sitemap_dates_every_page_that_has_a_date() {
     let sitemap = site.text("sitemap.xml");
     let doc = parse_xml(&sitemap);
     let lastmod = |loc: &str| doc.lastmod(&format!("{BASE}{loc}"));
-    assert_eq!(lastmod("").as_deref(), Some("2025-03-10"), "home: its newest article");
+    assert_eq!(
+        lastmod("").as_deref(),
+        Some("2025-03-10"),
+        "home: its newest article"
+    );
     assert_eq!(lastmod("topics/trade/").as_deref(), Some("2025-03-10"));
-    assert_eq!(lastmod("topics/culture/").as_deref(), Some("2025-03-01"), "its overview");
+    assert_eq!(
+        lastmod("topics/culture/").as_deref(),
+        Some("2025-03-01"),
+        "its overview"
+    );
     assert_eq!(lastmod("about/").as_deref(), Some("2025-02-01"));
     assert_eq!(lastmod("timeline/").as_deref(), Some("2025-03-10"));
     assert_eq!(
@@ -219,7 +258,11 @@ fn mentions(site: &Site, needle: &str) -> Vec<String> {
 fn a_build_leaves_out_what_is_not_yet_or_no_longer_published_and_says_so() {
     let f = desk();
     let out = f.attache(&["build", "--now", NOW]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("left out 1 not yet published, 1 withdrawn"),
@@ -260,7 +303,9 @@ fn with_future_a_build_includes_them_for_review() {
 #[test]
 fn the_preview_shows_them_with_a_banner() {
     let f = desk();
-    let now = attache::parse::front_matter::PageDate::parse(NOW).unwrap().instant;
+    let now = attache::parse::front_matter::PageDate::parse(NOW)
+        .unwrap()
+        .instant;
     let mut engine = attache::serve::Engine::new(
         f.root(),
         attache::build::BuildOptions {
@@ -285,7 +330,11 @@ fn the_preview_shows_them_with_a_banner() {
         page("articles/withdrawn/index.html").texts(".publication-banner"),
         ["Withdrawn: this page was taken down on 1 February 2025. Only the preview shows it."]
     );
-    assert!(page("articles/later/index.html").texts(".publication-banner").is_empty());
+    assert!(
+        page("articles/later/index.html")
+            .texts(".publication-banner")
+            .is_empty()
+    );
 }
 
 #[test]
@@ -320,7 +369,10 @@ fn a_link_to_an_embargoed_article_is_an_error_that_says_why() {
         stderr.contains("leads to a page that is not published yet"),
         "{stderr}"
     );
-    assert!(stderr.contains("content/articles/2025/later.md:5:"), "{stderr}");
+    assert!(
+        stderr.contains("content/articles/2025/later.md:6:"),
+        "{stderr}"
+    );
     // For review, with --future, it builds.
     f.build(&["--now", NOW, "--future"]);
 }
@@ -343,17 +395,30 @@ fn an_article_carries_what_link_previews_read() {
         meta(&page, "og:title"),
         ["The meeting </script><script>alert(1)</script> & \"quotes\""]
     );
-    assert_eq!(meta(&page, "article:published_time"), ["2025-01-15T00:00:00Z"]);
+    assert_eq!(
+        meta(&page, "article:published_time"),
+        ["2025-01-15T00:00:00Z"]
+    );
     assert_eq!(meta(&page, "article:section"), ["Trade", "Culture"]);
     assert_eq!(meta(&page, "og:image"), [format!("{BASE}images/card.png")]);
     assert_eq!(meta(&page, "twitter:card"), ["summary_large_image"]);
     // A page's own picture wins over the site's.
     let later = site.html("articles/later/index.html");
-    assert_eq!(meta(&later, "og:image"), [format!("{BASE}images/later.png")]);
+    assert_eq!(
+        meta(&later, "og:image"),
+        [format!("{BASE}images/later.png")]
+    );
     // Every page has the basics.
     for name in site.html_files() {
         let p = site.html(&name);
-        for key in ["og:title", "og:url", "og:type", "og:site_name", "og:locale", "twitter:card"] {
+        for key in [
+            "og:title",
+            "og:url",
+            "og:type",
+            "og:site_name",
+            "og:locale",
+            "twitter:card",
+        ] {
             assert_eq!(meta(&p, key).len(), 1, "{name}: {key}");
         }
         assert!(meta(&p, "og:url")[0].starts_with(BASE), "{name}");
@@ -376,7 +441,10 @@ fn json_ld_describes_articles_profiles_and_breadcrumbs() {
     assert_eq!(article["author"][0]["name"], "Desk Writer");
     assert_eq!(article["publisher"]["@type"], "Organization");
     assert_eq!(article["publisher"]["name"], "Desk Briefing");
-    assert_eq!(article["mainEntityOfPage"]["@id"], format!("{BASE}articles/meeting/"));
+    assert_eq!(
+        article["mainEntityOfPage"]["@id"],
+        format!("{BASE}articles/meeting/")
+    );
     assert_eq!(article["image"][0], format!("{BASE}images/card.png"));
     // Sources as citations; an untitled one by its description.
     let citations = article["citation"].as_array().unwrap();
@@ -398,7 +466,10 @@ fn json_ld_describes_articles_profiles_and_breadcrumbs() {
     let person = node(&doc, "Person");
     assert_eq!(person["name"], "Ahsan Zafar Bakhtawari");
     assert_eq!(person["jobTitle"][0], "Chairman");
-    assert_eq!(person["worksFor"][0]["name"], "Clean and Green Islamabad Movement");
+    assert_eq!(
+        person["worksFor"][0]["name"],
+        "Clean and Green Islamabad Movement"
+    );
     assert_eq!(person["sameAs"][0], "https://example.com/ahsan");
     assert!(
         person["alternateName"]
@@ -415,9 +486,12 @@ fn json_ld_describes_articles_profiles_and_breadcrumbs() {
 
 // ---- feeds ---------------------------------------------------------------------------------
 
+/// An element: its path, its text and its attributes.
+type Element = (String, String, Vec<(String, String)>);
+
 /// A parsed XML document: element paths (`feed/entry/id`) with their text and attributes.
 struct Xml {
-    elements: Vec<(String, String, Vec<(String, String)>)>,
+    elements: Vec<Element>,
 }
 
 impl Xml {
@@ -461,19 +535,24 @@ impl Xml {
 fn parse_xml(text: &str) -> Xml {
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<String> = Vec::new();
-    let mut elements: Vec<(String, String, Vec<(String, String)>)> = Vec::new();
+    let mut elements: Vec<Element> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     loop {
-        match reader.read_event().unwrap_or_else(|e| panic!("not XML: {e}\n{text}")) {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not XML: {e}\n{text}"))
+        {
             Event::Start(e) => {
-                stack.push(String::from_utf8_lossy(e.name().as_ref()).into_owned());
+                stack.push(e.name().as_ref().to_owned());
                 let attrs = e
                     .attributes()
                     .map(|a| {
                         let a = a.unwrap();
                         (
-                            String::from_utf8_lossy(a.key.as_ref()).into_owned(),
-                            a.unescape_value().unwrap().into_owned(),
+                            a.key.as_ref().to_owned(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned(),
                         )
                     })
                     .collect();
@@ -481,14 +560,16 @@ fn parse_xml(text: &str) -> Xml {
                 open.push(elements.len() - 1);
             }
             Event::Empty(e) => {
-                stack.push(String::from_utf8_lossy(e.name().as_ref()).into_owned());
+                stack.push(e.name().as_ref().to_owned());
                 let attrs = e
                     .attributes()
                     .map(|a| {
                         let a = a.unwrap();
                         (
-                            String::from_utf8_lossy(a.key.as_ref()).into_owned(),
-                            a.unescape_value().unwrap().into_owned(),
+                            a.key.as_ref().to_owned(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned(),
                         )
                     })
                     .collect();
@@ -497,13 +578,16 @@ fn parse_xml(text: &str) -> Xml {
             }
             Event::Text(t) => {
                 if let Some(&i) = open.last() {
-                    elements[i].1.push_str(&t.decode().unwrap());
+                    elements[i].1.push_str(&t.xml10_content());
                 }
             }
             Event::GeneralRef(r) => {
                 if let Some(&i) = open.last() {
-                    let name = String::from_utf8_lossy(&r).into_owned();
-                    let c = match name.as_str() {
+                    if let Some(c) = r.resolve_char_ref().unwrap() {
+                        elements[i].1.push(c);
+                        continue;
+                    }
+                    let c = match &*r {
                         "lt" => "<",
                         "gt" => ">",
                         "amp" => "&",
@@ -516,7 +600,7 @@ fn parse_xml(text: &str) -> Xml {
             }
             Event::CData(t) => {
                 if let Some(&i) = open.last() {
-                    elements[i].1.push_str(&String::from_utf8_lossy(&t));
+                    elements[i].1.push_str(&t);
                 }
             }
             Event::End(_) => {
@@ -543,7 +627,11 @@ fn feeds_exist_as_atom_and_rss_with_absolute_urls_inside() {
         let entries = atom.count("feed/entry");
         assert!(entries >= 2, "{page}");
         for part in ["id", "title", "updated"] {
-            assert_eq!(atom.count(&format!("feed/entry/{part}")), entries, "{page} {part}");
+            assert_eq!(
+                atom.count(&format!("feed/entry/{part}")),
+                entries,
+                "{page} {part}"
+            );
         }
         assert_eq!(
             atom.attrs("feed/link", "rel"),
@@ -553,13 +641,21 @@ fn feeds_exist_as_atom_and_rss_with_absolute_urls_inside() {
         let rss = parse_xml(&site.text(&format!("{page}rss.xml")));
         // What RSS 2.0 requires of a channel and of each item.
         for part in ["title", "link", "description"] {
-            assert_eq!(rss.count(&format!("rss/channel/{part}")), 1, "{page} {part}");
+            assert_eq!(
+                rss.count(&format!("rss/channel/{part}")),
+                1,
+                "{page} {part}"
+            );
         }
         assert_eq!(rss.attrs("rss", "version"), ["2.0"]);
         let items = rss.count("rss/channel/item");
         assert_eq!(items, entries, "{page}: the same articles");
         for part in ["title", "link", "guid", "pubDate"] {
-            assert_eq!(rss.count(&format!("rss/channel/item/{part}")), items, "{page} {part}");
+            assert_eq!(
+                rss.count(&format!("rss/channel/item/{part}")),
+                items,
+                "{page} {part}"
+            );
         }
         // Nothing left out is in a feed.
         assert!(!atom.texts("feed/entry/title").contains(&"Embargoed report"));
@@ -574,7 +670,10 @@ fn feeds_exist_as_atom_and_rss_with_absolute_urls_inside() {
         content.contains(&format!("href=\"{BASE}articles/later/\"")),
         "a link between articles, made absolute: {content}"
     );
-    assert!(content.contains(&format!("src=\"{BASE}images/map.png\"")), "{content}");
+    assert!(
+        content.contains(&format!("src=\"{BASE}images/map.png\"")),
+        "{content}"
+    );
     assert!(
         content.contains(&format!("href=\"{BASE}articles/meeting/#notes\"")),
         "{content}"
@@ -582,7 +681,11 @@ fn feeds_exist_as_atom_and_rss_with_absolute_urls_inside() {
     assert!(!content.contains("href=\"/"), "{content}");
     let rss = parse_xml(&site.text("rss.xml"));
     let encoded = rss.texts("rss/channel/item/content:encoded");
-    assert!(encoded.iter().any(|c| c.contains(&format!("src=\"{BASE}images/map.png\""))));
+    assert!(
+        encoded
+            .iter()
+            .any(|c| c.contains(&format!("src=\"{BASE}images/map.png\"")))
+    );
     let pages: BTreeSet<String> = site
         .html("index.html")
         .attrs("link[rel=alternate]", "type")

@@ -105,7 +105,7 @@ pub(super) fn collect<'a>(
     Spellings<'a>,
     Vec<Diagnostic>,
 ) {
-    let kinds: Vec<(Vec<Entity>, FxHashMap<&str, usize>, Vec<Diagnostic>)> = EntityKind::ALL
+    let kinds: Vec<KindEntities> = EntityKind::ALL
         .par_iter()
         .map(|&kind| collect_kind(kind, articles, profiles))
         .collect();
@@ -141,8 +141,16 @@ fn profile_entities(
             (page.id.clone(), "name".to_string()),
             (meta.name.clone(), "name".to_string()),
         ];
-        spellings.extend(meta.aliases.iter().map(|a| (a.clone(), format!("aliases:{a}"))));
-        spellings.extend(meta.names.values().map(|n| (n.clone(), format!("names:{n}"))));
+        spellings.extend(
+            meta.aliases
+                .iter()
+                .map(|a| (a.clone(), format!("aliases:{a}"))),
+        );
+        spellings.extend(
+            meta.names
+                .values()
+                .map(|n| (n.clone(), format!("names:{n}"))),
+        );
         let mut other_slugs = Vec::new();
         for (spelling, key) in spellings {
             let slug = slug::slugify(&spelling);
@@ -195,11 +203,10 @@ fn profile_entities(
     problems
 }
 
-fn collect_kind<'a>(
-    kind: EntityKind,
-    articles: &'a [Page],
-    profiles: &[Page],
-) -> (Vec<Entity>, FxHashMap<&'a str, usize>, Vec<Diagnostic>) {
+/// The entities of one kind, where each spelling went, and the names two profiles claim.
+type KindEntities<'a> = (Vec<Entity>, FxHashMap<&'a str, usize>, Vec<Diagnostic>);
+
+fn collect_kind<'a>(kind: EntityKind, articles: &'a [Page], profiles: &[Page]) -> KindEntities<'a> {
     // Names repeat across articles: each spelling is made into a slug once.
     let mut spellings: FxHashMap<&str, usize> = FxHashMap::default();
     let mut by_slug: FxHashMap<String, usize> = FxHashMap::default();

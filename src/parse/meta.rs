@@ -402,12 +402,7 @@ fn common(r: &mut Reader, own_url: bool) -> Common {
     let image = r.text("image").filter(|image| {
         let ok = !super::markdown::is_dangerous_url(image);
         if !ok {
-            r.error(
-                "image",
-                Problem::UnsafeUrl {
-                    url: image.clone(),
-                },
-            );
+            r.error("image", Problem::UnsafeUrl { url: image.clone() });
         }
         ok
     });

@@ -516,13 +516,10 @@ fn read_body(
                     .map(|s| relative_link(&head.file.rel, &s)),
             },
         };
-        problems.push(
-            Diagnostic::new(head.file.display.clone(), problem)
-            .at(
-                Location::of_offset(text, head.body_offset + link.offset),
-                text,
-            ),
-        );
+        problems.push(Diagnostic::new(head.file.display.clone(), problem).at(
+            Location::of_offset(text, head.body_offset + link.offset),
+            text,
+        ));
     }
     let summary = head
         .meta

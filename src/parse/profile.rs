@@ -189,12 +189,7 @@ pub fn profile(r: &mut Reader, person: bool) -> Option<ProfileMeta> {
     if let Some(image) = &meta.common.image
         && super::markdown::is_dangerous_url(image)
     {
-        r.error(
-            "image",
-            Problem::UnsafeUrl {
-                url: image.clone(),
-            },
-        );
+        r.error("image", Problem::UnsafeUrl { url: image.clone() });
     }
     (!r.has_errors()).then_some(meta)
 }

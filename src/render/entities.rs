@@ -43,7 +43,7 @@ pub(super) fn entities_reads(site: &Site, kind: EntityKind) -> Reads {
 
 pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnostic> {
     let shared = r.shared;
-    let groups = profiles::groups(r.site, shared, kind, r.word("without_organization"));
+    let groups = profiles::groups(r.site, shared, kind);
     r.page(
         "entities.html",
         &entities_path(kind),
@@ -52,7 +52,10 @@ pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnost
         vec![
             ("kind", text(kind.key())),
             ("kind_title", text(r.word(kind.key()))),
-            ("entities", profiles::entity_list(r.site, shared, kind, None)),
+            (
+                "entities",
+                profiles::entity_list(r.site, shared, kind, None),
+            ),
             ("groups", groups),
         ],
     )
@@ -64,7 +67,9 @@ pub(super) fn entity_writes(site: &Site, kind: EntityKind, i: usize) -> Writes {
     let articles = e.articles.iter().map(|&a| site.articles[a].meta.updated());
     let profile = site.profile_of(e).and_then(|p| p.meta.updated());
     let mut writes = Writes::page(&path, newest(articles.chain([profile])));
-    writes.outputs.extend(super::feeds::entity_feed_files(site, &path));
+    writes
+        .outputs
+        .extend(super::feeds::entity_feed_files(site, &path));
     writes
 }
 
@@ -78,10 +83,21 @@ pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize) -> Reads {
     for (t, _) in &topics {
         reads = reads.link(PageRef::Topic(*t));
     }
-    // Its feeds carry each article's summary, title, dates and topics: its card.
-    reads
-        .cards(e.articles.iter().copied())
-        .other((&e.name, &e.slug, &e.other_slugs, topics))
+    // Its feeds carry each newest article's card, and its date of revision and authors
+    // besides: a body edit leaves them as they were.
+    let in_feed = super::feeds::entity_feed_len(site, e.articles.len());
+    let feed_extras: Vec<_> = e.articles[..in_feed]
+        .iter()
+        .filter_map(|&a| site.articles[a].article())
+        .map(|m| (m.last_modified(), &m.authors))
+        .collect();
+    reads.cards(e.articles.iter().copied()).other((
+        &e.name,
+        &e.slug,
+        &e.other_slugs,
+        topics,
+        feed_extras,
+    ))
 }
 
 pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
@@ -142,7 +158,12 @@ pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, 
             ("articles", shared.cards(&e.articles)),
         ],
     )?;
-    files.extend(super::feeds::entity_feeds(site, shared, name, &path, &e.articles));
+    files.extend(super::feeds::entity_feeds(
+        site,
+        shared,
+        name,
+        &path,
+        &e.articles,
+    ));
     Ok(files)
 }
-

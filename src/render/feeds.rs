@@ -173,6 +173,15 @@ pub(super) fn entity_feed_urls(site: &Site, shared: &Shared, path: &str) -> (Val
     (text(&shared.url(&format!("{path}atom.xml"))), rss)
 }
 
+/// How many of an entity's `count` articles (newest first) its feeds carry.
+pub(super) fn entity_feed_len(site: &Site, count: usize) -> usize {
+    if entity_feeds_on(site) {
+        count.min(site.config.feeds.limit)
+    } else {
+        0
+    }
+}
+
 /// The feeds of an entity: its newest articles, each as its summary and link (the site's
 /// and topics' feeds carry the full text).
 pub(super) fn entity_feeds(
@@ -185,7 +194,7 @@ pub(super) fn entity_feeds(
     if !entity_feeds_on(site) {
         return Vec::new();
     }
-    let shown = &articles[..articles.len().min(site.config.feeds.limit)];
+    let shown = &articles[..entity_feed_len(site, articles.len())];
     let feed = Feed {
         title: format!("{} — {name}", site.config.title),
         description: &site.config.description,
@@ -252,13 +261,16 @@ fn feed_updated(site: &Site, articles: &[usize]) -> Option<PageDate> {
 }
 
 /// The topics of an article as (id, title, URL).
-fn topics_of<'s>(site: &'s Site, ids: &'s [String]) -> impl Iterator<Item = (&'s str, &'s str, &'s str)> {
-    ids.iter().map(move |id| {
-        match site.topics.iter().find(|t| &t.page.id == id) {
+fn topics_of<'s>(
+    site: &'s Site,
+    ids: &'s [String],
+) -> impl Iterator<Item = (&'s str, &'s str, &'s str)> {
+    ids.iter().map(
+        move |id| match site.topics.iter().find(|t| &t.page.id == id) {
             Some(t) => (id.as_str(), t.page.title(), t.page.path.as_str()),
             None => (id.as_str(), id.as_str(), ""),
-        }
-    })
+        },
+    )
 }
 
 /// The Atom document of `feed`.

@@ -60,7 +60,10 @@ pub(super) fn home(r: &Renderer) -> Result<Files, Diagnostic> {
     let summary = home.map_or(site.config.description.as_str(), |h| h.summary.as_str());
     let [updated_iso, updated_display] = match home {
         Some(h) => as_of(shared, h),
-        None => [("updated_iso", Value::none()), ("updated_display", Value::none())],
+        None => [
+            ("updated_iso", Value::none()),
+            ("updated_display", Value::none()),
+        ],
     };
     let page_value = obj([
         ("title", text(title)),
@@ -166,10 +169,10 @@ pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
     }
     extra.push(("publication", values::publication(a, &shared.dates)));
     extra.extend([
-            ("page", article_value(a, shared)),
-            ("prev", card(prev)),
-            ("next", card(next)),
-            ("related", shared.cards(&site.related[i].articles)),
+        ("page", article_value(a, shared)),
+        ("prev", card(prev)),
+        ("next", card(next)),
+        ("related", shared.cards(&site.related[i].articles)),
     ]);
     r.page("article.html", &a.path, a.title(), "article", extra)
 }
@@ -303,8 +306,7 @@ pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
     } else {
         Value::none()
     };
-    let rss = if site.config.feeds.enabled && site.config.feeds.per_topic && site.config.feeds.rss
-    {
+    let rss = if site.config.feeds.enabled && site.config.feeds.per_topic && site.config.feeds.rss {
         text(&shared.url(&format!("{}rss.xml", p.path)))
     } else {
         Value::none()

@@ -73,7 +73,10 @@ pub fn profile_value(shared: &Shared, page: &Page) -> Value {
         ("names", names),
         ("aliases", list(m.aliases.iter().map(|a| text(a)))),
         ("roles", roles),
-        ("organization", organization(shared, m.organization.as_deref())),
+        (
+            "organization",
+            organization(shared, m.organization.as_deref()),
+        ),
         ("country", opt_text(m.country.as_deref())),
         ("links", links),
         ("summary", text(&page.summary)),
@@ -138,15 +141,19 @@ pub fn entity_list(
                         text(&shared.url(&format!("{}/{}/", kind.key(), e.slug))),
                     ),
                     ("count", Value::from(e.articles.len())),
-                    ("role", opt_text(profile.and_then(|m| m.role_line()).as_deref())),
+                    (
+                        "role",
+                        opt_text(profile.and_then(|m| m.role_line()).as_deref()),
+                    ),
                 ])
             }),
     )
 }
 
 /// People grouped by the organization their profile names, organizations by name, then
-/// those without one under `without`: `[{name, url, entities}]`. Only people are grouped.
-pub fn groups(site: &Site, shared: &Shared, kind: EntityKind, without: &str) -> Value {
+/// those without one last, in a group with no name (the theme names it in the page's
+/// language): `[{name, url, entities}]`. Only people are grouped.
+pub fn groups(site: &Site, shared: &Shared, kind: EntityKind) -> Value {
     if kind != EntityKind::People {
         return Value::none();
     }
@@ -179,7 +186,7 @@ pub fn groups(site: &Site, shared: &Shared, kind: EntityKind, without: &str) -> 
     let without_any = |e: &Entity| home(e).is_none();
     if site.entities[&kind].iter().any(without_any) {
         groups.push(obj([
-            ("name", text(without)),
+            ("name", Value::none()),
             ("url", Value::none()),
             (
                 "entities",

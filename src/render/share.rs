@@ -260,7 +260,12 @@ pub fn news_article(site: &Site, shared: &Shared, page: &Page, meta: &ArticleMet
     if !citations.is_empty() {
         node["citation"] = json!(citations);
     }
-    if let Some(image) = meta.common.image.as_deref().or(site.config.image.as_deref()) {
+    if let Some(image) = meta
+        .common
+        .image
+        .as_deref()
+        .or(site.config.image.as_deref())
+    {
         node["image"] = json!([absolute(site, image)]);
     }
     node
@@ -276,12 +281,7 @@ fn schema_type(kind: EntityKind) -> &'static str {
 
 /// The `Person` or `Organization` of a profile: its names, roles (`jobTitle`, `worksFor`),
 /// country and links (`sameAs`).
-pub fn profile_node(
-    shared: &Shared,
-    kind: EntityKind,
-    page: &Page,
-    meta: &ProfileMeta,
-) -> Json {
+pub fn profile_node(shared: &Shared, kind: EntityKind, page: &Page, meta: &ProfileMeta) -> Json {
     let url = shared.permalink(&page.path);
     let mut node = json!({
         "@type": schema_type(kind),
