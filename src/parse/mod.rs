@@ -61,7 +61,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn of(rel: &str) -> Option<Kind> {
+    pub(crate) fn of(rel: &str) -> Option<Kind> {
         let depth = rel.matches('/').count();
         let first = rel.split('/').next()?;
         match first {

@@ -122,7 +122,7 @@ pub(super) fn article_reads(site: &Site, i: usize) -> Reads {
         .full(PageRef::Article(i))
         .cards(prev.into_iter().chain(next))
         .cards(site.related[i].articles.iter().copied())
-        .other((prev.is_some(), next.is_some()));
+        .other((prev.is_some(), next.is_some(), profile_claims(site, i)));
     // Its topics, linked by title.
     for id in site.articles[i].article().map_or(&[][..], |m| &m.topics) {
         if let Some(t) = site.topics.iter().position(|t| &t.page.id == id) {
@@ -130,6 +130,39 @@ pub(super) fn article_reads(site: &Site, i: usize) -> Reads {
         }
     }
     reads
+}
+
+/// The profile each person and organization article `i` names is filed under, when a
+/// profile claims the name (by its file name, name, aliases or names in other scripts):
+/// an alias added to or taken from a profile moves where the article's links lead.
+fn profile_claims(site: &Site, i: usize) -> Vec<(&str, &str)> {
+    let Some(m) = site.articles[i].article() else {
+        return Vec::new();
+    };
+    if site.profiles.is_empty() {
+        return Vec::new();
+    }
+    let mut claims = Vec::new();
+    for (kind, names) in [
+        (crate::parse::Kind::Person, &m.people),
+        (crate::parse::Kind::Organization, &m.organizations),
+    ] {
+        for name in names {
+            let slug = slug::slugify(name);
+            for p in site.profiles.iter().filter(|p| p.kind == kind) {
+                let Some(meta) = p.profile() else { continue };
+                let claimed = p.id == slug
+                    || std::iter::once(&meta.name)
+                        .chain(&meta.aliases)
+                        .chain(meta.names.values())
+                        .any(|n| slug::slugify(n) == slug);
+                if claimed {
+                    claims.push((name.as_str(), p.rel.as_str()));
+                }
+            }
+        }
+    }
+    claims
 }
 
 pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {

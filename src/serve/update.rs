@@ -415,8 +415,20 @@ fn reindex_unchecked(
         }
     }
     let pages = in_file_order(slots.into_iter().flatten().collect());
+    // A profile's names decide which articles share a person or an organization: when
+    // one changes, every article's related list is chosen again.
+    let profile_changed = pending.iter().any(|rel| {
+        matches!(
+            crate::parse::Kind::of(rel),
+            Some(crate::parse::Kind::Person | crate::parse::Kind::Organization)
+        )
+    });
     let earlier = index::Earlier {
-        rels: before.articles(),
+        rels: if profile_changed {
+            &[]
+        } else {
+            before.articles()
+        },
         related,
         changed: changed_articles,
     };
