@@ -12,9 +12,20 @@ use common::{Fixture, repo, snapshot};
 
 #[test]
 fn the_fixture_site_builds_to_exactly_the_recorded_output() {
-    let fixture = Fixture::new("basic");
-    let site = fixture.build(&[]);
-    let golden_dir = repo().join("tests/golden/basic");
+    assert_builds_as_recorded("basic", &[]);
+}
+
+/// Profiles, as-of dates, a notice on a stale overview, an embargoed and a withdrawn
+/// article left out, Open Graph, JSON-LD, Atom and RSS: as of 1 April 2025.
+#[test]
+fn the_desk_fixture_builds_to_exactly_the_recorded_output() {
+    assert_builds_as_recorded("desk", &["--now", "2025-04-01"]);
+}
+
+fn assert_builds_as_recorded(name: &str, args: &[&str]) {
+    let fixture = Fixture::new(name);
+    let site = fixture.build(args);
+    let golden_dir = repo().join("tests/golden").join(name);
     // Only what attache generates: the theme's static files are copied as they are.
     let theme_static = repo().join("themes/briefing/static");
     let generated = |path: &String| !theme_static.join(path).is_file();
