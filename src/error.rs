@@ -144,7 +144,7 @@ pub enum Problem {
     #[error("the article is filed under no topic: `topics` needs at least one topic id")]
     NoTopics,
     #[error(
-        "the link to `{target}` leads nowhere: no such Markdown file in content/ (or it is a draft)"
+        "the link to `{target}` leads nowhere: no such Markdown file in content/ (or it is a draft, not yet published or withdrawn)"
     )]
     BrokenLink {
         target: String,
