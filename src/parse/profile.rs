@@ -135,9 +135,15 @@ pub const ORGANIZATION_KEYS: &[&str] = &[
     "expiry_date",
 ];
 
-/// Reads a profile; `person` allows roles.
-pub fn profile(r: &mut Reader, person: bool) -> Option<ProfileMeta> {
-    let name = r.required_text("name").map(|n| n.trim().to_string());
+/// Reads a profile; `person` allows roles. A translation (`relaxed`) may leave out what
+/// it shares with the profile it translates, its name too.
+pub fn profile(r: &mut Reader, person: bool, relaxed: bool) -> Option<ProfileMeta> {
+    let name = if relaxed {
+        r.text("name")
+    } else {
+        r.required_text("name")
+    }
+    .map(|n| n.trim().to_string());
     let mut roles = Vec::new();
     if person {
         for key in ["role", "roles"] {

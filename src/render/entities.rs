@@ -5,48 +5,53 @@
 
 use tera::Value;
 
-use super::job::{Reads, Writes};
+use super::job::{Reads, Scope, Writes};
 use super::pages::newest;
 use super::share::{self, Share};
 use super::values::{self, obj, text};
-use super::{Files, Renderer, profiles};
+use super::{Files, Local, profiles};
 use crate::error::Diagnostic;
-use crate::index::{EntityKind, PageRef, Site};
+use crate::index::{EntityKind, PageRef};
 
 // ---- people, organizations, tags: `/<kind>/` and `/<kind>/<slug>/` -----------------------
 
-fn entities_path(kind: EntityKind) -> String {
-    format!("{}/", kind.key())
+fn entities_path(s: &Scope, kind: EntityKind) -> String {
+    format!("{}{}/", s.prefix, kind.key())
 }
 
-fn entity_path(site: &Site, kind: EntityKind, i: usize) -> String {
-    format!("{}/{}/", kind.key(), site.entities[&kind][i].slug)
+fn entity_path(s: &Scope, kind: EntityKind, i: usize) -> String {
+    format!(
+        "{}{}/{}/",
+        s.prefix,
+        kind.key(),
+        s.ed.entities[&kind][i].slug
+    )
 }
 
-pub(super) fn entities_writes(kind: EntityKind) -> Writes {
-    Writes::page(&entities_path(kind), None)
+pub(super) fn entities_writes(s: &Scope, kind: EntityKind) -> Writes {
+    Writes::page(&entities_path(s, kind), None)
 }
 
 /// The list shows each entity's name, URL and count, and each profile's organization
 /// (people are grouped by it): it reads the profiles of its kind in full.
-pub(super) fn entities_reads(site: &Site, kind: EntityKind) -> Reads {
-    let shown: Vec<(&str, &str, usize)> = site.entities[&kind]
+pub(super) fn entities_reads(s: &Scope, kind: EntityKind) -> Reads {
+    let shown: Vec<(&str, &str, usize)> = s.ed.entities[&kind]
         .iter()
         .map(|e| (e.name.as_str(), e.slug.as_str(), e.articles.len()))
         .collect();
-    site.entities[&kind]
+    s.ed.entities[&kind]
         .iter()
         .filter_map(|e| e.profile)
         .fold(Reads::themed(), |reads, p| reads.full(PageRef::Profile(p)))
         .other(shown)
 }
 
-pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnostic> {
+pub(super) fn entities(r: &Local, kind: EntityKind) -> Result<Files, Diagnostic> {
     let shared = r.shared;
-    let groups = profiles::groups(r.site, shared, kind);
+    let groups = profiles::groups(r, shared, kind);
     r.page(
         "entities.html",
-        &entities_path(kind),
+        &entities_path(r, kind),
         r.word(kind.key()),
         kind.key(),
         vec![
@@ -54,32 +59,33 @@ pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnost
             ("kind_title", text(r.word(kind.key()))),
             (
                 "entities",
-                profiles::entity_list(r.site, shared, kind, None),
+                profiles::entity_list(r, shared, kind, None),
             ),
             ("groups", groups),
         ],
     )
 }
 
-pub(super) fn entity_writes(site: &Site, kind: EntityKind, i: usize) -> Writes {
-    let e = &site.entities[&kind][i];
-    let path = entity_path(site, kind, i);
-    let articles = e.articles.iter().map(|&a| site.articles[a].meta.updated());
-    let profile = site.profile_of(e).and_then(|p| p.meta.updated());
+pub(super) fn entity_writes(s: &Scope, kind: EntityKind, i: usize) -> Writes {
+    let e = &s.ed.entities[&kind][i];
+    let path = entity_path(s, kind, i);
+    let articles = e.articles.iter().map(|&a| s.ed.articles[a].meta.updated());
+    let profile = s.ed.profile_of(e).and_then(|p| p.meta.updated());
     let mut writes = Writes::page(&path, newest(articles.chain([profile])));
     writes
         .outputs
-        .extend(super::feeds::entity_feed_files(site, &path));
+        .extend(super::feeds::entity_feed_files(s.site, &path));
     writes
 }
 
-pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize) -> Reads {
-    let e = &site.entities[&kind][i];
+pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize) -> Reads {
+    let (site, ed) = (s.site, s.ed);
+    let e = &ed.entities[&kind][i];
     let mut reads = Reads::themed();
     if let Some(p) = e.profile {
         reads = reads.full(PageRef::Profile(p));
     }
-    let topics = profiles::entity_topics(site, e);
+    let topics = profiles::entity_topics(ed, e);
     for (t, _) in &topics {
         reads = reads.link(PageRef::Topic(*t));
     }
@@ -88,7 +94,7 @@ pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize) -> Reads {
     let in_feed = super::feeds::entity_feed_len(site, e.articles.len());
     let feed_extras: Vec<_> = e.articles[..in_feed]
         .iter()
-        .filter_map(|&a| site.articles[a].article())
+        .filter_map(|&a| ed.articles[a].article())
         .map(|m| (m.last_modified(), &m.authors))
         .collect();
     reads.cards(e.articles.iter().copied()).other((
@@ -100,13 +106,13 @@ pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize) -> Reads {
     ))
 }
 
-pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let e = &site.entities[&kind][i];
-    let path = entity_path(site, kind, i);
-    let profile = site.profile_of(e);
+pub(super) fn entity(r: &Local, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
+    let (site, ed, shared) = (r.site, r.ed, r.shared);
+    let e = &ed.entities[&kind][i];
+    let path = entity_path(r, kind, i);
+    let profile = ed.profile_of(e);
     let feeds = super::feeds::entity_feed_urls(site, shared, &path);
-    let name = site.entity_name(e, &shared.language.code);
+    let name = ed.entity_name(e, &shared.language.code);
     let entity = obj([
         ("name", text(name)),
         ("url", text(&shared.url(&path))),
@@ -117,11 +123,11 @@ pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, 
             "profile",
             profile.map_or_else(Value::none, |p| profiles::profile_value(shared, p)),
         ),
-        ("topics", profiles::topics_value(site, shared, e)),
+        ("topics", profiles::topics_value(ed, shared, e)),
     ]);
     let steps = [
         (site.config.title.as_str(), String::new()),
-        (r.word(kind.key()), entities_path(kind)),
+        (r.word(kind.key()), entities_path(r, kind)),
         (name, path.clone()),
     ];
     let mut nodes = Vec::new();
@@ -158,8 +164,7 @@ pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, 
             ("articles", shared.cards(&e.articles)),
         ],
     )?;
-    files.extend(super::feeds::entity_feeds(
-        site,
+    files.extend(super::feeds::entity_feeds(r,
         shared,
         name,
         &path,

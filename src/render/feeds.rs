@@ -14,9 +14,9 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use rayon::prelude::*;
 use tera::Value;
 
-use super::job::{Reads, Writes, all_jobs};
+use super::job::{Reads, Scope, Writes, all_jobs};
 use super::values::{Shared, text};
-use crate::index::{PageRef, Site};
+use crate::index::{Edition, PageRef, Site};
 use crate::parse::front_matter::PageDate;
 
 type XmlResult = std::io::Result<()>;
@@ -49,20 +49,25 @@ pub struct Feed<'a> {
     pub page: &'a str,
     /// The language code of the feed.
     pub language: &'a str,
-    /// Indices into `Site::articles`, newest first.
+    /// Indices into the edition's articles, newest first.
     pub articles: &'a [usize],
     /// Each entry's content, by article index: its HTML with absolute URLs. Articles
     /// without one are carried as their summary only.
     pub bodies: &'a BTreeMap<usize, String>,
 }
 
-/// The feeds of the feeds job: the site's, then (when enabled) one per topic, each as the
-/// page it belongs to (`""`, `topics/<id>/`) and the articles it carries, newest first.
-fn feed_lists(site: &Site) -> Vec<(&str, Vec<usize>)> {
-    let limit = site.config.feeds.limit;
-    let mut feeds = vec![("", (0..site.articles.len().min(limit)).collect())];
-    if site.config.feeds.per_topic {
-        feeds.extend(site.topics.iter().map(|t| {
+/// The feeds of one language's edition: the edition's, then (when enabled) one per topic,
+/// each as the page it belongs to (`""` or `ur/`, `topics/<id>/` or `ur/topics/<id>/`) and
+/// the articles it carries, newest first.
+fn feed_lists<'a>(s: &'a Scope) -> Vec<(&'a str, Vec<usize>)> {
+    let (ed, config) = (s.ed, &s.site.config);
+    let limit = config.feeds.limit;
+    let mut feeds = vec![(
+        s.prefix.as_str(),
+        (0..ed.articles.len().min(limit)).collect(),
+    )];
+    if config.feeds.per_topic {
+        feeds.extend(ed.topics.iter().map(|t| {
             let shown = &t.articles[..t.articles.len().min(limit)];
             (t.page.path.as_str(), shown.to_vec())
         }));
@@ -79,50 +84,50 @@ fn feed_files(site: &Site, page: &str) -> Vec<String> {
     files
 }
 
-pub(super) fn feeds_writes(site: &Site) -> Writes {
+pub(super) fn feeds_writes(s: &Scope) -> Writes {
     Writes::files(
-        feed_lists(site)
+        feed_lists(s)
             .into_iter()
-            .flat_map(|(page, _)| feed_files(site, page))
+            .flat_map(|(page, _)| feed_files(s.site, page))
             .collect(),
     )
 }
 
 /// The feeds carry their articles in full, and the titles of the topics (feed titles,
 /// entry categories).
-pub(super) fn feeds_reads(site: &Site) -> Reads {
+pub(super) fn feeds_reads(s: &Scope) -> Reads {
     let mut reads = Reads::default();
-    let feeds = feed_lists(site);
+    let feeds = feed_lists(s);
     for (_, articles) in &feeds {
         reads = reads.articles_in_full(articles.iter().copied());
     }
-    for t in 0..site.topics.len() {
+    for t in 0..s.ed.topics.len() {
         reads = reads.link(PageRef::Topic(t));
     }
     let cut: Vec<usize> = feeds.iter().map(|(_, a)| a.len()).collect();
     reads.other(cut)
 }
 
-/// `/atom.xml` and `/rss.xml`, and the same under `/topics/<id>/` when enabled.
-pub fn site_feeds(site: &Site, shared: &Shared) -> super::Files {
-    let lists = feed_lists(site);
+/// `/atom.xml` and `/rss.xml`, and the same under `/topics/<id>/` when enabled, of one
+/// language's edition (`/ur/atom.xml`, `/ur/topics/<id>/atom.xml`), in its language.
+pub fn site_feeds(s: &Scope, shared: &Shared) -> super::Files {
+    let site = s.site;
+    let lists = feed_lists(s);
     let mut wanted: Vec<usize> = lists.iter().flat_map(|(_, a)| a.iter().copied()).collect();
     wanted.sort_unstable();
     wanted.dedup();
     let bodies: BTreeMap<usize, String> = wanted
         .into_par_iter()
         .map(|i| {
-            let a = &site.articles[i];
+            let a = &s.ed.articles[i];
             (i, absolute_html(&a.body.html, &shared.permalink(&a.path)))
         })
         .collect();
     let mut files = Vec::new();
     for (page, articles) in &lists {
-        let title = match site.topics.iter().find(|t| t.page.path == *page) {
-            Some(topic) if !page.is_empty() => {
-                format!("{} — {}", site.config.title, topic.page.title())
-            }
-            _ => site.config.title.clone(),
+        let title = match s.ed.topics.iter().find(|t| t.page.path == *page) {
+            Some(topic) => format!("{} — {}", site.config.title, topic.page.title()),
+            None => site.config.title.clone(),
         };
         let feed = Feed {
             title,
@@ -132,16 +137,16 @@ pub fn site_feeds(site: &Site, shared: &Shared) -> super::Files {
             articles,
             bodies: &bodies,
         };
-        files.extend(both(site, shared, &feed));
+        files.extend(both(s, shared, &feed));
     }
     files
 }
 
 /// A feed's files: Atom, and RSS when enabled.
-fn both(site: &Site, shared: &Shared, feed: &Feed) -> super::Files {
-    let mut files = vec![(format!("{}atom.xml", feed.page), atom(site, shared, feed))];
-    if site.config.feeds.rss {
-        files.push((format!("{}rss.xml", feed.page), rss(site, shared, feed)));
+fn both(s: &Scope, shared: &Shared, feed: &Feed) -> super::Files {
+    let mut files = vec![(format!("{}atom.xml", feed.page), atom(s, shared, feed))];
+    if s.site.config.feeds.rss {
+        files.push((format!("{}rss.xml", feed.page), rss(s, shared, feed)));
     }
     files
 }
@@ -185,12 +190,13 @@ pub(super) fn entity_feed_len(site: &Site, count: usize) -> usize {
 /// The feeds of an entity: its newest articles, each as its summary and link (the site's
 /// and topics' feeds carry the full text).
 pub(super) fn entity_feeds(
-    site: &Site,
+    s: &Scope,
     shared: &Shared,
     name: &str,
     path: &str,
     articles: &[usize],
 ) -> super::Files {
+    let site = s.site;
     if !entity_feeds_on(site) {
         return Vec::new();
     }
@@ -203,7 +209,7 @@ pub(super) fn entity_feeds(
         articles: shown,
         bodies: &BTreeMap::new(),
     };
-    both(site, shared, &feed)
+    both(s, shared, &feed)
 }
 
 /// `html` with every link and image made absolute against `page_url`, the address of the
@@ -252,29 +258,41 @@ fn rfc2822(date: PageDate) -> String {
 }
 
 /// The newest date in a feed; an empty feed is of the epoch, so output stays stable.
-fn feed_updated(site: &Site, articles: &[usize]) -> Option<PageDate> {
+fn feed_updated(ed: &Edition, articles: &[usize]) -> Option<PageDate> {
     articles
         .iter()
-        .filter_map(|&i| site.articles[i].article())
+        .filter_map(|&i| ed.articles[i].article())
         .map(|m| m.last_modified())
         .max()
 }
 
-/// The topics of an article as (id, title, URL).
+/// The topics of an article as (id, title, URL): in the feed's language, else in the
+/// language that has the topic.
 fn topics_of<'s>(
-    site: &'s Site,
+    s: &'s Scope,
     ids: &'s [String],
 ) -> impl Iterator<Item = (&'s str, &'s str, &'s str)> {
-    ids.iter().map(
-        move |id| match site.topics.iter().find(|t| &t.page.id == id) {
-            Some(t) => (id.as_str(), t.page.title(), t.page.path.as_str()),
+    ids.iter().map(move |id| {
+        let topic = s
+            .ed
+            .topic(id)
+            .map(|t| &s.ed.topics[t].page)
+            .or_else(|| {
+                s.site
+                    .editions
+                    .iter()
+                    .find_map(|e| e.topic(id).map(|t| &e.topics[t].page))
+            });
+        match topic {
+            Some(t) => (id.as_str(), t.title(), t.path.as_str()),
             None => (id.as_str(), id.as_str(), ""),
-        },
-    )
+        }
+    })
 }
 
 /// The Atom document of `feed`.
-pub fn atom(site: &Site, shared: &Shared, feed: &Feed) -> Vec<u8> {
+pub fn atom(s: &Scope, shared: &Shared, feed: &Feed) -> Vec<u8> {
+    let site = s.site;
     use atom_syndication as a;
     let self_url = shared.permalink(&format!("{}atom.xml", feed.page));
     let link = |href: String, rel: &str, mime: &str| a::Link {
@@ -287,7 +305,7 @@ pub fn atom(site: &Site, shared: &Shared, feed: &Feed) -> Vec<u8> {
         .articles
         .iter()
         .filter_map(|&i| {
-            let page = &site.articles[i];
+            let page = &s.ed.articles[i];
             let meta = page.article()?;
             let url = shared.permalink(&page.path);
             Some(a::Entry {
@@ -303,7 +321,7 @@ pub fn atom(site: &Site, shared: &Shared, feed: &Feed) -> Vec<u8> {
                         ..a::Person::default()
                     })
                     .collect(),
-                categories: topics_of(site, &meta.topics)
+                categories: topics_of(s, &meta.topics)
                     .map(|(id, title, _)| a::Category {
                         term: id.to_string(),
                         label: Some(title.to_string()),
@@ -324,7 +342,7 @@ pub fn atom(site: &Site, shared: &Shared, feed: &Feed) -> Vec<u8> {
     let atom_feed = a::Feed {
         title: a::Text::plain(feed.title.as_str()),
         id: self_url.clone(),
-        updated: feed_updated(site, feed.articles).map_or_else(Default::default, fixed),
+        updated: feed_updated(s.ed, feed.articles).map_or_else(Default::default, fixed),
         authors: site
             .config
             .author
@@ -360,13 +378,13 @@ pub fn atom(site: &Site, shared: &Shared, feed: &Feed) -> Vec<u8> {
 
 /// The RSS 2.0 document of `feed`: summaries as `description`, the text (when the feed
 /// carries it) as `content:encoded`.
-pub fn rss(site: &Site, shared: &Shared, feed: &Feed) -> Vec<u8> {
+pub fn rss(s: &Scope, shared: &Shared, feed: &Feed) -> Vec<u8> {
     let self_url = shared.permalink(&format!("{}rss.xml", feed.page));
     let items = feed
         .articles
         .iter()
         .filter_map(|&i| {
-            let page = &site.articles[i];
+            let page = &s.ed.articles[i];
             let meta = page.article()?;
             let url = shared.permalink(&page.path);
             Some(rss::Item {
@@ -378,7 +396,7 @@ pub fn rss(site: &Site, shared: &Shared, feed: &Feed) -> Vec<u8> {
                     permalink: true,
                 }),
                 pub_date: Some(rfc2822(meta.date)),
-                categories: topics_of(site, &meta.topics)
+                categories: topics_of(s, &meta.topics)
                     .map(|(_, title, path)| rss::Category {
                         name: title.to_string(),
                         domain: (!path.is_empty()).then(|| shared.permalink(path)),
@@ -398,7 +416,7 @@ pub fn rss(site: &Site, shared: &Shared, feed: &Feed) -> Vec<u8> {
             feed.description.to_string()
         },
         language: Some(feed.language.to_string()),
-        last_build_date: feed_updated(site, feed.articles).map(rfc2822),
+        last_build_date: feed_updated(s.ed, feed.articles).map(rfc2822),
         generator: Some("attache".to_string()),
         managing_editor: None,
         atom_ext: Some(rss::extension::atom::AtomExtension {
@@ -439,18 +457,38 @@ fn entries(site: &Site) -> Vec<super::job::Listed> {
         .collect()
 }
 
-/// `/sitemap.xml`: every page a job lists (every HTML page but the 404 page).
+/// `/sitemap.xml`: every page a job lists (every HTML page but the 404 pages), in every
+/// language, each with its versions in the other languages as `xhtml:link` alternates.
 pub fn sitemap(site: &Site, shared: &Shared) -> super::Files {
     let urls = entries(site);
+    let languages = &site.config.languages;
+    let translated = urls.iter().any(|u| !u.alternates.is_empty());
     let xml = xml(|w| {
-        w.create_element("urlset")
-            .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+        let mut urlset = w
+            .create_element("urlset")
+            .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"));
+        if translated {
+            urlset = urlset.with_attribute(("xmlns:xhtml", "http://www.w3.org/1999/xhtml"));
+        }
+        urlset
             .write_inner_content(|w| {
                 for entry in &urls {
                     w.create_element("url").write_inner_content(|w| {
                         element(w, "loc", &shared.permalink(&entry.path))?;
                         if let Some(lastmod) = &entry.lastmod {
                             element(w, "lastmod", &lastmod.iso())?;
+                        }
+                        let x_default = entry.alternates.first().map(|(_, p)| ("x-default", p));
+                        let versions = entry
+                            .alternates
+                            .iter()
+                            .map(|(lang, path)| (languages[*lang].code.as_str(), path));
+                        for (hreflang, path) in versions.chain(x_default) {
+                            w.create_element("xhtml:link")
+                                .with_attribute(("rel", "alternate"))
+                                .with_attribute(("hreflang", hreflang))
+                                .with_attribute(("href", shared.permalink(path).as_str()))
+                                .write_empty()?;
                         }
                         Ok(())
                     })?;

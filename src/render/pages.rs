@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 
 use tera::Value;
 
-use super::job::{Reads, Writes, index_html};
+use super::job::{Reads, Scope, Writes, index_html};
+use super::languages::elsewhere;
 use super::share::{self, Share};
 use super::values::{self, html, list, obj, opt_text, reading_time, text};
-use super::{Files, Renderer, search};
+use super::{Files, Local, search};
 use crate::error::{Diagnostic, Problem};
-use crate::index::{EntityKind, PageRef, Site};
+use crate::index::{Edition, EntityKind, PageRef};
 use crate::parse::front_matter::PageDate;
 use crate::parse::{Meta, Page};
 
@@ -21,14 +22,14 @@ use crate::parse::{Meta, Page};
 pub const LATEST: usize = 10;
 
 /// The articles the home page lists.
-fn latest(site: &Site) -> std::ops::Range<usize> {
-    0..site.articles.len().min(LATEST)
+fn latest(ed: &Edition) -> std::ops::Range<usize> {
+    0..ed.articles.len().min(LATEST)
 }
 
-pub(super) fn home_writes(site: &Site) -> Writes {
-    let shown = latest(site).map(|i| site.articles[i].meta.updated());
-    let home = site.home.as_ref().and_then(|h| h.meta.updated());
-    Writes::page("", newest(shown.chain([home])))
+pub(super) fn home_writes(s: &Scope) -> Writes {
+    let shown = latest(s.ed).map(|i| s.ed.articles[i].meta.updated());
+    let home = s.ed.home.as_ref().and_then(|h| h.meta.updated());
+    Writes::page(&s.local(""), newest(shown.chain([home])))
 }
 
 /// The latest of some dates: when a page showing them last changed.
@@ -42,20 +43,21 @@ fn as_of(shared: &values::Shared, page: &Page) -> [(&'static str, Value); 2] {
     [("updated_iso", iso), ("updated_display", display)]
 }
 
-pub(super) fn home_reads(site: &Site) -> Reads {
-    let reads = match site.home {
+pub(super) fn home_reads(s: &Scope) -> Reads {
+    let reads = match s.ed.home {
         Some(_) => Reads::themed().full(PageRef::Home),
         None => Reads::themed(),
     };
     reads
         .topic_cards()
-        .cards(latest(site))
-        .other(site.articles.len())
+        .cards(latest(s.ed))
+        .other(s.ed.articles.len())
+        .other(elsewhere(s, None, "timeline/"))
 }
 
-pub(super) fn home(r: &Renderer) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let home = site.home.as_ref();
+pub(super) fn home(r: &Local) -> Result<Files, Diagnostic> {
+    let (site, ed, shared) = (r.site, r.ed, r.shared);
+    let home = ed.home.as_ref();
     let title = home.map_or(site.config.title.as_str(), Page::title);
     let summary = home.map_or(site.config.description.as_str(), |h| h.summary.as_str());
     let [updated_iso, updated_display] = match home {
@@ -72,17 +74,17 @@ pub(super) fn home(r: &Renderer) -> Result<Files, Diagnostic> {
         updated_iso,
         updated_display,
     ]);
-    let latest: Vec<usize> = latest(site).collect();
+    let latest: Vec<usize> = latest(ed).collect();
     let preview = Share {
         title,
         description: summary,
-        path: "",
+        path: &r.local(""),
         kind: share::Kind::Website,
         image: home.and_then(|h| h.meta.common().image.as_deref()),
     };
     r.page(
         "home.html",
-        "",
+        &r.local(""),
         title,
         "home",
         vec![
@@ -98,7 +100,8 @@ pub(super) fn home(r: &Renderer) -> Result<Files, Diagnostic> {
             ("page", page_value),
             ("topic_cards", shared.topic_cards.clone()),
             ("latest", shared.cards(&latest)),
-            ("count", Value::from(site.articles.len())),
+            ("count", Value::from(ed.articles.len())),
+            ("elsewhere", elsewhere(r, None, "timeline/").value(r)),
         ],
     )
 }
@@ -106,27 +109,29 @@ pub(super) fn home(r: &Renderer) -> Result<Files, Diagnostic> {
 // ---- an article: `/articles/<slug>/` ------------------------------------------------------
 
 /// The older and the newer article (`prev`, `next`).
-fn neighbours(site: &Site, i: usize) -> (Option<usize>, Option<usize>) {
-    let older = (i + 1 < site.articles.len()).then_some(i + 1);
+fn neighbours(ed: &Edition, i: usize) -> (Option<usize>, Option<usize>) {
+    let older = (i + 1 < ed.articles.len()).then_some(i + 1);
     (older, i.checked_sub(1))
 }
 
-pub(super) fn article_writes(site: &Site, i: usize) -> Writes {
-    let a = &site.articles[i];
+pub(super) fn article_writes(s: &Scope, i: usize) -> Writes {
+    let a = &s.ed.articles[i];
     Writes::page(&a.path, a.article().map(|m| m.last_modified()))
 }
 
-pub(super) fn article_reads(site: &Site, i: usize) -> Reads {
-    let (prev, next) = neighbours(site, i);
+pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
+    let ed = s.ed;
+    let (prev, next) = neighbours(ed, i);
     let mut reads = Reads::themed()
         .full(PageRef::Article(i))
         .cards(prev.into_iter().chain(next))
-        .cards(site.related[i].articles.iter().copied())
-        .other((prev.is_some(), next.is_some(), profile_claims(site, i)));
-    // Its topics, linked by title.
-    for id in site.articles[i].article().map_or(&[][..], |m| &m.topics) {
-        if let Some(t) = site.topics.iter().position(|t| &t.page.id == id) {
-            reads = reads.link(PageRef::Topic(t));
+        .cards(ed.related[i].articles.iter().copied())
+        .other((prev.is_some(), next.is_some(), profile_claims(ed, i)));
+    // Its topics, linked by title (a topic not in its language, in another's words).
+    for id in ed.articles[i].article().map_or(&[][..], |m| &m.topics) {
+        match ed.topic(id) {
+            Some(t) => reads = reads.link(PageRef::Topic(t)),
+            None => reads = reads.other(topic_elsewhere(s, id)),
         }
     }
     reads
@@ -135,11 +140,11 @@ pub(super) fn article_reads(site: &Site, i: usize) -> Reads {
 /// The profile each person and organization article `i` names is filed under, when a
 /// profile claims the name (by its file name, name, aliases or names in other scripts):
 /// an alias added to or taken from a profile moves where the article's links lead.
-fn profile_claims(site: &Site, i: usize) -> Vec<(&str, &str)> {
-    let Some(m) = site.articles[i].article() else {
+fn profile_claims(ed: &Edition, i: usize) -> Vec<(&str, &str)> {
+    let Some(m) = ed.articles[i].article() else {
         return Vec::new();
     };
-    if site.profiles.is_empty() {
+    if ed.profiles.is_empty() {
         return Vec::new();
     }
     let mut claims = Vec::new();
@@ -149,7 +154,7 @@ fn profile_claims(site: &Site, i: usize) -> Vec<(&str, &str)> {
     ] {
         for name in names {
             let slug = slug::slugify(name);
-            for p in site.profiles.iter().filter(|p| p.kind == kind) {
+            for p in ed.profiles.iter().filter(|p| p.kind == kind) {
                 let Some(meta) = p.profile() else { continue };
                 let claimed = p.id == slug
                     || std::iter::once(&meta.name)
@@ -165,18 +170,27 @@ fn profile_claims(site: &Site, i: usize) -> Vec<(&str, &str)> {
     claims
 }
 
-pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let a = &site.articles[i];
-    let (prev, next) = neighbours(site, i);
+/// What a page in one language shows of a topic that is not in it: the title and URL of
+/// the topic in the language that has it.
+fn topic_elsewhere<'a>(s: &Scope<'a>, id: &str) -> Option<(&'a str, &'a str)> {
+    s.site
+        .editions
+        .iter()
+        .find_map(|e| e.topic(id).map(|t| &e.topics[t].page))
+        .map(|p| (p.title(), p.path.as_str()))
+}
+
+pub(super) fn article(r: &Local, i: usize) -> Result<Files, Diagnostic> {
+    let (site, ed, shared) = (r.site, r.ed, r.shared);
+    let a = &ed.articles[i];
+    let (prev, next) = neighbours(ed, i);
     let card = |i: Option<usize>| i.map_or_else(Value::none, |i| shared.cards[i].clone());
     let mut extra = Vec::new();
     if let Some(m) = a.article() {
         let topics: Vec<&Page> = m
             .topics
             .iter()
-            .filter_map(|id| site.topics.iter().find(|t| &t.page.id == id))
-            .map(|t| &t.page)
+            .filter_map(|id| ed.topic(id).map(|t| &ed.topics[t].page))
             .collect();
         let preview = Share {
             title: a.title(),
@@ -188,11 +202,11 @@ pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
             },
             image: m.common.image.as_deref(),
         };
-        let mut steps = vec![(site.config.title.as_str(), String::new())];
+        let mut steps = vec![(site.config.title.as_str(), r.local(""))];
         steps.extend(topics.first().map(|t| (t.title(), t.path.clone())));
         steps.push((a.title(), a.path.clone()));
         let ld = share::graph(vec![
-            share::news_article(site, shared, a, m),
+            share::news_article(r, shared, a, m),
             share::breadcrumbs(shared, &steps),
         ]);
         extra = vec![
@@ -205,7 +219,7 @@ pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
         ("page", article_value(a, shared)),
         ("prev", card(prev)),
         ("next", card(next)),
-        ("related", shared.cards(&site.related[i].articles)),
+        ("related", shared.cards(&ed.related[i].articles)),
     ]);
     r.page("article.html", &a.path, a.title(), "article", extra)
 }
@@ -279,37 +293,37 @@ fn lead(page: &Page) -> Value {
 
 // ---- the topics: `/topics/` and `/topics/<id>/` -------------------------------------------
 
-pub(super) fn topics_writes() -> Writes {
-    Writes::page("topics/", None)
+pub(super) fn topics_writes(s: &Scope) -> Writes {
+    Writes::page(&s.local("topics/"), None)
 }
 
 pub(super) fn topics_reads() -> Reads {
     Reads::themed().topic_cards()
 }
 
-pub(super) fn topics(r: &Renderer) -> Result<Files, Diagnostic> {
+pub(super) fn topics(r: &Local) -> Result<Files, Diagnostic> {
     r.page(
         "topics.html",
-        "topics/",
+        &r.local("topics/"),
         r.word("topics"),
         "topics",
         vec![("topic_cards", r.shared.topic_cards.clone())],
     )
 }
 
-pub(super) fn topic_writes(site: &Site, t: usize) -> Writes {
-    let topic = &site.topics[t];
+pub(super) fn topic_writes(s: &Scope, t: usize) -> Writes {
+    let topic = &s.ed.topics[t];
     let articles = topic
         .articles
         .iter()
-        .map(|&a| site.articles[a].meta.updated());
+        .map(|&a| s.ed.articles[a].meta.updated());
     let lastmod = newest(articles.chain([topic.page.meta.updated()]));
     Writes::page(&topic.page.path, lastmod)
 }
 
 /// How many articles filed under a topic are dated after its overview's `updated`.
-fn filed_since(site: &Site, t: usize) -> usize {
-    let topic = &site.topics[t];
+fn filed_since(ed: &Edition, t: usize) -> usize {
+    let topic = &ed.topics[t];
     let Some(updated) = topic.page.meta.updated() else {
         return 0;
     };
@@ -317,29 +331,37 @@ fn filed_since(site: &Site, t: usize) -> usize {
         .articles
         .iter()
         .take_while(|&&a| {
-            site.articles[a]
+            ed.articles[a]
                 .article()
                 .is_some_and(|m| m.date.date > updated.date)
         })
         .count()
 }
 
-pub(super) fn topic_reads(site: &Site, t: usize) -> Reads {
-    Reads::themed()
-        .full(PageRef::Topic(t))
-        .cards(site.topics[t].articles.iter().copied())
+/// Where the list of a topic is in its edition (`topics/trade/`, after the prefix).
+fn topic_list_path(id: &str) -> String {
+    format!("topics/{id}/")
 }
 
-pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let topic = &site.topics[t];
+pub(super) fn topic_reads(s: &Scope, t: usize) -> Reads {
+    let id = &s.ed.topics[t].page.id;
+    Reads::themed()
+        .full(PageRef::Topic(t))
+        .cards(s.ed.topics[t].articles.iter().copied())
+        .other(elsewhere(s, Some(id), &topic_list_path(id)))
+}
+
+pub(super) fn topic(r: &Local, t: usize) -> Result<Files, Diagnostic> {
+    let (ed, shared) = (r.ed, r.shared);
+    let config = &r.site.config;
+    let topic = &ed.topics[t];
     let p = &topic.page;
-    let feed = if site.config.feeds.enabled && site.config.feeds.per_topic {
+    let feed = if config.feeds.enabled && config.feeds.per_topic {
         text(&shared.url(&format!("{}atom.xml", p.path)))
     } else {
         Value::none()
     };
-    let rss = if site.config.feeds.enabled && site.config.feeds.per_topic && site.config.feeds.rss {
+    let rss = if config.feeds.enabled && config.feeds.per_topic && config.feeds.rss {
         text(&shared.url(&format!("{}rss.xml", p.path)))
     } else {
         Value::none()
@@ -358,7 +380,7 @@ pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
         ("rss_url", rss),
         updated_iso,
         updated_display,
-        ("filed_since", Value::from(filed_since(site, t))),
+        ("filed_since", Value::from(filed_since(ed, t))),
     ]);
     let preview = Share {
         title: p.title(),
@@ -368,8 +390,8 @@ pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
         image: p.meta.common().image.as_deref(),
     };
     let steps = [
-        (site.config.title.as_str(), String::new()),
-        (r.word("topics"), "topics/".to_string()),
+        (config.title.as_str(), r.local("")),
+        (r.word("topics"), r.local("topics/")),
         (p.title(), p.path.clone()),
     ];
     let ld = share::graph(vec![share::breadcrumbs(shared, &steps)]);
@@ -383,24 +405,28 @@ pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
             ("json_ld", share::script_json(&ld)),
             ("publication", values::publication(p, &shared.dates)),
             ("page", page_value),
-            ("years", by_year(site, shared, &topic.articles)),
+            ("years", by_year(ed, shared, &topic.articles)),
             ("count", Value::from(topic.articles.len())),
+            (
+                "elsewhere",
+                elsewhere(r, Some(&p.id), &topic_list_path(&p.id)).value(r),
+            ),
         ],
     )
 }
 
-fn year_of(site: &Site, i: usize) -> i16 {
-    site.articles[i].article().map_or(0, |m| m.date.date.year())
+fn year_of(ed: &Edition, i: usize) -> i16 {
+    ed.articles[i].article().map_or(0, |m| m.date.date.year())
 }
 
 /// Articles (already newest first) grouped by year.
-fn by_year(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
+fn by_year(ed: &Edition, shared: &values::Shared, articles: &[usize]) -> Value {
     list(
         articles
-            .chunk_by(|&a, &b| year_of(site, a) == year_of(site, b))
+            .chunk_by(|&a, &b| year_of(ed, a) == year_of(ed, b))
             .map(|group| {
                 obj([
-                    ("year", Value::from(year_of(site, group[0]))),
+                    ("year", Value::from(year_of(ed, group[0]))),
                     ("count", Value::from(group.len())),
                     ("articles", shared.cards(group)),
                 ])
@@ -410,45 +436,44 @@ fn by_year(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
 
 // ---- the timeline: `/timeline/` -----------------------------------------------------------
 
-pub(super) fn timeline_writes(site: &Site) -> Writes {
+pub(super) fn timeline_writes(s: &Scope) -> Writes {
     Writes::page(
-        "timeline/",
-        newest(site.articles.iter().map(|a| a.meta.updated())),
+        &s.local("timeline/"),
+        newest(s.ed.articles.iter().map(|a| a.meta.updated())),
     )
 }
 
-pub(super) fn timeline_reads(site: &Site) -> Reads {
-    Reads::themed().cards(0..site.articles.len())
+pub(super) fn timeline_reads(s: &Scope) -> Reads {
+    Reads::themed()
+        .cards(0..s.ed.articles.len())
+        .other(elsewhere(s, None, "timeline/"))
 }
 
-pub(super) fn timeline(r: &Renderer) -> Result<Files, Diagnostic> {
-    let site = r.site;
-    let all: Vec<usize> = (0..site.articles.len()).collect();
+pub(super) fn timeline(r: &Local) -> Result<Files, Diagnostic> {
+    let ed = r.ed;
+    let all: Vec<usize> = (0..ed.articles.len()).collect();
     r.page(
         "timeline.html",
-        "timeline/",
+        &r.local("timeline/"),
         r.word("timeline"),
         "timeline",
         vec![
-            ("years", by_year_and_month(site, r.shared, &all)),
-            ("count", Value::from(site.articles.len())),
+            ("years", by_year_and_month(ed, r.shared, &all)),
+            ("count", Value::from(ed.articles.len())),
+            ("elsewhere", elsewhere(r, None, "timeline/").value(r)),
         ],
     )
 }
 
 /// Articles (already newest first) grouped by year, then month.
-fn by_year_and_month(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
-    let month_of = |i: usize| {
-        site.articles[i]
-            .article()
-            .map_or(1, |m| m.date.date.month())
-    };
+fn by_year_and_month(ed: &Edition, shared: &values::Shared, articles: &[usize]) -> Value {
+    let month_of = |i: usize| ed.articles[i].article().map_or(1, |m| m.date.date.month());
     let mut years: BTreeMap<std::cmp::Reverse<i16>, Vec<&[usize]>> = BTreeMap::new();
-    for group in articles
-        .chunk_by(|&a, &b| year_of(site, a) == year_of(site, b) && month_of(a) == month_of(b))
+    for group in
+        articles.chunk_by(|&a, &b| year_of(ed, a) == year_of(ed, b) && month_of(a) == month_of(b))
     {
         years
-            .entry(std::cmp::Reverse(year_of(site, group[0])))
+            .entry(std::cmp::Reverse(year_of(ed, group[0])))
             .or_default()
             .push(group);
     }
@@ -474,8 +499,8 @@ fn by_year_and_month(site: &Site, shared: &values::Shared, articles: &[usize]) -
 
 // ---- a plain page: `/<slug>/` ---------------------------------------------------------------
 
-pub(super) fn page_writes(site: &Site, i: usize) -> Writes {
-    let p = &site.pages[i];
+pub(super) fn page_writes(s: &Scope, i: usize) -> Writes {
+    let p = &s.ed.pages[i];
     Writes::page(&p.path, p.meta.updated())
 }
 
@@ -483,8 +508,8 @@ pub(super) fn page_reads(i: usize) -> Reads {
     Reads::themed().full(PageRef::Page(i))
 }
 
-pub(super) fn page(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
-    let (p, shared) = (&r.site.pages[i], r.shared);
+pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
+    let (p, shared) = (&r.ed.pages[i], r.shared);
     let [updated_iso, updated_display] = as_of(shared, p);
     let page_value = obj([
         ("title", text(p.title())),
@@ -520,15 +545,15 @@ pub(super) fn page(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
 
 // ---- search: `/search/` ---------------------------------------------------------------------
 
-pub(super) fn search_writes() -> Writes {
-    Writes::page("search/", None)
+pub(super) fn search_writes(s: &Scope) -> Writes {
+    Writes::page(&s.local("search/"), None)
 }
 
 pub(super) fn search_reads() -> Reads {
     Reads::themed()
 }
 
-pub(super) fn search(r: &Renderer) -> Result<Files, Diagnostic> {
+pub(super) fn search(r: &Local) -> Result<Files, Diagnostic> {
     if !r.templates.has("search.html") {
         return Err(Diagnostic::new(
             "templates/search.html",
@@ -537,28 +562,28 @@ pub(super) fn search(r: &Renderer) -> Result<Files, Diagnostic> {
     }
     r.page(
         "search.html",
-        "search/",
+        &r.local("search/"),
         r.word("search"),
         "search",
-        vec![("index_url", text(&r.shared.url(search::INDEX_FILE)))],
+        vec![("index_url", text(&r.shared.url(&search::index_file(r))))],
     )
 }
 
 // ---- the page for unknown addresses: `/404.html` ----------------------------------------
 
 /// Hosts serve it for unknown paths; it is not in the sitemap.
-pub(super) fn not_found_writes() -> Writes {
-    Writes::files(vec!["404.html".to_string()])
+pub(super) fn not_found_writes(s: &Scope) -> Writes {
+    Writes::files(vec![s.local("404.html")])
 }
 
 pub(super) fn not_found_reads() -> Reads {
     Reads::themed()
 }
 
-pub(super) fn not_found(r: &Renderer) -> Result<Files, Diagnostic> {
+pub(super) fn not_found(r: &Local) -> Result<Files, Diagnostic> {
     r.page(
         "404.html",
-        "404.html",
+        &r.local("404.html"),
         r.word("page_not_found"),
         "404",
         vec![],

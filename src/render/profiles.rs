@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use tera::Value;
 
 use super::values::{Shared, html, list, obj, opt_text, text};
-use crate::index::{Entity, EntityKind, Site};
+use super::job::Scope;
+use crate::index::{Edition, Entity, EntityKind};
 use crate::parse::Page;
 
 /// The URL of the entity of `kind` a name leads to, if it has a page.
@@ -93,11 +94,11 @@ pub fn profile_value(shared: &Shared, page: &Page) -> Value {
 
 /// The topics the articles naming `e` are filed under, as (topic index, how many of its
 /// articles), most articles first, then in the order of the topics.
-pub fn entity_topics(site: &Site, e: &Entity) -> Vec<(usize, usize)> {
+pub fn entity_topics(ed: &Edition, e: &Entity) -> Vec<(usize, usize)> {
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for &a in &e.articles {
-        for id in site.articles[a].article().map_or(&[][..], |m| &m.topics) {
-            if let Some(t) = site.topics.iter().position(|t| &t.page.id == id) {
+        for id in ed.articles[a].article().map_or(&[][..], |m| &m.topics) {
+            if let Some(t) = ed.topic(id) {
                 *counts.entry(t).or_default() += 1;
             }
         }
@@ -108,9 +109,9 @@ pub fn entity_topics(site: &Site, e: &Entity) -> Vec<(usize, usize)> {
 }
 
 /// `[{id, title, url, count}]` for [`entity_topics`].
-pub fn topics_value(site: &Site, shared: &Shared, e: &Entity) -> Value {
-    list(entity_topics(site, e).into_iter().map(|(t, count)| {
-        let page = &site.topics[t].page;
+pub fn topics_value(ed: &Edition, shared: &Shared, e: &Entity) -> Value {
+    list(entity_topics(ed, e).into_iter().map(|(t, count)| {
+        let page = &ed.topics[t].page;
         obj([
             ("id", text(&page.id)),
             ("title", text(page.title())),
@@ -123,22 +124,22 @@ pub fn topics_value(site: &Site, shared: &Shared, e: &Entity) -> Value {
 /// The entities of `kind` (those `keep` lets through), as lists show them:
 /// `{name, url, count, role}`.
 pub fn entity_list(
-    site: &Site,
+    s: &Scope,
     shared: &Shared,
     kind: EntityKind,
     keep: Option<&dyn Fn(&Entity) -> bool>,
 ) -> Value {
     list(
-        site.entities[&kind]
+        s.ed.entities[&kind]
             .iter()
             .filter(|e| keep.is_none_or(|k| k(e)))
             .map(|e| {
-                let profile = site.profile_of(e).and_then(Page::profile);
+                let profile = s.ed.profile_of(e).and_then(Page::profile);
                 obj([
-                    ("name", text(site.entity_name(e, &shared.language.code))),
+                    ("name", text(s.ed.entity_name(e, &shared.language.code))),
                     (
                         "url",
-                        text(&shared.url(&format!("{}/{}/", kind.key(), e.slug))),
+                        text(&shared.url(&format!("{}{}/{}/", s.prefix, kind.key(), e.slug))),
                     ),
                     ("count", Value::from(e.articles.len())),
                     (
@@ -153,17 +154,18 @@ pub fn entity_list(
 /// People grouped by the organization their profile names, organizations by name, then
 /// those without one last, in a group with no name (the theme names it in the page's
 /// language): `[{name, url, entities}]`. Only people are grouped.
-pub fn groups(site: &Site, shared: &Shared, kind: EntityKind) -> Value {
+pub fn groups(s: &Scope, shared: &Shared, kind: EntityKind) -> Value {
+    let ed = s.ed;
     if kind != EntityKind::People {
         return Value::none();
     }
     let home = |e: &Entity| {
-        site.profile_of(e)
+        ed.profile_of(e)
             .and_then(Page::profile)
             .and_then(|m| m.home_organization())
             .map(str::to_string)
     };
-    let mut names: Vec<String> = site.entities[&kind].iter().filter_map(home).collect();
+    let mut names: Vec<String> = ed.entities[&kind].iter().filter_map(home).collect();
     names.sort_by_key(|n| n.to_lowercase());
     names.dedup();
     let mut groups: Vec<Value> = names
@@ -176,7 +178,7 @@ pub fn groups(site: &Site, shared: &Shared, kind: EntityKind) -> Value {
                     "url",
                     opt_text(entity_url(shared, EntityKind::Organizations, name)),
                 ),
-                ("entities", entity_list(site, shared, kind, Some(&keep))),
+                ("entities", entity_list(s, shared, kind, Some(&keep))),
             ])
         })
         .collect();
@@ -184,13 +186,13 @@ pub fn groups(site: &Site, shared: &Shared, kind: EntityKind) -> Value {
         return Value::none();
     }
     let without_any = |e: &Entity| home(e).is_none();
-    if site.entities[&kind].iter().any(without_any) {
+    if ed.entities[&kind].iter().any(without_any) {
         groups.push(obj([
             ("name", Value::none()),
             ("url", Value::none()),
             (
                 "entities",
-                entity_list(site, shared, kind, Some(&without_any)),
+                entity_list(s, shared, kind, Some(&without_any)),
             ),
         ]));
     }

@@ -8,6 +8,7 @@
 use serde_json::{Value as Json, json};
 use tera::Value;
 
+use super::job::Scope;
 use super::values::{Shared, list, obj, opt_text, text};
 use crate::index::{EntityKind, Site};
 use crate::parse::Page;
@@ -177,7 +178,8 @@ fn date(d: PageDate) -> String {
 /// site itself, when it names none), the site as publisher, its topics, the people and
 /// organizations it is about, and its sources as citations (an untitled source by its
 /// description).
-pub fn news_article(site: &Site, shared: &Shared, page: &Page, meta: &ArticleMeta) -> Json {
+pub fn news_article(s: &Scope, shared: &Shared, page: &Page, meta: &ArticleMeta) -> Json {
+    let site = s.site;
     let url = shared.permalink(&page.path);
     let authors: Vec<Json> = if meta.authors.is_empty() {
         match &site.config.author {
@@ -193,8 +195,7 @@ pub fn news_article(site: &Site, shared: &Shared, page: &Page, meta: &ArticleMet
     let sections: Vec<&str> = meta
         .topics
         .iter()
-        .filter_map(|id| site.topics.iter().find(|t| &t.page.id == id))
-        .map(|t| t.page.title())
+        .filter_map(|id| s.ed.topic(id).map(|t| s.ed.topics[t].page.title()))
         .collect();
     let named = |kind: EntityKind, names: &[String]| -> Vec<Json> {
         names

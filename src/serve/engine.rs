@@ -36,7 +36,7 @@ use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, relative_to};
 use crate::load::SiteDirs;
 use crate::parse::ParseOptions;
-use crate::render::{self, Job, Renderer};
+use crate::render::{self, Job, JobKind, Renderer, Scope};
 
 /// What a rebuild did, for the terminal and the browser.
 #[derive(Debug, Default, Clone)]
@@ -324,10 +324,12 @@ impl Engine {
                 if model.jobs.refresh(&model.site, &jobs) {
                     jobs.extend(model.jobs.listing_readers());
                 }
+                // Values in every page of a language changed: the pages of that language
+                // show them (found above); their jobs may also have come or gone.
                 Work {
-                    all: changed.globals,
+                    all: false,
+                    structural: !changed.globals.is_empty(),
                     jobs,
-                    structural: changed.globals,
                     statics: false,
                 }
             }
@@ -337,7 +339,7 @@ impl Engine {
                 let jobs = affected::compared(&old, &moves, &model.jobs, &changed);
                 trace::mark("compared");
                 Work {
-                    all: changed.globals,
+                    all: false,
                     jobs,
                     structural: true,
                     statics: false,
@@ -424,22 +426,25 @@ impl Engine {
     }
 }
 
-/// Renders `jobs`; the search index comes from the entries kept per page in `entries`.
+/// Renders `jobs`; each language's search index comes from the entries kept per page in
+/// `entries` (by language).
 fn render_jobs(
     renderer: &Renderer,
-    entries: &mut search::Entries,
+    entries: &mut [search::Entries],
     jobs: &[Job],
 ) -> Result<Vec<(String, Body)>, Diagnostics> {
-    let (index, pages): (Vec<Job>, Vec<Job>) = jobs.iter().partition(|j| **j == Job::SearchIndex);
+    let (index, pages): (Vec<Job>, Vec<Job>) =
+        jobs.iter().partition(|j| j.kind == JobKind::SearchIndex);
     let output = render::render_jobs(renderer, &pages)?;
     let mut files: Vec<(String, Body)> = output
         .files
         .into_iter()
         .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
         .collect();
-    if !index.is_empty() {
-        let body = entries.index(renderer.site, renderer.shared);
-        files.push((render::search::INDEX_FILE.to_string(), body));
+    for job in index {
+        let scope = Scope::of(renderer.site, job.lang);
+        let body = entries[job.lang].index(&scope, &renderer.shared[job.lang]);
+        files.push((render::search::index_file(&scope), body));
     }
     Ok(files)
 }
