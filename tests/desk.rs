@@ -693,3 +693,90 @@ fn feeds_exist_as_atom_and_rss_with_absolute_urls_inside() {
         .collect();
     assert!(pages.contains("application/rss+xml"));
 }
+
+// ---- in every language -------------------------------------------------------------------
+
+/// The trilingual fixture (English, Urdu, Russian) with a profile translated into
+/// Russian, a dated overview, and an article embargoed in all its languages.
+fn trilingual_desk() -> Fixture {
+    let f = Fixture::new("trilingual");
+    f.write(
+        "content/people/albert-khorev.md",
+        "---\nname: Albert Khorev\nrole: Ambassador\naliases: [Ambassador Khorev]\nupdated: 2025-01-15\n---\nThe ambassador.\n",
+    );
+    f.write(
+        "content/people/albert-khorev.ru.md",
+        "---\nname: Альберт Хорев\nrole: Посол\n---\nПосол.\n",
+    );
+    let trade = f.read("content/topics/trade.md");
+    f.write(
+        "content/topics/trade.md",
+        &trade.replace("weight: 1\n", "weight: 1\nupdated: 2025-01-01\n"),
+    );
+    f.write(
+        "content/articles/2025/embargoed.md",
+        "---\ntitle: \"Embargoed report\"\ndate: 2025-03-01\npublish_date: 2025-06-01\ntopics: [trade]\npeople: [\"Ambassador Khorev\"]\n---\nNot before June.\n",
+    );
+    f.write(
+        "content/articles/2025/embargoed.ru.md",
+        "---\ntitle: \"Отчёт под эмбарго\"\n---\nНе раньше июня.\n",
+    );
+    f
+}
+
+#[test]
+fn profiles_as_of_dates_and_embargoes_work_in_every_language() {
+    let f = trilingual_desk();
+    let site = built(&f);
+    // The English profile on the English page, the Russian one on the Russian page.
+    let en = site.html("people/albert-khorev/index.html");
+    assert_eq!(en.texts("h1"), ["Albert Khorev"]);
+    assert_eq!(en.texts(".profile .role"), ["Ambassador"]);
+    assert_eq!(en.attrs(".as-of time", "datetime"), ["2025-01-15"]);
+    let ru = site.html("ru/people/albert-khorev/index.html");
+    assert_eq!(ru.texts("h1"), ["Альберт Хорев"]);
+    assert_eq!(ru.texts(".profile .role"), ["Посол"]);
+    // The translation takes its date from the original, and says it in Russian.
+    assert_eq!(ru.attrs(".as-of time", "datetime"), ["2025-01-15"]);
+    assert_eq!(ru.texts(".as-of"), ["По состоянию на 15 января 2025 г."]);
+    assert_eq!(meta(&ru, "og:locale"), ["ru_RU"]);
+    assert_eq!(
+        meta(&ru, "og:url"),
+        ["https://example.org/briefing/ru/people/albert-khorev/"]
+    );
+    assert_eq!(node(&json_ld(&ru), "Person")["name"], "Альберт Хорев");
+    // The Russian article names the English spelling; it is filed under the one entity.
+    assert!(
+        ru.attrs(".card-title a", "href")
+            .contains(&"/briefing/ru/articles/meeting/".to_string())
+    );
+    // Urdu has no translation of the profile: the page lists the articles only.
+    let ur = site.html("ur/people/albert-khorev/index.html");
+    assert!(ur.select(".profile").is_empty());
+    // The overview's date in every language that has the topic.
+    for (page, date) in [
+        ("topics/trade/index.html", "2025-01-01"),
+        ("ru/topics/trade/index.html", "2025-01-01"),
+    ] {
+        assert_eq!(
+            site.html(page).attrs(".as-of time", "datetime"),
+            [date],
+            "{page}"
+        );
+    }
+    // The embargoed article is in no edition: no page, list, feed or sitemap.
+    for needle in [
+        "Embargoed report",
+        "Отчёт под эмбарго",
+        "articles/embargoed",
+    ] {
+        assert_eq!(mentions(&site, needle), Vec::<String>::new(), "{needle}");
+    }
+    // Each edition has its own RSS feed, in its language.
+    let rss = parse_xml(&site.text("ru/rss.xml"));
+    assert_eq!(rss.texts("rss/channel/language"), ["ru"]);
+    // For review, every edition has it.
+    let review = f.build(&["--now", NOW, "--future"]);
+    assert!(review.has("articles/embargoed/index.html"));
+    assert!(review.has("ru/articles/embargoed/index.html"));
+}

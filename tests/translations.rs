@@ -15,8 +15,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{Fixture, Page, Site};
-use quick_xml::{Reader, XmlVersion};
 use quick_xml::events::Event;
+use quick_xml::{Reader, XmlVersion};
 
 const BASE: &str = "https://example.org/briefing/";
 
@@ -87,7 +87,10 @@ fn every_page_is_in_the_language_and_direction_of_its_edition() {
         let page = site.html(file);
         let (lang, dir) = expected_language(file);
         assert_eq!(
-            (html_attr(&page, "lang").as_str(), html_attr(&page, "dir").as_str()),
+            (
+                html_attr(&page, "lang").as_str(),
+                html_attr(&page, "dir").as_str()
+            ),
             (lang, dir),
             "{file}"
         );
@@ -186,7 +189,10 @@ fn switcher_and_hreflang_links_lead_to_pages_in_those_languages() {
         let switcher = page.select(".language-switcher a");
         assert_eq!(switcher.len(), 3, "{file}");
         for a in switcher {
-            let (href, lang) = (a.value().attr("href").unwrap(), a.value().attr("lang").unwrap());
+            let (href, lang) = (
+                a.value().attr("href").unwrap(),
+                a.value().attr("lang").unwrap(),
+            );
             let target = site.html(&file_of(href));
             assert_eq!(html_attr(&target, "lang"), lang, "{file} → {href}");
         }
@@ -200,7 +206,10 @@ fn switcher_and_hreflang_links_lead_to_pages_in_those_languages() {
                 ("en", "https://example.org/briefing/articles/meeting/"),
                 ("ur", "https://example.org/briefing/ur/articles/meeting/"),
                 ("ru", "https://example.org/briefing/ru/articles/meeting/"),
-                ("x-default", "https://example.org/briefing/articles/meeting/"),
+                (
+                    "x-default",
+                    "https://example.org/briefing/articles/meeting/"
+                ),
             ]
             .map(|(a, b)| (a.to_string(), b.to_string()))
         )
@@ -220,7 +229,11 @@ fn a_page_without_translation_has_no_alternate_and_its_switcher_leads_home() {
         methodology.attrs(".language-switcher a", "href"),
         ["/briefing/methodology/", "/briefing/ur/", "/briefing/ru/"]
     );
-    assert!(methodology.select(".language-switcher a[rel=alternate]").is_empty());
+    assert!(
+        methodology
+            .select(".language-switcher a[rel=alternate]")
+            .is_empty()
+    );
     // The Russian-only article: no alternate, and no English or Urdu page made up for it.
     let forum = site.html("ru/articles/moscow-forum/index.html");
     assert!(alternates(&forum).is_empty());
@@ -246,7 +259,10 @@ fn each_language_lists_what_exists_in_it_and_says_what_is_only_in_others() {
     );
     assert_eq!(
         titles("ru/timeline/index.html"),
-        ["Форум в Москве", "Посол встретился с представителями бизнеса"]
+        [
+            "Форум в Москве",
+            "Посол встретился с представителями бизнеса"
+        ]
     );
     assert_eq!(titles("timeline/index.html").len(), 3);
     assert_eq!(
@@ -266,25 +282,44 @@ fn each_language_lists_what_exists_in_it_and_says_what_is_only_in_others() {
             .iter()
             .map(|a| {
                 let v = a.value();
-                (v.attr("lang").unwrap().to_string(), v.attr("href").unwrap().to_string())
+                (
+                    v.attr("lang").unwrap().to_string(),
+                    v.attr("href").unwrap().to_string(),
+                )
             })
             .collect();
         (page.texts(".elsewhere").concat(), links)
     };
     let (text, links) = elsewhere("ur/timeline/index.html");
-    assert!(text.starts_with("1 مضمون صرف دوسری زبانوں میں ہے"), "{text}");
+    assert!(
+        text.starts_with("1 مضمون صرف دوسری زبانوں میں ہے"),
+        "{text}"
+    );
     assert_eq!(links, [("ru".into(), "/briefing/ru/timeline/".into())]);
     let (text, links) = elsewhere("ru/timeline/index.html");
-    assert!(text.starts_with("2 статьи есть только на других языках"), "{text}");
-    assert!(text.contains("English (2)") && text.contains("اردو (2)"), "{text}");
+    assert!(
+        text.starts_with("2 статьи есть только на других языках"),
+        "{text}"
+    );
+    assert!(
+        text.contains("English (2)") && text.contains("اردو (2)"),
+        "{text}"
+    );
     assert_eq!(links.len(), 2);
     let (text, links) = elsewhere("ur/topics/trade/index.html");
     assert!(text.contains("Русский (1)"), "{text}");
     assert_eq!(links, [("ru".into(), "/briefing/ru/topics/trade/".into())]);
     let (text, _) = elsewhere("index.html");
-    assert!(text.starts_with("1 article is only in other languages"), "{text}");
+    assert!(
+        text.starts_with("1 article is only in other languages"),
+        "{text}"
+    );
     // A list that leaves nothing out says nothing.
-    assert!(site.html("ur/topics/flights/index.html").select(".elsewhere").is_empty());
+    assert!(
+        site.html("ur/topics/flights/index.html")
+            .select(".elsewhere")
+            .is_empty()
+    );
 }
 
 /// The XML elements of `xml` with the attributes of each, in order; panics if it is not
@@ -397,7 +432,8 @@ fn each_language_has_its_own_search_index() {
         ["/briefing/ur/search-index.json"]
     );
     assert_eq!(
-        site.html("ru/index.html").attrs("form.site-search", "action"),
+        site.html("ru/index.html")
+            .attrs("form.site-search", "action"),
         ["/briefing/ru/search/"]
     );
 }
@@ -427,13 +463,16 @@ fn a_translation_that_contradicts_its_original_names_both_files() {
     let rel = "content/articles/2025/meeting.ur.md";
     f.write(
         rel,
-        &f.read(rel)
-            .replace("title:", "date: 2025-01-16\ntopics: [trade, flights]\ntitle:"),
+        &f.read(rel).replace(
+            "title:",
+            "date: 2025-01-16\ntopics: [trade, flights]\ntitle:",
+        ),
     );
     for command in ["build", "check"] {
         let stderr = failing(&f, command);
         assert!(
-            stderr.contains(&format!("{rel}:2:7")) && stderr.contains("`date` of this translation (2025-01-16)"),
+            stderr.contains(&format!("{rel}:2:7"))
+                && stderr.contains("`date` of this translation (2025-01-16)"),
             "{stderr}"
         );
         assert!(
@@ -458,5 +497,8 @@ fn a_missing_word_in_one_language_names_the_file_and_the_key() {
     f.write(ru, &f.read(ru).replace("key_points: Главное\n", ""));
     let stderr = failing(&f, "build");
     assert!(stderr.contains(ru), "{stderr}");
-    assert!(stderr.contains("`key_points` is missing for ru"), "{stderr}");
+    assert!(
+        stderr.contains("`key_points` is missing for ru"),
+        "{stderr}"
+    );
 }

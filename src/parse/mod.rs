@@ -101,6 +101,15 @@ impl Meta {
         }
     }
 
+    pub fn common_mut(&mut self) -> &mut Common {
+        match self {
+            Meta::Home(m) | Meta::Page(m) => &mut m.common,
+            Meta::Topic(m) => &mut m.common,
+            Meta::Article(m) => &mut m.common,
+            Meta::Profile(m) => &mut m.common,
+        }
+    }
+
     /// When the page was last revised: the date it is "as of".
     pub fn updated(&self) -> Option<front_matter::PageDate> {
         match self {

@@ -555,18 +555,25 @@ fn translate(
             if !has("draft") && !has("published") {
                 t.draft = o.draft;
             }
-            if !has("publish_date") {
-                t.common.publish_date = o.common.publish_date;
-            }
-            if !has("expiry_date") {
-                t.common.expiry_date = o.common.expiry_date;
-            }
             if !has("image") {
                 t.common.image.clone_from(&o.common.image);
             }
         }
         // Translations are found among pages of their own kind.
         _ => {}
+    }
+    // A translation is published and withdrawn with its original, unless it says
+    // otherwise.
+    let (from, until) = (
+        original.meta.common().publish_date,
+        original.meta.common().expiry_date,
+    );
+    let common = head.meta.common_mut();
+    if !has("publish_date") {
+        common.publish_date = from;
+    }
+    if !has("expiry_date") {
+        common.expiry_date = until;
     }
     if !problems.is_empty() {
         return Err(problems);

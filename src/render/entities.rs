@@ -57,10 +57,7 @@ pub(super) fn entities(r: &Local, kind: EntityKind) -> Result<Files, Diagnostic>
         vec![
             ("kind", text(kind.key())),
             ("kind_title", text(r.word(kind.key()))),
-            (
-                "entities",
-                profiles::entity_list(r, shared, kind, None),
-            ),
+            ("entities", profiles::entity_list(r, shared, kind, None)),
             ("groups", groups),
         ],
     )
@@ -164,7 +161,8 @@ pub(super) fn entity(r: &Local, kind: EntityKind, i: usize) -> Result<Files, Dia
             ("articles", shared.cards(&e.articles)),
         ],
     )?;
-    files.extend(super::feeds::entity_feeds(r,
+    files.extend(super::feeds::entity_feeds(
+        r,
         shared,
         name,
         &path,

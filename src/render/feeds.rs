@@ -273,16 +273,12 @@ fn topics_of<'s>(
     ids: &'s [String],
 ) -> impl Iterator<Item = (&'s str, &'s str, &'s str)> {
     ids.iter().map(move |id| {
-        let topic = s
-            .ed
-            .topic(id)
-            .map(|t| &s.ed.topics[t].page)
-            .or_else(|| {
-                s.site
-                    .editions
-                    .iter()
-                    .find_map(|e| e.topic(id).map(|t| &e.topics[t].page))
-            });
+        let topic = s.ed.topic(id).map(|t| &s.ed.topics[t].page).or_else(|| {
+            s.site
+                .editions
+                .iter()
+                .find_map(|e| e.topic(id).map(|t| &e.topics[t].page))
+        });
         match topic {
             Some(t) => (id.as_str(), t.title(), t.path.as_str()),
             None => (id.as_str(), id.as_str(), ""),

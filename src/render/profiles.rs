@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use tera::Value;
 
-use super::values::{Shared, html, list, obj, opt_text, text};
 use super::job::Scope;
+use super::values::{Shared, html, list, obj, opt_text, text};
 use crate::index::{Edition, Entity, EntityKind};
 use crate::parse::Page;
 
@@ -190,10 +190,7 @@ pub fn groups(s: &Scope, shared: &Shared, kind: EntityKind) -> Value {
         groups.push(obj([
             ("name", Value::none()),
             ("url", Value::none()),
-            (
-                "entities",
-                entity_list(s, shared, kind, Some(&without_any)),
-            ),
+            ("entities", entity_list(s, shared, kind, Some(&without_any))),
         ]));
     }
     list(groups)
