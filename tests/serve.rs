@@ -666,6 +666,64 @@ fn desk_steps(s: &mut Steps, future: bool) {
 }
 
 #[test]
+fn profiles_and_embargoes_in_three_languages_rebuild_like_full_builds() {
+    let site = Fixture::new("trilingual");
+    site.write(
+        "content/people/albert-khorev.md",
+        "---\nname: Albert Khorev\nrole: Ambassador\nupdated: 2025-01-15\n---\nThe ambassador.\n",
+    );
+    let options = desk_options(false);
+    let mut engine = Engine::new(site.root(), options.clone());
+    engine.build().expect("the trilingual fixture builds");
+    let mut s = Steps {
+        engine,
+        site: &site,
+        options,
+    };
+    let ru = "content/people/albert-khorev.ru.md";
+    s.step("a profile is translated into Russian", |f| {
+        f.write(ru, "---\nname: Альберт Хорев\nrole: Посол\n---\nПосол.\n");
+        vec![ru]
+    });
+    s.step("the translation is revised", |f| {
+        edit(f, ru, |t| t.replace("Посол.\n", "Посол России.\n"));
+        vec![ru]
+    });
+    s.step("the original's date changes every edition's as-of", |f| {
+        edit(f, "content/people/albert-khorev.md", |t| {
+            t.replace("updated: 2025-01-15", "updated: 2025-02-01")
+        });
+        vec!["content/people/albert-khorev.md"]
+    });
+    let (en, ru_article) = (
+        "content/articles/2025/embargoed.md",
+        "content/articles/2025/embargoed.ru.md",
+    );
+    s.step("an embargoed article and its translation arrive", |f| {
+        f.write(
+            en,
+            "---\ntitle: \"Embargoed report\"\ndate: 2025-03-01\npublish_date: 2025-06-01\ntopics: [trade]\npeople: [\"Albert Khorev\"]\n---\nNot before June.\n",
+        );
+        f.write(ru_article, "---\ntitle: \"Отчёт под эмбарго\"\n---\nНе раньше июня.\n");
+        vec![en, ru_article]
+    });
+    s.step("the embargo is lifted: published in both languages", |f| {
+        edit(f, en, |t| t.replace("publish_date: 2025-06-01\n", ""));
+        vec![en]
+    });
+    s.step("withdrawn in Russian only", |f| {
+        edit(f, ru_article, |t| {
+            t.replace("title:", "expiry_date: 2025-03-15\ntitle:")
+        });
+        vec![ru_article]
+    });
+    s.step("the translated profile goes", |f| {
+        fs::remove_file(f.path(ru)).unwrap();
+        vec![ru]
+    });
+}
+
+#[test]
 fn an_urdu_site_and_its_words_rebuild_like_full_builds() {
     let site = Fixture::new("urdu");
     let mut engine = Engine::new(site.root(), options());
