@@ -780,3 +780,38 @@ fn profiles_as_of_dates_and_embargoes_work_in_every_language() {
     assert!(review.has("articles/embargoed/index.html"));
     assert!(review.has("ru/articles/embargoed/index.html"));
 }
+
+#[test]
+fn a_stale_overview_is_reported_once_not_once_per_language() {
+    let f = trilingual_desk();
+    let config = f.read("site.yaml");
+    f.write(
+        "site.yaml",
+        &format!("{config}freshness:\n  warn_after_days: 30\n"),
+    );
+    f.write(
+        "content/articles/2025/later.md",
+        "---\ntitle: Later\ndate: 2025-03-10\ntopics: [trade]\n---\nLater.\n",
+    );
+    // In Russian too: the Russian overview, which takes its date from the English one,
+    // is as stale.
+    f.write(
+        "content/articles/2025/later.ru.md",
+        "---\ntitle: Позже\n---\nПозже.\n",
+    );
+    let out = f.attache(&["check", "--now", NOW, "--format", "json"]);
+    let doc: Json = serde_json::from_slice(&out.stdout).unwrap();
+    let stale: Vec<&Json> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["message"]
+                .as_str()
+                .unwrap()
+                .contains("the overview is as of")
+        })
+        .collect();
+    assert_eq!(stale.len(), 1, "{doc}");
+    assert_eq!(stale[0]["file"], "content/topics/trade.md");
+}

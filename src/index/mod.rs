@@ -294,6 +294,10 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
 /// The warning for a topic whose overview is more than `limit` days older than the newest
 /// article filed under it.
 fn stale(ed: &Edition, topic: &Topic, limit: u32) -> Option<Diagnostic> {
+    // A translation that takes its date from the original is reported with it, once.
+    if topic.page.original.is_some() && topic.page.spot("updated").is_none() {
+        return None;
+    }
     let updated = topic.page.meta.updated()?;
     let newest = topic
         .articles
