@@ -12,17 +12,26 @@ use common::{Fixture, repo, snapshot};
 
 #[test]
 fn the_fixture_site_builds_to_exactly_the_recorded_output() {
-    assert_builds_as_recorded("basic", &[]);
+    assert_builds_to_recorded_output("basic", &[]);
+}
+
+/// A site in English, Urdu and Russian: every edition, switcher, alternate, feed and the
+/// sitemap's alternates.
+#[test]
+fn the_trilingual_fixture_builds_to_exactly_the_recorded_output() {
+    assert_builds_to_recorded_output("trilingual", &[]);
 }
 
 /// Profiles, as-of dates, a notice on a stale overview, an embargoed and a withdrawn
 /// article left out, Open Graph, JSON-LD, Atom and RSS: as of 1 April 2025.
 #[test]
 fn the_desk_fixture_builds_to_exactly_the_recorded_output() {
-    assert_builds_as_recorded("desk", &["--now", "2025-04-01"]);
+    assert_builds_to_recorded_output("desk", &["--now", "2025-04-01"]);
 }
 
-fn assert_builds_as_recorded(name: &str, args: &[&str]) {
+/// Builds the fixture `name` with `args` and compares the output with
+/// `tests/golden/<name>`.
+fn assert_builds_to_recorded_output(name: &str, args: &[&str]) {
     let fixture = Fixture::new(name);
     let site = fixture.build(args);
     let golden_dir = repo().join("tests/golden").join(name);
@@ -70,8 +79,8 @@ fn assert_builds_as_recorded(name: &str, args: &[&str]) {
     }
     assert!(
         differences.is_empty(),
-        "the build output changed ({} files); if that is intended, record it with \
-         ATTACHE_BLESS=1 cargo test --test golden:\n{}",
+        "the build output of {name} changed ({} files); if that is intended, record it \
+         with ATTACHE_BLESS=1 cargo test --test golden:\n{}",
         differences.len(),
         differences.join("\n")
     );

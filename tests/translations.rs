@@ -502,3 +502,160 @@ fn a_missing_word_in_one_language_names_the_file_and_the_key() {
         "{stderr}"
     );
 }
+
+#[test]
+fn check_names_each_translation_problem_with_its_file_and_line() {
+    let f = Fixture::new("trilingual");
+    let edit = |rel: &str, from: &str, to: &str| f.write(rel, &f.read(rel).replacen(from, to, 1));
+    // A date that is not the original's; a `lang:` the name contradicts; a language the
+    // site does not list, by `lang:` and by name; a translation of nothing.
+    edit(
+        "content/articles/2025/meeting.ur.md",
+        "title:",
+        "date: 2025-01-16\ntitle:",
+    );
+    edit(
+        "content/articles/2025/flights.ur.md",
+        "title:",
+        "lang: ru\ntitle:",
+    );
+    f.write(
+        "content/articles/2025/solo.md",
+        "---\ntitle: \"Solo\"\nlang: fr\ndate: 2025-01-01\ntopics: [trade]\n---\nText.\n",
+    );
+    f.write(
+        "content/articles/2025/flights.de.md",
+        "---\ntitle: \"Flüge\"\n---\nText.\n",
+    );
+    f.write(
+        "content/articles/2025/ghost.ur.md",
+        "---\ntitle: \"بھوت\"\n---\nText.\n",
+    );
+    let out = f.attache(&["check"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "content/articles/2025/meeting.ur.md:2:7: the `date` of this translation (2025-01-16) is not its original's (2025-01-15, at content/articles/2025/meeting.md:3:7)",
+        "content/articles/2025/flights.ur.md:2:7: the file name says this page is in `ur`, but `lang:` says `ru`",
+        "content/articles/2025/solo.md:3:7: `fr` is not one of this site's languages (en, ur, ru)",
+        "content/articles/2025/flights.de.md: `de` is not one of this site's languages (en, ur, ru)",
+        "content/articles/2025/ghost.ur.md: this translation has no original: there is no content/articles/2025/ghost.md",
+    ] {
+        assert!(said.contains(line), "missing {line:?} in:\n{said}");
+    }
+    assert!(said.trim_end().ends_with("5 errors in 5 files"), "{said}");
+    assert!(!f.path("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn new_article_with_lang_starts_a_translation_with_the_originals_fields() {
+    let f = Fixture::new("trilingual");
+    let out = f.attache(&["new", "article", "--lang", "ru", "--of", "flights"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rel = "content/articles/2025/flights.ru.md";
+    assert!(String::from_utf8_lossy(&out.stdout).contains(rel));
+    let text = f.read(rel);
+    // The words to translate, the original's text below, and what it takes as comments.
+    for line in [
+        "# The Русский (ru) translation of content/articles/2025/flights.md.",
+        "#   date: 2025-02-01",
+        "#   topics: [flights, trade]",
+        "title: A proposal for direct flights",
+        "summary: Direct flights were proposed.",
+        "draft: true",
+        "---\nDirect flights were proposed to make business travel easier.",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from\n{text}");
+    }
+    // A draft until translated: checks clean, is built with --drafts only, and then it
+    // is the Russian version of the original with the original's date.
+    let checked = f.attache(&["check", "--drafts"]);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    assert!(!f.build(&[]).has("ru/articles/flights/index.html"));
+    let site = f.build(&["--drafts"]);
+    let ru = site.html("ru/articles/flights/index.html");
+    assert_eq!(html_attr(&ru, "lang"), "ru");
+    assert_eq!(ru.attrs(".article-meta time", "datetime")[0], "2025-02-01");
+    assert_eq!(
+        alternates(&ru).get("en").map(String::as_str),
+        Some("https://example.org/briefing/articles/flights/")
+    );
+
+    // By its path, with the translated title; a translation by folder is no original.
+    let out = f.attache(&[
+        "new",
+        "article",
+        "Старая встреча",
+        "--lang",
+        "ru",
+        "--of",
+        "content/articles/2024/old.md",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        f.read("content/articles/2024/old.ru.md")
+            .contains("title: Старая встреча")
+    );
+
+    // Mistakes are refused with what to do, and nothing is overwritten.
+    for (args, says) in [
+        (&["--lang", "ru", "--of", "flights"][..], "already exists"),
+        (
+            &["--lang", "de", "--of", "flights"],
+            "translations are in ur, ru",
+        ),
+        (
+            &["--lang", "en", "--of", "flights"],
+            "the site's default language",
+        ),
+        (
+            &["--lang", "ur", "--of", "fligts"],
+            "did you mean `flights`?",
+        ),
+    ] {
+        let mut all = vec!["new", "article"];
+        all.extend_from_slice(args);
+        let out = f.attache(&all);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert!(f.read(rel).contains("title: A proposal for direct flights"));
+
+    // An article written only in Russian: `lang:` says so.
+    let out = f.attache(&[
+        "new",
+        "article",
+        "Solo",
+        "--lang",
+        "ru",
+        "--topics",
+        "trade",
+        "--date",
+        "2025-03-01",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        f.read("content/articles/2025/solo.md")
+            .contains("lang: ru\n")
+    );
+    let site = f.build(&["--drafts"]);
+    assert!(site.has("ru/articles/solo/index.html"));
+    assert!(!site.has("articles/solo/index.html"));
+}

@@ -123,7 +123,7 @@ pub(super) fn entity(r: &Local, kind: EntityKind, i: usize) -> Result<Files, Dia
         ("topics", profiles::topics_value(ed, shared, e)),
     ]);
     let steps = [
-        (site.config.title.as_str(), String::new()),
+        (site.config.title.as_str(), r.local("")),
         (r.word(kind.key()), entities_path(r, kind)),
         (name, path.clone()),
     ];

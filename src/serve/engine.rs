@@ -45,6 +45,8 @@ pub struct Report {
     pub changed: Vec<String>,
     /// How many pages were rendered again.
     pub rendered: usize,
+    /// The paths of those pages (`ur/articles/x/index.html`), sorted.
+    pub pages: Vec<String>,
     /// True when the whole site was built again from disk.
     pub full: bool,
     pub delta: Delta,
@@ -116,7 +118,7 @@ impl Work {
 /// What a rebuild produced, before it is reported.
 struct Done {
     delta: Delta,
-    rendered: usize,
+    pages: Vec<String>,
     full: bool,
 }
 
@@ -242,7 +244,8 @@ impl Engine {
             .unwrap_or_default();
         Ok(Report {
             changed,
-            rendered: done.rendered,
+            rendered: done.pages.len(),
+            pages: done.pages,
             full: done.full,
             delta: done.delta,
             elapsed: start.elapsed(),
@@ -262,9 +265,9 @@ impl Engine {
         let mut model = Model::load(&self.root, &self.options)?;
         let result = self.render_and_apply(&mut model, Work::everything());
         self.model = Some(model);
-        result.map(|(delta, rendered)| Done {
+        result.map(|(delta, pages)| Done {
             delta,
-            rendered,
+            pages,
             full: true,
         })
     }
@@ -309,9 +312,9 @@ impl Engine {
         let result = self.render_and_apply(&mut model, work);
         self.model = Some(model);
         trace::finish();
-        result.map(|(delta, rendered)| Done {
+        result.map(|(delta, pages)| Done {
             delta,
-            rendered,
+            pages,
             full: false,
         })
     }
@@ -354,7 +357,7 @@ impl Engine {
         &mut self,
         model: &mut Model,
         work: Work,
-    ) -> Result<(Delta, usize), Diagnostics> {
+    ) -> Result<(Delta, Vec<String>), Diagnostics> {
         let work = std::mem::take(&mut self.owed).and(work);
         match self.try_render_and_apply(model, &work) {
             Ok(done) => Ok(done),
@@ -369,7 +372,7 @@ impl Engine {
         &mut self,
         model: &mut Model,
         work: &Work,
-    ) -> Result<(Delta, usize), Diagnostics> {
+    ) -> Result<(Delta, Vec<String>), Diagnostics> {
         // A static file may not take a generated page's path, as in a build.
         let taken = |path: &str| {
             if work.structural {
@@ -413,10 +416,12 @@ impl Engine {
             }
             eprintln!("[serve trace jobs] {kinds:?}");
         }
-        let pages = rendered
+        let mut pages: Vec<String> = rendered
             .iter()
             .filter(|(p, _)| p.ends_with(".html"))
-            .count();
+            .map(|(p, _)| p.clone())
+            .collect();
+        pages.sort();
         let statics = work.statics.then_some(&model.sources.statics);
         let written = |path: &str| model.jobs.writes(path);
         let expected: Option<&dyn Fn(&str) -> bool> = work.structural.then_some(&written);

@@ -62,9 +62,17 @@ pub(super) fn update(
     // Translations take fields from their originals: the translations of a changed page
     // are read again with it (and a translation's original, when the site does not hold
     // it, a draft perhaps).
-    let pending = &with_relatives(model, pending);
+    let mut pending = with_relatives(model, pending);
     // First pass for the changed files: their URL and kind.
-    let heads = heads_of(model, pending.iter(), &[], options)?;
+    let mut heads = heads_of(model, pending.iter(), &[], options)?;
+    // A page that is new in the default language, or has a new slug there, may be the
+    // original of a page in another language by its `lang:` that stood alone until now.
+    let adopted = adopted_by_new_originals(model, &heads, &pending);
+    if !adopted.is_empty() {
+        pending.extend(adopted);
+        heads = heads_of(model, pending.iter(), &[], options)?;
+    }
+    let pending = &pending;
     let base_path = model.site.config.base_path().to_string();
     let url = |h: &Option<Head>| h.as_ref().map(|h| format!("{base_path}{}", h.path()));
     let topic = |h: &Option<Head>| {
@@ -258,6 +266,44 @@ fn with_relatives(model: &Model, pending: &BTreeSet<String>) -> BTreeSet<String>
         }
     }
     all
+}
+
+/// The pages in other languages, standing alone by their `lang:`, whose kind and id a head
+/// in the default language now has and did not have before: they become its translations.
+fn adopted_by_new_originals(
+    model: &Model,
+    heads: &[(String, Option<Head>)],
+    pending: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let had = |rel: &str, kind: Kind, id: &str| {
+        model
+            .lookup
+            .locate
+            .get(rel)
+            .and_then(|(lang, at)| model.site.page(*lang, *at))
+            .is_some_and(|p| p.kind == kind && p.id == id && p.original.is_none())
+    };
+    let new_ids: BTreeSet<(Kind, &str)> = heads
+        .iter()
+        .filter_map(|(rel, h)| Some((rel, h.as_ref()?)))
+        .filter(|(_, h)| h.lang() == 0 && h.original().is_none())
+        .filter(|(rel, h)| !had(rel, h.kind(), h.id()))
+        .map(|(_, h)| (h.kind(), h.id()))
+        .collect();
+    if new_ids.is_empty() {
+        return BTreeSet::new();
+    }
+    model
+        .site
+        .page_refs()
+        .filter(|(lang, _, page)| {
+            *lang != 0
+                && page.original.is_none()
+                && !pending.contains(&page.rel)
+                && new_ids.contains(&(page.kind, page.id.as_str()))
+        })
+        .map(|(_, _, page)| page.rel.clone())
+        .collect()
 }
 
 /// The pages a batch of heads may translate, in memory: the heads read earlier in this
