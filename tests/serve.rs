@@ -840,6 +840,7 @@ fn editing_an_urdu_file_renders_the_urdu_pages_only() {
     let mut s = Steps {
         engine,
         site: &site,
+        options: options(),
     };
     // What changes the other languages too: the alternates of the original, the counts of
     // what is only in other languages, the sitemap.
