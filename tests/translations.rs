@@ -98,6 +98,8 @@ fn every_page_is_in_the_language_and_direction_of_its_edition() {
     // The theme's words and the dates are those of the page's language.
     let ur = site.html("ur/articles/meeting/index.html");
     assert_eq!(text(&ur, "#key-points-title"), "اہم نکات");
+    // The site's English description keeps its order inside an Urdu page.
+    assert_eq!(ur.attrs(".site-description", "dir"), ["auto"]);
     assert_eq!(text(&ur, ".article-meta time"), "15 جنوری، 2025");
     let ru = site.html("ru/articles/meeting/index.html");
     assert_eq!(text(&ru, "#key-points-title"), "Главное");
