@@ -918,7 +918,8 @@ document.querySelectorAll('link[href], script[src], img[src], iframe[src], sourc
 return {
   status: nav ? nav.responseStatus : null,
   resources,
-  scripts: Array.from(document.scripts).map(s => s.src ? new URL(s.src).pathname : '(inline script)'),
+  // JSON-LD is data for link previews and search engines, never run.
+  scripts: Array.from(document.scripts).filter(s => s.type !== 'application/ld+json').map(s => s.src ? new URL(s.src).pathname : '(inline script)'),
   brokenImages: Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
   brokenStyles: Array.from(document.querySelectorAll('link[rel~="stylesheet"]')).filter(l => !l.sheet).map(l => l.href),
   external,
@@ -2028,7 +2029,12 @@ fn the_theme_stays_small_and_self_contained() {
     let mut problems = Vec::new();
     for file in site.html_files() {
         let page = site.html(&file);
-        let scripts = page.select("script");
+        // JSON-LD (structured data for link previews) is data, never run.
+        let scripts = page.select("script:not([type=\"application/ld+json\"])");
+        assert!(
+            page.select("script[type=\"application/ld+json\"]").len() <= 1,
+            "{file}: one JSON-LD block at most"
+        );
         let srcs = page.attrs("script", "src");
         let expected: &[&str] = if file.ends_with("search/index.html") {
             &["/search.js"]

@@ -1024,6 +1024,7 @@ fn preview_engine(desk: &Desk) -> attache::serve::Engine {
         attache::build::BuildOptions {
             drafts: false,
             base_url: Some("http://127.0.0.1:9/".into()),
+            ..Default::default()
         },
     );
     engine.build().expect("the desk's site builds");
@@ -1361,9 +1362,18 @@ fn assert_no_content_script(name: &str, page: &Page, theme: &[String]) {
                 theme.iter().any(|t| src == format!("/{t}")),
                 "{name}: a script from {src}"
             ),
+            // The only inline scripts are JSON-LD: data a browser never runs, which no
+            // text can end early (no `<` in it), and which parses as JSON.
             None => {
                 let body: String = script.text().collect();
-                assert!(!body.contains("alert"), "{name}: inline script {body}");
+                assert_eq!(
+                    script.value().attr("type"),
+                    Some("application/ld+json"),
+                    "{name}: an inline script that would run: {body}"
+                );
+                assert!(!body.contains('<'), "{name}: markup in JSON-LD: {body}");
+                serde_json::from_str::<serde_json::Value>(&body)
+                    .unwrap_or_else(|e| panic!("{name}: JSON-LD that is not JSON ({e}): {body}"));
             }
         }
     }
@@ -2105,4 +2115,116 @@ fn the_preview_converges_after_the_content_folder_is_deleted_renamed_or_flooded(
     drop(idle);
     // And serve never wrote to the output folder.
     assert!(desk.path("public/.attache-output").exists());
+}
+
+// ---- profiles and publication dates -----------------------------------------------------
+
+const PROFILE: &str = "content/people/pasted-person.md";
+
+#[test]
+fn a_profile_with_fields_that_would_run_a_script_or_are_not_what_they_say_is_refused_on_its_line() {
+    let desk = Desk::new();
+    for (field, value, at, says) in [
+        (
+            "links",
+            "[\"javascript:alert(1)\"]",
+            "3:",
+            "would run a script",
+        ),
+        (
+            "image",
+            "\"javascript:alert(1)\"",
+            "3:",
+            "would run a script",
+        ),
+        ("names", "{\"not a code\": X}", "3:", "not a code"),
+        ("names", "[Альберт]", "3:", "a map of language codes"),
+        ("role", "{title: Chair, from: June}", "3:", "is not a date"),
+        ("role", "{chair: yes}", "3:", "does not know"),
+        ("aliases", "[\"?!\"]", "3:", "aliases"),
+        ("publish_date", "soon", "3:", "not a date"),
+    ] {
+        desk.write(
+            PROFILE,
+            format!("---\nname: Pasted Person\n{field}: {value}\n---\nProse.\n"),
+        );
+        desk.refuses(Told {
+            file: PROFILE,
+            at: Some(at),
+            says: &[says],
+        });
+    }
+}
+
+#[test]
+fn a_profile_without_a_name_or_claiming_another_profiles_name_is_refused_naming_both() {
+    let desk = Desk::new();
+    desk.write(PROFILE, "---\nrole: Chair\n---\nProse.\n");
+    desk.refuses(Told {
+        file: PROFILE,
+        at: None,
+        says: &["name"],
+    });
+    desk.write(
+        "content/people/ada-example.md",
+        "---\nname: Ada Example\naliases: [A. Example]\n---\nAda.\n",
+    );
+    desk.write(
+        PROFILE,
+        "---\nname: Someone\naliases:\n  - Ada Example\n---\nProse.\n",
+    );
+    let said = desk.refuses(Told {
+        file: PROFILE,
+        at: Some("4:"),
+        says: &["`Ada Example` names the profile in"],
+    });
+    assert!(said.contains("content/people/ada-example.md:2:"), "{said}");
+}
+
+#[test]
+fn publication_dates_that_contradict_each_other_are_refused_on_their_line() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: T\ndate: 2025-03-01\ntopics: [alpha]\npublish_date: 2025-06-01\nexpiry_date: 2025-05-01\n",
+            "Body.\n",
+        ),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:"),
+        says: &["is not after `publish_date`"],
+    });
+}
+
+#[test]
+fn scripts_pasted_into_a_profile_never_run() {
+    let desk = Desk::new();
+    desk.write(
+        "content/people/ada-example.md",
+        "---\n\
+         name: \"</script><script>alert('name')</script>\"\n\
+         aliases: [Ada Example]\n\
+         role: {title: \"<img src=x onerror=alert(1)>\", organization: \"<script>alert('org')</script>\"}\n\
+         country: \"<svg onload=alert('country')>\"\n\
+         names: {ru: \"<script>alert('ru')</script>\"}\n\
+         links: [{title: \"<script>alert('link')</script>\", url: \"https://example.com/\"}]\n\
+         summary: \"</script><script>alert('summary')</script>\"\n\
+         ---\n\
+         Prose <script>alert('prose')</script>.\n",
+    );
+    let site = desk.builds();
+    let theme = theme_scripts();
+    for name in site.html_files() {
+        assert_no_content_script(&name, &site.html(&name), &theme);
+    }
+    let page = site.html("people/ada-example/index.html");
+    assert_eq!(
+        page.texts("h1"),
+        ["</script><script>alert('name')</script>"]
+    );
+    for feed in ["people/ada-example/atom.xml", "people/ada-example/rss.xml"] {
+        assert!(!site.text(feed).contains("<script>"), "{feed}");
+    }
 }

@@ -30,12 +30,23 @@ fn options() -> BuildOptions {
     BuildOptions {
         drafts: false,
         base_url: Some(BASE.to_string()),
+        ..Default::default()
     }
 }
 
 /// Asserts the engine's output is exactly a fresh full build of the same files.
 fn assert_same_as_full_build(engine: &Engine, root: &Path, step: &str) {
-    let full = build::build(root, &options())
+    assert_same_as_full_build_with(engine, root, step, &options());
+}
+
+/// As [`assert_same_as_full_build`], the full build made with `options`.
+fn assert_same_as_full_build_with(
+    engine: &Engine,
+    root: &Path,
+    step: &str,
+    options: &BuildOptions,
+) {
+    let full = build::build(root, options)
         .unwrap_or_else(|e| panic!("{step}: the full build failed:\n{e}"))
         .output;
     let ours = engine.output();
@@ -71,11 +82,25 @@ fn assert_same_as_full_build(engine: &Engine, root: &Path, step: &str) {
 struct Steps<'a> {
     engine: Engine,
     site: &'a Fixture,
+    /// What the engine and the full builds it is compared with are built with.
+    options: BuildOptions,
 }
 
 impl Steps<'_> {
     /// Applies `edit`, rebuilds for the paths it names, and compares with a full build.
     fn step(&mut self, name: &str, edit: impl FnOnce(&Fixture) -> Vec<&'static str>) {
+        self.step_after(name, false, edit);
+    }
+
+    /// As [`Steps::step`]; `index_failed`: the step before failed when the site was
+    /// indexed (two profiles claiming one name), which leaves nothing to build on, so this
+    /// step builds from disk.
+    fn step_after(
+        &mut self,
+        name: &str,
+        index_failed: bool,
+        edit: impl FnOnce(&Fixture) -> Vec<&'static str>,
+    ) {
         let changed = edit(self.site);
         let paths: Vec<PathBuf> = changed.iter().map(|p| self.site.path(p)).collect();
         let report = self
@@ -84,11 +109,12 @@ impl Steps<'_> {
             .unwrap_or_else(|e| panic!("{name}: the rebuild failed:\n{e}"));
         assert!(!report.changed.is_empty(), "{name}: nothing changed?");
         // Only site.yaml and source folders appearing call for a build from disk.
-        let expect_full = changed
-            .iter()
-            .any(|p| matches!(*p, "site.yaml" | "static" | "templates"));
+        let expect_full = index_failed
+            || changed
+                .iter()
+                .any(|p| matches!(*p, "site.yaml" | "static" | "templates"));
         assert_eq!(report.full, expect_full, "{name}: {}", report.line());
-        assert_same_as_full_build(&self.engine, self.site.root(), name);
+        assert_same_as_full_build_with(&self.engine, self.site.root(), name, &self.options);
     }
 
     /// Applies `edit`, which breaks the site: the rebuild fails and the output stays.
@@ -100,7 +126,7 @@ impl Steps<'_> {
             Ok(_) => panic!("{name}: the rebuild should fail"),
             Err(e) => e,
         };
-        assert!(build::build(self.site.root(), &options()).is_err());
+        assert!(build::build(self.site.root(), &self.options).is_err());
         assert!(self.engine.is_failing());
         assert!(
             self.engine.output() == before,
@@ -125,6 +151,7 @@ fn incremental_rebuilds_are_byte_identical_to_full_builds() {
     let mut s = Steps {
         engine,
         site: &site,
+        options: options(),
     };
 
     s.step("append to a body", |f| {
@@ -409,6 +436,7 @@ fn a_static_file_on_a_generated_page_fails_like_a_full_build_until_it_goes() {
     let mut s = Steps {
         engine,
         site: &site,
+        options: options(),
     };
     s.failing_step("a static file takes the about page's place", |f| {
         f.write("static/about/index.html", "<p>static about</p>\n");
@@ -474,6 +502,227 @@ fn a_static_file_on_a_generated_page_fails_like_a_full_build_until_it_goes() {
     });
 }
 
+/// The desk fixture as of 1 April 2025: profiles, as-of dates, an embargoed and a
+/// withdrawn article. `future` is what a preview shows (the two with their banners).
+fn desk_options(future: bool) -> BuildOptions {
+    BuildOptions {
+        future,
+        now: Some(
+            attache::parse::front_matter::PageDate::parse("2025-04-01")
+                .unwrap()
+                .instant,
+        ),
+        ..options()
+    }
+}
+
+#[test]
+fn profiles_as_of_dates_and_embargoes_rebuild_like_full_builds() {
+    for future in [false, true] {
+        let site = Fixture::new("desk");
+        let options = desk_options(future);
+        let mut engine = Engine::new(site.root(), options.clone());
+        engine.build().expect("the desk fixture builds");
+        assert_same_as_full_build_with(&engine, site.root(), "first build", &options);
+        let mut s = Steps {
+            engine,
+            site: &site,
+            options,
+        };
+        desk_steps(&mut s, future);
+    }
+}
+
+fn desk_steps(s: &mut Steps, future: bool) {
+    let ahsan = "content/people/ahsan-zafar-bakhtawari.md";
+    s.step("a profile's prose", |f| {
+        edit(f, ahsan, |t| {
+            t.replace("A short profile.", "A shorter profile.")
+        });
+        vec![ahsan]
+    });
+    s.step("a role ends (the people index regroups)", |f| {
+        edit(f, ahsan, |t| {
+            t.replace(
+                "  - title: Chairman\n    organization: Clean and Green Islamabad Movement\n",
+                "  - title: Chairman\n    organization: Clean and Green Islamabad Movement\n    to: \"2025\"\n",
+            )
+        });
+        vec![ahsan]
+    });
+    s.step("an alias goes (the alias gets a page of its own)", |f| {
+        edit(f, ahsan, |t| {
+            t.replace("aliases: [\"Ahsan Bakhtawari\"]\n", "")
+        });
+        vec![ahsan]
+    });
+    s.step("and comes back", |f| {
+        edit(f, ahsan, |t| {
+            t.replace(
+                "country: Pakistan\n",
+                "aliases: [\"Ahsan Bakhtawari\"]\ncountry: Pakistan\n",
+            )
+        });
+        vec![ahsan]
+    });
+    s.step("a new profile of someone no article names", |f| {
+        f.write(
+            "content/people/new-person.md",
+            "---\nname: New Person\nrole: {title: Adviser, organization: United Business Group}\nupdated: 2025-02-01\n---\nNew.\n",
+        );
+        vec!["content/people/new-person.md"]
+    });
+    s.failing_step("a second profile claims an alias", |f| {
+        edit(f, "content/people/new-person.md", |t| {
+            t.replace(
+                "name: New Person\n",
+                "name: New Person\naliases: [Ahsan Bakhtawari]\n",
+            )
+        });
+        vec!["content/people/new-person.md"]
+    });
+    s.step_after("the profile goes", true, |f| {
+        fs::remove_file(f.path("content/people/new-person.md")).unwrap();
+        vec!["content/people/new-person.md"]
+    });
+    s.step("an organization profile is renamed", |f| {
+        edit(f, "content/organizations/united-business-group.md", |t| {
+            t.replace(
+                "summary: \"A business group.\"",
+                "summary: \"A group of businesses.\"",
+            )
+        });
+        vec!["content/organizations/united-business-group.md"]
+    });
+    s.step("an overview is revised (its notice goes)", |f| {
+        edit(f, "content/topics/trade.md", |t| {
+            t.replace("updated: 2025-01-01", "updated: 2025-03-20")
+        });
+        vec!["content/topics/trade.md"]
+    });
+    s.step("the home page's as-of date", |f| {
+        edit(f, "content/_index.md", |t| {
+            t.replace("updated: 2025-01-15", "updated: 2025-03-21")
+        });
+        vec!["content/_index.md"]
+    });
+    let meeting = "content/articles/2025/meeting.md";
+    s.step("an article is embargoed", |f| {
+        edit(f, meeting, |t| {
+            t.replacen(
+                "date: 2025-01-15\n",
+                "date: 2025-01-15\npublish_date: 2025-05-01\n",
+                1,
+            )
+        });
+        vec![meeting]
+    });
+    s.step("and published", |f| {
+        edit(f, meeting, |t| t.replace("publish_date: 2025-05-01\n", ""));
+        vec![meeting]
+    });
+    let scheduled = "content/articles/2025/scheduled.md";
+    s.step("the embargo is lifted", |f| {
+        edit(f, scheduled, |t| {
+            t.replace("publish_date: 2025-06-01\n", "")
+                .replace("date: 2025-06-01", "date: 2025-03-30")
+        });
+        vec![scheduled]
+    });
+    s.step("an article is withdrawn", |f| {
+        edit(f, scheduled, |t| {
+            t.replace(
+                "date: 2025-03-30\n",
+                "date: 2025-03-30\nexpiry_date: 2025-03-31\n",
+            )
+        });
+        vec![scheduled]
+    });
+    s.step("and restored", |f| {
+        edit(f, scheduled, |t| t.replace("expiry_date: 2025-03-31\n", ""));
+        vec![scheduled]
+    });
+    let later = "content/articles/2025/later.md";
+    let withdraw_later = |f: &Fixture| {
+        edit(f, later, |t| {
+            t.replace(
+                "date: 2025-03-10\n",
+                "date: 2025-03-10\nexpiry_date: 2025-03-31\n",
+            )
+        });
+        vec![later]
+    };
+    if future {
+        s.step(
+            "an article others link to is withdrawn: the preview shows it",
+            withdraw_later,
+        );
+    } else {
+        s.failing_step(
+            "an article others link to is withdrawn: the link is an error",
+            withdraw_later,
+        );
+    }
+}
+
+#[test]
+fn profiles_and_embargoes_in_three_languages_rebuild_like_full_builds() {
+    let site = Fixture::new("trilingual");
+    site.write(
+        "content/people/albert-khorev.md",
+        "---\nname: Albert Khorev\nrole: Ambassador\nupdated: 2025-01-15\n---\nThe ambassador.\n",
+    );
+    let options = desk_options(false);
+    let mut engine = Engine::new(site.root(), options.clone());
+    engine.build().expect("the trilingual fixture builds");
+    let mut s = Steps {
+        engine,
+        site: &site,
+        options,
+    };
+    let ru = "content/people/albert-khorev.ru.md";
+    s.step("a profile is translated into Russian", |f| {
+        f.write(ru, "---\nname: Альберт Хорев\nrole: Посол\n---\nПосол.\n");
+        vec![ru]
+    });
+    s.step("the translation is revised", |f| {
+        edit(f, ru, |t| t.replace("Посол.\n", "Посол России.\n"));
+        vec![ru]
+    });
+    s.step("the original's date changes every edition's as-of", |f| {
+        edit(f, "content/people/albert-khorev.md", |t| {
+            t.replace("updated: 2025-01-15", "updated: 2025-02-01")
+        });
+        vec!["content/people/albert-khorev.md"]
+    });
+    let (en, ru_article) = (
+        "content/articles/2025/embargoed.md",
+        "content/articles/2025/embargoed.ru.md",
+    );
+    s.step("an embargoed article and its translation arrive", |f| {
+        f.write(
+            en,
+            "---\ntitle: \"Embargoed report\"\ndate: 2025-03-01\npublish_date: 2025-06-01\ntopics: [trade]\npeople: [\"Albert Khorev\"]\n---\nNot before June.\n",
+        );
+        f.write(ru_article, "---\ntitle: \"Отчёт под эмбарго\"\n---\nНе раньше июня.\n");
+        vec![en, ru_article]
+    });
+    s.step("the embargo is lifted: published in both languages", |f| {
+        edit(f, en, |t| t.replace("publish_date: 2025-06-01\n", ""));
+        vec![en]
+    });
+    s.step("withdrawn in Russian only", |f| {
+        edit(f, ru_article, |t| {
+            t.replace("title:", "expiry_date: 2025-03-15\ntitle:")
+        });
+        vec![ru_article]
+    });
+    s.step("the translated profile goes", |f| {
+        fs::remove_file(f.path(ru)).unwrap();
+        vec![ru]
+    });
+}
+
 #[test]
 fn an_urdu_site_and_its_words_rebuild_like_full_builds() {
     let site = Fixture::new("urdu");
@@ -483,6 +732,7 @@ fn an_urdu_site_and_its_words_rebuild_like_full_builds() {
     let mut s = Steps {
         engine,
         site: &site,
+        options: options(),
     };
     s.step(
         "an Urdu article's date (Urdu month names on every list)",
@@ -590,6 +840,7 @@ fn editing_an_urdu_file_renders_the_urdu_pages_only() {
     let mut s = Steps {
         engine,
         site: &site,
+        options: options(),
     };
     // What changes the other languages too: the alternates of the original, the counts of
     // what is only in other languages, the sitemap.
@@ -1274,6 +1525,7 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
         &BuildOptions {
             drafts: false,
             base_url: Some(handle.url().to_string()),
+            ..Default::default()
         },
     )
     .unwrap()
@@ -1299,6 +1551,7 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
         &BuildOptions {
             drafts: false,
             base_url: Some(handle.url().to_string()),
+            ..Default::default()
         },
     )
     .unwrap()

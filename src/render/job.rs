@@ -20,7 +20,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use super::{Files, Renderer, feeds, pages, redirects, search};
+use super::{Files, Renderer, entities, feeds, pages, redirects, search};
 use crate::error::Diagnostic;
 use crate::i18n::Lang;
 use crate::index::{Edition, EntityKind, PageRef, Site};
@@ -250,8 +250,8 @@ impl Job {
             JobKind::Article(i) => pages::article_writes(&r, i),
             JobKind::Topic(t) => pages::topic_writes(&r, t),
             JobKind::Page(i) => pages::page_writes(&r, i),
-            JobKind::Entities(kind) => pages::entities_writes(&r, kind),
-            JobKind::Entity(kind, i) => pages::entity_writes(&r, kind, i),
+            JobKind::Entities(kind) => entities::entities_writes(&r, kind),
+            JobKind::Entity(kind, i) => entities::entity_writes(&r, kind, i),
             JobKind::Search => pages::search_writes(&r),
             JobKind::NotFound => pages::not_found_writes(&r),
             JobKind::Feeds => feeds::feeds_writes(&r),
@@ -276,8 +276,8 @@ impl Job {
             JobKind::Article(i) => pages::article_reads(&r, i),
             JobKind::Topic(t) => pages::topic_reads(&r, t),
             JobKind::Page(i) => pages::page_reads(i),
-            JobKind::Entities(kind) => pages::entities_reads(&r, kind),
-            JobKind::Entity(kind, i) => pages::entity_reads(&r, kind, i),
+            JobKind::Entities(kind) => entities::entities_reads(&r, kind),
+            JobKind::Entity(kind, i) => entities::entity_reads(&r, kind, i),
             JobKind::Search => pages::search_reads(),
             JobKind::NotFound => pages::not_found_reads(),
             JobKind::Feeds => feeds::feeds_reads(&r),
@@ -308,11 +308,11 @@ impl Job {
             JobKind::Article(i) => pages::article(r, i),
             JobKind::Topic(t) => pages::topic(r, t),
             JobKind::Page(i) => pages::page(r, i),
-            JobKind::Entities(kind) => pages::entities(r, kind),
-            JobKind::Entity(kind, i) => pages::entity(r, kind, i),
+            JobKind::Entities(kind) => entities::entities(r, kind),
+            JobKind::Entity(kind, i) => entities::entity(r, kind, i),
             JobKind::Search => pages::search(r),
             JobKind::NotFound => pages::not_found(r),
-            JobKind::Feeds => Ok(feeds::atom_feeds(r, r.shared)),
+            JobKind::Feeds => Ok(feeds::site_feeds(r, r.shared)),
             JobKind::Sitemap => Ok(feeds::sitemap(r.site, r.shared)),
             JobKind::Robots => Ok(feeds::robots(r.shared)),
             JobKind::SearchIndex => Ok(search::index(r, r.shared)),

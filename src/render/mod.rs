@@ -6,12 +6,15 @@
 //! it shows, next to the code that renders it, so that the sitemap and `serve` ask the
 //! jobs rather than keep lists of their own.
 
+mod entities;
 pub mod feeds;
 pub mod job;
 mod languages;
 mod pages;
+mod profiles;
 pub mod redirects;
 pub mod search;
+pub mod share;
 pub mod templates;
 pub mod values;
 
@@ -208,6 +211,15 @@ fn render_page(
     context.insert_value("section", text(section));
     context.insert_value("title", text(title));
     context.insert_value("canonical", text(&shared.permalink(path)));
+    // What a link preview shows, unless the page says more (articles, profiles).
+    let share = share::Share {
+        title,
+        description: "",
+        path,
+        kind: share::Kind::Website,
+        image: None,
+    };
+    context.insert_value("share", share.value(shared));
     for (k, v) in values {
         context.insert_value(k, v);
     }

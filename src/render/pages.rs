@@ -8,10 +8,12 @@ use tera::Value;
 
 use super::job::{Reads, Scope, Writes, index_html};
 use super::languages::elsewhere;
+use super::share::{self, Share};
 use super::values::{self, html, list, obj, opt_text, reading_time, text};
 use super::{Files, Local, search};
 use crate::error::{Diagnostic, Problem};
 use crate::index::{Edition, EntityKind, PageRef};
+use crate::parse::front_matter::PageDate;
 use crate::parse::{Meta, Page};
 
 // ---- home: `/` --------------------------------------------------------------------------
@@ -25,7 +27,20 @@ fn latest(ed: &Edition) -> std::ops::Range<usize> {
 }
 
 pub(super) fn home_writes(s: &Scope) -> Writes {
-    Writes::page(&s.local(""), None)
+    let shown = latest(s.ed).map(|i| s.ed.articles[i].meta.updated());
+    let home = s.ed.home.as_ref().and_then(|h| h.meta.updated());
+    Writes::page(&s.local(""), newest(shown.chain([home])))
+}
+
+/// The latest of some dates: when a page showing them last changed.
+pub(super) fn newest(dates: impl IntoIterator<Item = Option<PageDate>>) -> Option<PageDate> {
+    dates.into_iter().flatten().max()
+}
+
+/// The "as of" date of a page (its `updated`) as `updated_iso` and `updated_display`.
+fn as_of(shared: &values::Shared, page: &Page) -> [(&'static str, Value); 2] {
+    let (iso, display) = shared.date_values(page.meta.updated());
+    [("updated_iso", iso), ("updated_display", display)]
 }
 
 pub(super) fn home_reads(s: &Scope) -> Reads {
@@ -41,24 +56,47 @@ pub(super) fn home_reads(s: &Scope) -> Reads {
 }
 
 pub(super) fn home(r: &Local) -> Result<Files, Diagnostic> {
-    let (ed, shared) = (r.ed, r.shared);
+    let (site, ed, shared) = (r.site, r.ed, r.shared);
     let home = ed.home.as_ref();
-    let title = home.map_or(r.site.config.title.as_str(), Page::title);
+    let title = home.map_or(site.config.title.as_str(), Page::title);
+    let summary = home.map_or(site.config.description.as_str(), |h| h.summary.as_str());
+    let [updated_iso, updated_display] = match home {
+        Some(h) => as_of(shared, h),
+        None => [
+            ("updated_iso", Value::none()),
+            ("updated_display", Value::none()),
+        ],
+    };
     let page_value = obj([
         ("title", text(title)),
         ("content", html(home.map_or("", |h| h.body.html.as_str()))),
-        (
-            "summary",
-            text(home.map_or(r.site.config.description.as_str(), |h| h.summary.as_str())),
-        ),
+        ("summary", text(summary)),
+        updated_iso,
+        updated_display,
     ]);
     let latest: Vec<usize> = latest(ed).collect();
+    let preview = Share {
+        title,
+        description: summary,
+        path: &r.local(""),
+        kind: share::Kind::Website,
+        image: home.and_then(|h| h.meta.common().image.as_deref()),
+    };
     r.page(
         "home.html",
         &r.local(""),
         title,
         "home",
         vec![
+            ("share", preview.value(shared)),
+            (
+                "json_ld",
+                share::script_json(&share::graph(vec![share::website(site, shared)])),
+            ),
+            (
+                "publication",
+                home.map_or_else(Value::none, |h| values::publication(h, &shared.dates)),
+            ),
             ("page", page_value),
             ("topic_cards", shared.topic_cards.clone()),
             ("latest", shared.cards(&latest)),
@@ -88,7 +126,7 @@ pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
         .full(PageRef::Article(i))
         .cards(prev.into_iter().chain(next))
         .cards(ed.related[i].articles.iter().copied())
-        .other((prev.is_some(), next.is_some()));
+        .other((prev.is_some(), next.is_some(), profile_claims(ed, i)));
     // Its topics, linked by title (a topic not in its language, in another's words).
     for id in ed.articles[i].article().map_or(&[][..], |m| &m.topics) {
         match ed.topic(id) {
@@ -97,6 +135,39 @@ pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
         }
     }
     reads
+}
+
+/// The profile each person and organization article `i` names is filed under, when a
+/// profile claims the name (by its file name, name, aliases or names in other scripts):
+/// an alias added to or taken from a profile moves where the article's links lead.
+fn profile_claims(ed: &Edition, i: usize) -> Vec<(&str, &str)> {
+    let Some(m) = ed.articles[i].article() else {
+        return Vec::new();
+    };
+    if ed.profiles.is_empty() {
+        return Vec::new();
+    }
+    let mut claims = Vec::new();
+    for (kind, names) in [
+        (crate::parse::Kind::Person, &m.people),
+        (crate::parse::Kind::Organization, &m.organizations),
+    ] {
+        for name in names {
+            let slug = slug::slugify(name);
+            for p in ed.profiles.iter().filter(|p| p.kind == kind) {
+                let Some(meta) = p.profile() else { continue };
+                let claimed = p.id == slug
+                    || std::iter::once(&meta.name)
+                        .chain(&meta.aliases)
+                        .chain(meta.names.values())
+                        .any(|n| slug::slugify(n) == slug);
+                if claimed {
+                    claims.push((name.as_str(), p.rel.as_str()));
+                }
+            }
+        }
+    }
+    claims
 }
 
 /// What a page in one language shows of a topic that is not in it: the title and URL of
@@ -110,22 +181,47 @@ fn topic_elsewhere<'a>(s: &Scope<'a>, id: &str) -> Option<(&'a str, &'a str)> {
 }
 
 pub(super) fn article(r: &Local, i: usize) -> Result<Files, Diagnostic> {
-    let (ed, shared) = (r.ed, r.shared);
+    let (site, ed, shared) = (r.site, r.ed, r.shared);
     let a = &ed.articles[i];
     let (prev, next) = neighbours(ed, i);
     let card = |i: Option<usize>| i.map_or_else(Value::none, |i| shared.cards[i].clone());
-    r.page(
-        "article.html",
-        &a.path,
-        a.title(),
-        "article",
-        vec![
-            ("page", article_value(a, shared)),
-            ("prev", card(prev)),
-            ("next", card(next)),
-            ("related", shared.cards(&ed.related[i].articles)),
-        ],
-    )
+    let mut extra = Vec::new();
+    if let Some(m) = a.article() {
+        let topics: Vec<&Page> = m
+            .topics
+            .iter()
+            .filter_map(|id| ed.topic(id).map(|t| &ed.topics[t].page))
+            .collect();
+        let preview = Share {
+            title: a.title(),
+            description: &a.summary,
+            path: &a.path,
+            kind: share::Kind::Article {
+                meta: m,
+                sections: topics.iter().map(|t| t.title()).collect(),
+            },
+            image: m.common.image.as_deref(),
+        };
+        let mut steps = vec![(site.config.title.as_str(), r.local(""))];
+        steps.extend(topics.first().map(|t| (t.title(), t.path.clone())));
+        steps.push((a.title(), a.path.clone()));
+        let ld = share::graph(vec![
+            share::news_article(r, shared, a, m),
+            share::breadcrumbs(shared, &steps),
+        ]);
+        extra = vec![
+            ("share", preview.value(shared)),
+            ("json_ld", share::script_json(&ld)),
+        ];
+    }
+    extra.push(("publication", values::publication(a, &shared.dates)));
+    extra.extend([
+        ("page", article_value(a, shared)),
+        ("prev", card(prev)),
+        ("next", card(next)),
+        ("related", shared.cards(&ed.related[i].articles)),
+    ]);
+    r.page("article.html", &a.path, a.title(), "article", extra)
 }
 
 /// A front matter text that is there and not blank.
@@ -190,6 +286,7 @@ fn lead(page: &Page) -> Value {
         Meta::Article(m) => m.summary.as_deref(),
         Meta::Topic(m) => m.summary.as_deref(),
         Meta::Page(m) | Meta::Home(m) => m.summary.as_deref(),
+        Meta::Profile(m) => m.summary.as_deref(),
     };
     opt_text(written.filter(|s| !s.trim().is_empty()))
 }
@@ -215,7 +312,30 @@ pub(super) fn topics(r: &Local) -> Result<Files, Diagnostic> {
 }
 
 pub(super) fn topic_writes(s: &Scope, t: usize) -> Writes {
-    Writes::page(&s.ed.topics[t].page.path, None)
+    let topic = &s.ed.topics[t];
+    let articles = topic
+        .articles
+        .iter()
+        .map(|&a| s.ed.articles[a].meta.updated());
+    let lastmod = newest(articles.chain([topic.page.meta.updated()]));
+    Writes::page(&topic.page.path, lastmod)
+}
+
+/// How many articles filed under a topic are dated after its overview's `updated`.
+fn filed_since(ed: &Edition, t: usize) -> usize {
+    let topic = &ed.topics[t];
+    let Some(updated) = topic.page.meta.updated() else {
+        return 0;
+    };
+    topic
+        .articles
+        .iter()
+        .take_while(|&&a| {
+            ed.articles[a]
+                .article()
+                .is_some_and(|m| m.date.date > updated.date)
+        })
+        .count()
 }
 
 /// Where the list of a topic is in its edition (`topics/trade/`, after the prefix).
@@ -241,6 +361,12 @@ pub(super) fn topic(r: &Local, t: usize) -> Result<Files, Diagnostic> {
     } else {
         Value::none()
     };
+    let rss = if config.feeds.enabled && config.feeds.per_topic && config.feeds.rss {
+        text(&shared.url(&format!("{}rss.xml", p.path)))
+    } else {
+        Value::none()
+    };
+    let [updated_iso, updated_display] = as_of(shared, p);
     let page_value = obj([
         ("id", text(&p.id)),
         ("title", text(p.title())),
@@ -251,13 +377,33 @@ pub(super) fn topic(r: &Local, t: usize) -> Result<Files, Diagnostic> {
         ("content", html(&p.body.html)),
         ("toc", values::toc(&p.body.toc)),
         ("feed_url", feed),
+        ("rss_url", rss),
+        updated_iso,
+        updated_display,
+        ("filed_since", Value::from(filed_since(ed, t))),
     ]);
+    let preview = Share {
+        title: p.title(),
+        description: &p.summary,
+        path: &p.path,
+        kind: share::Kind::Website,
+        image: p.meta.common().image.as_deref(),
+    };
+    let steps = [
+        (config.title.as_str(), r.local("")),
+        (r.word("topics"), r.local("topics/")),
+        (p.title(), p.path.clone()),
+    ];
+    let ld = share::graph(vec![share::breadcrumbs(shared, &steps)]);
     r.page(
         "topic.html",
         &p.path,
         p.title(),
         "topic",
         vec![
+            ("share", preview.value(shared)),
+            ("json_ld", share::script_json(&ld)),
+            ("publication", values::publication(p, &shared.dates)),
             ("page", page_value),
             ("years", by_year(ed, shared, &topic.articles)),
             ("count", Value::from(topic.articles.len())),
@@ -291,7 +437,10 @@ fn by_year(ed: &Edition, shared: &values::Shared, articles: &[usize]) -> Value {
 // ---- the timeline: `/timeline/` -----------------------------------------------------------
 
 pub(super) fn timeline_writes(s: &Scope) -> Writes {
-    Writes::page(&s.local("timeline/"), None)
+    Writes::page(
+        &s.local("timeline/"),
+        newest(s.ed.articles.iter().map(|a| a.meta.updated())),
+    )
 }
 
 pub(super) fn timeline_reads(s: &Scope) -> Reads {
@@ -351,7 +500,8 @@ fn by_year_and_month(ed: &Edition, shared: &values::Shared, articles: &[usize]) 
 // ---- a plain page: `/<slug>/` ---------------------------------------------------------------
 
 pub(super) fn page_writes(s: &Scope, i: usize) -> Writes {
-    Writes::page(&s.ed.pages[i].path, None)
+    let p = &s.ed.pages[i];
+    Writes::page(&p.path, p.meta.updated())
 }
 
 pub(super) fn page_reads(i: usize) -> Reads {
@@ -360,6 +510,7 @@ pub(super) fn page_reads(i: usize) -> Reads {
 
 pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
     let (p, shared) = (&r.ed.pages[i], r.shared);
+    let [updated_iso, updated_display] = as_of(shared, p);
     let page_value = obj([
         ("title", text(p.title())),
         ("url", text(&shared.url(&p.path))),
@@ -369,98 +520,25 @@ pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
         ("content", html(&p.body.html)),
         ("toc", values::toc(&p.body.toc)),
         ("extra", Value::from_serializable(&p.extra)),
+        updated_iso,
+        updated_display,
     ]);
+    let preview = Share {
+        title: p.title(),
+        description: &p.summary,
+        path: &p.path,
+        kind: share::Kind::Website,
+        image: p.meta.common().image.as_deref(),
+    };
     r.page(
         "page.html",
         &p.path,
         p.title(),
         "page",
-        vec![("page", page_value)],
-    )
-}
-
-// ---- people, organizations, tags: `/<kind>/` and `/<kind>/<slug>/` -----------------------
-
-fn entities_path(s: &Scope, kind: EntityKind) -> String {
-    format!("{}{}/", s.prefix, kind.key())
-}
-
-fn entity_path(s: &Scope, kind: EntityKind, i: usize) -> String {
-    format!(
-        "{}{}/{}/",
-        s.prefix,
-        kind.key(),
-        s.ed.entities[&kind][i].slug
-    )
-}
-
-pub(super) fn entities_writes(s: &Scope, kind: EntityKind) -> Writes {
-    Writes::page(&entities_path(s, kind), None)
-}
-
-pub(super) fn entities_reads(s: &Scope, kind: EntityKind) -> Reads {
-    let shown: Vec<(&str, &str, usize)> = s.ed.entities[&kind]
-        .iter()
-        .map(|e| (e.name.as_str(), e.slug.as_str(), e.articles.len()))
-        .collect();
-    Reads::themed().other(shown)
-}
-
-pub(super) fn entities(r: &Local, kind: EntityKind) -> Result<Files, Diagnostic> {
-    let shared = r.shared;
-    let entities = list(r.ed.entities[&kind].iter().map(|e| {
-        obj([
-            ("name", text(&e.name)),
-            (
-                "url",
-                text(&shared.url(&format!("{}{}/{}/", r.prefix, kind.key(), e.slug))),
-            ),
-            ("count", Value::from(e.articles.len())),
-        ])
-    }));
-    r.page(
-        "entities.html",
-        &entities_path(r, kind),
-        r.word(kind.key()),
-        kind.key(),
         vec![
-            ("kind", text(kind.key())),
-            ("kind_title", text(r.word(kind.key()))),
-            ("entities", entities),
-        ],
-    )
-}
-
-pub(super) fn entity_writes(s: &Scope, kind: EntityKind, i: usize) -> Writes {
-    Writes::page(&entity_path(s, kind, i), None)
-}
-
-pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize) -> Reads {
-    let e = &s.ed.entities[&kind][i];
-    Reads::themed()
-        .cards(e.articles.iter().copied())
-        .other((&e.name, &e.slug))
-}
-
-pub(super) fn entity(r: &Local, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
-    let shared = r.shared;
-    let e = &r.ed.entities[&kind][i];
-    let path = entity_path(r, kind, i);
-    let entity = obj([
-        ("name", text(&e.name)),
-        ("url", text(&shared.url(&path))),
-        ("count", Value::from(e.articles.len())),
-    ]);
-    r.page(
-        "entity.html",
-        &path,
-        &e.name,
-        kind.key(),
-        vec![
-            ("kind", text(kind.key())),
-            ("kind_title", text(r.word(kind.key()))),
-            ("entity", entity),
-            ("articles", shared.cards(&e.articles)),
+            ("share", preview.value(shared)),
+            ("publication", values::publication(p, &shared.dates)),
+            ("page", page_value),
         ],
     )
 }

@@ -139,6 +139,7 @@ struct EditionBefore {
     articles: Vec<String>,
     topics: Vec<String>,
     pages: Vec<String>,
+    profiles: Vec<String>,
 }
 
 /// Where each page of a site before an edit is after it (a page may change language).
@@ -151,6 +152,7 @@ struct EditionMoves {
     articles: Vec<Option<(Lang, PageRef)>>,
     topics: Vec<Option<(Lang, PageRef)>>,
     pages: Vec<Option<(Lang, PageRef)>>,
+    profiles: Vec<Option<(Lang, PageRef)>>,
 }
 
 impl Moves {
@@ -171,6 +173,7 @@ impl Moves {
                     articles: find(&e.articles),
                     topics: find(&e.topics),
                     pages: find(&e.pages),
+                    profiles: find(&e.profiles),
                 })
                 .collect(),
         }
@@ -184,6 +187,7 @@ impl Moves {
             PageRef::Article(i) => e.articles.get(i).copied().flatten(),
             PageRef::Topic(i) => e.topics.get(i).copied().flatten(),
             PageRef::Page(i) => e.pages.get(i).copied().flatten(),
+            PageRef::Profile(i) => e.profiles.get(i).copied().flatten(),
         }
     }
 }
@@ -199,6 +203,7 @@ impl Before {
                     articles: e.articles.iter().map(|p| p.rel.clone()).collect(),
                     topics: e.topics.iter().map(|t| t.page.rel.clone()).collect(),
                     pages: e.pages.iter().map(|p| p.rel.clone()).collect(),
+                    profiles: e.profiles.iter().map(|p| p.rel.clone()).collect(),
                 })
                 .collect(),
         }
@@ -216,6 +221,7 @@ impl Before {
             articles: e.map_or(0, |e| e.articles.len()),
             topics: e.map_or(0, |e| e.topics.len()),
             pages: e.map_or(0, |e| e.pages.len()),
+            profiles: e.map_or(0, |e| e.profiles.len()),
             home: e.is_some_and(|e| e.home.is_some()),
         }
     }

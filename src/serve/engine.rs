@@ -143,7 +143,9 @@ impl Engine {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         Engine {
             root,
-            options,
+            // One moment for the whole session, so that a page rendered again agrees with
+            // the pages it was rendered with.
+            options: options.at_a_moment(),
             model: None,
             pending: BTreeSet::new(),
             owed: Work::default(),
@@ -252,10 +254,7 @@ impl Engine {
     }
 
     fn parse_options(&self) -> ParseOptions {
-        ParseOptions {
-            drafts: self.options.drafts,
-            keep_markdown: false,
-        }
+        self.options.parse_options(false)
     }
 
     /// Builds everything from disk, keeping what an incremental rebuild needs.

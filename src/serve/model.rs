@@ -97,10 +97,7 @@ impl Model {
         let mut sources = load::load(&dirs)?;
         let mut warnings = std::mem::take(&mut sources.warnings);
         let texts = sources.content.clone();
-        let parse_options = ParseOptions {
-            drafts: options.drafts,
-            keep_markdown: false,
-        };
+        let parse_options: ParseOptions = options.parse_options(false);
         let (templates, pages) = rayon::join(
             || Templates::compile(&sources.templates, &sources.i18n, &config.languages),
             || parse::parse_all(sources.content, &config, parse_options),

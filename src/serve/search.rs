@@ -21,12 +21,13 @@ pub(super) struct Entries {
 }
 
 /// How many pages of each kind a site has: what places each page in the index (see
-/// [`search::indexed_pages`]: articles, topics, plain pages, home).
+/// [`search::indexed_pages`]: articles, topics, plain pages, profiles, home).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Shape {
     pub(super) articles: usize,
     pub(super) topics: usize,
     pub(super) pages: usize,
+    pub(super) profiles: usize,
     pub(super) home: bool,
 }
 
@@ -36,6 +37,7 @@ impl Shape {
             articles: ed.articles.len(),
             topics: ed.topics.len(),
             pages: ed.pages.len(),
+            profiles: ed.profiles.len(),
             home: ed.home.is_some(),
         }
     }
@@ -45,12 +47,13 @@ impl Shape {
             PageRef::Article(i) => i,
             PageRef::Topic(t) => self.articles + t,
             PageRef::Page(p) => self.articles + self.topics + p,
-            PageRef::Home => self.articles + self.topics + self.pages,
+            PageRef::Profile(p) => self.articles + self.topics + self.pages + p,
+            PageRef::Home => self.articles + self.topics + self.pages + self.profiles,
         }
     }
 
     fn len(&self) -> usize {
-        self.articles + self.topics + self.pages + usize::from(self.home)
+        self.articles + self.topics + self.pages + self.profiles + usize::from(self.home)
     }
 
     /// Every page, in the order of the index.
@@ -59,6 +62,7 @@ impl Shape {
             .map(PageRef::Article)
             .chain((0..self.topics).map(PageRef::Topic))
             .chain((0..self.pages).map(PageRef::Page))
+            .chain((0..self.profiles).map(PageRef::Profile))
             .chain(self.home.then_some(PageRef::Home))
     }
 }
