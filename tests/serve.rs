@@ -859,6 +859,131 @@ fn adding_an_article_renders_the_pages_that_show_it_not_every_page() {
     assert_same_as_full_build(&engine, root, "delete it again");
 }
 
+/// A site with 29 articles on topic t0, one a day in January 2022, and 5 on t1 in 2021,
+/// at 5 articles a page.
+fn paged_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("site.yaml"),
+        "title: Paged\nbase_url: https://example.org/\npagination:\n  per_page: 5\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("content/topics")).unwrap();
+    fs::create_dir_all(root.join("content/articles")).unwrap();
+    for t in ["t0", "t1"] {
+        fs::write(
+            root.join(format!("content/topics/{t}.md")),
+            format!("---\ntitle: Topic {t}\n---\nAbout {t}.\n"),
+        )
+        .unwrap();
+    }
+    for day in 1..=29 {
+        fs::write(
+            root.join(format!("content/articles/d{day:02}.md")),
+            format!("---\ntitle: Day {day:02}\ndate: 2022-01-{day:02}\ntopics: [t0]\n---\nOn day {day}.\n"),
+        )
+        .unwrap();
+    }
+    for month in 1..=5 {
+        fs::write(
+            root.join(format!("content/articles/m{month}.md")),
+            format!("---\ntitle: Month {month}\ndate: 2021-{month:02}-15\ntopics: [t1]\n---\nIn month {month}.\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn adding_an_article_renders_only_the_pages_of_a_list_whose_contents_changed() {
+    let dir = paged_site();
+    let root = dir.path();
+    let mut engine = Engine::new(root, options());
+    engine.build().unwrap();
+    // A late-filed article from 8 January: in every list of 2022 it lands on page 5 of 6
+    // (newest first, 5 a page), so pages 1-4 show what they showed.
+    let new = root.join("content/articles/late.md");
+    fs::write(
+        &new,
+        "---\ntitle: Late\ndate: 2022-01-08\ntopics: [t0]\n---\nFiled late.\n",
+    )
+    .unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert!(!report.full);
+    let updated: BTreeSet<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    for changed in [
+        "timeline/2022/page/5/index.html",
+        "timeline/2022/page/6/index.html",
+        "topics/t0/page/5/index.html",
+        "topics/t0/page/6/index.html",
+        // Home lists 2022, then 2021: the new one is 22nd.
+        "page/5/index.html",
+        "page/6/index.html",
+        "page/7/index.html",
+        "timeline/index.html",
+        // The first page of a list counts its articles.
+        "timeline/2022/index.html",
+        "topics/t0/index.html",
+    ] {
+        assert!(
+            updated.contains(changed),
+            "{changed} not updated: {updated:?}"
+        );
+    }
+    for same in [
+        "timeline/2022/page/2/index.html",
+        "timeline/2022/page/4/index.html",
+        "timeline/2021/index.html",
+        "topics/t0/page/2/index.html",
+        "topics/t0/page/4/index.html",
+        "topics/t1/index.html",
+        "page/2/index.html",
+        "page/4/index.html",
+    ] {
+        assert!(!updated.contains(same), "{same} updated");
+    }
+    // Every page rendered again changed: nothing was rendered for nothing.
+    let html = updated.iter().filter(|p| p.ends_with(".html")).count();
+    assert_eq!(report.rendered, html, "{}", report.line());
+    assert_same_as_full_build(&engine, root, "add a late article");
+
+    // A new page of a list: one more article in 2022 makes 31, a seventh page, and every
+    // page of the year shows the new page in its pager.
+    let newer = root.join("content/articles/later.md");
+    fs::write(
+        &newer,
+        "---\ntitle: Later\ndate: 2022-01-30\ntopics: [t0]\n---\nLater still.\n",
+    )
+    .unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&newer)).unwrap();
+    let updated: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert!(updated.contains(&"timeline/2022/page/7/index.html"));
+    assert!(updated.contains(&"timeline/2022/index.html"));
+    assert_same_as_full_build(&engine, root, "a seventh page");
+    fs::remove_file(&newer).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&newer)).unwrap();
+    assert!(
+        report
+            .delta
+            .removals
+            .contains(&"timeline/2022/page/7/index.html".to_string()),
+        "{:?}",
+        report.delta.removals
+    );
+    assert_same_as_full_build(&engine, root, "back to six pages");
+}
+
 // ---------------------------------------------------------------------------------------
 // The server, over HTTP.
 

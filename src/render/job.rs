@@ -20,7 +20,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use super::{Files, Renderer, feeds, pages, redirects, search};
+use super::{Files, Renderer, feeds, pages, redirects, search, timeline};
 use crate::error::Diagnostic;
 use crate::index::{EntityKind, PageRef, Site};
 use crate::parse::front_matter::PageDate;
@@ -28,14 +28,20 @@ use crate::parse::front_matter::PageDate;
 /// One unit of rendering work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Job {
-    Home,
+    /// A page of the home page's list (0 the first: see [`super::paging`]).
+    Home(usize),
     Topics,
+    /// The timeline's index of years.
     Timeline,
+    /// A page of a year of the timeline.
+    TimelineYear(i16, usize),
     Article(usize),
-    Topic(usize),
+    /// A page of a topic's list.
+    Topic(usize, usize),
     Page(usize),
     Entities(EntityKind),
-    Entity(EntityKind, usize),
+    /// A page of a person's, organization's or tag's list.
+    Entity(EntityKind, usize, usize),
     Search,
     NotFound,
     Feeds,
@@ -182,14 +188,24 @@ impl Reads {
 
 /// Every job a full build runs, in the order of the sitemap.
 pub fn all_jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::Topics, Job::Timeline];
+    let mut jobs: Vec<Job> = (0..pages::home_pages(site)).map(Job::Home).collect();
+    jobs.extend([Job::Topics, Job::Timeline]);
+    for (year, articles) in timeline::years(site) {
+        let pages = timeline::year_pages(site, articles.len());
+        jobs.extend((0..pages).map(|p| Job::TimelineYear(year, p)));
+    }
     jobs.extend((0..site.articles.len()).map(Job::Article));
-    jobs.extend((0..site.topics.len()).map(Job::Topic));
+    for t in 0..site.topics.len() {
+        jobs.extend((0..pages::topic_pages(site, t)).map(|p| Job::Topic(t, p)));
+    }
     jobs.extend((0..site.pages.len()).map(Job::Page));
     for kind in EntityKind::ALL {
         if kind.enabled(&site.config) {
             jobs.push(Job::Entities(kind));
-            jobs.extend((0..site.entities[&kind].len()).map(|i| Job::Entity(kind, i)));
+            for i in 0..site.entities[&kind].len() {
+                let pages = pages::entity_pages(site, kind, i);
+                jobs.extend((0..pages).map(|p| Job::Entity(kind, i, p)));
+            }
         }
     }
     if site.config.search.enabled {
@@ -214,14 +230,15 @@ impl Job {
     /// What the job writes.
     pub fn writes(self, site: &Site) -> Writes {
         match self {
-            Job::Home => pages::home_writes(),
+            Job::Home(p) => pages::home_writes(p),
             Job::Topics => pages::topics_writes(),
-            Job::Timeline => pages::timeline_writes(),
+            Job::Timeline => timeline::index_writes(),
+            Job::TimelineYear(year, p) => timeline::year_writes(year, p),
             Job::Article(i) => pages::article_writes(site, i),
-            Job::Topic(t) => pages::topic_writes(site, t),
+            Job::Topic(t, p) => pages::topic_writes(site, t, p),
             Job::Page(i) => pages::page_writes(site, i),
             Job::Entities(kind) => pages::entities_writes(kind),
-            Job::Entity(kind, i) => pages::entity_writes(site, kind, i),
+            Job::Entity(kind, i, p) => pages::entity_writes(site, kind, i, p),
             Job::Search => pages::search_writes(),
             Job::NotFound => pages::not_found_writes(),
             Job::Feeds => feeds::feeds_writes(site),
@@ -235,14 +252,15 @@ impl Job {
     /// What the job shows.
     pub fn reads(self, site: &Site) -> Reads {
         match self {
-            Job::Home => pages::home_reads(site),
+            Job::Home(p) => pages::home_reads(site, p),
             Job::Topics => pages::topics_reads(),
-            Job::Timeline => pages::timeline_reads(site),
+            Job::Timeline => timeline::index_reads(site),
+            Job::TimelineYear(year, p) => timeline::year_reads(site, year, p),
             Job::Article(i) => pages::article_reads(site, i),
-            Job::Topic(t) => pages::topic_reads(site, t),
+            Job::Topic(t, p) => pages::topic_reads(site, t, p),
             Job::Page(i) => pages::page_reads(i),
             Job::Entities(kind) => pages::entities_reads(site, kind),
-            Job::Entity(kind, i) => pages::entity_reads(site, kind, i),
+            Job::Entity(kind, i, p) => pages::entity_reads(site, kind, i, p),
             Job::Search => pages::search_reads(),
             Job::NotFound => pages::not_found_reads(),
             Job::Feeds => feeds::feeds_reads(site),
@@ -256,14 +274,15 @@ impl Job {
     /// Renders the job's files.
     pub(super) fn render(self, r: &Renderer) -> Result<Files, Diagnostic> {
         match self {
-            Job::Home => pages::home(r),
+            Job::Home(p) => pages::home(r, p),
             Job::Topics => pages::topics(r),
-            Job::Timeline => pages::timeline(r),
+            Job::Timeline => timeline::index(r),
+            Job::TimelineYear(year, p) => timeline::year(r, year, p),
             Job::Article(i) => pages::article(r, i),
-            Job::Topic(t) => pages::topic(r, t),
+            Job::Topic(t, p) => pages::topic(r, t, p),
             Job::Page(i) => pages::page(r, i),
             Job::Entities(kind) => pages::entities(r, kind),
-            Job::Entity(kind, i) => pages::entity(r, kind, i),
+            Job::Entity(kind, i, p) => pages::entity(r, kind, i, p),
             Job::Search => pages::search(r),
             Job::NotFound => pages::not_found(r),
             Job::Feeds => Ok(feeds::atom_feeds(r.site, r.shared)),

@@ -9,9 +9,11 @@
 pub mod feeds;
 pub mod job;
 mod pages;
+pub mod paging;
 pub mod redirects;
 pub mod search;
 pub mod templates;
+mod timeline;
 pub mod values;
 
 use rayon::prelude::*;
@@ -22,7 +24,6 @@ use crate::error::{Diagnostic, Diagnostics, Problem};
 use crate::index::Site;
 use crate::load::StaticFile;
 pub use job::{Job, Listed, Reads, View, Writes, all_jobs};
-pub use pages::LATEST;
 pub use templates::Templates;
 use values::{Shared, text};
 

@@ -2,65 +2,87 @@
 //! by side, so the three cannot drift apart. The values each template receives are listed
 //! in docs/templates.md.
 
-use std::collections::BTreeMap;
-
 use tera::Value;
 
 use super::job::{Reads, Writes, index_html};
+use super::paging::{self, Paged};
+use super::timeline::year_of;
 use super::values::{self, html, list, obj, opt_text, reading_time, text};
 use super::{Files, Renderer, search};
 use crate::error::{Diagnostic, Problem};
 use crate::index::{EntityKind, PageRef, Site};
 use crate::parse::{Meta, Page};
 
-// ---- home: `/` --------------------------------------------------------------------------
+// ---- home: `/`, its list paged at `/page/<n>/` ----------------------------------------------
 
-/// How many of the newest articles the home page lists.
-pub const LATEST: usize = 10;
-
-/// The articles the home page lists.
-fn latest(site: &Site) -> std::ops::Range<usize> {
-    0..site.articles.len().min(LATEST)
+/// The articles page `page` of the home page's list shows: every article, newest first.
+fn home_paged(site: &Site, page: usize) -> (Paged, std::ops::Range<usize>) {
+    let (len, per) = (site.articles.len(), paging::per_page(site));
+    (
+        Paged::of(len, page, per),
+        paging::page_range(len, page, per),
+    )
 }
 
-pub(super) fn home_writes() -> Writes {
-    Writes::page("", None)
+/// The number of pages of the home page's list.
+pub(super) fn home_pages(site: &Site) -> usize {
+    paging::page_count(site.articles.len(), paging::per_page(site))
 }
 
-pub(super) fn home_reads(site: &Site) -> Reads {
-    let reads = match site.home {
-        Some(_) => Reads::themed().full(PageRef::Home),
-        None => Reads::themed(),
+pub(super) fn home_writes(page: usize) -> Writes {
+    Writes::page(&paging::page_path("", page), None)
+}
+
+pub(super) fn home_reads(site: &Site, page: usize) -> Reads {
+    let (paged, shown) = home_paged(site, page);
+    // The first page shows the home page's text and the topics; the others its title.
+    let reads = match (&site.home, page) {
+        (Some(_), 0) => Reads::themed().full(PageRef::Home),
+        (Some(_), _) => Reads::themed().link(PageRef::Home),
+        (None, _) => Reads::themed(),
+    };
+    let reads = if page == 0 {
+        reads.topic_cards()
+    } else {
+        reads
     };
     reads
-        .topic_cards()
-        .cards(latest(site))
-        .other(site.articles.len())
+        .cards(shown)
+        .other((paging::first_only(page, site.articles.len()), paged))
 }
 
-pub(super) fn home(r: &Renderer) -> Result<Files, Diagnostic> {
+pub(super) fn home(r: &Renderer, page: usize) -> Result<Files, Diagnostic> {
     let (site, shared) = (r.site, r.shared);
     let home = site.home.as_ref();
+    let first = page == 0;
     let title = home.map_or(site.config.title.as_str(), Page::title);
+    let content = home.filter(|_| first).map_or("", |h| h.body.html.as_str());
     let page_value = obj([
         ("title", text(title)),
-        ("content", html(home.map_or("", |h| h.body.html.as_str()))),
+        ("content", html(content)),
         (
             "summary",
             text(home.map_or(site.config.description.as_str(), |h| h.summary.as_str())),
         ),
     ]);
-    let latest: Vec<usize> = latest(site).collect();
+    let (paged, shown) = home_paged(site, page);
+    let shown: Vec<usize> = shown.collect();
+    let topic_cards = if first {
+        shared.topic_cards.clone()
+    } else {
+        list([])
+    };
     r.page(
         "home.html",
-        "",
+        &paging::page_path("", page),
         title,
         "home",
         vec![
             ("page", page_value),
-            ("topic_cards", shared.topic_cards.clone()),
-            ("latest", shared.cards(&latest)),
-            ("count", Value::from(site.articles.len())),
+            ("topic_cards", topic_cards),
+            ("latest", shared.cards(&shown)),
+            ("count", paging::count_value(page, site.articles.len())),
+            ("pager", paged.value(shared, "")),
         ],
     )
 }
@@ -199,20 +221,42 @@ pub(super) fn topics(r: &Renderer) -> Result<Files, Diagnostic> {
     )
 }
 
-pub(super) fn topic_writes(site: &Site, t: usize) -> Writes {
-    Writes::page(&site.topics[t].page.path, None)
+/// The articles page `page` of topic `t` shows.
+fn topic_paged(site: &Site, t: usize, page: usize) -> (Paged, &[usize]) {
+    let articles = &site.topics[t].articles;
+    let per = paging::per_page(site);
+    let range = paging::page_range(articles.len(), page, per);
+    (Paged::of(articles.len(), page, per), &articles[range])
 }
 
-pub(super) fn topic_reads(site: &Site, t: usize) -> Reads {
-    Reads::themed()
-        .full(PageRef::Topic(t))
-        .cards(site.topics[t].articles.iter().copied())
+/// The number of pages of topic `t`.
+pub(super) fn topic_pages(site: &Site, t: usize) -> usize {
+    paging::page_count(site.topics[t].articles.len(), paging::per_page(site))
 }
 
-pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
+pub(super) fn topic_writes(site: &Site, t: usize, page: usize) -> Writes {
+    Writes::page(&paging::page_path(&site.topics[t].page.path, page), None)
+}
+
+pub(super) fn topic_reads(site: &Site, t: usize, page: usize) -> Reads {
+    let (paged, shown) = topic_paged(site, t, page);
+    // The first page shows the topic's overview; the others its title.
+    let reads = if page == 0 {
+        Reads::themed().full(PageRef::Topic(t))
+    } else {
+        Reads::themed().link(PageRef::Topic(t))
+    };
+    reads.cards(shown.iter().copied()).other((
+        paging::first_only(page, site.topics[t].articles.len()),
+        paged,
+    ))
+}
+
+pub(super) fn topic(r: &Renderer, t: usize, page: usize) -> Result<Files, Diagnostic> {
     let (site, shared) = (r.site, r.shared);
     let topic = &site.topics[t];
     let p = &topic.page;
+    let first = page == 0;
     let feed = if site.config.feeds.enabled && site.config.feeds.per_topic {
         text(&shared.url(&format!("{}atom.xml", p.path)))
     } else {
@@ -223,27 +267,25 @@ pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
         ("title", text(p.title())),
         ("url", text(&shared.url(&p.path))),
         ("permalink", text(&shared.permalink(&p.path))),
-        ("summary", text(&p.summary)),
-        ("lead", lead(p)),
-        ("content", html(&p.body.html)),
-        ("toc", values::toc(&p.body.toc)),
+        ("summary", text(if first { &p.summary } else { "" })),
+        ("lead", if first { lead(p) } else { Value::none() }),
+        ("content", html(if first { &p.body.html } else { "" })),
+        ("toc", values::toc(if first { &p.body.toc } else { &[] })),
         ("feed_url", feed),
     ]);
+    let (paged, shown) = topic_paged(site, t, page);
     r.page(
         "topic.html",
-        &p.path,
+        &paging::page_path(&p.path, page),
         p.title(),
         "topic",
         vec![
             ("page", page_value),
-            ("years", by_year(site, shared, &topic.articles)),
-            ("count", Value::from(topic.articles.len())),
+            ("years", by_year(site, shared, shown)),
+            ("count", paging::count_value(page, topic.articles.len())),
+            ("pager", paged.value(shared, &p.path)),
         ],
     )
-}
-
-fn year_of(site: &Site, i: usize) -> i16 {
-    site.articles[i].article().map_or(0, |m| m.date.date.year())
 }
 
 /// Articles (already newest first) grouped by year.
@@ -259,67 +301,6 @@ fn by_year(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
                 ])
             }),
     )
-}
-
-// ---- the timeline: `/timeline/` -----------------------------------------------------------
-
-pub(super) fn timeline_writes() -> Writes {
-    Writes::page("timeline/", None)
-}
-
-pub(super) fn timeline_reads(site: &Site) -> Reads {
-    Reads::themed().cards(0..site.articles.len())
-}
-
-pub(super) fn timeline(r: &Renderer) -> Result<Files, Diagnostic> {
-    let site = r.site;
-    let all: Vec<usize> = (0..site.articles.len()).collect();
-    r.page(
-        "timeline.html",
-        "timeline/",
-        r.word("timeline"),
-        "timeline",
-        vec![
-            ("years", by_year_and_month(site, r.shared, &all)),
-            ("count", Value::from(site.articles.len())),
-        ],
-    )
-}
-
-/// Articles (already newest first) grouped by year, then month.
-fn by_year_and_month(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
-    let month_of = |i: usize| {
-        site.articles[i]
-            .article()
-            .map_or(1, |m| m.date.date.month())
-    };
-    let mut years: BTreeMap<std::cmp::Reverse<i16>, Vec<&[usize]>> = BTreeMap::new();
-    for group in articles
-        .chunk_by(|&a, &b| year_of(site, a) == year_of(site, b) && month_of(a) == month_of(b))
-    {
-        years
-            .entry(std::cmp::Reverse(year_of(site, group[0])))
-            .or_default()
-            .push(group);
-    }
-    list(years.into_iter().map(|(std::cmp::Reverse(year), months)| {
-        let count: usize = months.iter().map(|m| m.len()).sum();
-        obj([
-            ("year", Value::from(year)),
-            ("count", Value::from(count)),
-            (
-                "months",
-                list(months.into_iter().map(|group| {
-                    let month = month_of(group[0]);
-                    obj([
-                        ("month", Value::from(month)),
-                        ("name", text(&shared.dates.month(month))),
-                        ("articles", shared.cards(group)),
-                    ])
-                })),
-            ),
-        ])
-    }))
 }
 
 // ---- a plain page: `/<slug>/` ---------------------------------------------------------------
@@ -400,36 +381,63 @@ pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnost
     )
 }
 
-pub(super) fn entity_writes(site: &Site, kind: EntityKind, i: usize) -> Writes {
-    Writes::page(&entity_path(site, kind, i), None)
+/// The articles page `page` of entity `i` shows.
+fn entity_paged(site: &Site, kind: EntityKind, i: usize, page: usize) -> (Paged, &[usize]) {
+    let articles = &site.entities[&kind][i].articles;
+    let per = paging::per_page(site);
+    let range = paging::page_range(articles.len(), page, per);
+    (Paged::of(articles.len(), page, per), &articles[range])
 }
 
-pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize) -> Reads {
+/// The number of pages of entity `i`.
+pub(super) fn entity_pages(site: &Site, kind: EntityKind, i: usize) -> usize {
+    paging::page_count(
+        site.entities[&kind][i].articles.len(),
+        paging::per_page(site),
+    )
+}
+
+pub(super) fn entity_writes(site: &Site, kind: EntityKind, i: usize, page: usize) -> Writes {
+    Writes::page(&paging::page_path(&entity_path(site, kind, i), page), None)
+}
+
+pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize, page: usize) -> Reads {
     let e = &site.entities[&kind][i];
-    Reads::themed()
-        .cards(e.articles.iter().copied())
-        .other((&e.name, &e.slug))
+    let (paged, shown) = entity_paged(site, kind, i, page);
+    Reads::themed().cards(shown.iter().copied()).other((
+        &e.name,
+        &e.slug,
+        paging::first_only(page, e.articles.len()),
+        paged,
+    ))
 }
 
-pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
+pub(super) fn entity(
+    r: &Renderer,
+    kind: EntityKind,
+    i: usize,
+    page: usize,
+) -> Result<Files, Diagnostic> {
     let (site, shared) = (r.site, r.shared);
     let e = &site.entities[&kind][i];
     let path = entity_path(site, kind, i);
     let entity = obj([
         ("name", text(&e.name)),
         ("url", text(&shared.url(&path))),
-        ("count", Value::from(e.articles.len())),
+        ("count", paging::count_value(page, e.articles.len())),
     ]);
+    let (paged, shown) = entity_paged(site, kind, i, page);
     r.page(
         "entity.html",
-        &path,
+        &paging::page_path(&path, page),
         &e.name,
         kind.key(),
         vec![
             ("kind", text(kind.key())),
             ("kind_title", text(r.word(kind.key()))),
             ("entity", entity),
-            ("articles", shared.cards(&e.articles)),
+            ("articles", shared.cards(shown)),
+            ("pager", paged.value(shared, &path)),
         ],
     )
 }
