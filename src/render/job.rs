@@ -60,6 +60,10 @@ pub struct Writes {
     pub outputs: Vec<String>,
     /// The page's entry in the sitemap, if it has one.
     pub listed: Option<Listed>,
+    /// Folders (`search/s/`) whose every file the job writes, when which files those are
+    /// depends on the whole site (the shards of the search index): a path in one is
+    /// the job's, and a file there that a new rendering of the job leaves out is gone.
+    pub folders: Vec<String>,
 }
 
 impl Writes {
@@ -72,6 +76,7 @@ impl Writes {
                 path: path.to_string(),
                 lastmod,
             }),
+            folders: Vec::new(),
         }
     }
 
@@ -80,11 +85,28 @@ impl Writes {
         Writes {
             outputs,
             listed: None,
+            folders: Vec::new(),
         }
+    }
+
+    /// And every file in `folders`.
+    pub(super) fn and_folders(mut self, folders: Vec<String>) -> Writes {
+        self.folders = folders;
+        self
     }
 
     pub fn key(&self) -> &str {
         &self.outputs[0]
+    }
+
+    /// Whether the job writes `path`.
+    pub fn writes(&self, path: &str) -> bool {
+        self.outputs.iter().any(|o| o == path) || self.in_folders(path)
+    }
+
+    /// Whether `path` is in one of the job's folders.
+    pub fn in_folders(&self, path: &str) -> bool {
+        self.folders.iter().any(|f| path.starts_with(f.as_str()))
     }
 }
 

@@ -464,7 +464,10 @@ pub(super) fn search(r: &Renderer) -> Result<Files, Diagnostic> {
         "search/",
         r.word("search"),
         "search",
-        vec![("index_url", text(&r.shared.url(search::INDEX_FILE)))],
+        vec![(
+            "index_url",
+            text(&r.shared.url(&search::manifest_path(search::FOLDER))),
+        )],
     )
 }
 

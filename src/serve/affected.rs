@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::search::Shape;
 use crate::index::{PageRef, Site};
 use crate::render::{Job, Reads, View, Writes, all_jobs};
 
@@ -25,6 +24,8 @@ pub(super) struct JobTable {
     by_key: FxHashMap<String, usize>,
     /// The output paths that are no job's key.
     others: FxHashSet<String>,
+    /// The folders some job writes every file of.
+    folders: Vec<String>,
 }
 
 impl JobTable {
@@ -46,10 +47,15 @@ impl JobTable {
             .iter()
             .flat_map(|e| e.writes.outputs[1..].iter().cloned())
             .collect();
+        let folders = entries
+            .iter()
+            .flat_map(|e| e.writes.folders.iter().cloned())
+            .collect();
         JobTable {
             entries,
             by_key,
             others,
+            folders,
         }
     }
 
@@ -63,7 +69,9 @@ impl JobTable {
 
     /// Whether a job writes `path`.
     pub(super) fn writes(&self, path: &str) -> bool {
-        self.by_key.contains_key(path) || self.others.contains(path)
+        self.by_key.contains_key(path)
+            || self.others.contains(path)
+            || self.folders.iter().any(|f| path.starts_with(f.as_str()))
     }
 
     /// Declares the jobs with `keys` again, after their pages changed in place. True when
@@ -181,16 +189,6 @@ impl Before {
     /// The articles' content paths, in order.
     pub(super) fn articles(&self) -> &[String] {
         &self.articles
-    }
-
-    /// How many pages of each kind there were.
-    pub(super) fn shape(&self) -> Shape {
-        Shape {
-            articles: self.articles.len(),
-            topics: self.topics.len(),
-            pages: self.pages.len(),
-            home: self.home.is_some(),
-        }
     }
 }
 

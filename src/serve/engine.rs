@@ -402,6 +402,12 @@ impl Engine {
             templates: &model.sources.templates,
         };
         let rendered = render_jobs(&renderer, &mut model.search, &jobs)?;
+        // Folders whose files the jobs rendered replace as a whole (the search index's).
+        let replaced: Vec<String> = jobs
+            .iter()
+            .filter(|j| **j == Job::SearchIndex)
+            .flat_map(|j| j.writes(&model.site).folders)
+            .collect();
         trace::mark("render");
         if std::env::var_os("ATTACHE_SERVE_TRACE").is_some() {
             let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
@@ -419,16 +425,16 @@ impl Engine {
         let statics = work.statics.then_some(&model.sources.statics);
         let written = |path: &str| model.jobs.writes(path);
         let expected: Option<&dyn Fn(&str) -> bool> = work.structural.then_some(&written);
-        let delta = self.served.apply(rendered, expected, statics);
+        let delta = self.served.apply(rendered, expected, &replaced, statics);
         trace::mark("compare");
         Ok((delta, pages))
     }
 }
 
-/// Renders `jobs`; the search index comes from the entries kept per page in `entries`.
+/// Renders `jobs`; the search index comes from the one kept in `kept`.
 fn render_jobs(
     renderer: &Renderer,
-    entries: &mut search::Entries,
+    kept: &mut search::Kept,
     jobs: &[Job],
 ) -> Result<Vec<(String, Body)>, Diagnostics> {
     let (index, pages): (Vec<Job>, Vec<Job>) = jobs.iter().partition(|j| **j == Job::SearchIndex);
@@ -439,8 +445,7 @@ fn render_jobs(
         .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
         .collect();
     if !index.is_empty() {
-        let body = entries.index(renderer.site, renderer.shared);
-        files.push((render::search::INDEX_FILE.to_string(), body));
+        files.extend(kept.files(renderer.site, renderer.shared));
     }
     Ok(files)
 }

@@ -1,6 +1,6 @@
 //! The site in memory: the sources, the site made from them, and what is kept from one
 //! rebuild to the next so that the next one does little (the jobs' declarations, article
-//! cards, search-index entries, lookups by content path).
+//! cards, the search index, lookups by content path).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -26,8 +26,8 @@ pub(super) struct Model {
     pub(super) lookup: Lookup,
     /// Every job of `site`, with what it writes and what it reads.
     pub(super) jobs: JobTable,
-    /// The search index's entries.
-    pub(super) search: search::Entries,
+    /// The search index, kept between rebuilds.
+    pub(super) search: search::Kept,
     /// The warnings to report with the next result: those of the whole site after a full
     /// load, those of the changed files after an update.
     pub(super) warnings: Vec<Diagnostic>,
@@ -103,7 +103,7 @@ impl Model {
             shared: Shared::new(&site),
             lookup: Lookup::of(&site),
             jobs: JobTable::of(&site),
-            search: search::Entries::default(),
+            search: search::Kept::default(),
             warnings: Vec::new(),
             sources,
             site,

@@ -434,7 +434,7 @@ fn reindex_unchecked(
     let refs_same = topic_refs == model.shared.topic_refs;
     if refs_same {
         let site = &model.site;
-        model.search.moved(before.shape(), site, &moves, |at| {
+        model.search.moved(site, |at| {
             site.page(at).is_some_and(|p| !pending.contains(&p.rel))
         });
     } else {
