@@ -984,6 +984,124 @@ fn adding_an_article_renders_only_the_pages_of_a_list_whose_contents_changed() {
     assert_same_as_full_build(&engine, root, "back to six pages");
 }
 
+/// A site of 300 articles with 40 words each from a vocabulary of 6,000, so that its search
+/// index has many shards.
+fn wordy_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("site.yaml"),
+        "title: Wordy\nbase_url: https://example.org/\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("content/topics")).unwrap();
+    fs::create_dir_all(root.join("content/articles")).unwrap();
+    fs::write(
+        root.join("content/topics/t0.md"),
+        "---\ntitle: Topic\n---\nAbout.\n",
+    )
+    .unwrap();
+    for i in 0..300usize {
+        let words: Vec<String> = (0..40)
+            .map(|k| format!("w{}", (i * 7919 + k * 104_729) % 6000))
+            .collect();
+        fs::write(
+            root.join(format!("content/articles/a{i}.md")),
+            format!(
+                "---\ntitle: Article {i}\ndate: 2021-{:02}-{:02}\ntopics: [t0]\n---\n{}\n",
+                1 + i % 12,
+                1 + i % 28,
+                words.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn an_edit_rewrites_only_the_search_shards_of_the_words_it_changed() {
+    let dir = wordy_site();
+    let root = dir.path();
+    let mut engine = Engine::new(root, options());
+    engine.build().unwrap();
+    let shards = |engine: &Engine| -> BTreeSet<String> {
+        engine
+            .output()
+            .files
+            .keys()
+            .filter(|k| k.starts_with("search/s/"))
+            .cloned()
+            .collect()
+    };
+    let before = shards(&engine);
+    assert!(before.len() > 8, "{} shards", before.len());
+    // One word of one article becomes a word no other page has.
+    let path = root.join("content/articles/a42.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let word = text
+        .lines()
+        .nth(5)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    fs::write(&path, text.replacen(&word, "zanzibar", 1)).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&path)).unwrap();
+    assert!(!report.full);
+    let search: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.starts_with("search/"))
+        .collect();
+    let new_shards = search.iter().filter(|p| p.starts_with("search/s/")).count();
+    // The shard that lost the word and the one that gained the new one (or one that did
+    // both; a cut moved by the change may take a neighbour with it), the manifest that
+    // names them, and the article's fragment.
+    assert!(
+        (1..=4).contains(&new_shards),
+        "{new_shards} shards rewritten: {search:?}"
+    );
+    assert!(search.contains(&"search/manifest.json"));
+    assert_eq!(search.len(), new_shards + 2, "{search:?}");
+    let gone = report
+        .delta
+        .removals
+        .iter()
+        .filter(|p| p.starts_with("search/s/"))
+        .count();
+    assert!((1..=4).contains(&gone), "{:?}", report.delta.removals);
+    assert_same_as_full_build(&engine, root, "a new word");
+    let after = shards(&engine);
+    assert!(before.intersection(&after).count() >= before.len() - 4);
+
+    // A new article and its removal: its words' shards and its fragment come and go.
+    let new = root.join("content/articles/new.md");
+    fs::write(
+        &new,
+        "---\ntitle: Brand new\ndate: 2022-05-05\ntopics: [t0]\n---\nw1 w2 w3 quetzal\n",
+    )
+    .unwrap();
+    engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert_same_as_full_build(&engine, root, "a new article");
+    fs::remove_file(&new).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert!(
+        report
+            .delta
+            .removals
+            .iter()
+            .any(|p| p.starts_with("search/f/")),
+        "{:?}",
+        report.delta.removals
+    );
+    assert_same_as_full_build(&engine, root, "the new article gone");
+    assert_eq!(shards(&engine), after, "the same shards as before it came");
+}
+
 // ---------------------------------------------------------------------------------------
 // The server, over HTTP.
 
@@ -1202,7 +1320,7 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
         ("/topics/alpha/atom.xml", "application/atom+xml"),
         ("/sitemap.xml", "application/xml"),
         ("/robots.txt", "text/plain; charset=utf-8"),
-        ("/search-index.json", "application/json"),
+        ("/search/manifest.json", "application/json"),
         ("/pixel.png", "image/png"),
         ("/font.woff2", "font/woff2"),
         ("/articles/custom-third/", "text/html; charset=utf-8"),
@@ -1262,7 +1380,7 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
 
     // Unknown paths: the site's 404 page, with status 404, and the requested path
     // never echoed unescaped.
-    // Served bytes are the built bytes (the search index is sent in parts).
+    // Served bytes are the built bytes.
     let built = build::build(
         site.root(),
         &BuildOptions {
@@ -1272,7 +1390,12 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
     )
     .unwrap()
     .output;
-    for file in ["search-index.json", "atom.xml", "style.css", "sitemap.xml"] {
+    for file in [
+        "search/manifest.json",
+        "atom.xml",
+        "style.css",
+        "sitemap.xml",
+    ] {
         let served = get(&handle, &format!("/{file}"));
         assert!(
             served.body == built.files[file],

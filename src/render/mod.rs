@@ -121,11 +121,13 @@ pub fn static_collision(rel: &str, display: &std::path::Path) -> Diagnostic {
     )
 }
 
-/// Static files go to the output root; one may not replace a generated page.
+/// Static files go to the output root; one may not replace a generated page, nor lie in
+/// the folders of a search index (whose files come and go with the site).
 pub fn add_statics(output: &mut Output, statics: &[StaticFile]) -> Result<(), Diagnostics> {
     let mut problems = Vec::new();
     for s in statics {
-        if output.files.contains_key(&s.rel) {
+        let generated = |path: &str| output.files.contains_key(path);
+        if generated(&s.rel) || search::in_index_folder(&s.rel, generated) {
             problems.push(static_collision(&s.rel, &s.display));
         } else {
             output.files.insert(s.rel.clone(), s.bytes.clone());

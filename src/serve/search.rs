@@ -49,7 +49,8 @@ impl Kept {
             .filter(|(at, _)| keep(*at))
             .map(|(_, p)| (p.rel.as_str(), ()))
             .collect();
-        self.analysed.retain(|rel, _| kept.contains_key(rel.as_str()));
+        self.analysed
+            .retain(|rel, _| kept.contains_key(rel.as_str()));
     }
 
     /// Every page must be analysed again (the topics' titles, which pages name, changed).
@@ -105,7 +106,8 @@ impl Kept {
         for (id, rel) in added {
             self.index.add(id, &now[rel].1.terms);
         }
-        self.analysed.retain(|rel, _| now.contains_key(rel.as_str()));
+        self.analysed
+            .retain(|rel, _| now.contains_key(rel.as_str()));
         self.placed = now
             .into_iter()
             .map(|(rel, placed)| (rel.to_string(), placed))

@@ -122,7 +122,14 @@ pub fn analyse_all(docs: &[Doc], stop: &[&str], vocab: &mut Vocab) -> Vec<Analys
                 .iter()
                 .enumerate()
                 .map(|(i, doc)| {
-                    let terms = terms(doc, stop, i as u32 + 1, &mut local, &mut counts, &mut buffer);
+                    let terms = terms(
+                        doc,
+                        stop,
+                        i as u32 + 1,
+                        &mut local,
+                        &mut counts,
+                        &mut buffer,
+                    );
                     Analysed {
                         terms,
                         fragment: fragment(doc),
@@ -335,7 +342,10 @@ mod tests {
     fn ids_follow_dates_and_never_collide() {
         let docs: Vec<Doc> = (0..500)
             .map(|i| doc(&format!("/a/{i}/"), Some("2025-01-15"), "", ""))
-            .chain([doc("/old/", Some("1990-01-01"), "", ""), doc("/t/", None, "", "")])
+            .chain([
+                doc("/old/", Some("1990-01-01"), "", ""),
+                doc("/t/", None, "", ""),
+            ])
             .collect();
         let ids = assign_ids(&docs);
         let unique: std::collections::BTreeSet<u32> = ids.iter().copied().collect();

@@ -224,10 +224,9 @@ impl Index {
             out.extend_from_slice(&pieces[k]);
             previous = term;
         }
-        let mut hasher = std::hash::DefaultHasher::new();
-        out.hash(&mut hasher);
+        // A hash that every build of attache computes alike: the name is in the output.
         Shard {
-            name: format!("{:012x}", hasher.finish() >> 16),
+            name: format!("{:016x}", fnv1a(&out)),
             bytes: Bytes::from(out),
         }
     }
@@ -347,13 +346,19 @@ mod tests {
         let postings: Vec<Posting> = (0..100_000).map(|i| (i * 3, 7)).collect();
         let pieces = encode_pieces(&postings);
         assert!(pieces.len() > 1);
-        assert!(pieces.iter().all(|p| p.len() <= MAX_SHARD), "{:?}", pieces.iter().map(|p| p.len()).collect::<Vec<_>>());
+        assert!(
+            pieces.iter().all(|p| p.len() <= MAX_SHARD),
+            "{:?}",
+            pieces.iter().map(|p| p.len()).collect::<Vec<_>>()
+        );
     }
 
     #[test]
     fn an_edit_rewrites_only_the_shards_of_its_terms() {
         let mut index = Index::default();
-        let terms: Vec<u32> = (0..5000).map(|i| index.vocab.intern(&format!("term{i:05}"))).collect();
+        let terms: Vec<u32> = (0..5000)
+            .map(|i| index.vocab.intern(&format!("term{i:05}")))
+            .collect();
         for page in 0..200u32 {
             let mine: Vec<Posting> = terms
                 .iter()

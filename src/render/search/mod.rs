@@ -50,6 +50,15 @@ fn owned_folders(folder: &str) -> Vec<String> {
     vec![format!("{folder}s/"), format!("{folder}f/")]
 }
 
+/// Whether the output path `path` lies in the shards' or fragments' folder of an index
+/// whose manifest `generated` says is written.
+pub fn in_index_folder(path: &str, generated: impl Fn(&str) -> bool) -> bool {
+    ["/s/", "/f/"].iter().any(|owned| {
+        path.match_indices(owned)
+            .any(|(at, _)| generated(&manifest_path(&path[..=at])))
+    })
+}
+
 /// The output path of the fragment of the page `id`.
 pub fn fragment_path(folder: &str, id: u32) -> String {
     format!("{folder}f/{id}.json")

@@ -58,11 +58,12 @@ pub fn decode_shard(bytes: &[u8]) -> Result<Vec<(String, Vec<Posting>)>, String>
     while at < bytes.len() {
         let shared = read_varint(bytes, &mut at)? as usize;
         let rest = read_varint(bytes, &mut at)? as usize;
-        let suffix = bytes
-            .get(at..at + rest)
-            .ok_or("a term runs past the end")?;
+        let suffix = bytes.get(at..at + rest).ok_or("a term runs past the end")?;
         at += rest;
-        let mut term = previous.get(..shared).ok_or("a bad shared prefix")?.to_vec();
+        let mut term = previous
+            .get(..shared)
+            .ok_or("a bad shared prefix")?
+            .to_vec();
         term.extend_from_slice(suffix);
         let count = read_varint(bytes, &mut at)? as usize;
         let mut ids = Vec::with_capacity(count.min(bytes.len()));
@@ -72,7 +73,9 @@ pub fn decode_shard(bytes: &[u8]) -> Result<Vec<(String, Vec<Posting>)>, String>
             id = if i == 0 { delta } else { id + delta };
             ids.push(u32::try_from(id).map_err(|_| "an id out of range")?);
         }
-        let impacts = bytes.get(at..at + count).ok_or("impacts run past the end")?;
+        let impacts = bytes
+            .get(at..at + count)
+            .ok_or("impacts run past the end")?;
         at += count;
         let text = String::from_utf8(term.clone()).map_err(|_| "a term is not UTF-8")?;
         out.push((text, ids.into_iter().zip(impacts.iter().copied()).collect()));

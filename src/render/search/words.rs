@@ -26,9 +26,9 @@ pub const MAX_TERM_CHARS: usize = 32;
 /// English words too common to tell pages apart: not indexed, and skipped in queries (a
 /// quoted phrase still checks them in the page's text).
 const ENGLISH_STOP: &[&str] = &[
-    "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "has", "have",
-    "in", "into", "is", "its", "not", "of", "on", "or", "that", "the", "their", "they",
-    "this", "to", "was", "were", "which", "will", "with", "would",
+    "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "has", "have", "in",
+    "into", "is", "its", "not", "of", "on", "or", "that", "the", "their", "they", "this", "to",
+    "was", "were", "which", "will", "with", "would",
 ];
 
 /// The stop list of a language (a language subtag such as `en`): English only for now.
@@ -90,7 +90,9 @@ pub fn for_each_term(
         }
         rest = end;
     }
-    for_each_word(&text[rest..], |word| word_term(word, stop, buffer, &mut each));
+    for_each_word(&text[rest..], |word| {
+        word_term(word, stop, buffer, &mut each)
+    });
 }
 
 /// The term of one word, if it makes one; false when `each` says stop.
@@ -237,12 +239,18 @@ mod tests {
             ["it", "sector", "pakistan", "sco", "2025"]
         );
         // "and" is a word like any other in a Russian text quoting English.
-        assert_eq!(terms("the trade and flights", "ru"), ["the", "trade", "and", "flights"]);
+        assert_eq!(
+            terms("the trade and flights", "ru"),
+            ["the", "trade", "and", "flights"]
+        );
     }
 
     #[test]
     fn accents_go_from_latin_letters_only() {
-        assert_eq!(terms("Café Señor ÉTÉ naïve Straße", "en"), ["cafe", "senor", "ete", "naive", "strasse"]);
+        assert_eq!(
+            terms("Café Señor ÉTÉ naïve Straße", "en"),
+            ["cafe", "senor", "ete", "naive", "strasse"]
+        );
         // й keeps its breve, decomposed as the browser's NFD leaves it.
         assert_eq!(terms("Йошкар-Ола", "ru"), ["и\u{306}ошкар", "ола"]);
     }
@@ -251,7 +259,10 @@ mod tests {
     fn urdu_loses_vowel_marks_and_takes_urdu_letter_forms() {
         // Zabar on the first letter; Arabic yeh and kaf typed for Urdu ones.
         assert_eq!(terms("مَلاقات", "ur"), ["ملاقات"]);
-        assert_eq!(terms("كيا", "ur"), [format!("{}{}ا", '\u{06A9}', '\u{06CC}')]);
+        assert_eq!(
+            terms("كيا", "ur"),
+            [format!("{}{}ا", '\u{06A9}', '\u{06CC}')]
+        );
     }
 
     #[test]
@@ -264,7 +275,10 @@ mod tests {
     #[test]
     fn long_words_are_cut_and_single_letters_dropped() {
         let long = "a".repeat(10_000);
-        assert_eq!(terms(&format!("x {long} y"), "en"), ["a".repeat(MAX_TERM_CHARS)]);
+        assert_eq!(
+            terms(&format!("x {long} y"), "en"),
+            ["a".repeat(MAX_TERM_CHARS)]
+        );
     }
 
     #[test]
