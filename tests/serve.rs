@@ -984,7 +984,7 @@ fn adding_an_article_renders_only_the_pages_of_a_list_whose_contents_changed() {
     assert_same_as_full_build(&engine, root, "back to six pages");
 }
 
-/// A site of 300 articles with 40 words each from a vocabulary of 6,000, so that its search
+/// A site of 400 articles with 60 words each from a vocabulary of 9,000, so that its search
 /// index has many shards.
 fn wordy_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -1001,9 +1001,9 @@ fn wordy_site() -> tempfile::TempDir {
         "---\ntitle: Topic\n---\nAbout.\n",
     )
     .unwrap();
-    for i in 0..300usize {
-        let words: Vec<String> = (0..40)
-            .map(|k| format!("w{}", (i * 7919 + k * 104_729) % 6000))
+    for i in 0..400usize {
+        let words: Vec<String> = (0..60)
+            .map(|k| format!("w{}", (i * 7919 + k * 104_729) % 9000))
             .collect();
         fs::write(
             root.join(format!("content/articles/a{i}.md")),
