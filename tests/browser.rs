@@ -854,11 +854,17 @@ async fn reader_path(b: &Browser, report: &mut Report, site_title: &str) -> R<()
     );
     expect_links(report, C, &org, &found, &expected);
 
+    // The timeline is an index of years, each year a page of its own.
     b.click(".site-nav a", "Timeline", Some("/timeline/"))
         .await?;
+    page_basics(b, report, C, site_title).await?;
+    b.click(".year-group h2 a", "2025", Some("/timeline/2025/"))
+        .await?;
     let found = page_basics(b, report, C, site_title).await?;
-    expect_links(report, C, "/timeline/", &found, &urls(all.iter()));
+    expect_links(report, C, "/timeline/2025/", &found, &urls(all.iter()));
 
+    b.js("history.back()", vec![]).await?;
+    b.wait_for_path("/timeline/").await?;
     b.js("history.back()", vec![]).await?;
     b.wait_for_path(&org).await?;
     let h1 = b
