@@ -33,6 +33,9 @@ const CUT_EVERY: u64 = 16;
 /// The format of the manifest and shards; the script refuses others.
 pub const FORMAT: u32 = 1;
 
+/// What a shard holds: each entry's term id, piece and the term's version.
+type Holds = Vec<(u32, usize, u64)>;
+
 /// One shard as written: its name (a hash of its bytes) and its bytes.
 #[derive(Debug, Clone)]
 pub struct Shard {
@@ -56,7 +59,7 @@ pub struct Index {
     order_stale: bool,
     /// The shards last written, by a fingerprint of what they hold (and, to rule out a
     /// collision, what that is).
-    shards: FxHashMap<u64, (Vec<(u32, usize, u64)>, Shard)>,
+    shards: FxHashMap<u64, (Holds, Shard)>,
     pages: usize,
 }
 
@@ -132,7 +135,7 @@ impl Index {
         let mut kept = FxHashMap::default();
         let mut out = Vec::with_capacity(plan.len());
         for planned in plan {
-            let key: Vec<(u32, usize, u64)> = planned
+            let key: Holds = planned
                 .entries
                 .iter()
                 .map(|&(t, k)| (t, k, self.versions[t as usize]))
@@ -186,7 +189,7 @@ impl Index {
             let term = self.vocab.term(t);
             let entry = term.len() + 2 + pieces[0].len();
             let cut = size + entry > MAX_SHARD
-                || (size >= MIN_SHARD && fnv1a(term.as_bytes()) % CUT_EVERY == 0);
+                || (size >= MIN_SHARD && fnv1a(term.as_bytes()).is_multiple_of(CUT_EVERY));
             if !current.entries.is_empty() && cut {
                 plan.push(std::mem::take(&mut current));
                 size = 0;
