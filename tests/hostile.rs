@@ -1171,6 +1171,35 @@ fn an_invalid_site_yaml_is_refused_at_its_line() {
     });
 }
 
+#[test]
+fn a_page_size_that_is_no_count_is_refused_and_any_count_builds() {
+    let desk = Desk::new();
+    let config = desk.read("site.yaml");
+    for bad in ["0", "-3", "ten", "2.5", "[5]"] {
+        desk.write(
+            "site.yaml",
+            format!("{config}pagination:\n  per_page: {bad}\n"),
+        );
+        let said = desk.refuses(Told {
+            file: "site.yaml",
+            at: None,
+            says: &["per_page"],
+        });
+        assert!(said.contains("site.yaml:7"), "{bad}: {said}");
+    }
+    // One article a page, and more than any site has: both build, every link resolves.
+    for good in ["1", "18446744073709551615"] {
+        desk.write(
+            "site.yaml",
+            format!("{config}pagination:\n  per_page: {good}\n"),
+        );
+        let site = desk.builds();
+        let (broken, followed) = common::broken_internal_links(&site, "https://example.org/");
+        assert!(broken.is_empty() && followed > 0, "{good}: {broken:?}");
+        assert_eq!(site.has("page/2/index.html"), good == "1", "{good}");
+    }
+}
+
 /// Sets `output_dir` in site.yaml; it goes on line 6.
 fn output_dir(desk: &Desk, dir: &str) {
     let config = desk.read("site.yaml");
