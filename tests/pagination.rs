@@ -257,3 +257,45 @@ fn a_page_may_not_take_the_url_of_a_page_of_the_home_list() {
     assert!(stderr.contains("squatter.md"), "{stderr}");
     assert!(stderr.contains("/page/2/"), "{stderr}");
 }
+
+#[test]
+fn every_language_pages_its_own_lists() {
+    let f = Fixture::new("trilingual");
+    f.write(
+        "site.yaml",
+        &format!("{}pagination:\n  per_page: 1\n", f.read("site.yaml")),
+    );
+    let site = f.build(&[]);
+    // Each edition's home lists its own articles, one a page, under its own prefix.
+    let pages = |prefix: &str| {
+        (1..10)
+            .take_while(|n| *n == 1 || site.has(&format!("{prefix}page/{n}/index.html")))
+            .count()
+    };
+    let articles = |prefix: &str| {
+        site.files
+            .keys()
+            .filter(|k| {
+                k.strip_prefix(prefix)
+                    .and_then(|k| k.strip_prefix("articles/"))
+                    .is_some_and(|k| k.ends_with("/index.html") && k.matches('/').count() == 1)
+            })
+            .count()
+    };
+    for prefix in ["", "ur/", "ru/"] {
+        assert_eq!(pages(prefix), articles(prefix), "{prefix:?}");
+    }
+    // The pager of the Urdu home links within the Urdu edition.
+    let home = site.html("ur/index.html");
+    assert_eq!(
+        home.attrs("link[rel=next]", "href"),
+        ["/briefing/ur/page/2/"]
+    );
+    let second = site.html("ur/page/2/index.html");
+    assert_eq!(second.attrs("link[rel=prev]", "href"), ["/briefing/ur/"]);
+    // The timeline of each edition has its own years.
+    assert!(site.has("ur/timeline/2025/index.html"));
+    assert!(site.has("ru/timeline/2025/index.html"));
+    let (broken, followed) = common::broken_internal_links(&site, "https://example.org/briefing/");
+    assert!(broken.is_empty() && followed > 0, "{broken:?}");
+}

@@ -11,12 +11,17 @@ use serde_json::Value;
 
 /// The pages (their fragments) where `term` is found, best first.
 fn found(site: &Site, term: &str) -> Vec<Value> {
-    let file = |rel: &str| site.files.get(&format!("search/{rel}")).cloned();
+    found_in(site, "search/", term)
+}
+
+/// As [`found`], in the index in `folder` (`search/`, `ur/search/`).
+fn found_in(site: &Site, folder: &str, term: &str) -> Vec<Value> {
+    let file = |rel: &str| site.files.get(&format!("{folder}{rel}")).cloned();
     let mut postings = read::postings(file, term).unwrap();
     postings.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
     postings
         .iter()
-        .map(|(id, _)| serde_json::from_str(&site.text(&format!("search/f/{id}.json"))).unwrap())
+        .map(|(id, _)| serde_json::from_str(&site.text(&format!("{folder}f/{id}.json"))).unwrap())
         .collect()
 }
 
@@ -180,4 +185,53 @@ fn search_can_be_switched_off() {
             .select("form[role=search]")
             .is_empty()
     );
+}
+
+#[test]
+fn each_language_has_its_own_sharded_index() {
+    let site = Fixture::new("trilingual").build(&[]);
+    // An Urdu word is in the Urdu index only, a Russian one in the Russian index only.
+    let ur = found_in(&site, "ur/search/", "زعفرانی");
+    assert!(!ur.is_empty());
+    assert!(
+        urls(&ur).iter().all(|u| u.starts_with("/briefing/ur/")),
+        "{:?}",
+        urls(&ur)
+    );
+    assert!(found_in(&site, "search/", "زعفرانی").is_empty());
+    assert!(found_in(&site, "ru/search/", "زعفرانی").is_empty());
+    // Folded as the search page folds what a reader types: й decomposed.
+    let mut saffron = String::new();
+    attache::render::search::words::fold("Шафрановый", &mut saffron);
+    let ru = found_in(&site, "ru/search/", &saffron);
+    assert!(!ru.is_empty());
+    assert!(
+        urls(&ru).iter().all(|u| u.starts_with("/briefing/ru/")),
+        "{:?}",
+        urls(&ru)
+    );
+    assert!(found_in(&site, "ur/search/", &saffron).is_empty());
+    // Each manifest counts its own edition's pages and has its language's stop words.
+    let manifest = |folder: &str| {
+        read::Manifest::parse(site.text(&format!("{folder}manifest.json")).as_bytes()).unwrap()
+    };
+    let fragments = |folder: &str| {
+        site.files
+            .keys()
+            .filter(|k| k.starts_with(&format!("{folder}f/")))
+            .count()
+    };
+    for folder in ["search/", "ur/search/", "ru/search/"] {
+        assert_eq!(manifest(folder).pages, fragments(folder), "{folder}");
+    }
+    assert!(!manifest("search/").stop.is_empty());
+    assert!(manifest("ur/search/").stop.is_empty());
+    // Each edition's search page reads its own index.
+    for (page, index) in [
+        ("search/index.html", "/briefing/search/manifest.json"),
+        ("ur/search/index.html", "/briefing/ur/search/manifest.json"),
+        ("ru/search/index.html", "/briefing/ru/search/manifest.json"),
+    ] {
+        assert_eq!(site.html(page).attrs("[data-index]", "data-index"), [index]);
+    }
 }

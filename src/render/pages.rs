@@ -4,20 +4,20 @@
 
 use tera::Value;
 
-use super::job::{Reads, Writes, index_html};
+use super::job::{Reads, Scope, Writes, index_html};
+use super::languages::elsewhere;
 use super::paging::{self, Paged};
-use super::timeline::year_of;
 use super::values::{self, html, list, obj, opt_text, reading_time, text};
-use super::{Files, Renderer, search};
+use super::{Files, Local, search};
 use crate::error::{Diagnostic, Problem};
-use crate::index::{EntityKind, PageRef, Site};
+use crate::index::{Edition, EntityKind, PageRef};
 use crate::parse::{Meta, Page};
 
 // ---- home: `/`, its list paged at `/page/<n>/` ----------------------------------------------
 
 /// The articles page `page` of the home page's list shows: every article, newest first.
-fn home_paged(site: &Site, page: usize) -> (Paged, std::ops::Range<usize>) {
-    let (len, per) = (site.articles.len(), paging::per_page(site));
+fn home_paged(s: &Scope, page: usize) -> (Paged, std::ops::Range<usize>) {
+    let (len, per) = (s.ed.articles.len(), paging::per_page(s.site));
     (
         Paged::of(len, page, per),
         paging::page_range(len, page, per),
@@ -25,18 +25,18 @@ fn home_paged(site: &Site, page: usize) -> (Paged, std::ops::Range<usize>) {
 }
 
 /// The number of pages of the home page's list.
-pub(super) fn home_pages(site: &Site) -> usize {
-    paging::page_count(site.articles.len(), paging::per_page(site))
+pub(super) fn home_pages(s: &Scope) -> usize {
+    paging::page_count(s.ed.articles.len(), paging::per_page(s.site))
 }
 
-pub(super) fn home_writes(page: usize) -> Writes {
-    Writes::page(&paging::page_path("", page), None)
+pub(super) fn home_writes(s: &Scope, page: usize) -> Writes {
+    Writes::page(&paging::page_path(&s.local(""), page), None)
 }
 
-pub(super) fn home_reads(site: &Site, page: usize) -> Reads {
-    let (paged, shown) = home_paged(site, page);
+pub(super) fn home_reads(s: &Scope, page: usize) -> Reads {
+    let (paged, shown) = home_paged(s, page);
     // The first page shows the home page's text and the topics; the others its title.
-    let reads = match (&site.home, page) {
+    let reads = match (&s.ed.home, page) {
         (Some(_), 0) => Reads::themed().full(PageRef::Home),
         (Some(_), _) => Reads::themed().link(PageRef::Home),
         (None, _) => Reads::themed(),
@@ -48,24 +48,25 @@ pub(super) fn home_reads(site: &Site, page: usize) -> Reads {
     };
     reads
         .cards(shown)
-        .other((paging::first_only(page, site.articles.len()), paged))
+        .other((paging::first_only(page, s.ed.articles.len()), paged))
+        .other(elsewhere(s, None, "timeline/"))
 }
 
-pub(super) fn home(r: &Renderer, page: usize) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let home = site.home.as_ref();
+pub(super) fn home(r: &Local, page: usize) -> Result<Files, Diagnostic> {
+    let (ed, shared) = (r.ed, r.shared);
+    let home = ed.home.as_ref();
     let first = page == 0;
-    let title = home.map_or(site.config.title.as_str(), Page::title);
+    let title = home.map_or(r.site.config.title.as_str(), Page::title);
     let content = home.filter(|_| first).map_or("", |h| h.body.html.as_str());
     let page_value = obj([
         ("title", text(title)),
         ("content", html(content)),
         (
             "summary",
-            text(home.map_or(site.config.description.as_str(), |h| h.summary.as_str())),
+            text(home.map_or(r.site.config.description.as_str(), |h| h.summary.as_str())),
         ),
     ]);
-    let (paged, shown) = home_paged(site, page);
+    let (paged, shown) = home_paged(r, page);
     let shown: Vec<usize> = shown.collect();
     let topic_cards = if first {
         shared.topic_cards.clone()
@@ -74,15 +75,16 @@ pub(super) fn home(r: &Renderer, page: usize) -> Result<Files, Diagnostic> {
     };
     r.page(
         "home.html",
-        &paging::page_path("", page),
+        &paging::page_path(&r.local(""), page),
         title,
         "home",
         vec![
             ("page", page_value),
             ("topic_cards", topic_cards),
             ("latest", shared.cards(&shown)),
-            ("count", paging::count_value(page, site.articles.len())),
-            ("pager", paged.value(shared, "")),
+            ("count", paging::count_value(page, ed.articles.len())),
+            ("pager", paged.value(shared, &r.local(""))),
+            ("elsewhere", elsewhere(r, None, "timeline/").value(r)),
         ],
     )
 }
@@ -90,36 +92,48 @@ pub(super) fn home(r: &Renderer, page: usize) -> Result<Files, Diagnostic> {
 // ---- an article: `/articles/<slug>/` ------------------------------------------------------
 
 /// The older and the newer article (`prev`, `next`).
-fn neighbours(site: &Site, i: usize) -> (Option<usize>, Option<usize>) {
-    let older = (i + 1 < site.articles.len()).then_some(i + 1);
+fn neighbours(ed: &Edition, i: usize) -> (Option<usize>, Option<usize>) {
+    let older = (i + 1 < ed.articles.len()).then_some(i + 1);
     (older, i.checked_sub(1))
 }
 
-pub(super) fn article_writes(site: &Site, i: usize) -> Writes {
-    let a = &site.articles[i];
+pub(super) fn article_writes(s: &Scope, i: usize) -> Writes {
+    let a = &s.ed.articles[i];
     Writes::page(&a.path, a.article().map(|m| m.last_modified()))
 }
 
-pub(super) fn article_reads(site: &Site, i: usize) -> Reads {
-    let (prev, next) = neighbours(site, i);
+pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
+    let ed = s.ed;
+    let (prev, next) = neighbours(ed, i);
     let mut reads = Reads::themed()
         .full(PageRef::Article(i))
         .cards(prev.into_iter().chain(next))
-        .cards(site.related[i].articles.iter().copied())
+        .cards(ed.related[i].articles.iter().copied())
         .other((prev.is_some(), next.is_some()));
-    // Its topics, linked by title.
-    for id in site.articles[i].article().map_or(&[][..], |m| &m.topics) {
-        if let Some(t) = site.topics.iter().position(|t| &t.page.id == id) {
-            reads = reads.link(PageRef::Topic(t));
+    // Its topics, linked by title (a topic not in its language, in another's words).
+    for id in ed.articles[i].article().map_or(&[][..], |m| &m.topics) {
+        match ed.topic(id) {
+            Some(t) => reads = reads.link(PageRef::Topic(t)),
+            None => reads = reads.other(topic_elsewhere(s, id)),
         }
     }
     reads
 }
 
-pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let a = &site.articles[i];
-    let (prev, next) = neighbours(site, i);
+/// What a page in one language shows of a topic that is not in it: the title and URL of
+/// the topic in the language that has it.
+fn topic_elsewhere<'a>(s: &Scope<'a>, id: &str) -> Option<(&'a str, &'a str)> {
+    s.site
+        .editions
+        .iter()
+        .find_map(|e| e.topic(id).map(|t| &e.topics[t].page))
+        .map(|p| (p.title(), p.path.as_str()))
+}
+
+pub(super) fn article(r: &Local, i: usize) -> Result<Files, Diagnostic> {
+    let (ed, shared) = (r.ed, r.shared);
+    let a = &ed.articles[i];
+    let (prev, next) = neighbours(ed, i);
     let card = |i: Option<usize>| i.map_or_else(Value::none, |i| shared.cards[i].clone());
     r.page(
         "article.html",
@@ -130,7 +144,7 @@ pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
             ("page", article_value(a, shared)),
             ("prev", card(prev)),
             ("next", card(next)),
-            ("related", shared.cards(&site.related[i].articles)),
+            ("related", shared.cards(&ed.related[i].articles)),
         ],
     )
 }
@@ -203,18 +217,18 @@ fn lead(page: &Page) -> Value {
 
 // ---- the topics: `/topics/` and `/topics/<id>/` -------------------------------------------
 
-pub(super) fn topics_writes() -> Writes {
-    Writes::page("topics/", None)
+pub(super) fn topics_writes(s: &Scope) -> Writes {
+    Writes::page(&s.local("topics/"), None)
 }
 
 pub(super) fn topics_reads() -> Reads {
     Reads::themed().topic_cards()
 }
 
-pub(super) fn topics(r: &Renderer) -> Result<Files, Diagnostic> {
+pub(super) fn topics(r: &Local) -> Result<Files, Diagnostic> {
     r.page(
         "topics.html",
-        "topics/",
+        &r.local("topics/"),
         r.word("topics"),
         "topics",
         vec![("topic_cards", r.shared.topic_cards.clone())],
@@ -222,42 +236,52 @@ pub(super) fn topics(r: &Renderer) -> Result<Files, Diagnostic> {
 }
 
 /// The articles page `page` of topic `t` shows.
-fn topic_paged(site: &Site, t: usize, page: usize) -> (Paged, &[usize]) {
-    let articles = &site.topics[t].articles;
-    let per = paging::per_page(site);
+fn topic_paged<'a>(s: &Scope<'a>, t: usize, page: usize) -> (Paged, &'a [usize]) {
+    let articles = &s.ed.topics[t].articles;
+    let per = paging::per_page(s.site);
     let range = paging::page_range(articles.len(), page, per);
     (Paged::of(articles.len(), page, per), &articles[range])
 }
 
 /// The number of pages of topic `t`.
-pub(super) fn topic_pages(site: &Site, t: usize) -> usize {
-    paging::page_count(site.topics[t].articles.len(), paging::per_page(site))
+pub(super) fn topic_pages(s: &Scope, t: usize) -> usize {
+    paging::page_count(s.ed.topics[t].articles.len(), paging::per_page(s.site))
 }
 
-pub(super) fn topic_writes(site: &Site, t: usize, page: usize) -> Writes {
-    Writes::page(&paging::page_path(&site.topics[t].page.path, page), None)
+pub(super) fn topic_writes(s: &Scope, t: usize, page: usize) -> Writes {
+    Writes::page(&paging::page_path(&s.ed.topics[t].page.path, page), None)
 }
 
-pub(super) fn topic_reads(site: &Site, t: usize, page: usize) -> Reads {
-    let (paged, shown) = topic_paged(site, t, page);
+/// Where the list of a topic is in its edition (`topics/trade/`, after the prefix).
+fn topic_list_path(id: &str) -> String {
+    format!("topics/{id}/")
+}
+
+pub(super) fn topic_reads(s: &Scope, t: usize, page: usize) -> Reads {
+    let id = &s.ed.topics[t].page.id;
+    let (paged, shown) = topic_paged(s, t, page);
     // The first page shows the topic's overview; the others its title.
     let reads = if page == 0 {
         Reads::themed().full(PageRef::Topic(t))
     } else {
         Reads::themed().link(PageRef::Topic(t))
     };
-    reads.cards(shown.iter().copied()).other((
-        paging::first_only(page, site.topics[t].articles.len()),
-        paged,
-    ))
+    reads
+        .cards(shown.iter().copied())
+        .other((
+            paging::first_only(page, s.ed.topics[t].articles.len()),
+            paged,
+        ))
+        .other(elsewhere(s, Some(id), &topic_list_path(id)))
 }
 
-pub(super) fn topic(r: &Renderer, t: usize, page: usize) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let topic = &site.topics[t];
+pub(super) fn topic(r: &Local, t: usize, page: usize) -> Result<Files, Diagnostic> {
+    let (ed, shared) = (r.ed, r.shared);
+    let config = &r.site.config;
+    let topic = &ed.topics[t];
     let p = &topic.page;
     let first = page == 0;
-    let feed = if site.config.feeds.enabled && site.config.feeds.per_topic {
+    let feed = if config.feeds.enabled && config.feeds.per_topic {
         text(&shared.url(&format!("{}atom.xml", p.path)))
     } else {
         Value::none()
@@ -273,7 +297,7 @@ pub(super) fn topic(r: &Renderer, t: usize, page: usize) -> Result<Files, Diagno
         ("toc", values::toc(if first { &p.body.toc } else { &[] })),
         ("feed_url", feed),
     ]);
-    let (paged, shown) = topic_paged(site, t, page);
+    let (paged, shown) = topic_paged(r, t, page);
     r.page(
         "topic.html",
         &paging::page_path(&p.path, page),
@@ -281,21 +305,29 @@ pub(super) fn topic(r: &Renderer, t: usize, page: usize) -> Result<Files, Diagno
         "topic",
         vec![
             ("page", page_value),
-            ("years", by_year(site, shared, shown)),
+            ("years", by_year(ed, shared, shown)),
             ("count", paging::count_value(page, topic.articles.len())),
             ("pager", paged.value(shared, &p.path)),
+            (
+                "elsewhere",
+                elsewhere(r, Some(&p.id), &topic_list_path(&p.id)).value(r),
+            ),
         ],
     )
 }
 
+fn year_of(ed: &Edition, i: usize) -> i16 {
+    ed.articles[i].article().map_or(0, |m| m.date.date.year())
+}
+
 /// Articles (already newest first) grouped by year.
-fn by_year(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
+fn by_year(ed: &Edition, shared: &values::Shared, articles: &[usize]) -> Value {
     list(
         articles
-            .chunk_by(|&a, &b| year_of(site, a) == year_of(site, b))
+            .chunk_by(|&a, &b| year_of(ed, a) == year_of(ed, b))
             .map(|group| {
                 obj([
-                    ("year", Value::from(year_of(site, group[0]))),
+                    ("year", Value::from(year_of(ed, group[0]))),
                     ("count", Value::from(group.len())),
                     ("articles", shared.cards(group)),
                 ])
@@ -305,16 +337,16 @@ fn by_year(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
 
 // ---- a plain page: `/<slug>/` ---------------------------------------------------------------
 
-pub(super) fn page_writes(site: &Site, i: usize) -> Writes {
-    Writes::page(&site.pages[i].path, None)
+pub(super) fn page_writes(s: &Scope, i: usize) -> Writes {
+    Writes::page(&s.ed.pages[i].path, None)
 }
 
 pub(super) fn page_reads(i: usize) -> Reads {
     Reads::themed().full(PageRef::Page(i))
 }
 
-pub(super) fn page(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
-    let (p, shared) = (&r.site.pages[i], r.shared);
+pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
+    let (p, shared) = (&r.ed.pages[i], r.shared);
     let page_value = obj([
         ("title", text(p.title())),
         ("url", text(&shared.url(&p.path))),
@@ -336,41 +368,46 @@ pub(super) fn page(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
 
 // ---- people, organizations, tags: `/<kind>/` and `/<kind>/<slug>/` -----------------------
 
-fn entities_path(kind: EntityKind) -> String {
-    format!("{}/", kind.key())
+fn entities_path(s: &Scope, kind: EntityKind) -> String {
+    format!("{}{}/", s.prefix, kind.key())
 }
 
-fn entity_path(site: &Site, kind: EntityKind, i: usize) -> String {
-    format!("{}/{}/", kind.key(), site.entities[&kind][i].slug)
+fn entity_path(s: &Scope, kind: EntityKind, i: usize) -> String {
+    format!(
+        "{}{}/{}/",
+        s.prefix,
+        kind.key(),
+        s.ed.entities[&kind][i].slug
+    )
 }
 
-pub(super) fn entities_writes(kind: EntityKind) -> Writes {
-    Writes::page(&entities_path(kind), None)
+pub(super) fn entities_writes(s: &Scope, kind: EntityKind) -> Writes {
+    Writes::page(&entities_path(s, kind), None)
 }
 
-pub(super) fn entities_reads(site: &Site, kind: EntityKind) -> Reads {
-    let shown: Vec<(&str, &str, usize)> = site.entities[&kind]
+pub(super) fn entities_reads(s: &Scope, kind: EntityKind) -> Reads {
+    let shown: Vec<(&str, &str, usize)> = s.ed.entities[&kind]
         .iter()
         .map(|e| (e.name.as_str(), e.slug.as_str(), e.articles.len()))
         .collect();
     Reads::themed().other(shown)
 }
 
-pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnostic> {
+pub(super) fn entities(r: &Local, kind: EntityKind) -> Result<Files, Diagnostic> {
     let shared = r.shared;
-    let entities = list(r.site.entities[&kind].iter().map(|e| {
+    let entities = list(r.ed.entities[&kind].iter().map(|e| {
         obj([
             ("name", text(&e.name)),
             (
                 "url",
-                text(&shared.url(&format!("{}/{}/", kind.key(), e.slug))),
+                text(&shared.url(&format!("{}{}/{}/", r.prefix, kind.key(), e.slug))),
             ),
             ("count", Value::from(e.articles.len())),
         ])
     }));
     r.page(
         "entities.html",
-        &entities_path(kind),
+        &entities_path(r, kind),
         r.word(kind.key()),
         kind.key(),
         vec![
@@ -382,28 +419,33 @@ pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnost
 }
 
 /// The articles page `page` of entity `i` shows.
-fn entity_paged(site: &Site, kind: EntityKind, i: usize, page: usize) -> (Paged, &[usize]) {
-    let articles = &site.entities[&kind][i].articles;
-    let per = paging::per_page(site);
+fn entity_paged<'a>(
+    s: &Scope<'a>,
+    kind: EntityKind,
+    i: usize,
+    page: usize,
+) -> (Paged, &'a [usize]) {
+    let articles = &s.ed.entities[&kind][i].articles;
+    let per = paging::per_page(s.site);
     let range = paging::page_range(articles.len(), page, per);
     (Paged::of(articles.len(), page, per), &articles[range])
 }
 
 /// The number of pages of entity `i`.
-pub(super) fn entity_pages(site: &Site, kind: EntityKind, i: usize) -> usize {
+pub(super) fn entity_pages(s: &Scope, kind: EntityKind, i: usize) -> usize {
     paging::page_count(
-        site.entities[&kind][i].articles.len(),
-        paging::per_page(site),
+        s.ed.entities[&kind][i].articles.len(),
+        paging::per_page(s.site),
     )
 }
 
-pub(super) fn entity_writes(site: &Site, kind: EntityKind, i: usize, page: usize) -> Writes {
-    Writes::page(&paging::page_path(&entity_path(site, kind, i), page), None)
+pub(super) fn entity_writes(s: &Scope, kind: EntityKind, i: usize, page: usize) -> Writes {
+    Writes::page(&paging::page_path(&entity_path(s, kind, i), page), None)
 }
 
-pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize, page: usize) -> Reads {
-    let e = &site.entities[&kind][i];
-    let (paged, shown) = entity_paged(site, kind, i, page);
+pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize, page: usize) -> Reads {
+    let e = &s.ed.entities[&kind][i];
+    let (paged, shown) = entity_paged(s, kind, i, page);
     Reads::themed().cards(shown.iter().copied()).other((
         &e.name,
         &e.slug,
@@ -413,20 +455,20 @@ pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize, page: usize)
 }
 
 pub(super) fn entity(
-    r: &Renderer,
+    r: &Local,
     kind: EntityKind,
     i: usize,
     page: usize,
 ) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let e = &site.entities[&kind][i];
-    let path = entity_path(site, kind, i);
+    let shared = r.shared;
+    let e = &r.ed.entities[&kind][i];
+    let path = entity_path(r, kind, i);
     let entity = obj([
         ("name", text(&e.name)),
         ("url", text(&shared.url(&path))),
         ("count", paging::count_value(page, e.articles.len())),
     ]);
-    let (paged, shown) = entity_paged(site, kind, i, page);
+    let (paged, shown) = entity_paged(r, kind, i, page);
     r.page(
         "entity.html",
         &paging::page_path(&path, page),
@@ -444,15 +486,15 @@ pub(super) fn entity(
 
 // ---- search: `/search/` ---------------------------------------------------------------------
 
-pub(super) fn search_writes() -> Writes {
-    Writes::page("search/", None)
+pub(super) fn search_writes(s: &Scope) -> Writes {
+    Writes::page(&s.local("search/"), None)
 }
 
 pub(super) fn search_reads() -> Reads {
     Reads::themed()
 }
 
-pub(super) fn search(r: &Renderer) -> Result<Files, Diagnostic> {
+pub(super) fn search(r: &Local) -> Result<Files, Diagnostic> {
     if !r.templates.has("search.html") {
         return Err(Diagnostic::new(
             "templates/search.html",
@@ -461,12 +503,12 @@ pub(super) fn search(r: &Renderer) -> Result<Files, Diagnostic> {
     }
     r.page(
         "search.html",
-        "search/",
+        &r.local("search/"),
         r.word("search"),
         "search",
         vec![(
             "index_url",
-            text(&r.shared.url(&search::manifest_path(search::FOLDER))),
+            text(&r.shared.url(&search::manifest_path(&search::folder(r)))),
         )],
     )
 }
@@ -474,18 +516,18 @@ pub(super) fn search(r: &Renderer) -> Result<Files, Diagnostic> {
 // ---- the page for unknown addresses: `/404.html` ----------------------------------------
 
 /// Hosts serve it for unknown paths; it is not in the sitemap.
-pub(super) fn not_found_writes() -> Writes {
-    Writes::files(vec!["404.html".to_string()])
+pub(super) fn not_found_writes(s: &Scope) -> Writes {
+    Writes::files(vec![s.local("404.html")])
 }
 
 pub(super) fn not_found_reads() -> Reads {
     Reads::themed()
 }
 
-pub(super) fn not_found(r: &Renderer) -> Result<Files, Diagnostic> {
+pub(super) fn not_found(r: &Local) -> Result<Files, Diagnostic> {
     r.page(
         "404.html",
-        "404.html",
+        &r.local("404.html"),
         r.word("page_not_found"),
         "404",
         vec![],

@@ -36,7 +36,7 @@ use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, relative_to};
 use crate::load::SiteDirs;
 use crate::parse::ParseOptions;
-use crate::render::{self, Job, Renderer};
+use crate::render::{self, Job, JobKind, Renderer, Scope};
 
 /// What a rebuild did, for the terminal and the browser.
 #[derive(Debug, Default, Clone)]
@@ -45,6 +45,8 @@ pub struct Report {
     pub changed: Vec<String>,
     /// How many pages were rendered again.
     pub rendered: usize,
+    /// The paths of those pages (`ur/articles/x/index.html`), sorted.
+    pub pages: Vec<String>,
     /// True when the whole site was built again from disk.
     pub full: bool,
     pub delta: Delta,
@@ -116,7 +118,7 @@ impl Work {
 /// What a rebuild produced, before it is reported.
 struct Done {
     delta: Delta,
-    rendered: usize,
+    pages: Vec<String>,
     full: bool,
 }
 
@@ -240,7 +242,8 @@ impl Engine {
             .unwrap_or_default();
         Ok(Report {
             changed,
-            rendered: done.rendered,
+            rendered: done.pages.len(),
+            pages: done.pages,
             full: done.full,
             delta: done.delta,
             elapsed: start.elapsed(),
@@ -263,9 +266,9 @@ impl Engine {
         let mut model = Model::load(&self.root, &self.options)?;
         let result = self.render_and_apply(&mut model, Work::everything());
         self.model = Some(model);
-        result.map(|(delta, rendered)| Done {
+        result.map(|(delta, pages)| Done {
             delta,
-            rendered,
+            pages,
             full: true,
         })
     }
@@ -310,9 +313,9 @@ impl Engine {
         let result = self.render_and_apply(&mut model, work);
         self.model = Some(model);
         trace::finish();
-        result.map(|(delta, rendered)| Done {
+        result.map(|(delta, pages)| Done {
             delta,
-            rendered,
+            pages,
             full: false,
         })
     }
@@ -325,10 +328,12 @@ impl Engine {
                 if model.jobs.refresh(&model.site, &jobs) {
                     jobs.extend(model.jobs.listing_readers());
                 }
+                // Values in every page of a language changed: the pages of that language
+                // show them (found above); their jobs may also have come or gone.
                 Work {
-                    all: changed.globals,
+                    all: false,
+                    structural: !changed.globals.is_empty(),
                     jobs,
-                    structural: changed.globals,
                     statics: false,
                 }
             }
@@ -338,7 +343,7 @@ impl Engine {
                 let jobs = affected::compared(&old, &moves, &model.jobs, &changed);
                 trace::mark("compared");
                 Work {
-                    all: changed.globals,
+                    all: false,
                     jobs,
                     structural: true,
                     statics: false,
@@ -353,7 +358,7 @@ impl Engine {
         &mut self,
         model: &mut Model,
         work: Work,
-    ) -> Result<(Delta, usize), Diagnostics> {
+    ) -> Result<(Delta, Vec<String>), Diagnostics> {
         let work = std::mem::take(&mut self.owed).and(work);
         match self.try_render_and_apply(model, &work) {
             Ok(done) => Ok(done),
@@ -368,7 +373,7 @@ impl Engine {
         &mut self,
         model: &mut Model,
         work: &Work,
-    ) -> Result<(Delta, usize), Diagnostics> {
+    ) -> Result<(Delta, Vec<String>), Diagnostics> {
         // A static file may not take a generated page's path, as in a build.
         let taken = |path: &str| {
             if work.structural {
@@ -405,7 +410,7 @@ impl Engine {
         // Folders whose files the jobs rendered replace as a whole (the search index's).
         let replaced: Vec<String> = jobs
             .iter()
-            .filter(|j| **j == Job::SearchIndex)
+            .filter(|j| j.kind == JobKind::SearchIndex)
             .flat_map(|j| j.writes(&model.site).folders)
             .collect();
         trace::mark("render");
@@ -418,10 +423,12 @@ impl Engine {
             }
             eprintln!("[serve trace jobs] {kinds:?}");
         }
-        let pages = rendered
+        let mut pages: Vec<String> = rendered
             .iter()
             .filter(|(p, _)| p.ends_with(".html"))
-            .count();
+            .map(|(p, _)| p.clone())
+            .collect();
+        pages.sort();
         let statics = work.statics.then_some(&model.sources.statics);
         let written = |path: &str| model.jobs.writes(path);
         let expected: Option<&dyn Fn(&str) -> bool> = work.structural.then_some(&written);
@@ -431,21 +438,24 @@ impl Engine {
     }
 }
 
-/// Renders `jobs`; the search index comes from the one kept in `kept`.
+/// Renders `jobs`; each language's search index comes from the one kept for it in `kept`
+/// (by language).
 fn render_jobs(
     renderer: &Renderer,
-    kept: &mut search::Kept,
+    kept: &mut [search::Kept],
     jobs: &[Job],
 ) -> Result<Vec<(String, Body)>, Diagnostics> {
-    let (index, pages): (Vec<Job>, Vec<Job>) = jobs.iter().partition(|j| **j == Job::SearchIndex);
+    let (index, pages): (Vec<Job>, Vec<Job>) =
+        jobs.iter().partition(|j| j.kind == JobKind::SearchIndex);
     let output = render::render_jobs(renderer, &pages)?;
     let mut files: Vec<(String, Body)> = output
         .files
         .into_iter()
         .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
         .collect();
-    if !index.is_empty() {
-        files.extend(kept.files(renderer.site, renderer.shared));
+    for job in index {
+        let scope = Scope::of(renderer.site, job.lang);
+        files.extend(kept[job.lang].files(&scope, &renderer.shared[job.lang]));
     }
     Ok(files)
 }

@@ -1,4 +1,5 @@
-//! The search index as `serve` keeps it between rebuilds: each page's analysis (its terms
+//! The search index of each language's edition as `serve` keeps it between rebuilds (one
+//! [`Kept`] per language): each page's analysis (its terms
 //! and fragment) by content path, and the inverted index itself
 //! ([`crate::render::search::Index`]). An edit analyses again only the pages it changed,
 //! moves their postings in the index, and re-encodes only the shards of the terms whose
@@ -12,7 +13,8 @@ use bytes::Bytes;
 use rustc_hash::FxHashMap;
 
 use super::output::Body;
-use crate::index::{PageRef, Site};
+use crate::index::{Edition, PageRef};
+use crate::render::Scope;
 use crate::render::search::{self, Analysed, Doc, Index, analyse, words};
 use crate::render::values::Shared;
 
@@ -35,16 +37,16 @@ struct Page {
 
 impl Kept {
     /// The page at `at` changed: it must be analysed again.
-    pub(super) fn forget(&mut self, site: &Site, at: PageRef) {
-        if let Some(page) = site.page(at) {
+    pub(super) fn forget(&mut self, ed: &Edition, at: PageRef) {
+        if let Some(page) = ed.page(at) {
             self.analysed.remove(&page.rel);
         }
     }
 
     /// After the site was indexed again: keeps the analyses of the pages that are still
-    /// there and for which `keep` holds.
-    pub(super) fn moved(&mut self, site: &Site, keep: impl Fn(PageRef) -> bool) {
-        let kept: FxHashMap<&str, ()> = site
+    /// in the edition (`ed`, as it is now) and for which `keep` holds.
+    pub(super) fn moved(&mut self, ed: &Edition, keep: impl Fn(PageRef) -> bool) {
+        let kept: FxHashMap<&str, ()> = ed
             .page_refs()
             .filter(|(at, _)| keep(*at))
             .map(|(_, p)| (p.rel.as_str(), ()))
@@ -58,11 +60,12 @@ impl Kept {
         self.analysed.clear();
     }
 
-    /// The index's files for `site`, as a build writes them.
-    pub(super) fn files(&mut self, site: &Site, shared: &Shared) -> Vec<(String, Body)> {
+    /// The files of the index of the edition `s`, as a build writes them.
+    pub(super) fn files(&mut self, s: &Scope, shared: &Shared) -> Vec<(String, Body)> {
         let stop = words::stop_words(search::language(shared));
-        let pages: Vec<(&str, Doc)> = search::indexed_pages(site)
-            .map(|(_, p)| (p.rel.as_str(), search::doc(site, shared, p)))
+        let folder = search::folder(s);
+        let pages: Vec<(&str, Doc)> = search::indexed_pages(s.ed)
+            .map(|(_, p)| (p.rel.as_str(), search::doc(s, shared, p)))
             .collect();
         // Analyse the pages that are new or changed.
         let missing: Vec<usize> = (0..pages.len())
@@ -113,13 +116,13 @@ impl Kept {
             .map(|(rel, placed)| (rel.to_string(), placed))
             .collect();
         // The files: the manifest and shards, then a fragment per page.
-        let mut files: Vec<(String, Body)> = search::write(&mut self.index, stop, search::FOLDER)
+        let mut files: Vec<(String, Body)> = search::write(&mut self.index, stop, &folder)
             .into_iter()
             .map(|(path, bytes)| (path, Body::Whole(bytes)))
             .collect();
         files.extend(pages.iter().zip(&ids).map(|((rel, _), &id)| {
             (
-                search::fragment_path(search::FOLDER, id),
+                search::fragment_path(&folder, id),
                 Body::Whole(self.analysed[*rel].fragment.clone()),
             )
         }));

@@ -1,7 +1,8 @@
 //! The search index: every word of every page, in shards, so that a query downloads only
 //! what it needs.
 //!
-//! The index of the pages of one language is written into one folder (`search/`):
+//! Each language's edition has an index of its own pages, words found as that language is
+//! written, in its own folder (`search/`, `ur/search/`):
 //!
 //! - `manifest.json`: the number of pages, the stop words, and each shard's first term and
 //!   name: all the search page reads before the first query;
@@ -28,14 +29,14 @@ pub mod words;
 
 use bytes::Bytes;
 
-use super::job::{Reads, Writes};
+use super::job::{Reads, Scope, Writes};
 use super::values::Shared;
-use crate::index::{PageRef, Site};
+use crate::index::{Edition, PageRef};
 use crate::parse::Page;
 pub use analyse::{Analysed, Doc};
 pub use index::Index;
 
-/// The folder of the index of the site's (default) language.
+/// The folder of an index, below its edition's prefix.
 pub const FOLDER: &str = "search/";
 /// The manifest, in the index's folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -64,59 +65,65 @@ pub fn fragment_path(folder: &str, id: u32) -> String {
     format!("{folder}f/{id}.json")
 }
 
-pub(super) fn index_writes() -> Writes {
-    Writes::files(vec![manifest_path(FOLDER)]).and_folders(owned_folders(FOLDER))
+/// The folder of the index of the edition `s` (`search/`, `ur/search/`).
+pub fn folder(s: &Scope) -> String {
+    s.local(FOLDER)
+}
+
+pub(super) fn index_writes(s: &Scope) -> Writes {
+    let folder = folder(s);
+    Writes::files(vec![manifest_path(&folder)]).and_folders(owned_folders(&folder))
 }
 
 /// Every indexed page in full, and the topics' titles its entries name.
-pub(super) fn index_reads(site: &Site) -> Reads {
+pub(super) fn index_reads(s: &Scope) -> Reads {
     let mut reads = Reads::default();
-    for (at, _) in indexed_pages(site) {
+    for (at, _) in indexed_pages(s.ed) {
         reads = reads.full(at);
     }
-    for t in 0..site.topics.len() {
+    for t in 0..s.ed.topics.len() {
         reads = reads.link(PageRef::Topic(t));
     }
     reads
 }
 
-/// The index of the site's pages.
-pub fn index(site: &Site, shared: &Shared) -> super::Files {
-    let docs: Vec<Doc> = indexed_pages(site)
-        .map(|(_, p)| doc(site, shared, p))
+/// The index of the pages of the edition `s`, whose shared values are `shared`.
+pub fn index(s: &Scope, shared: &Shared) -> super::Files {
+    let docs: Vec<Doc> = indexed_pages(s.ed)
+        .map(|(_, p)| doc(s, shared, p))
         .collect();
-    build(&docs, language(shared), FOLDER)
+    build(&docs, language(shared), &folder(s))
         .into_iter()
         .map(|(path, bytes)| (path, Vec::from(bytes)))
         .collect()
 }
 
-/// The language subtag (`en`) the index's words are in.
+/// The language subtag (`en`) the words of an edition's index are in.
 pub fn language(shared: &Shared) -> &str {
     shared.language.id.language.as_str()
 }
 
 /// The pages in the index: articles (newest first), topics, plain pages, home.
-pub fn indexed_pages(site: &Site) -> impl Iterator<Item = (PageRef, &Page)> {
-    let home = site.page_refs().filter(|(at, _)| *at == PageRef::Home);
-    site.page_refs()
+pub fn indexed_pages(ed: &Edition) -> impl Iterator<Item = (PageRef, &Page)> {
+    let home = ed.page_refs().filter(|(at, _)| *at == PageRef::Home);
+    ed.page_refs()
         .filter(|(at, _)| *at != PageRef::Home)
         .chain(home)
 }
 
-/// A page as the index sees it.
-pub fn doc<'a>(site: &'a Site, shared: &Shared, page: &'a Page) -> Doc<'a> {
+/// A page of the edition `s` as the index sees it.
+pub fn doc<'a>(s: &Scope<'a>, shared: &Shared, page: &'a Page) -> Doc<'a> {
     let meta = page.article();
-    let mut entities: Vec<&str> = Vec::new();
+    let mut entities: Vec<&'a str> = Vec::new();
     if let Some(m) = meta {
         entities.extend(m.people.iter().map(String::as_str));
         entities.extend(m.organizations.iter().map(String::as_str));
-        entities.extend(
-            m.topics
-                .iter()
-                .filter_map(|id| site.topics.iter().find(|t| &t.page.id == id))
-                .map(|t| t.page.title()),
-        );
+        // A topic's title in the page's own edition, else in the first that has it.
+        entities.extend(m.topics.iter().filter_map(|id| {
+            std::iter::once(s.ed)
+                .chain(&s.site.editions)
+                .find_map(|e| e.topic(id).map(|t| e.topics[t].page.title()))
+        }));
     }
     Doc {
         url: shared.url(&page.path),
