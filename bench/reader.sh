@@ -30,8 +30,11 @@ SITE="$WORK/site-$N"
 PLAIN="$WORK/site-$N-nosearch"
 if [ ! -d "$SITE" ]; then
     say "generating $N articles"
-    "$ROOT/target/release/examples/corpus" -n "$N" --seed "$SEED" --out "$SITE"
+    "$ROOT/target/release/examples/corpus" -n "$N" --seed "$SEED" --out "$SITE" \
+        --theme "$ROOT/themes/briefing"
 fi
+# The theme as it is now (search.js above all).
+rm -rf "$SITE/themes/briefing" && cp -r "$ROOT/themes/briefing" "$SITE/themes/briefing"
 rm -rf "$PLAIN" && cp -r "$SITE" "$PLAIN"
 printf '\nsearch:\n  enabled: false\n' >> "$PLAIN/site.yaml"
 
