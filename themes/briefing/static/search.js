@@ -417,10 +417,11 @@
 
   // Where in `text` the first of `words` is, in `text`'s own positions; -1 if nowhere.
   function firstMatch(text, words) {
-    // Folding keeps the positions of text without combining marks or letters it changes.
-    var simple = /^[\u0000-\u024f\u0370-\u052f]*$/.test(text) && !/[\u0130\u00df\u00c6\u00e6\u0152\u0153\u0131]/.test(text);
-    var folded = simple ? text.toLowerCase().normalize("NFD").replace(LATIN_MARKS, "$1") : null;
-    if (folded !== null && folded.length !== text.length) folded = null;
+    // Folding the whole text at once is fast; when it keeps the text's length (the usual
+    // case: an accented letter folds to one letter), positions in it are positions in the
+    // text. Otherwise fold character by character, keeping a map.
+    var folded = fold(text);
+    if (folded.length !== text.length) folded = null;
     var fm = folded === null ? foldMap(text) : null;
     var hay = folded !== null ? folded : fm.text;
     var first = -1;
