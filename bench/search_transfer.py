@@ -96,6 +96,9 @@ def main():
                     "browserName": "chrome",
                     "goog:chromeOptions": {"args": ["--headless", "--no-sandbox",
                                                     "--disable-gpu", "--disable-dev-shm-usage"]},
+                    # Requests of workers too (Pagefind searches in one), which the
+                    # page's resource timing does not see.
+                    "goog:loggingPrefs": {"performance": "ALL"},
                 }}}
                 session = call(base, "POST", "/session", caps)["sessionId"]
                 s = "/session/" + session
@@ -111,10 +114,14 @@ def main():
                         time.sleep(0.05)
                     names = call(base, "POST", s + "/execute/sync",
                                  {"script": RESOURCES, "args": []})
+                    for entry in call(base, "POST", s + "/se/log", {"type": "performance"}):
+                        message = json.loads(entry["message"])["message"]
+                        if message["method"] == "Network.requestWillBeSent":
+                            names.append(message["params"]["request"]["url"])
                 finally:
                     call(base, "DELETE", s)
                 files = []
-                for name in names:
+                for name in dict.fromkeys(names):
                     path = urllib.parse.urlparse(name).path
                     # What search costs, not the page around it (stylesheet, icon).
                     if not path.startswith(("/search/", "/search.js", "/pagefind/")):
