@@ -53,6 +53,8 @@ pub struct Config {
     #[serde(default)]
     pub search: Search,
     #[serde(default)]
+    pub pagination: Pagination,
+    #[serde(default)]
     pub markdown: Markdown,
     #[serde(default)]
     pub packs: Packs,
@@ -138,6 +140,23 @@ pub struct Search {
 impl Default for Search {
     fn default() -> Self {
         Search { enabled: true }
+    }
+}
+
+/// Long lists (home, topics, timeline years, people, organizations, tags) in pages.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pagination {
+    /// How many articles one page of a list shows.
+    pub per_page: std::num::NonZeroUsize,
+}
+
+impl Default for Pagination {
+    fn default() -> Self {
+        Pagination {
+            // 50 cards keep a list page near 50 KB of HTML.
+            per_page: std::num::NonZeroUsize::new(50).expect("50 is not zero"),
+        }
     }
 }
 

@@ -815,9 +815,10 @@ fn editing_an_urdu_file_renders_the_urdu_pages_only() {
     });
     let (pages, files) = rebuilt(&mut engine, &site, &[urdu]);
     only_urdu("an Urdu title", &pages, &files);
+    // The timeline's index shows years; the year's page lists the titles.
     for listed in [
         "ur/index.html",
-        "ur/timeline/index.html",
+        "ur/timeline/2025/index.html",
         "ur/topics/trade/index.html",
     ] {
         assert!(
@@ -1241,6 +1242,296 @@ fn adding_an_article_renders_the_pages_that_show_it_not_every_page() {
     assert_same_as_full_build(&engine, root, "delete it again");
 }
 
+/// A site with 29 articles on topic t0, one a day in January 2022, and 5 on t1 in 2021,
+/// at 5 articles a page.
+fn paged_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("site.yaml"),
+        "title: Paged\nbase_url: https://example.org/\npagination:\n  per_page: 5\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("content/topics")).unwrap();
+    fs::create_dir_all(root.join("content/articles")).unwrap();
+    for t in ["t0", "t1"] {
+        fs::write(
+            root.join(format!("content/topics/{t}.md")),
+            format!("---\ntitle: Topic {t}\n---\nAbout {t}.\n"),
+        )
+        .unwrap();
+    }
+    for day in 1..=29 {
+        fs::write(
+            root.join(format!("content/articles/d{day:02}.md")),
+            format!("---\ntitle: Day {day:02}\ndate: 2022-01-{day:02}\ntopics: [t0]\n---\nOn day {day}.\n"),
+        )
+        .unwrap();
+    }
+    for month in 1..=5 {
+        fs::write(
+            root.join(format!("content/articles/m{month}.md")),
+            format!("---\ntitle: Month {month}\ndate: 2021-{month:02}-15\ntopics: [t1]\n---\nIn month {month}.\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn adding_an_article_renders_only_the_pages_of_a_list_whose_contents_changed() {
+    let dir = paged_site();
+    let root = dir.path();
+    let mut engine = Engine::new(root, options());
+    engine.build().unwrap();
+    // A late-filed article from 8 January: in every list of 2022 it lands on page 5 of 6
+    // (newest first, 5 a page), so pages 1-4 show what they showed.
+    let new = root.join("content/articles/late.md");
+    fs::write(
+        &new,
+        "---\ntitle: Late\ndate: 2022-01-08\ntopics: [t0]\n---\nFiled late.\n",
+    )
+    .unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert!(!report.full);
+    let updated: BTreeSet<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    for changed in [
+        "timeline/2022/page/5/index.html",
+        "timeline/2022/page/6/index.html",
+        "topics/t0/page/5/index.html",
+        "topics/t0/page/6/index.html",
+        // Home lists 2022, then 2021: the new one is 22nd.
+        "page/5/index.html",
+        "page/6/index.html",
+        "page/7/index.html",
+        "timeline/index.html",
+        // The first page of a list counts its articles.
+        "timeline/2022/index.html",
+        "topics/t0/index.html",
+    ] {
+        assert!(
+            updated.contains(changed),
+            "{changed} not updated: {updated:?}"
+        );
+    }
+    for same in [
+        "timeline/2022/page/2/index.html",
+        "timeline/2022/page/4/index.html",
+        "timeline/2021/index.html",
+        "topics/t0/page/2/index.html",
+        "topics/t0/page/4/index.html",
+        "topics/t1/index.html",
+        "page/2/index.html",
+        "page/4/index.html",
+    ] {
+        assert!(!updated.contains(same), "{same} updated");
+    }
+    // Every page rendered again changed: nothing was rendered for nothing.
+    let html = updated.iter().filter(|p| p.ends_with(".html")).count();
+    assert_eq!(report.rendered, html, "{}", report.line());
+    assert_same_as_full_build(&engine, root, "add a late article");
+
+    // A new page of a list: one more article in 2022 makes 31, a seventh page, and every
+    // page of the year shows the new page in its pager.
+    let newer = root.join("content/articles/later.md");
+    fs::write(
+        &newer,
+        "---\ntitle: Later\ndate: 2022-01-30\ntopics: [t0]\n---\nLater still.\n",
+    )
+    .unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&newer)).unwrap();
+    let updated: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert!(updated.contains(&"timeline/2022/page/7/index.html"));
+    assert!(updated.contains(&"timeline/2022/index.html"));
+    assert_same_as_full_build(&engine, root, "a seventh page");
+    fs::remove_file(&newer).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&newer)).unwrap();
+    assert!(
+        report
+            .delta
+            .removals
+            .contains(&"timeline/2022/page/7/index.html".to_string()),
+        "{:?}",
+        report.delta.removals
+    );
+    assert_same_as_full_build(&engine, root, "back to six pages");
+}
+
+/// A site of 400 articles with 60 words each from a vocabulary of 9,000, so that its search
+/// index has many shards.
+fn wordy_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("site.yaml"),
+        "title: Wordy\nbase_url: https://example.org/\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("content/topics")).unwrap();
+    fs::create_dir_all(root.join("content/articles")).unwrap();
+    fs::write(
+        root.join("content/topics/t0.md"),
+        "---\ntitle: Topic\n---\nAbout.\n",
+    )
+    .unwrap();
+    for i in 0..400usize {
+        let words: Vec<String> = (0..60)
+            .map(|k| format!("w{}", (i * 7919 + k * 104_729) % 9000))
+            .collect();
+        fs::write(
+            root.join(format!("content/articles/a{i}.md")),
+            format!(
+                "---\ntitle: Article {i}\ndate: 2021-{:02}-{:02}\ntopics: [t0]\n---\n{}\n",
+                1 + i % 12,
+                1 + i % 28,
+                words.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn an_edit_rewrites_only_the_search_shards_of_the_words_it_changed() {
+    let dir = wordy_site();
+    let root = dir.path();
+    let mut engine = Engine::new(root, options());
+    engine.build().unwrap();
+    let shards = |engine: &Engine| -> BTreeSet<String> {
+        engine
+            .output()
+            .files
+            .keys()
+            .filter(|k| k.starts_with("search/s/"))
+            .cloned()
+            .collect()
+    };
+    let before = shards(&engine);
+    assert!(before.len() > 8, "{} shards", before.len());
+    // One word of one article becomes a word no other page has.
+    let path = root.join("content/articles/a42.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let word = text
+        .lines()
+        .nth(5)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    fs::write(&path, text.replacen(&word, "zanzibar", 1)).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&path)).unwrap();
+    assert!(!report.full);
+    let search: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.starts_with("search/"))
+        .collect();
+    let new_shards = search.iter().filter(|p| p.starts_with("search/s/")).count();
+    // The shard that lost the word and the one that gained the new one (or one that did
+    // both; a cut moved by the change may take a neighbour with it), the manifest that
+    // names them, and the article's fragment.
+    assert!(
+        (1..=4).contains(&new_shards),
+        "{new_shards} shards rewritten: {search:?}"
+    );
+    assert!(search.contains(&"search/manifest.json"));
+    assert_eq!(search.len(), new_shards + 2, "{search:?}");
+    let gone = report
+        .delta
+        .removals
+        .iter()
+        .filter(|p| p.starts_with("search/s/"))
+        .count();
+    assert!((1..=4).contains(&gone), "{:?}", report.delta.removals);
+    assert_same_as_full_build(&engine, root, "a new word");
+    let after = shards(&engine);
+    assert!(before.intersection(&after).count() >= before.len() - 4);
+
+    // A new article and its removal: its words' shards and its fragment come and go.
+    let new = root.join("content/articles/new.md");
+    fs::write(
+        &new,
+        "---\ntitle: Brand new\ndate: 2022-05-05\ntopics: [t0]\n---\nw1 w2 w3 quetzal\n",
+    )
+    .unwrap();
+    engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert_same_as_full_build(&engine, root, "a new article");
+    fs::remove_file(&new).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert!(
+        report
+            .delta
+            .removals
+            .iter()
+            .any(|p| p.starts_with("search/f/")),
+        "{:?}",
+        report.delta.removals
+    );
+    assert_same_as_full_build(&engine, root, "the new article gone");
+    assert_eq!(shards(&engine), after, "the same shards as before it came");
+}
+
+#[test]
+fn an_edit_in_one_language_rewrites_only_that_languages_search_files() {
+    let site = Fixture::new("trilingual");
+    site.write(
+        "site.yaml",
+        &format!("{}pagination:\n  per_page: 1\n", site.read("site.yaml")),
+    );
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().unwrap();
+    assert_same_as_full_build(&engine, site.root(), "first build");
+    let rel = "content/articles/2025/meeting.ur.md";
+    edit(&site, rel, |t| t + "\nنیا لفظ\n");
+    let report = engine.rebuild(&[site.path(rel)]).unwrap();
+    let search: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.contains("search/"))
+        .collect();
+    assert!(!search.is_empty());
+    assert!(
+        search.iter().all(|p| p.starts_with("ur/search/")),
+        "{search:?}"
+    );
+    assert_same_as_full_build(&engine, site.root(), "an Urdu edit");
+    // A new Russian article: the Russian lists get a page more, the others stay.
+    let new = "content/articles/ru/2025/new.md";
+    site.write(
+        new,
+        "---\ntitle: \"Новая статья\"\nlang: ru\ndate: 2025-06-01\ntopics: [trade]\n---\nТекст.\n",
+    );
+    let report = engine.rebuild(&[site.path(new)]).unwrap();
+    let updated: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert!(updated.contains(&"ru/page/3/index.html"), "{updated:?}");
+    assert!(
+        !updated.iter().any(|p| p.starts_with("ur/search/")),
+        "{updated:?}"
+    );
+    assert_same_as_full_build(&engine, site.root(), "a new Russian article");
+}
+
 // ---------------------------------------------------------------------------------------
 // The server, over HTTP.
 
@@ -1459,7 +1750,7 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
         ("/topics/alpha/atom.xml", "application/atom+xml"),
         ("/sitemap.xml", "application/xml"),
         ("/robots.txt", "text/plain; charset=utf-8"),
-        ("/search-index.json", "application/json"),
+        ("/search/manifest.json", "application/json"),
         ("/pixel.png", "image/png"),
         ("/font.woff2", "font/woff2"),
         ("/articles/custom-third/", "text/html; charset=utf-8"),
@@ -1519,7 +1810,7 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
 
     // Unknown paths: the site's 404 page, with status 404, and the requested path
     // never echoed unescaped.
-    // Served bytes are the built bytes (the search index is sent in parts).
+    // Served bytes are the built bytes.
     let built = build::build(
         site.root(),
         &BuildOptions {
@@ -1530,7 +1821,12 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
     )
     .unwrap()
     .output;
-    for file in ["search-index.json", "atom.xml", "style.css", "sitemap.xml"] {
+    for file in [
+        "search/manifest.json",
+        "atom.xml",
+        "style.css",
+        "sitemap.xml",
+    ] {
         let served = get(&handle, &format!("/{file}"));
         assert!(
             served.body == built.files[file],

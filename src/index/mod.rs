@@ -657,9 +657,14 @@ fn own_section(kind: Kind, section: &str) -> bool {
 }
 
 /// The section of attache's own pages a path lies in (`tags` for `tags/x/`), which no
-/// chosen URL or alias may take.
+/// chosen URL or alias may take; `page/<n>/` holds the pages of the home page's list.
 pub fn reserved(path: &str) -> Option<&'static str> {
-    let first = path.split('/').next()?;
+    let mut segments = path.split('/');
+    let first = segments.next()?;
+    let number = segments.next().unwrap_or("");
+    if first == "page" && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("page");
+    }
     [
         "topics",
         "people",

@@ -7,6 +7,7 @@ use tera::Value;
 
 use super::job::{Reads, Scope, Writes};
 use super::pages::newest;
+use super::paging::{self, Paged};
 use super::share::{self, Share};
 use super::values::{self, obj, text};
 use super::{Files, Local, profiles};
@@ -63,21 +64,50 @@ pub(super) fn entities(r: &Local, kind: EntityKind) -> Result<Files, Diagnostic>
     )
 }
 
-pub(super) fn entity_writes(s: &Scope, kind: EntityKind, i: usize) -> Writes {
+/// The articles page `page` of entity `i` shows.
+fn entity_paged<'a>(
+    s: &Scope<'a>,
+    kind: EntityKind,
+    i: usize,
+    page: usize,
+) -> (Paged, &'a [usize]) {
+    let articles = &s.ed.entities[&kind][i].articles;
+    let per = paging::per_page(s.site);
+    let range = paging::page_range(articles.len(), page, per);
+    (Paged::of(articles.len(), page, per), &articles[range])
+}
+
+/// The number of pages of entity `i`.
+pub(super) fn entity_pages(s: &Scope, kind: EntityKind, i: usize) -> usize {
+    paging::page_count(
+        s.ed.entities[&kind][i].articles.len(),
+        paging::per_page(s.site),
+    )
+}
+
+/// The first page also writes the entity's feeds.
+pub(super) fn entity_writes(s: &Scope, kind: EntityKind, i: usize, page: usize) -> Writes {
     let e = &s.ed.entities[&kind][i];
     let path = entity_path(s, kind, i);
-    let articles = e.articles.iter().map(|&a| s.ed.articles[a].meta.updated());
+    let (_, shown) = entity_paged(s, kind, i, page);
+    let articles = shown.iter().map(|&a| s.ed.articles[a].meta.updated());
     let profile = s.ed.profile_of(e).and_then(|p| p.meta.updated());
-    let mut writes = Writes::page(&path, newest(articles.chain([profile])));
-    writes
-        .outputs
-        .extend(super::feeds::entity_feed_files(s.site, &path));
+    let mut writes = Writes::page(
+        &paging::page_path(&path, page),
+        newest(articles.chain([profile])),
+    );
+    if page == 0 {
+        writes
+            .outputs
+            .extend(super::feeds::entity_feed_files(s.site, &path));
+    }
     writes
 }
 
-pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize) -> Reads {
+pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize, page: usize) -> Reads {
     let (site, ed) = (s.site, s.ed);
     let e = &ed.entities[&kind][i];
+    let (paged, shown) = entity_paged(s, kind, i, page);
     let mut reads = Reads::themed();
     if let Some(p) = e.profile {
         reads = reads.full(PageRef::Profile(p));
@@ -86,34 +116,49 @@ pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize) -> Reads {
     for (t, _) in &topics {
         reads = reads.link(PageRef::Topic(*t));
     }
-    // Its feeds carry each newest article's card, and its date of revision and authors
-    // besides: a body edit leaves them as they were.
-    let in_feed = super::feeds::entity_feed_len(site, e.articles.len());
+    // The first page's feeds carry each newest article's card, and its date of revision
+    // and authors besides: a body edit leaves them as they were.
+    let in_feed = if page == 0 {
+        super::feeds::entity_feed_len(site, e.articles.len())
+    } else {
+        0
+    };
     let feed_extras: Vec<_> = e.articles[..in_feed]
         .iter()
         .filter_map(|&a| ed.articles[a].article())
         .map(|m| (m.last_modified(), &m.authors))
         .collect();
-    reads.cards(e.articles.iter().copied()).other((
-        &e.name,
-        &e.slug,
-        &e.other_slugs,
-        topics,
-        feed_extras,
-    ))
+    reads
+        .cards(shown.iter().copied())
+        .cards(e.articles[..in_feed].iter().copied())
+        .other((
+            &e.name,
+            &e.slug,
+            &e.other_slugs,
+            topics,
+            feed_extras,
+            paging::first_only(page, e.articles.len()),
+            paged,
+        ))
 }
 
-pub(super) fn entity(r: &Local, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
+pub(super) fn entity(
+    r: &Local,
+    kind: EntityKind,
+    i: usize,
+    page: usize,
+) -> Result<Files, Diagnostic> {
     let (site, ed, shared) = (r.site, r.ed, r.shared);
     let e = &ed.entities[&kind][i];
     let path = entity_path(r, kind, i);
+    let (paged, shown) = entity_paged(r, kind, i, page);
     let profile = ed.profile_of(e);
     let feeds = super::feeds::entity_feed_urls(site, shared, &path);
     let name = ed.entity_name(e, &shared.language.code);
     let entity = obj([
         ("name", text(name)),
         ("url", text(&shared.url(&path))),
-        ("count", Value::from(e.articles.len())),
+        ("count", paging::count_value(page, e.articles.len())),
         ("feed_url", feeds.0),
         ("rss_url", feeds.1),
         (
@@ -145,7 +190,7 @@ pub(super) fn entity(r: &Local, kind: EntityKind, i: usize) -> Result<Files, Dia
     };
     let mut files = r.page(
         "entity.html",
-        &path,
+        &paging::page_path(&path, page),
         name,
         kind.key(),
         vec![
@@ -158,15 +203,18 @@ pub(super) fn entity(r: &Local, kind: EntityKind, i: usize) -> Result<Files, Dia
             ("kind", text(kind.key())),
             ("kind_title", text(r.word(kind.key()))),
             ("entity", entity),
-            ("articles", shared.cards(&e.articles)),
+            ("articles", shared.cards(shown)),
+            ("pager", paged.value(shared, &path)),
         ],
     )?;
-    files.extend(super::feeds::entity_feeds(
-        r,
-        shared,
-        name,
-        &path,
-        &e.articles,
-    ));
+    if page == 0 {
+        files.extend(super::feeds::entity_feeds(
+            r,
+            shared,
+            name,
+            &path,
+            &e.articles,
+        ));
+    }
     Ok(files)
 }

@@ -2,12 +2,11 @@
 //! by side, so the three cannot drift apart. The values each template receives are listed
 //! in docs/templates.md.
 
-use std::collections::BTreeMap;
-
 use tera::Value;
 
 use super::job::{Reads, Scope, Writes, index_html};
 use super::languages::elsewhere;
+use super::paging::{self, Paged};
 use super::share::{self, Share};
 use super::values::{self, html, list, obj, opt_text, reading_time, text};
 use super::{Files, Local, search};
@@ -16,20 +15,20 @@ use crate::index::{Edition, EntityKind, PageRef};
 use crate::parse::front_matter::PageDate;
 use crate::parse::{Meta, Page};
 
-// ---- home: `/` --------------------------------------------------------------------------
+// ---- home: `/`, its list paged at `/page/<n>/` ----------------------------------------------
 
-/// How many of the newest articles the home page lists.
-pub const LATEST: usize = 10;
-
-/// The articles the home page lists.
-fn latest(ed: &Edition) -> std::ops::Range<usize> {
-    0..ed.articles.len().min(LATEST)
+/// The articles page `page` of the home page's list shows: every article, newest first.
+fn home_paged(s: &Scope, page: usize) -> (Paged, std::ops::Range<usize>) {
+    let (len, per) = (s.ed.articles.len(), paging::per_page(s.site));
+    (
+        Paged::of(len, page, per),
+        paging::page_range(len, page, per),
+    )
 }
 
-pub(super) fn home_writes(s: &Scope) -> Writes {
-    let shown = latest(s.ed).map(|i| s.ed.articles[i].meta.updated());
-    let home = s.ed.home.as_ref().and_then(|h| h.meta.updated());
-    Writes::page(&s.local(""), newest(shown.chain([home])))
+/// The number of pages of the home page's list.
+pub(super) fn home_pages(s: &Scope) -> usize {
+    paging::page_count(s.ed.articles.len(), paging::per_page(s.site))
 }
 
 /// The latest of some dates: when a page showing them last changed.
@@ -43,23 +42,44 @@ fn as_of(shared: &values::Shared, page: &Page) -> [(&'static str, Value); 2] {
     [("updated_iso", iso), ("updated_display", display)]
 }
 
-pub(super) fn home_reads(s: &Scope) -> Reads {
-    let reads = match s.ed.home {
-        Some(_) => Reads::themed().full(PageRef::Home),
-        None => Reads::themed(),
+/// The home page was last changed by its text or by the newest article it lists.
+pub(super) fn home_writes(s: &Scope, page: usize) -> Writes {
+    let shown = home_paged(s, page)
+        .1
+        .map(|i| s.ed.articles[i].meta.updated());
+    let home = s.ed.home.as_ref().and_then(|h| h.meta.updated());
+    Writes::page(
+        &paging::page_path(&s.local(""), page),
+        newest(shown.chain([home])),
+    )
+}
+
+pub(super) fn home_reads(s: &Scope, page: usize) -> Reads {
+    let (paged, shown) = home_paged(s, page);
+    // The first page shows the home page's text and the topics; the others its title.
+    let reads = match (&s.ed.home, page) {
+        (Some(_), 0) => Reads::themed().full(PageRef::Home),
+        (Some(_), _) => Reads::themed().link(PageRef::Home),
+        (None, _) => Reads::themed(),
+    };
+    let reads = if page == 0 {
+        reads.topic_cards()
+    } else {
+        reads
     };
     reads
-        .topic_cards()
-        .cards(latest(s.ed))
-        .other(s.ed.articles.len())
+        .cards(shown)
+        .other((paging::first_only(page, s.ed.articles.len()), paged))
         .other(elsewhere(s, None, "timeline/"))
 }
 
-pub(super) fn home(r: &Local) -> Result<Files, Diagnostic> {
+pub(super) fn home(r: &Local, page: usize) -> Result<Files, Diagnostic> {
     let (site, ed, shared) = (r.site, r.ed, r.shared);
     let home = ed.home.as_ref();
+    let first = page == 0;
     let title = home.map_or(site.config.title.as_str(), Page::title);
     let summary = home.map_or(site.config.description.as_str(), |h| h.summary.as_str());
+    let content = home.filter(|_| first).map_or("", |h| h.body.html.as_str());
     let [updated_iso, updated_display] = match home {
         Some(h) => as_of(shared, h),
         None => [
@@ -69,22 +89,29 @@ pub(super) fn home(r: &Local) -> Result<Files, Diagnostic> {
     };
     let page_value = obj([
         ("title", text(title)),
-        ("content", html(home.map_or("", |h| h.body.html.as_str()))),
+        ("content", html(content)),
         ("summary", text(summary)),
         updated_iso,
         updated_display,
     ]);
-    let latest: Vec<usize> = latest(ed).collect();
+    let (paged, shown) = home_paged(r, page);
+    let shown: Vec<usize> = shown.collect();
+    let topic_cards = if first {
+        shared.topic_cards.clone()
+    } else {
+        list([])
+    };
+    let path = paging::page_path(&r.local(""), page);
     let preview = Share {
         title,
         description: summary,
-        path: &r.local(""),
+        path: &path,
         kind: share::Kind::Website,
         image: home.and_then(|h| h.meta.common().image.as_deref()),
     };
     r.page(
         "home.html",
-        &r.local(""),
+        &paging::page_path(&r.local(""), page),
         title,
         "home",
         vec![
@@ -98,9 +125,10 @@ pub(super) fn home(r: &Local) -> Result<Files, Diagnostic> {
                 home.map_or_else(Value::none, |h| values::publication(h, &shared.dates)),
             ),
             ("page", page_value),
-            ("topic_cards", shared.topic_cards.clone()),
-            ("latest", shared.cards(&latest)),
-            ("count", Value::from(ed.articles.len())),
+            ("topic_cards", topic_cards),
+            ("latest", shared.cards(&shown)),
+            ("count", paging::count_value(page, ed.articles.len())),
+            ("pager", paged.value(shared, &r.local(""))),
             ("elsewhere", elsewhere(r, None, "timeline/").value(r)),
         ],
     )
@@ -311,14 +339,26 @@ pub(super) fn topics(r: &Local) -> Result<Files, Diagnostic> {
     )
 }
 
-pub(super) fn topic_writes(s: &Scope, t: usize) -> Writes {
+/// The articles page `page` of topic `t` shows.
+fn topic_paged<'a>(s: &Scope<'a>, t: usize, page: usize) -> (Paged, &'a [usize]) {
+    let articles = &s.ed.topics[t].articles;
+    let per = paging::per_page(s.site);
+    let range = paging::page_range(articles.len(), page, per);
+    (Paged::of(articles.len(), page, per), &articles[range])
+}
+
+/// The number of pages of topic `t`.
+pub(super) fn topic_pages(s: &Scope, t: usize) -> usize {
+    paging::page_count(s.ed.topics[t].articles.len(), paging::per_page(s.site))
+}
+
+/// A topic's page was last changed by its overview or by the newest article it lists.
+pub(super) fn topic_writes(s: &Scope, t: usize, page: usize) -> Writes {
     let topic = &s.ed.topics[t];
-    let articles = topic
-        .articles
-        .iter()
-        .map(|&a| s.ed.articles[a].meta.updated());
+    let (_, shown) = topic_paged(s, t, page);
+    let articles = shown.iter().map(|&a| s.ed.articles[a].meta.updated());
     let lastmod = newest(articles.chain([topic.page.meta.updated()]));
-    Writes::page(&topic.page.path, lastmod)
+    Writes::page(&paging::page_path(&topic.page.path, page), lastmod)
 }
 
 /// How many articles filed under a topic are dated after its overview's `updated`.
@@ -343,19 +383,30 @@ fn topic_list_path(id: &str) -> String {
     format!("topics/{id}/")
 }
 
-pub(super) fn topic_reads(s: &Scope, t: usize) -> Reads {
+pub(super) fn topic_reads(s: &Scope, t: usize, page: usize) -> Reads {
     let id = &s.ed.topics[t].page.id;
-    Reads::themed()
-        .full(PageRef::Topic(t))
-        .cards(s.ed.topics[t].articles.iter().copied())
+    let (paged, shown) = topic_paged(s, t, page);
+    // The first page shows the topic's overview; the others its title.
+    let reads = if page == 0 {
+        Reads::themed().full(PageRef::Topic(t))
+    } else {
+        Reads::themed().link(PageRef::Topic(t))
+    };
+    reads
+        .cards(shown.iter().copied())
+        .other((
+            paging::first_only(page, s.ed.topics[t].articles.len()),
+            paged,
+        ))
         .other(elsewhere(s, Some(id), &topic_list_path(id)))
 }
 
-pub(super) fn topic(r: &Local, t: usize) -> Result<Files, Diagnostic> {
+pub(super) fn topic(r: &Local, t: usize, page: usize) -> Result<Files, Diagnostic> {
     let (ed, shared) = (r.ed, r.shared);
     let config = &r.site.config;
     let topic = &ed.topics[t];
     let p = &topic.page;
+    let first = page == 0;
     let feed = if config.feeds.enabled && config.feeds.per_topic {
         text(&shared.url(&format!("{}atom.xml", p.path)))
     } else {
@@ -372,10 +423,10 @@ pub(super) fn topic(r: &Local, t: usize) -> Result<Files, Diagnostic> {
         ("title", text(p.title())),
         ("url", text(&shared.url(&p.path))),
         ("permalink", text(&shared.permalink(&p.path))),
-        ("summary", text(&p.summary)),
-        ("lead", lead(p)),
-        ("content", html(&p.body.html)),
-        ("toc", values::toc(&p.body.toc)),
+        ("summary", text(if first { &p.summary } else { "" })),
+        ("lead", if first { lead(p) } else { Value::none() }),
+        ("content", html(if first { &p.body.html } else { "" })),
+        ("toc", values::toc(if first { &p.body.toc } else { &[] })),
         ("feed_url", feed),
         ("rss_url", rss),
         updated_iso,
@@ -395,9 +446,10 @@ pub(super) fn topic(r: &Local, t: usize) -> Result<Files, Diagnostic> {
         (p.title(), p.path.clone()),
     ];
     let ld = share::graph(vec![share::breadcrumbs(shared, &steps)]);
+    let (paged, shown) = topic_paged(r, t, page);
     r.page(
         "topic.html",
-        &p.path,
+        &paging::page_path(&p.path, page),
         p.title(),
         "topic",
         vec![
@@ -405,8 +457,9 @@ pub(super) fn topic(r: &Local, t: usize) -> Result<Files, Diagnostic> {
             ("json_ld", share::script_json(&ld)),
             ("publication", values::publication(p, &shared.dates)),
             ("page", page_value),
-            ("years", by_year(ed, shared, &topic.articles)),
-            ("count", Value::from(topic.articles.len())),
+            ("years", by_year(ed, shared, shown)),
+            ("count", paging::count_value(page, topic.articles.len())),
+            ("pager", paged.value(shared, &p.path)),
             (
                 "elsewhere",
                 elsewhere(r, Some(&p.id), &topic_list_path(&p.id)).value(r),
@@ -432,69 +485,6 @@ fn by_year(ed: &Edition, shared: &values::Shared, articles: &[usize]) -> Value {
                 ])
             }),
     )
-}
-
-// ---- the timeline: `/timeline/` -----------------------------------------------------------
-
-pub(super) fn timeline_writes(s: &Scope) -> Writes {
-    Writes::page(
-        &s.local("timeline/"),
-        newest(s.ed.articles.iter().map(|a| a.meta.updated())),
-    )
-}
-
-pub(super) fn timeline_reads(s: &Scope) -> Reads {
-    Reads::themed()
-        .cards(0..s.ed.articles.len())
-        .other(elsewhere(s, None, "timeline/"))
-}
-
-pub(super) fn timeline(r: &Local) -> Result<Files, Diagnostic> {
-    let ed = r.ed;
-    let all: Vec<usize> = (0..ed.articles.len()).collect();
-    r.page(
-        "timeline.html",
-        &r.local("timeline/"),
-        r.word("timeline"),
-        "timeline",
-        vec![
-            ("years", by_year_and_month(ed, r.shared, &all)),
-            ("count", Value::from(ed.articles.len())),
-            ("elsewhere", elsewhere(r, None, "timeline/").value(r)),
-        ],
-    )
-}
-
-/// Articles (already newest first) grouped by year, then month.
-fn by_year_and_month(ed: &Edition, shared: &values::Shared, articles: &[usize]) -> Value {
-    let month_of = |i: usize| ed.articles[i].article().map_or(1, |m| m.date.date.month());
-    let mut years: BTreeMap<std::cmp::Reverse<i16>, Vec<&[usize]>> = BTreeMap::new();
-    for group in
-        articles.chunk_by(|&a, &b| year_of(ed, a) == year_of(ed, b) && month_of(a) == month_of(b))
-    {
-        years
-            .entry(std::cmp::Reverse(year_of(ed, group[0])))
-            .or_default()
-            .push(group);
-    }
-    list(years.into_iter().map(|(std::cmp::Reverse(year), months)| {
-        let count: usize = months.iter().map(|m| m.len()).sum();
-        obj([
-            ("year", Value::from(year)),
-            ("count", Value::from(count)),
-            (
-                "months",
-                list(months.into_iter().map(|group| {
-                    let month = month_of(group[0]);
-                    obj([
-                        ("month", Value::from(month)),
-                        ("name", text(&shared.dates.month(month))),
-                        ("articles", shared.cards(group)),
-                    ])
-                })),
-            ),
-        ])
-    }))
 }
 
 // ---- a plain page: `/<slug>/` ---------------------------------------------------------------
@@ -565,7 +555,10 @@ pub(super) fn search(r: &Local) -> Result<Files, Diagnostic> {
         &r.local("search/"),
         r.word("search"),
         "search",
-        vec![("index_url", text(&r.shared.url(&search::index_file(r))))],
+        vec![(
+            "index_url",
+            text(&r.shared.url(&search::manifest_path(&search::folder(r)))),
+        )],
     )
 }
 

@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::search::Shape;
 use crate::i18n::Lang;
 use crate::index::{PageRef, Site};
 use crate::render::{Job, Reads, View, Writes, all_jobs};
@@ -26,6 +25,8 @@ pub(super) struct JobTable {
     by_key: FxHashMap<String, usize>,
     /// The output paths that are no job's key.
     others: FxHashSet<String>,
+    /// The folders some job writes every file of.
+    folders: Vec<String>,
 }
 
 impl JobTable {
@@ -47,10 +48,15 @@ impl JobTable {
             .iter()
             .flat_map(|e| e.writes.outputs[1..].iter().cloned())
             .collect();
+        let folders = entries
+            .iter()
+            .flat_map(|e| e.writes.folders.iter().cloned())
+            .collect();
         JobTable {
             entries,
             by_key,
             others,
+            folders,
         }
     }
 
@@ -64,7 +70,9 @@ impl JobTable {
 
     /// Whether a job writes `path`.
     pub(super) fn writes(&self, path: &str) -> bool {
-        self.by_key.contains_key(path) || self.others.contains(path)
+        self.by_key.contains_key(path)
+            || self.others.contains(path)
+            || self.folders.iter().any(|f| path.starts_with(f.as_str()))
     }
 
     /// Declares the jobs with `keys` again, after their pages changed in place. True when
@@ -212,18 +220,6 @@ impl Before {
     /// The articles' content paths of the edition of `lang`, in order.
     pub(super) fn articles(&self, lang: Lang) -> &[String] {
         self.editions.get(lang).map_or(&[], |e| &e.articles)
-    }
-
-    /// How many pages of each kind the edition of `lang` had.
-    pub(super) fn shape(&self, lang: Lang) -> Shape {
-        let e = self.editions.get(lang);
-        Shape {
-            articles: e.map_or(0, |e| e.articles.len()),
-            topics: e.map_or(0, |e| e.topics.len()),
-            pages: e.map_or(0, |e| e.pages.len()),
-            profiles: e.map_or(0, |e| e.profiles.len()),
-            home: e.is_some_and(|e| e.home.is_some()),
-        }
     }
 }
 

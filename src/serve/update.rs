@@ -739,16 +739,10 @@ fn reindex_unchecked(
         let refs_same = topic_refs == model.shared[lang].topic_refs;
         if refs_same {
             let site = &model.site;
-            model.search[lang].moved(
-                lang,
-                before.shape(lang),
-                &site.editions[lang],
-                &moves,
-                |at| {
-                    site.page(lang, at)
-                        .is_some_and(|p| !pending.contains(&p.rel))
-                },
-            );
+            model.search[lang].moved(&site.editions[lang], |at| {
+                site.page(lang, at)
+                    .is_some_and(|p| !pending.contains(&p.rel))
+            });
         } else {
             model.search[lang].clear();
         }
