@@ -17,6 +17,32 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replaces `base_url` (for previews and staging hosts).
     pub base_url: Option<String>,
+    /// Include pages not yet published or withdrawn (`publish_date`, `expiry_date`).
+    pub future: bool,
+    /// The moment the build happens at, for `publish_date` and `expiry_date`; the clock
+    /// when `None` (tests and `--now` set it).
+    pub now: Option<jiff::Timestamp>,
+}
+
+impl BuildOptions {
+    /// The options with the moment of the build fixed: the clock is read here, once, so
+    /// every page of one build is judged at the same moment.
+    pub fn at_a_moment(&self) -> BuildOptions {
+        BuildOptions {
+            now: Some(self.now.unwrap_or_else(jiff::Timestamp::now)),
+            ..self.clone()
+        }
+    }
+
+    /// What parse needs of these options (after [`BuildOptions::at_a_moment`]).
+    pub fn parse_options(&self, keep_markdown: bool) -> ParseOptions {
+        ParseOptions {
+            drafts: self.drafts,
+            keep_markdown,
+            future: self.future,
+            now: self.now.unwrap_or_else(jiff::Timestamp::now),
+        }
+    }
 }
 
 /// A site built in memory.
@@ -34,6 +60,8 @@ pub struct Built {
     pub elapsed: Duration,
     /// Time spent in each stage, in pipeline order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// The pages left out: drafts, and pages not yet or no longer published.
+    pub left_out: parse::LeftOut,
 }
 
 impl Built {
@@ -54,8 +82,12 @@ impl Built {
             1 => String::new(),
             n => format!(" in {n} languages"),
         };
+        let left_out = match self.left_out.describe() {
+            Some(what) => format!("; left out {what}"),
+            None => String::new(),
+        };
         format!(
-            "{}, {}, {}, {}, {}, {}{languages} ({})",
+            "{}, {}, {}, {}, {}, {}{languages} ({}){left_out}",
             count(sum(&|e| e.articles.len()), "article", "articles"),
             count(sum(&|e| e.topics.len()), "topic", "topics"),
             count(sum(&|e| e.pages.len()), "page", "pages"),
@@ -95,10 +127,11 @@ pub fn build_with(
     options: &BuildOptions,
 ) -> Result<Built, Diagnostics> {
     let start = Instant::now();
+    let options = &options.at_a_moment();
     let dirs = SiteDirs::new(root, &config);
     let sources = load::load(&dirs)?;
     let mut stages = vec![("load", start.elapsed())];
-    let (site, output, warnings) = build_stages(config, sources, options, &mut stages)?;
+    let (site, output, warnings, left_out) = build_stages(config, sources, options, &mut stages)?;
     Ok(Built {
         site,
         files: output.files.len(),
@@ -107,6 +140,7 @@ pub fn build_with(
         warnings,
         elapsed: start.elapsed(),
         stages,
+        left_out,
     })
 }
 
@@ -116,7 +150,8 @@ pub fn build_from_sources(
     sources: Sources,
     options: &BuildOptions,
 ) -> Result<(Site, Output, Diagnostics), Diagnostics> {
-    build_stages(config, sources, options, &mut Vec::new())
+    build_stages(config, sources, &options.at_a_moment(), &mut Vec::new())
+        .map(|(site, output, warnings, _)| (site, output, warnings))
 }
 
 /// A site ready to render: indexed, its templates compiled, and the warnings so far.
@@ -125,6 +160,8 @@ struct Ready {
     templates: Templates,
     statics: Vec<StaticFile>,
     warnings: Diagnostics,
+    /// The pages left out because they are not yet published or have expired.
+    left_out: parse::LeftOut,
 }
 
 fn build_stages(
@@ -132,13 +169,13 @@ fn build_stages(
     sources: Sources,
     options: &BuildOptions,
     stages: &mut Vec<(&'static str, Duration)>,
-) -> Result<(Site, Output, Diagnostics), Diagnostics> {
+) -> Result<(Site, Output, Diagnostics, parse::LeftOut), Diagnostics> {
     let ready = prepare(config, sources, options, stages)?;
     let clock = Instant::now();
     let output = render::render(&ready.site, &ready.templates, &ready.statics)
         .map_err(|d| d.with(ready.warnings.0.clone()))?;
     stages.push(("render", clock.elapsed()));
-    Ok((ready.site, output, ready.warnings))
+    Ok((ready.site, output, ready.warnings, ready.left_out))
 }
 
 /// Parse and index go on past problems, as `check` does, so a failed build reports every
@@ -163,18 +200,9 @@ fn prepare(
         i18n,
     } = sources;
     // Templates and content are independent until rendering: check both, report both.
-    let (templates, (pages, mut problems)) = rayon::join(
+    let (templates, (pages, mut problems, left_out)) = rayon::join(
         || Templates::compile(&templates, &i18n, &config.languages),
-        || {
-            parse::parse_lenient(
-                content,
-                &config,
-                ParseOptions {
-                    drafts: options.drafts,
-                    keep_markdown: false,
-                },
-            )
-        },
+        || parse::parse_counted(content, &config, options.parse_options(false)),
     );
     lap("parse", stages);
     let (site, index_problems) = index::index_lenient(config, pages);
@@ -195,6 +223,7 @@ fn prepare(
         templates,
         statics,
         warnings: problems,
+        left_out,
     })
 }
 
@@ -233,9 +262,15 @@ pub fn build_to_disk(
     let clock = Instant::now();
     let written = staging.finish().map_err(|d| d.with(warnings.0.clone()))?;
     stages.push(("swap", clock.elapsed()));
-    let Ready { site, warnings, .. } = ready;
+    let Ready {
+        site,
+        warnings,
+        left_out,
+        ..
+    } = ready;
     let built = Built {
         site,
+        left_out,
         output: Output::default(),
         files,
         written: Some(written),

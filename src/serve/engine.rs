@@ -143,7 +143,9 @@ impl Engine {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         Engine {
             root,
-            options,
+            // One moment for the whole session, so that a page rendered again agrees with
+            // the pages it was rendered with.
+            options: options.at_a_moment(),
             model: None,
             pending: BTreeSet::new(),
             owed: Work::default(),
@@ -252,10 +254,7 @@ impl Engine {
     }
 
     fn parse_options(&self) -> ParseOptions {
-        ParseOptions {
-            drafts: self.options.drafts,
-            keep_markdown: false,
-        }
+        self.options.parse_options(false)
     }
 
     /// Builds everything from disk, keeping what an incremental rebuild needs.
@@ -407,6 +406,12 @@ impl Engine {
             templates: &model.sources.templates,
         };
         let rendered = render_jobs(&renderer, &mut model.search, &jobs)?;
+        // Folders whose files the jobs rendered replace as a whole (the search index's).
+        let replaced: Vec<String> = jobs
+            .iter()
+            .filter(|j| j.kind == JobKind::SearchIndex)
+            .flat_map(|j| j.writes(&model.site).folders)
+            .collect();
         trace::mark("render");
         if std::env::var_os("ATTACHE_SERVE_TRACE").is_some() {
             let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
@@ -426,17 +431,17 @@ impl Engine {
         let statics = work.statics.then_some(&model.sources.statics);
         let written = |path: &str| model.jobs.writes(path);
         let expected: Option<&dyn Fn(&str) -> bool> = work.structural.then_some(&written);
-        let delta = self.served.apply(rendered, expected, statics);
+        let delta = self.served.apply(rendered, expected, &replaced, statics);
         trace::mark("compare");
         Ok((delta, pages))
     }
 }
 
-/// Renders `jobs`; each language's search index comes from the entries kept per page in
-/// `entries` (by language).
+/// Renders `jobs`; each language's search index comes from the one kept for it in `kept`
+/// (by language).
 fn render_jobs(
     renderer: &Renderer,
-    entries: &mut [search::Entries],
+    kept: &mut [search::Kept],
     jobs: &[Job],
 ) -> Result<Vec<(String, Body)>, Diagnostics> {
     let (index, pages): (Vec<Job>, Vec<Job>) =
@@ -449,8 +454,7 @@ fn render_jobs(
         .collect();
     for job in index {
         let scope = Scope::of(renderer.site, job.lang);
-        let body = entries[job.lang].index(&scope, &renderer.shared[job.lang]);
-        files.push((render::search::index_file(&scope), body));
+        files.extend(kept[job.lang].files(&scope, &renderer.shared[job.lang]));
     }
     Ok(files)
 }
