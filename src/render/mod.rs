@@ -123,11 +123,16 @@ fn render_some(renderer: &Renderer, jobs: &[Job]) -> (Output, Vec<Diagnostic>) {
 
 fn render_job(renderer: &Renderer, job: Job) -> Result<Files, Diagnostic> {
     let files = job.render(renderer)?;
-    debug_assert_eq!(
-        files.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
-        job.writes(renderer.site).outputs,
-        "{job:?} writes what it declares"
-    );
+    if cfg!(debug_assertions) {
+        // Files inside a job's folders (the search index's shards) are not named one by one.
+        let writes = job.writes(renderer.site);
+        let named: Vec<&str> = files
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .filter(|p| !writes.in_folders(p))
+            .collect();
+        assert_eq!(named, writes.outputs, "{job:?} writes what it declares");
+    }
     Ok(files)
 }
 
