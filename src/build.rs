@@ -87,7 +87,13 @@ pub fn build_with(
     let dirs = SiteDirs::new(root, &config);
     let sources = load::load(&dirs)?;
     let mut stages = vec![("load", start.elapsed())];
-    let (site, output, warnings) = build_stages(config, sources, options, &mut stages)?;
+    let (site, mut output, warnings) = build_stages(config, sources, options, &mut stages)?;
+    if site.config.packs.pdf {
+        let start = Instant::now();
+        let pdfs = pack_pdfs(&site, &dirs, &output).map_err(|d| d.with(warnings.0.clone()))?;
+        add_generated(&mut output, pdfs).map_err(|d| d.with(warnings.0.clone()))?;
+        stages.push(("pdf", start.elapsed()));
+    }
     Ok(Built {
         site,
         output,
@@ -95,6 +101,37 @@ pub fn build_with(
         elapsed: start.elapsed(),
         stages,
     })
+}
+
+/// The PDFs of the site's packs (`packs.pdf: true`), typeset with the fonts the theme
+/// carries and those among the site's static files, as `attache pack` does.
+fn pack_pdfs(site: &Site, dirs: &SiteDirs, output: &Output) -> Result<render::Files, Diagnostics> {
+    let mut fonts = load::theme_fonts(dirs)?;
+    fonts.extend(
+        output
+            .files
+            .iter()
+            .filter(|(rel, _)| load::is_font(rel))
+            .map(|(rel, bytes)| load::StaticFile {
+                rel: rel.clone(),
+                display: PathBuf::from(rel),
+                bytes: bytes.clone(),
+            }),
+    );
+    render::packs::pdfs(site, &fonts)
+}
+
+/// Adds files made after rendering; a static file may not already be at their place.
+fn add_generated(output: &mut Output, files: render::Files) -> Result<(), Diagnostics> {
+    let mut problems = Vec::new();
+    for (rel, bytes) in files {
+        if output.files.contains_key(&rel) {
+            problems.push(render::static_collision(&rel, Path::new(&rel)));
+        } else {
+            output.files.insert(rel, bytes);
+        }
+    }
+    Diagnostics(problems).into_result(())
 }
 
 /// The stages after load: the site, its output and the warnings.
@@ -136,7 +173,8 @@ fn build_stages(
                 &config,
                 ParseOptions {
                     drafts: options.drafts,
-                    keep_markdown: false,
+                    // Pack pages draw the bodies again from their Markdown.
+                    keep_markdown: config.packs.enabled,
                 },
             )
         },

@@ -37,7 +37,7 @@ pub fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
         &config,
         ParseOptions {
             drafts: options.drafts,
-            keep_markdown: false,
+            keep_markdown: config.packs.enabled,
         },
     );
     problems.extend(parse_problems);

@@ -787,12 +787,108 @@ fn a_body_edit_renders_few_pages() {
     let report = engine
         .rebuild(&[site.path("content/articles/2025/fourth.md")])
         .unwrap();
+    // The article's own page, and the packs that hold its text: the briefing's and those
+    // of its two topics. Not the third topic's pack, nor any list.
+    let mut updated: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    updated.sort_unstable();
     assert_eq!(
-        report.rendered, 1,
-        "only the article's own page: {report:?}"
+        updated,
+        [
+            "articles/fourth/index.html",
+            "pack/index.html",
+            "topics/alpha/pack/index.html",
+            "topics/gamma/pack/index.html",
+        ],
+        "{report:?}"
     );
+    assert_eq!(report.rendered, 4, "{report:?}");
     assert!(!report.full);
     assert_same_as_full_build(&engine, site.root(), "body edit");
+}
+
+#[test]
+fn a_pack_page_follows_the_articles_it_holds_and_nothing_else() {
+    let site = Fixture::new("pack");
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().unwrap();
+    let mut rebuild = |rel: &str| -> Vec<String> {
+        let report = engine.rebuild(&[site.path(rel)]).unwrap();
+        assert!(!report.full, "{rel}: {}", report.line());
+        assert_same_as_full_build(&engine, site.root(), rel);
+        let mut updated: Vec<String> = report.delta.upserts.into_iter().map(|(p, _)| p).collect();
+        updated.sort_unstable();
+        updated
+    };
+    let packs = |updated: &[String]| -> Vec<String> {
+        updated
+            .iter()
+            .filter(|p| p.ends_with("pack/index.html"))
+            .cloned()
+            .collect()
+    };
+
+    // A body edit of a fisheries article: its pack and the briefing's, not the ports pack.
+    edit(&site, "content/articles/2024/quota-review.md", |t| {
+        t + "\nThe review ends in May.\n"
+    });
+    let updated = rebuild("content/articles/2024/quota-review.md");
+    assert_eq!(
+        packs(&updated),
+        ["pack/index.html", "topics/fisheries/pack/index.html"]
+    );
+
+    // The ports overview: the ports pack and the briefing's.
+    edit(&site, "content/topics/ports.md", |t| {
+        t.replace("Both harbours are busy.", "Both harbours are very busy.")
+    });
+    let updated = rebuild("content/topics/ports.md");
+    assert_eq!(
+        packs(&updated),
+        ["pack/index.html", "topics/ports/pack/index.html"]
+    );
+
+    // A topic's title is in every pack that shows an article filed under it (and in the
+    // menus every themed page carries).
+    edit(&site, "content/topics/fisheries.md", |t| {
+        t.replace("title: \"Fisheries\"", "title: \"Fishing\"")
+    });
+    let updated = rebuild("content/topics/fisheries.md");
+    assert_eq!(
+        packs(&updated),
+        [
+            "pack/index.html",
+            "topics/fisheries/pack/index.html",
+            "topics/ports/pack/index.html"
+        ]
+    );
+
+    // A page no pack holds: no pack is rendered again.
+    edit(&site, "content/pages/about.md", |t| t + "\nAnd who edits it.\n");
+    let updated = rebuild("content/pages/about.md");
+    assert!(packs(&updated).is_empty(), "{updated:?}");
+
+    // An article moves from one topic to the other: both packs, and the briefing's (its
+    // topics are listed under its title).
+    edit(&site, "content/articles/2024/harbour-opens.md", |t| {
+        t.replace("topics: [ports]", "topics: [fisheries]")
+    });
+    let updated = rebuild("content/articles/2024/harbour-opens.md");
+    assert_eq!(
+        packs(&updated),
+        [
+            "pack/index.html",
+            "topics/fisheries/pack/index.html",
+            "topics/ports/pack/index.html"
+        ]
+    );
+    let ports = String::from_utf8(engine.output().files["topics/ports/pack/index.html"].clone())
+        .unwrap();
+    assert!(!ports.contains("The north harbour opens"));
 }
 
 #[test]

@@ -118,6 +118,7 @@ pub const GENERATED: &[&str] = &[
     "tags/",
     "search/",
     "articles/",
+    "pack/",
 ];
 
 pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
@@ -157,6 +158,7 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
         d.line_text = html.line.clone();
         out.push(d);
     }
+    out.extend(crate::render::packs::warnings(site));
     out
 }
 
@@ -419,6 +421,7 @@ pub fn reserved(path: &str) -> Option<&'static str> {
         "tags",
         "timeline",
         "search",
+        "pack",
     ]
     .into_iter()
     .find(|s| *s == first && path.len() > first.len())

@@ -18,23 +18,8 @@ use crate::parse::{Meta, Page};
 /// is an error too, as the pack could not show its body.
 pub fn assemble<'s>(site: &'s Site, scope: &Scope) -> Result<Pack<'s>, Diagnostic> {
     let words = Words::for_language(&site.config.default_language().code);
-    let (topics, mut articles): (Vec<usize>, Vec<usize>) = match scope {
-        Scope::Briefing => (
-            (0..site.topics.len()).collect(),
-            (0..site.articles.len()).collect(),
-        ),
-        Scope::Topic(id) => {
-            let t = topic_position(site, id)?;
-            (vec![t], site.topics[t].articles.clone())
-        }
-    };
-    order(&mut articles, site, site.config.packs.order);
-
-    // Site article index -> pack article index.
-    let mut position: Vec<Option<usize>> = vec![None; site.articles.len()];
-    for (p, &a) in articles.iter().enumerate() {
-        position[a] = Some(p);
-    }
+    let Members { topics, articles } = members(site, scope)?;
+    let position = positions(site, &articles);
     let topic_anchor: HashMap<&str, String> = topics
         .iter()
         .map(|&t| {
@@ -98,20 +83,7 @@ pub fn assemble<'s>(site: &'s Site, scope: &Scope) -> Result<Pack<'s>, Diagnosti
         .filter_map(|a| a.page.article().map(ArticleMeta::last_modified))
         .chain(overviews.iter().filter_map(|o| o.updated))
         .max();
-    let named = |kind: EntityKind| -> Vec<Named<'s>> {
-        site.entities[&kind]
-            .iter()
-            .filter_map(|e| {
-                let mut in_pack: Vec<usize> =
-                    e.articles.iter().filter_map(|&a| position[a]).collect();
-                in_pack.sort_unstable();
-                (!in_pack.is_empty()).then_some(Named {
-                    name: &e.name,
-                    articles: in_pack,
-                })
-            })
-            .collect()
-    };
+    let named = |kind: EntityKind| named_in(site, kind, &position);
     let (title, summary) = match scope {
         Scope::Briefing => (words.briefing_title, site.config.description.as_str()),
         Scope::Topic(_) => (overviews[0].title, overviews[0].summary),
@@ -132,6 +104,74 @@ pub fn assemble<'s>(site: &'s Site, scope: &Scope) -> Result<Pack<'s>, Diagnosti
         sources: sources.list,
         links,
     })
+}
+
+/// The pages a pack holds, as indices into the [`Site`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Members {
+    /// Its topics (their overviews), in the site's order.
+    pub topics: Vec<usize>,
+    /// Its articles, in the pack's order (`packs.order`).
+    pub articles: Vec<usize>,
+}
+
+/// Which pages the pack of `scope` holds, in reading order, without reading them: what a
+/// renderer declares it shows. An unknown topic id is an error that names the known ones.
+pub fn members(site: &Site, scope: &Scope) -> Result<Members, Diagnostic> {
+    let (topics, mut articles): (Vec<usize>, Vec<usize>) = match scope {
+        Scope::Briefing => (
+            (0..site.topics.len()).collect(),
+            (0..site.articles.len()).collect(),
+        ),
+        Scope::Topic(id) => {
+            let t = topic_position(site, id)?;
+            (vec![t], site.topics[t].articles.clone())
+        }
+    };
+    order(&mut articles, site, site.config.packs.order);
+    Ok(Members { topics, articles })
+}
+
+impl Members {
+    /// How many bytes of Markdown the pack's bodies hold, and the file of the largest
+    /// (as [`Pack::size`], without assembling the pack).
+    pub fn size<'s>(&self, site: &'s Site) -> (usize, Option<&'s std::path::Path>) {
+        let pages = self
+            .topics
+            .iter()
+            .map(|&t| &site.topics[t].page)
+            .chain(self.articles.iter().map(|&a| &site.articles[a]));
+        super::largest(pages.map(|p| (p.markdown.as_deref().map_or(0, str::len), p)))
+    }
+}
+
+/// The people or organizations the pack's articles name (`position`: site article index
+/// to pack article index), each with the pack's articles naming them.
+pub fn named_in<'s>(
+    site: &'s Site,
+    kind: EntityKind,
+    position: &[Option<usize>],
+) -> Vec<Named<'s>> {
+    site.entities[&kind]
+        .iter()
+        .filter_map(|e| {
+            let mut in_pack: Vec<usize> = e.articles.iter().filter_map(|&a| position[a]).collect();
+            in_pack.sort_unstable();
+            (!in_pack.is_empty()).then_some(Named {
+                name: &e.name,
+                articles: in_pack,
+            })
+        })
+        .collect()
+}
+
+/// Site article index to pack article index, for the pack's `articles` in order.
+pub fn positions(site: &Site, articles: &[usize]) -> Vec<Option<usize>> {
+    let mut position: Vec<Option<usize>> = vec![None; site.articles.len()];
+    for (p, &a) in articles.iter().enumerate() {
+        position[a] = Some(p);
+    }
+    position
 }
 
 fn topic_position(site: &Site, id: &str) -> Result<usize, Diagnostic> {

@@ -20,6 +20,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
+use super::packs::{self, PackOf};
 use super::{Files, Renderer, feeds, pages, redirects, search};
 use crate::error::Diagnostic;
 use crate::index::{EntityKind, PageRef, Site};
@@ -44,6 +45,8 @@ pub enum Job {
     SearchIndex,
     /// Redirect pages at every alias.
     Redirects,
+    /// A briefing pack's page (`/pack/`, `/topics/<id>/pack/`).
+    Pack(PackOf),
 }
 
 /// What a job writes.
@@ -186,6 +189,7 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.articles.len()).map(Job::Article));
     jobs.extend((0..site.topics.len()).map(Job::Topic));
     jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend(packs::jobs(site).map(Job::Pack));
     for kind in EntityKind::ALL {
         if kind.enabled(&site.config) {
             jobs.push(Job::Entities(kind));
@@ -229,6 +233,7 @@ impl Job {
             Job::Robots => feeds::robots_writes(),
             Job::SearchIndex => search::index_writes(),
             Job::Redirects => redirects::writes(site),
+            Job::Pack(of) => packs::writes(site, of),
         }
     }
 
@@ -250,6 +255,7 @@ impl Job {
             Job::Robots => feeds::robots_reads(),
             Job::SearchIndex => search::index_reads(site),
             Job::Redirects => redirects::reads(site),
+            Job::Pack(of) => packs::reads(site, of),
         }
     }
 
@@ -271,6 +277,7 @@ impl Job {
             Job::Robots => Ok(feeds::robots(r.shared)),
             Job::SearchIndex => Ok(search::index(r.site, r.shared)),
             Job::Redirects => Ok(redirects::redirects(r.site, r.shared)),
+            Job::Pack(of) => packs::render(r, of),
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod feeds;
 pub mod job;
 mod pages;
+pub mod packs;
 pub mod redirects;
 pub mod search;
 pub mod templates;

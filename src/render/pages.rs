@@ -228,6 +228,14 @@ pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
         ("content", html(&p.body.html)),
         ("toc", values::toc(&p.body.toc)),
         ("feed_url", feed),
+        (
+            "pack_url",
+            if site.config.packs.enabled {
+                text(&shared.url(&format!("{}pack/", p.path)))
+            } else {
+                Value::none()
+            },
+        ),
     ]);
     r.page(
         "topic.html",

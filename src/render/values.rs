@@ -177,6 +177,14 @@ impl Shared {
                 },
             ),
             ("search", Value::from(config.search.enabled)),
+            (
+                "pack_url",
+                if config.packs.enabled {
+                    text(&format!("{base_path}pack/"))
+                } else {
+                    Value::none()
+                },
+            ),
             ("search_url", text(&format!("{base_path}search/"))),
             (
                 "taxonomies",

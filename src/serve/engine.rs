@@ -248,10 +248,11 @@ impl Engine {
         })
     }
 
-    fn parse_options(&self) -> ParseOptions {
+    /// How changed files are parsed: as the first build parsed them (see `Model::load`).
+    fn parse_options(&self, config: &crate::config::Config) -> ParseOptions {
         ParseOptions {
             drafts: self.options.drafts,
-            keep_markdown: false,
+            keep_markdown: config.packs.enabled,
         }
     }
 
@@ -293,7 +294,8 @@ impl Engine {
             ..Work::default()
         };
         if !self.pending.is_empty() {
-            match update::update(&mut model, &self.pending, self.parse_options()) {
+            let options = self.parse_options(&model.site.config);
+            match update::update(&mut model, &self.pending, options) {
                 Ok(outcome) => work = work.and(self.affected(&mut model, outcome)),
                 Err(failed) => {
                     if failed.model_kept {

@@ -79,7 +79,7 @@ impl Model {
         let texts = sources.content.clone();
         let parse_options = ParseOptions {
             drafts: options.drafts,
-            keep_markdown: false,
+            keep_markdown: config.packs.enabled,
         };
         let (templates, pages) = rayon::join(
             || Templates::compile(&sources.templates, &sources.i18n, &config.languages),
