@@ -1,5 +1,6 @@
 //! The pipeline: load → parse → index → render, as one call, plus writing to disk.
 
+use std::collections::btree_map::Entry;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -125,10 +126,16 @@ fn pack_pdfs(site: &Site, dirs: &SiteDirs, output: &Output) -> Result<render::Fi
 fn add_generated(output: &mut Output, files: render::Files) -> Result<(), Diagnostics> {
     let mut problems = Vec::new();
     for (rel, bytes) in files {
-        if output.files.contains_key(&rel) {
-            problems.push(render::static_collision(&rel, Path::new(&rel)));
-        } else {
-            output.files.insert(rel, bytes);
+        match output.files.entry(rel) {
+            Entry::Occupied(taken) => {
+                problems.push(render::static_collision(
+                    taken.key(),
+                    Path::new(taken.key()),
+                ));
+            }
+            Entry::Vacant(place) => {
+                place.insert(bytes);
+            }
         }
     }
     Diagnostics(problems).into_result(())

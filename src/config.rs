@@ -609,7 +609,10 @@ mod tests {
         assert!(c.packs.pdf);
         let e = Config::parse(&format!("{MINIMAL}packs:\n  enabled: false\n  pdf: true\n"))
             .unwrap_err();
-        assert!(e.problem.to_string().contains("packs.enabled is false"), "{e}");
+        assert!(
+            e.problem.to_string().contains("packs.enabled is false"),
+            "{e}"
+        );
         assert_eq!(e.location.map(|l| l.line), Some(5));
     }
 

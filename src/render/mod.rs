@@ -8,8 +8,8 @@
 
 pub mod feeds;
 pub mod job;
-mod pages;
 pub mod packs;
+mod pages;
 pub mod redirects;
 pub mod search;
 pub mod templates;

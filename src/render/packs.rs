@@ -131,7 +131,13 @@ pub fn render(r: &Renderer, of: PackOf) -> Result<Files, Diagnostic> {
     let Target { scope, path } = target(r.site, of, HOME);
     let pack = pack::assemble(r.site, &scope)?;
     let value = pack_value(r, &pack, of, &path);
-    r.page("pack.html", &path, pack.title, "pack", vec![("pack", value)])
+    r.page(
+        "pack.html",
+        &path,
+        pack.title,
+        "pack",
+        vec![("pack", value)],
+    )
 }
 
 /// The `pack` value of `pack.html` (docs/templates.md lists its fields).
