@@ -119,7 +119,9 @@ fn a_pack_page_has_no_site_navigation_and_is_laid_out_for_print() {
     let ports = public.html("topics/ports/pack/index.html");
     assert_eq!(
         ports.texts("style"),
-        ["@page { @top-center { content: \"Ports\"; } }"]
+        [
+            "@page { @top-center { content: \"Ports\"; } } @page :first { @top-center { content: none; } }"
+        ]
     );
     let css = public.text("pack.css");
     for rule in [
@@ -300,7 +302,10 @@ fn a_title_with_markup_characters_is_printed_as_written_and_cannot_end_the_style
         style[0].starts_with("@page { @top-center { content: \"Ports \\26 "),
         "{style:?}"
     );
-    assert!(style[0].ends_with("\"; } }"), "{style:?}");
+    assert!(
+        style[0].ends_with("\"; } } @page :first { @top-center { content: none; } }"),
+        "{style:?}"
+    );
 }
 
 /// The text of a PDF, by `pdftotext` (poppler-utils).
