@@ -1540,7 +1540,14 @@ async fn accessibility(b: &Browser, axe: &str, report: &mut Report) -> R<()> {
     b.viewport(DESKTOP_WIDTH, false).await?;
     for scheme in ["light", "dark"] {
         b.media("", scheme).await?;
-        for page in ["/", TOPIC, ARTICLE, "/timeline/", "/search/?q=Khorev"] {
+        for page in [
+            "/",
+            TOPIC,
+            ARTICLE,
+            "/timeline/",
+            "/search/?q=Khorev",
+            "/topics/trade/pack/",
+        ] {
             b.open(page).await?;
             if page.starts_with("/search/") {
                 b.wait_for(
