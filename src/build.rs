@@ -107,18 +107,11 @@ pub fn build_with(
 /// The PDFs of the site's packs (`packs.pdf: true`), typeset with the fonts the theme
 /// carries and those among the site's static files, as `attache pack` does.
 fn pack_pdfs(site: &Site, dirs: &SiteDirs, output: &Output) -> Result<render::Files, Diagnostics> {
-    let mut fonts = load::theme_fonts(dirs)?;
-    fonts.extend(
-        output
-            .files
-            .iter()
-            .filter(|(rel, _)| load::is_font(rel))
-            .map(|(rel, bytes)| load::StaticFile {
-                rel: rel.clone(),
-                display: PathBuf::from(rel),
-                bytes: bytes.clone(),
-            }),
-    );
+    let statics = output
+        .files
+        .iter()
+        .map(|(rel, b)| (rel.as_str(), b.as_slice()));
+    let fonts = render::packs::fonts(dirs, statics)?;
     render::packs::pdfs(site, &fonts)
 }
 

@@ -896,6 +896,96 @@ fn a_pack_page_follows_the_articles_it_holds_and_nothing_else() {
 }
 
 #[test]
+fn with_packs_pdf_the_preview_serves_each_pack_pdf_and_typesets_only_those_that_changed() {
+    let site = Fixture::new("pack");
+    let config = site.read("site.yaml");
+    site.write("site.yaml", &format!("{config}packs:\n  pdf: true\n"));
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().unwrap();
+    assert_same_as_full_build(&engine, site.root(), "first build");
+    let pdfs = |engine: &Engine| -> Vec<String> {
+        engine
+            .output()
+            .files
+            .keys()
+            .filter(|k| k.ends_with(".pdf"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        pdfs(&engine),
+        [
+            "pack/pack.pdf",
+            "topics/fisheries/pack/pack.pdf",
+            "topics/ports/pack/pack.pdf"
+        ]
+    );
+
+    // A fisheries article's text: its topic's PDF and the briefing's, not the ports one.
+    edit(&site, "content/articles/2024/quota-review.md", |t| {
+        t + "\nThe review ends in May.\n"
+    });
+    let report = engine
+        .rebuild(&[site.path("content/articles/2024/quota-review.md")])
+        .unwrap();
+    let mut changed: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.ends_with(".pdf"))
+        .collect();
+    changed.sort_unstable();
+    assert_eq!(changed, ["pack/pack.pdf", "topics/fisheries/pack/pack.pdf"]);
+    assert_same_as_full_build(&engine, site.root(), "article edit");
+
+    // A page no pack holds: no PDF is typeset again.
+    edit(&site, "content/pages/about.md", |t| {
+        t + "\nAnd who edits it.\n"
+    });
+    let report = engine
+        .rebuild(&[site.path("content/pages/about.md")])
+        .unwrap();
+    assert!(
+        !report
+            .delta
+            .upserts
+            .iter()
+            .any(|(p, _)| p.ends_with(".pdf")),
+        "{:?}",
+        report
+            .delta
+            .upserts
+            .iter()
+            .map(|(p, _)| p)
+            .collect::<Vec<_>>()
+    );
+
+    // A new topic gets its pack and its PDF; deleting it takes both away.
+    site.write(
+        "content/topics/shipyards.md",
+        "---\ntitle: \"Shipyards\"\n---\nNo news yet.\n",
+    );
+    engine
+        .rebuild(&[site.path("content/topics/shipyards.md")])
+        .unwrap();
+    assert!(pdfs(&engine).contains(&"topics/shipyards/pack/pack.pdf".to_string()));
+    assert_same_as_full_build(&engine, site.root(), "new topic");
+    std::fs::remove_file(site.path("content/topics/shipyards.md")).unwrap();
+    engine
+        .rebuild(&[site.path("content/topics/shipyards.md")])
+        .unwrap();
+    assert!(!pdfs(&engine).contains(&"topics/shipyards/pack/pack.pdf".to_string()));
+    assert_same_as_full_build(&engine, site.root(), "topic deleted");
+
+    // Turning the PDFs off takes them away.
+    site.write("site.yaml", &config);
+    engine.rebuild(&[site.path("site.yaml")]).unwrap();
+    assert!(pdfs(&engine).is_empty());
+    assert_same_as_full_build(&engine, site.root(), "pdf off");
+}
+
+#[test]
 fn adding_an_article_renders_the_pages_that_show_it_not_every_page() {
     use rand::SeedableRng;
     let mut rng = rand_pcg::Pcg64::seed_from_u64(11);

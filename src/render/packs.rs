@@ -10,6 +10,8 @@
 //! from that in one place ([`target`]), with the path of the edition's home as a parameter,
 //! so packs per language are one more field here and one more loop in [`jobs`].
 
+use std::path::PathBuf;
+
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 use tera::Value;
@@ -21,7 +23,7 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, Problem};
 use crate::index::{EntityKind, PageRef, Site};
-use crate::load::StaticFile;
+use crate::load::{self, SiteDirs, StaticFile};
 use crate::pack::{self, MAX_MARKDOWN_BYTES, MAX_MARKDOWN_MB, Members, Pack, Scope};
 
 /// Which pack a job makes.
@@ -349,7 +351,17 @@ fn deeper(level: HeadingLevel) -> HeadingLevel {
 /// pack may: the engine's memory grows with the text, so a build's peak stays that of one
 /// full-sized pack however many cores it runs on.
 pub fn pdfs(site: &Site, fonts: &[StaticFile]) -> Result<Files, Diagnostics> {
-    let mut sized: Vec<(usize, PackOf)> = jobs(site)
+    pdfs_of(site, fonts, jobs(site))
+}
+
+/// The PDFs of the packs `packs` (as [`pdfs`]; `serve` typesets those whose page it renders
+/// again).
+pub fn pdfs_of(
+    site: &Site,
+    fonts: &[StaticFile],
+    packs: impl Iterator<Item = PackOf>,
+) -> Result<Files, Diagnostics> {
+    let mut sized: Vec<(usize, PackOf)> = packs
         .filter_map(|of| {
             let members = pack::members(site, &target(site, of, HOME).scope).ok()?;
             let (size, _) = members.size(site);
@@ -391,6 +403,26 @@ pub fn pdfs(site: &Site, fonts: &[StaticFile]) -> Result<Files, Diagnostics> {
     }
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Diagnostics(problems).into_result(files)
+}
+
+/// The fonts a pack PDF is typeset with, as `attache pack` uses them: those the theme
+/// carries, then the font files among the site's static files (`statics`: output path and
+/// bytes).
+pub fn fonts<'a>(
+    dirs: &SiteDirs,
+    statics: impl Iterator<Item = (&'a str, &'a [u8])>,
+) -> Result<Vec<StaticFile>, Diagnostics> {
+    let mut fonts = load::theme_fonts(dirs)?;
+    fonts.extend(
+        statics
+            .filter(|(rel, _)| load::is_font(rel))
+            .map(|(rel, bytes)| StaticFile {
+                rel: rel.to_string(),
+                display: PathBuf::from(rel),
+                bytes: bytes.to_vec(),
+            }),
+    );
+    Ok(fonts)
 }
 
 /// A warning for each pack of the site that holds more Markdown than a pack may: its page

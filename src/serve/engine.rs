@@ -36,6 +36,7 @@ use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, relative_to};
 use crate::load::SiteDirs;
 use crate::parse::ParseOptions;
+use crate::render::packs::{self, PackOf};
 use crate::render::{self, Job, Renderer};
 
 /// What a rebuild did, for the terminal and the browser.
@@ -403,7 +404,16 @@ impl Engine {
             shared: &model.shared,
             templates: &model.sources.templates,
         };
-        let rendered = render_jobs(&renderer, &mut model.search, &jobs)?;
+        let mut rendered = render_jobs(&renderer, &mut model.search, &jobs)?;
+        let packs: Vec<PackOf> = jobs
+            .iter()
+            .filter_map(|job| match job {
+                Job::Pack(of) => Some(*of),
+                _ => None,
+            })
+            .collect();
+        let pdfs = pack_pdfs(model, &packs)?;
+        rendered.extend(pdfs.iter().cloned());
         trace::mark("render");
         if std::env::var_os("ATTACHE_SERVE_TRACE").is_some() {
             let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
@@ -419,12 +429,49 @@ impl Engine {
             .filter(|(p, _)| p.ends_with(".html"))
             .count();
         let statics = work.statics.then_some(&model.sources.statics);
-        let written = |path: &str| model.jobs.writes(path);
-        let expected: Option<&dyn Fn(&str) -> bool> = work.structural.then_some(&written);
+        // The PDF beside a pack page is the build's, not the job's (see `pack_pdfs`).
+        let page_of_pdf = |path: &str| {
+            path.strip_suffix("pack.pdf")
+                .map(|dir| format!("{dir}index.html"))
+        };
+        let written = |path: &str| match page_of_pdf(path) {
+            Some(page) if model.site.config.packs.pdf => model.jobs.writes(&page),
+            _ => model.jobs.writes(path),
+        };
+        // A pack page rendered again without its PDF (the pack grew past the limit) has
+        // none any more.
+        let stale: BTreeSet<String> = packs
+            .iter()
+            .map(|&of| packs::pdf_path(&packs::target(&model.site, of, "").path))
+            .filter(|pdf| model.site.config.packs.pdf && !pdfs.iter().any(|(p, _)| p == pdf))
+            .collect();
+        let kept = |path: &str| !stale.contains(path) && (!work.structural || written(path));
+        let expected: Option<&dyn Fn(&str) -> bool> =
+            (work.structural || !stale.is_empty()).then_some(&kept);
         let delta = self.served.apply(rendered, expected, statics);
         trace::mark("compare");
         Ok((delta, pages))
     }
+}
+
+/// The PDFs beside the pack pages `packs` when the site makes them (`packs.pdf: true`),
+/// as a build typesets them ([`crate::build`]): a pack's PDF changes with its page, so it is
+/// typeset again whenever its page is rendered again.
+fn pack_pdfs(model: &Model, packs: &[PackOf]) -> Result<Vec<(String, Body)>, Diagnostics> {
+    if packs.is_empty() || !model.site.config.packs.pdf {
+        return Ok(Vec::new());
+    }
+    let statics = model
+        .sources
+        .statics
+        .iter()
+        .map(|(rel, s)| (rel.as_str(), &s.bytes[..]));
+    let fonts = packs::fonts(&model.sources.dirs, statics)?;
+    let files = packs::pdfs_of(&model.site, &fonts, packs.iter().copied())?;
+    Ok(files
+        .into_iter()
+        .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
+        .collect())
 }
 
 /// Renders `jobs`; the search index comes from the entries kept per page in `entries`.
