@@ -35,20 +35,25 @@ impl Built {
     /// One line on what was built, e.g. for the terminal.
     pub fn summary(&self) -> String {
         let s = &self.site;
+        let sum = |f: &dyn Fn(&crate::index::Edition) -> usize| s.editions.iter().map(f).sum();
         let entities = |k: EntityKind| {
             if k.enabled(&s.config) {
-                s.entities[&k].len()
+                sum(&|e| e.entities[&k].len())
             } else {
                 0
             }
         };
         let count =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let languages = match s.editions.len() {
+            1 => String::new(),
+            n => format!(" in {n} languages"),
+        };
         format!(
-            "{}, {}, {}, {}, {}, {} ({})",
-            count(s.articles.len(), "article", "articles"),
-            count(s.topics.len(), "topic", "topics"),
-            count(s.pages.len(), "page", "pages"),
+            "{}, {}, {}, {}, {}, {}{languages} ({})",
+            count(sum(&|e| e.articles.len()), "article", "articles"),
+            count(sum(&|e| e.topics.len()), "topic", "topics"),
+            count(sum(&|e| e.pages.len()), "page", "pages"),
             count(entities(EntityKind::People), "person", "people"),
             count(
                 entities(EntityKind::Organizations),

@@ -138,9 +138,21 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum NewCommand {
     /// Write content/articles/<year>/<slug>.md with every front matter field, as a draft.
+    ///
+    /// With `--lang ur --of ORIGINAL`, start the Urdu translation of an article instead:
+    /// `x.ur.md` beside `x.md`, holding the original's title, summary, key points, sources
+    /// and text to translate in place.
     Article {
-        /// The article's title; the file name is made from it.
-        title: String,
+        /// The article's title; the file name is made from it. For a translation, the
+        /// translated title (default: the original's, to translate in the file).
+        #[arg(required_unless_present = "of")]
+        title: Option<String>,
+        /// The language the article is written in, when not the site's default one.
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
+        /// The article to translate: its file name without .md, or its path.
+        #[arg(long, value_name = "ORIGINAL", requires = "lang", conflicts_with_all = ["topics", "date", "slug"])]
+        of: Option<String>,
         /// Topic ids, comma-separated (e.g. trade,it).
         #[arg(long, value_delimiter = ',')]
         topics: Vec<String>,
@@ -340,6 +352,23 @@ fn run_new(command: NewCommand) -> ExitCode {
     let result = match command {
         NewCommand::Article {
             title,
+            lang,
+            of: Some(of),
+            root,
+            ..
+        } => crate::scaffold::new_translation(
+            &root,
+            &crate::scaffold::NewTranslation {
+                // `--of` requires `--lang`.
+                lang: lang.unwrap_or_default(),
+                of,
+                title,
+            },
+        ),
+        NewCommand::Article {
+            title,
+            lang,
+            of: None,
             topics,
             date,
             slug,
@@ -347,10 +376,12 @@ fn run_new(command: NewCommand) -> ExitCode {
         } => crate::scaffold::new_article(
             &root,
             &crate::scaffold::NewArticle {
-                title,
+                // The title is required unless `--of` is given.
+                title: title.unwrap_or_default(),
                 topics,
                 date,
                 slug,
+                lang,
             },
         ),
         NewCommand::Topic { id, title, root } => {

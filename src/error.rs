@@ -208,7 +208,41 @@ pub enum Problem {
     MissingTheme { name: String, looked: PathBuf },
     #[error("{0}")]
     Pack(String),
-    #[error("there is no `{lang}` edition of this site: it is written in `{site}`")]
+    #[error("`{code}` is not one of this site's languages ({languages})")]
+    UnlistedLanguage {
+        code: String,
+        /// The site's language codes, `en, ur, ru`.
+        languages: String,
+        /// The code is in the file's name (`x.de.md`), not in `lang:`.
+        in_name: bool,
+    },
+    #[error(
+        "this file names two languages: it would translate `{translates}`, itself a translation"
+    )]
+    TranslationOfTranslation {
+        translates: String,
+        original: String,
+    },
+    #[error("this translation has no original: there is no {original}")]
+    NoOriginal {
+        original: String,
+        suggestion: Option<String>,
+    },
+    #[error("the file name says this page is in `{named}`, but `lang:` says `{written}`")]
+    LanguageDisagrees { named: String, written: String },
+    #[error("this translation is in `{lang}`, the language of its original {original}")]
+    SameLanguage { lang: String, original: String },
+    #[error(
+        "the `{field}` of this translation ({here}) is not its original's ({there}, at {original})"
+    )]
+    TranslationDiffers {
+        field: &'static str,
+        here: String,
+        there: String,
+        /// Where the original says it: `content/articles/x.md:3:7`.
+        original: String,
+    },
+    #[error("there is no `{lang}` edition of this site: its languages are {site}")]
     UnknownLanguage { lang: String, site: String },
     #[error(
         "the pack is too large to typeset: its pages hold {size} MB of Markdown, more than the {limit} MB a pack may hold; this is the largest page"

@@ -12,6 +12,10 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::error::did_you_mean;
 use crate::parse::{checked_slug, topic_id};
 
+mod translation;
+
+pub use translation::{NewTranslation, new_translation};
+
 #[derive(Debug, Error)]
 pub enum ScaffoldError {
     #[error(
@@ -32,6 +36,32 @@ pub enum ScaffoldError {
     UnknownTopic { topic: String, hint: String },
     #[error("`{value}` is not a date: write YYYY-MM-DD")]
     BadDate { value: String },
+    #[error(
+        "{path} already exists: this translation has been started; attache never overwrites a file"
+    )]
+    TranslationExists { path: PathBuf },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} cannot be translated yet: {reason}")]
+    BadOriginal { path: String, reason: String },
+    #[error(
+        "`--lang {code}`: site.yaml lists one language; list the site's languages under `languages:` first"
+    )]
+    OneLanguage { code: String },
+    #[error(
+        "`--lang {code}` is the site's default language, the one originals are written in; translations are in {others}"
+    )]
+    DefaultLanguage { code: String, others: String },
+    #[error("`--lang {code}` is not one of the site's languages; translations are in {others}")]
+    UnknownLanguage { code: String, others: String },
+    #[error("no article `{of}` to translate{hint} (give its file name without .md, or its path)")]
+    NoOriginal { of: String, hint: String },
+    #[error("`{of}` names several articles ({paths}): give the path of the one to translate")]
+    AmbiguousOriginal { of: String, paths: String },
     #[error(transparent)]
     Site(#[from] crate::error::Diagnostics),
 }
@@ -44,11 +74,20 @@ pub struct NewArticle {
     /// Default: today.
     pub date: Option<String>,
     pub slug: Option<String>,
+    /// The language it is written in, when not the site's default one: a `lang:` line.
+    pub lang: Option<String>,
 }
 
 /// Writes `content/articles/<year>/<slug>.md` and returns its path.
 pub fn new_article(root: &Path, article: &NewArticle) -> Result<PathBuf, ScaffoldError> {
-    Config::load(root).map_err(crate::error::Diagnostics::from)?;
+    let config = Config::load(root).map_err(crate::error::Diagnostics::from)?;
+    let lang_line = match &article.lang {
+        Some(tag) => {
+            let language = translation::translation_language(&config.languages, tag)?;
+            format!("lang: {}\n", language.code)
+        }
+        None => String::new(),
+    };
     let date = match &article.date {
         Some(d) => d
             .parse::<Date>()
@@ -104,6 +143,7 @@ organizations: []\n\
 tags: []\n\
 location: \"\"\n\
 sources: []\n\
+{lang_line}\
 draft: true\n\
 ---\n\
 Write the article here. Remove `draft: true` above to publish it.\n",

@@ -42,7 +42,7 @@ fn words(text: impl Iterator<Item = impl AsRef<str>>) -> String {
 fn no_page_presents_the_untitled_report_as_a_title() {
     let built = briefing();
     let mut descriptions = Vec::new();
-    for article in &built.site.articles {
+    for article in &built.site.default_edition().articles {
         let sources = front_matter_sources(&article.rel);
         assert!(!sources.is_empty(), "{} cites nothing", article.rel);
         let shown = page(&built, &format!("{}index.html", article.path));
@@ -132,7 +132,12 @@ fn dates_with_context(text: &str) -> Vec<(String, String)> {
 #[test]
 fn the_home_page_dates_the_report_and_claims_no_meeting_date() {
     let built = briefing();
-    let home = built.site.home.as_ref().expect("a home page");
+    let home = built
+        .site
+        .default_edition()
+        .home
+        .as_ref()
+        .expect("a home page");
     let shown = page(&built, "index.html");
     let meta_description = shown.attrs("meta[name=description]", "content");
     let mut summaries = vec![home.summary.clone()];
@@ -157,7 +162,7 @@ fn the_home_page_dates_the_report_and_claims_no_meeting_date() {
 #[test]
 fn no_article_gives_a_dateline_as_the_place_something_happened() {
     let built = briefing();
-    for article in &built.site.articles {
+    for article in &built.site.default_edition().articles {
         let meta = article.article().expect("an article");
         for source in &meta.sources {
             assert!(

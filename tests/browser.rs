@@ -6,8 +6,9 @@
 //! requests, search, a 375 px phone viewport, dark mode, print (an article, and a topic's pack
 //! printed to PDF and read back with poppler), axe-core accessibility checks,
 //! JavaScript switched off, screenshots (written to `target/screenshots/`), and the theme's size
-//! and script budget; and an Urdu site (`tests/fixtures/urdu`) right to left at 375 px and
-//! 1280 px, its search and its accessibility.
+//! and script budget; the briefing's Urdu and Russian editions (direction, search per language,
+//! accessibility); and an Urdu site (`tests/fixtures/urdu`) right to left at 375 px and 1280 px,
+//! its search and its accessibility.
 //!
 //! Needs `chromium`, `chromedriver` and `python3` on PATH, and axe-core in
 //! `target/axe/node_modules/axe-core/axe.min.js` (`npm install --prefix target/axe --no-save
@@ -434,9 +435,20 @@ impl Browser {
 
     /// Polls `script` (a function body returning a value) until it is truthy.
     async fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> R<Value> {
+        self.wait_for_with(what, script, vec![], timeout).await
+    }
+
+    /// As [`Browser::wait_for`], passing `args` to the script.
+    async fn wait_for_with(
+        &self,
+        what: &str,
+        script: &str,
+        args: Vec<Value>,
+        timeout: Duration,
+    ) -> R<Value> {
         let deadline = Instant::now() + timeout;
         loop {
-            let v = self.js(script, vec![]).await;
+            let v = self.js(script, args.clone()).await;
             match v {
                 Ok(v) if truthy(&v) => return Ok(v),
                 _ if Instant::now() >= deadline => {
@@ -632,6 +644,10 @@ fn articles() -> Vec<Article> {
                 .unwrap_or_default()
         };
         let stem = entry.path().file_stem().unwrap().to_string_lossy();
+        // `x.ur.md` is the Urdu version of `x.md`, in another edition.
+        if stem.contains('.') {
+            continue;
+        }
         let slug = meta["slug"]
             .as_str()
             .map_or(stem.to_string(), str::to_owned);
@@ -748,14 +764,23 @@ async fn page_basics(
         report.fail(check, &page, "<html> has no lang");
     }
     let nav = f["nav"].as_array().cloned().unwrap_or_default();
+    // A page of another language's edition (`/ur/…`) links to that edition's lists.
+    let lang = f["lang"].as_str().unwrap_or_default();
+    let edition = format!("/{lang}");
+    let prefix = if page.starts_with(&format!("{edition}/")) {
+        edition.as_str()
+    } else {
+        ""
+    };
     // A pack page is a document to print: it has no site menu (checked in `pack_print`).
     let wants: &[&str] = if page.ends_with("/pack/") {
         &[]
     } else {
         &["/topics/", "/timeline/", "/people/", "/organizations/"]
     };
-    for &want in wants {
-        match nav.iter().find(|n| n["path"] == want) {
+    for want in wants {
+        let want = format!("{prefix}{want}");
+        match nav.iter().find(|n| n["path"] == want.as_str()) {
             None => report.fail(check, &page, format!("the main nav has no link to {want}")),
             Some(n) if n["shown"] != true => {
                 report.fail(check, &page, format!("the nav link to {want} is not shown"))
@@ -918,7 +943,7 @@ async fn crawl(b: &Browser, site: &Site, report: &mut Report, site_title: &str) 
     for file in &pages {
         let page = url_path(file);
         b.open(&page).await?;
-        if page == "/search/" {
+        if page.ends_with("/search/") {
             // search.js fetches the index after load; let that request finish too.
             b.wait_for(
                 "the search index request",
@@ -927,7 +952,7 @@ async fn crawl(b: &Browser, site: &Site, report: &mut Report, site_title: &str) 
             )
             .await?;
         }
-        if page != "/404.html" {
+        if !page.ends_with("/404.html") {
             page_basics(b, report, C, site_title).await?;
         }
         let f = b.js(CRAWL_FACTS, vec![]).await?;
@@ -965,7 +990,7 @@ async fn crawl(b: &Browser, site: &Site, report: &mut Report, site_title: &str) 
             .flatten()
             .filter_map(Value::as_str)
             .collect();
-        let allowed: &[&str] = if page == "/search/" {
+        let allowed: &[&str] = if page.ends_with("/search/") {
             &["/search.js"]
         } else {
             &[]
@@ -1779,6 +1804,152 @@ async fn urdu(
     Ok(())
 }
 
+/// The shipped briefing's Urdu and Russian pages the edition checks and screenshots visit.
+const EDITION_PAGES: [(&str, &str); 6] = [
+    (
+        "ur-article",
+        "/ur/articles/khorev-meets-pakistani-business-figures/",
+    ),
+    ("ur-topic", "/ur/topics/trade/"),
+    ("ur-home", "/ur/"),
+    (
+        "ru-article",
+        "/ru/articles/khorev-meets-pakistani-business-figures/",
+    ),
+    ("ru-topic", "/ru/topics/trade/"),
+    ("ru-home", "/ru/"),
+];
+
+/// A word each of those languages' version of one article has, and no other page.
+const EDITION_WORDS: [(&str, &str); 2] = [("ru", "стимулирующие"), ("ur", "حوصلہ")];
+
+/// The result links once the search for `arguments[0]` has answered (with results, or with a
+/// message naming the query); `null` while it loads.
+const SEARCH_ANSWER: &str = r#"
+const box = document.querySelector('#search-results'), status = document.querySelector('.search-status');
+if (!box || !status) return null;
+const links = Array.from(box.querySelectorAll('li a')).map(a => new URL(a.href).pathname);
+if (!links.length && !status.textContent.includes(arguments[0])) return null;
+return links;
+"#;
+
+/// The shipped briefing in Urdu and Russian: the Urdu article and topic pages right to left at
+/// 375 px and 1280 px with nothing sideways and the key points box mirrored, the Russian ones
+/// left to right; each edition's search finds a word that only its language has; axe-core passes
+/// on every page visited; screenshots of each language.
+async fn editions(b: &Browser, axe: Option<&str>, report: &mut Report, shots: &Path) -> R<()> {
+    const C: &str = "editions";
+    for (width, mobile, label) in [
+        (PHONE_WIDTH, true, "375"),
+        (DESKTOP_WIDTH, false, "desktop"),
+    ] {
+        b.viewport(width, mobile).await?;
+        for (name, page) in EDITION_PAGES {
+            b.open(page).await?;
+            let at = format!("{page} at {label}");
+            if name.starts_with("ur-") {
+                let f = b.js(RTL_FACTS, vec![]).await?;
+                for p in f["problems"].as_array().into_iter().flatten() {
+                    report.fail(C, &at, p.as_str().unwrap_or_default());
+                }
+                if name == "ur-article" && f["keyPoints"].is_null() {
+                    report.fail(C, &at, "the article has no key points box");
+                }
+            } else {
+                let dir = b
+                    .js("return getComputedStyle(document.body).direction", vec![])
+                    .await?;
+                if dir != "ltr" {
+                    report.fail(C, &at, format!("direction is {dir}"));
+                }
+            }
+            if mobile {
+                let f = b.js(PHONE_FACTS, vec![json!(PHONE_WIDTH)]).await?;
+                for p in f["problems"].as_array().into_iter().flatten() {
+                    report.fail(C, &at, p.as_str().unwrap_or_default());
+                }
+            }
+            b.screenshot(shots, &format!("{name}-{label}")).await?;
+        }
+    }
+    b.viewport(DESKTOP_WIDTH, false).await?;
+
+    // Search: each edition finds its own language's word, and the others do not.
+    let mut search_pages = Vec::new();
+    for (lang, word) in EDITION_WORDS {
+        let query: String =
+            percent_encoding::utf8_percent_encode(word, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        for edition in ["", "/ur", "/ru"] {
+            let page = format!("{edition}/search/?q={query}");
+            b.open(&page).await?;
+            let found = b
+                .wait_for_with(
+                    "search results",
+                    SEARCH_ANSWER,
+                    vec![json!(word)],
+                    Duration::from_secs(10),
+                )
+                .await?;
+            let expected = if edition == format!("/{lang}") {
+                json!([format!(
+                    "{edition}/articles/khorev-meets-pakistani-business-figures/"
+                )])
+            } else {
+                json!([])
+            };
+            if found != expected {
+                report.fail(
+                    C,
+                    &format!("{edition}/search/"),
+                    format!("searching for {word} found {found}, expected {expected}"),
+                );
+            }
+            if edition == format!("/{lang}") {
+                b.screenshot(shots, &format!("{lang}-search-desktop"))
+                    .await?;
+                search_pages.push((page, word));
+            }
+        }
+    }
+
+    if let Some(axe) = axe {
+        let pages = EDITION_PAGES
+            .iter()
+            .map(|(_, p)| (p.to_string(), None))
+            .chain(search_pages.into_iter().map(|(p, w)| (p, Some(w))));
+        for (page, word) in pages {
+            b.open(&page).await?;
+            if let Some(word) = word {
+                b.wait_for_with(
+                    "search results",
+                    SEARCH_ANSWER,
+                    vec![json!(word)],
+                    Duration::from_secs(10),
+                )
+                .await?;
+            }
+            b.js(axe, vec![]).await?;
+            let r = b.js_async(AXE_RUN, vec![]).await?;
+            if let Some(e) = r["error"].as_str() {
+                report.fail(C, &page, format!("axe.run failed: {e}"));
+                continue;
+            }
+            for v in r["violations"].as_array().into_iter().flatten() {
+                let impact = v["impact"].as_str().unwrap_or("unknown");
+                if matches!(impact, "serious" | "critical") {
+                    report.fail(
+                        C,
+                        &page,
+                        format!("axe-core: {impact} {} ({})", v["id"], v["nodes"]),
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// With JavaScript switched off: pages render, the nav works, article text shows, and the
 /// search form still submits to /search/?q=.
 async fn without_javascript(b: &Browser, report: &mut Report, site_title: &str) -> R<()> {
@@ -1971,6 +2142,11 @@ async fn the_briefing_in_a_real_browser() {
         report.outcome("screenshots", r);
         eprintln!("screenshots: {:?}", t.elapsed());
 
+        let t = Instant::now();
+        let r = editions(&b, tools.axe.as_deref(), &mut report, &shots).await;
+        report.outcome("editions", r);
+        eprintln!("editions: {:?}", t.elapsed());
+
         // The same session on the Urdu fixture's server.
         let t = Instant::now();
         let ur = Browser {
@@ -2061,7 +2237,7 @@ fn the_theme_stays_small_and_self_contained() {
         let page = site.html(&file);
         let scripts = page.select("script");
         let srcs = page.attrs("script", "src");
-        let expected: &[&str] = if file == "search/index.html" {
+        let expected: &[&str] = if file.ends_with("search/index.html") {
             &["/search.js"]
         } else {
             &[]

@@ -12,9 +12,21 @@ use common::{Fixture, repo, snapshot};
 
 #[test]
 fn the_fixture_site_builds_to_exactly_the_recorded_output() {
-    let fixture = Fixture::new("basic");
+    assert_builds_to_recorded_output("basic");
+}
+
+/// A site in English, Urdu and Russian: every edition, switcher, alternate, feed and the
+/// sitemap's alternates.
+#[test]
+fn the_trilingual_fixture_builds_to_exactly_the_recorded_output() {
+    assert_builds_to_recorded_output("trilingual");
+}
+
+/// Builds the fixture `name` and compares the output with `tests/golden/<name>`.
+fn assert_builds_to_recorded_output(name: &str) {
+    let fixture = Fixture::new(name);
     let site = fixture.build(&[]);
-    let golden_dir = repo().join("tests/golden/basic");
+    let golden_dir = repo().join("tests/golden").join(name);
     // Only what attache generates: the theme's static files are copied as they are.
     let theme_static = repo().join("themes/briefing/static");
     let generated = |path: &String| !theme_static.join(path).is_file();
@@ -59,8 +71,8 @@ fn the_fixture_site_builds_to_exactly_the_recorded_output() {
     }
     assert!(
         differences.is_empty(),
-        "the build output changed ({} files); if that is intended, record it with \
-         ATTACHE_BLESS=1 cargo test --test golden:\n{}",
+        "the build output of {name} changed ({} files); if that is intended, record it \
+         with ATTACHE_BLESS=1 cargo test --test golden:\n{}",
         differences.len(),
         differences.join("\n")
     );

@@ -885,6 +885,99 @@ fn two_articles_on_one_url_name_both_files() {
     });
 }
 
+// ---- languages -------------------------------------------------------------------------
+
+/// The site's settings with `languages` (YAML list items) instead of its one `language`
+/// (or the `languages` given before).
+fn with_languages(desk: &Desk, items: &str) {
+    let settings: String = desk
+        .read("site.yaml")
+        .lines()
+        .take_while(|l| !l.starts_with("languages:"))
+        .filter(|l| !l.starts_with("language:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    desk.write("site.yaml", format!("{settings}languages:\n{items}"));
+}
+
+#[test]
+fn languages_that_are_no_language_or_twice_the_same_are_refused_on_their_line() {
+    let desk = Desk::new();
+    // A code that would make a folder outside the output, then one listed twice.
+    with_languages(
+        &desk,
+        "  - {code: en, name: English}\n  - {code: \"../../etc\", name: X}\n",
+    );
+    desk.refuses(Told {
+        file: "site.yaml",
+        at: Some("7:6"),
+        says: &["`../../etc` is not a language code"],
+    });
+    with_languages(
+        &desk,
+        "  - {code: en, name: English}\n  - {code: ur, name: U}\n  - {code: UR, name: V}\n",
+    );
+    desk.refuses(Told {
+        file: "site.yaml",
+        at: Some("8:6"),
+        says: &["`ur` is listed twice"],
+    });
+}
+
+#[test]
+fn translations_that_collide_or_translate_a_translation_are_refused_by_name() {
+    let desk = Desk::new();
+    with_languages(
+        &desk,
+        "  - {code: en, name: English}\n  - {code: ur, name: اردو}\n",
+    );
+    // Two Urdu versions of one article: by its name and by a folder with `lang:`.
+    desk.write(
+        "content/articles/2025/fourth.ur.md",
+        article("title: \"چوتھا\"\n", "Text.\n"),
+    );
+    desk.write(
+        "content/articles/ur/fourth.md",
+        article("title: \"چوتھا\"\nlang: ur\n", "Text.\n"),
+    );
+    let said = desk.refuses(Told {
+        file: "content/articles/ur/fourth.md",
+        at: None,
+        says: &["/ur/articles/fourth/", "content/articles/2025/fourth.ur.md"],
+    });
+    assert!(said.contains("also produces"), "{said}");
+    fs::remove_file(desk.path("content/articles/ur/fourth.md")).unwrap();
+    // The translation of a translation.
+    desk.write(
+        "content/articles/2025/fourth.ur.ur.md",
+        article("title: \"چوتھا\"\n", "Text.\n"),
+    );
+    desk.refuses(Told {
+        file: "content/articles/2025/fourth.ur.ur.md",
+        at: None,
+        says: &["fourth.ur.md", "fourth.md"],
+    });
+}
+
+#[test]
+fn a_language_name_with_markup_and_bidi_controls_is_shown_as_text() {
+    let desk = Desk::new();
+    with_languages(
+        &desk,
+        "  - {code: en, name: English}\n  - {code: ur, name: \"\u{202e}اردو<script>alert(1)</script>\"}\n",
+    );
+    let site = desk.builds();
+    let theme = theme_scripts();
+    for file in site.html_files() {
+        assert_no_content_script(&file, &site.html(&file), &theme);
+    }
+    let home = site.html("index.html");
+    let names = home.texts(".language-switcher a[lang=ur]");
+    assert_eq!(names, ["\u{202e}اردو<script>alert(1)</script>"]);
+    // Its direction is the link's own: the control character does not reach the page.
+    assert_eq!(home.attrs(".language-switcher a[lang=ur]", "dir"), ["rtl"]);
+}
+
 // ---- the file system -------------------------------------------------------------------
 
 #[cfg(unix)]

@@ -517,6 +517,137 @@ fn an_urdu_site_and_its_words_rebuild_like_full_builds() {
     });
 }
 
+/// Rebuilds `changed` and returns the pages rendered again and the files that changed.
+fn rebuilt(engine: &mut Engine, site: &Fixture, changed: &[&str]) -> (Vec<String>, Vec<String>) {
+    let paths: Vec<PathBuf> = changed.iter().map(|p| site.path(p)).collect();
+    let report = engine
+        .rebuild(&paths)
+        .unwrap_or_else(|e| panic!("{changed:?}: the rebuild failed:\n{e}"));
+    assert!(!report.full, "{changed:?}: {}", report.line());
+    let mut files: Vec<String> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.clone())
+        .collect();
+    files.extend(report.delta.removals.iter().cloned());
+    (report.pages, files)
+}
+
+#[test]
+fn editing_an_urdu_file_renders_the_urdu_pages_only() {
+    let site = Fixture::new("trilingual");
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().expect("the trilingual fixture builds");
+    let only_urdu = |what: &str, pages: &[String], files: &[String]| {
+        assert!(!pages.is_empty(), "{what}: nothing rendered");
+        for p in pages.iter().chain(files) {
+            assert!(
+                p.starts_with("ur/"),
+                "{what}: {p} is not an Urdu page ({pages:?})"
+            );
+        }
+    };
+
+    let urdu = "content/articles/2025/meeting.ur.md";
+    edit(&site, urdu, |t| t + "\nایک اور سطر۔\n");
+    let (pages, files) = rebuilt(&mut engine, &site, &[urdu]);
+    only_urdu("an Urdu body", &pages, &files);
+    assert_eq!(pages, ["ur/articles/meeting/index.html"]);
+    assert_same_as_full_build(&engine, site.root(), "an Urdu body");
+
+    // A new title shows on every Urdu list and feed, and on no page of another language.
+    edit(&site, urdu, |t| {
+        t.replace(
+            "سفیر کی کاروباری رہنماؤں سے ملاقات",
+            "سفیر کی تاجروں سے ملاقات",
+        )
+    });
+    let (pages, files) = rebuilt(&mut engine, &site, &[urdu]);
+    only_urdu("an Urdu title", &pages, &files);
+    for listed in [
+        "ur/index.html",
+        "ur/timeline/index.html",
+        "ur/topics/trade/index.html",
+    ] {
+        assert!(
+            pages.iter().any(|p| p == listed),
+            "{listed} not rendered: {pages:?}"
+        );
+    }
+    assert!(files.iter().any(|f| f == "ur/atom.xml"), "{files:?}");
+    assert_same_as_full_build(&engine, site.root(), "an Urdu title");
+
+    // An Urdu page by its folder (`lang: ur`).
+    let by_folder = "content/articles/ur/old.md";
+    edit(&site, by_folder, |t| {
+        t.replace("ایک پرانی ملاقات\"", "پرانی ملاقات\"")
+    });
+    let (pages, files) = rebuilt(&mut engine, &site, &[by_folder]);
+    only_urdu("an Urdu title by folder", &pages, &files);
+    assert_same_as_full_build(&engine, site.root(), "an Urdu title by folder");
+
+    let mut s = Steps {
+        engine,
+        site: &site,
+    };
+    // What changes the other languages too: the alternates of the original, the counts of
+    // what is only in other languages, the sitemap.
+    s.step("a new Urdu translation of a topic", |f| {
+        f.write(
+            "content/topics/culture.ur.md",
+            "---\ntitle: \"ثقافت\"\nsummary: \"ثقافتی تبادلہ۔\"\n---\nثقافتی تبادلے کی صورتحال۔\n",
+        );
+        vec!["content/topics/culture.ur.md"]
+    });
+    s.step("a Russian translation goes", |f| {
+        fs::remove_file(f.path("content/articles/2025/meeting.ru.md")).unwrap();
+        vec!["content/articles/2025/meeting.ru.md"]
+    });
+    s.step("and comes back", |f| {
+        f.write(
+            "content/articles/2025/meeting.ru.md",
+            "---\ntitle: \"Встреча посла\"\n---\nПосол говорил о торговле.\n",
+        );
+        vec!["content/articles/2025/meeting.ru.md"]
+    });
+    s.step("the original's date, which its translations take", |f| {
+        edit(f, "content/articles/2025/meeting.md", |t| {
+            t.replace("date: 2025-01-15", "date: 2025-03-15")
+        });
+        vec!["content/articles/2025/meeting.md"]
+    });
+    s.failing_step("a translation contradicts its original", |f| {
+        edit(f, "content/articles/2025/meeting.ur.md", |t| {
+            t.replacen("title:", "date: 2025-01-16\ntitle:", 1)
+        });
+        vec!["content/articles/2025/meeting.ur.md"]
+    });
+    s.step("fixed", |f| {
+        edit(f, "content/articles/2025/meeting.ur.md", |t| {
+            t.replacen("date: 2025-01-16\n", "", 1)
+        });
+        vec!["content/articles/2025/meeting.ur.md"]
+    });
+    s.step("a page by folder moves to another language", |f| {
+        edit(f, "content/articles/ur/old.md", |t| {
+            t.replace("lang: ur", "lang: ru")
+        });
+        vec!["content/articles/ur/old.md"]
+    });
+    s.step("the Russian-only article gets an English original", |f| {
+        f.write(
+            "content/articles/2025/moscow-forum.md",
+            "---\ntitle: \"A forum in Moscow\"\ndate: 2025-03-03\ntopics: [trade]\n---\nA forum.\n",
+        );
+        vec!["content/articles/2025/moscow-forum.md"]
+    });
+    s.step("and loses it again", |f| {
+        fs::remove_file(f.path("content/articles/2025/moscow-forum.md")).unwrap();
+        vec!["content/articles/2025/moscow-forum.md"]
+    });
+}
+
 /// A generated site big enough for the dependencies between pages to matter: shared
 /// people, organizations and tags (related articles), several years, feeds with limits.
 fn generated_site(rng: &mut rand_pcg::Pcg64, articles: usize) -> tempfile::TempDir {

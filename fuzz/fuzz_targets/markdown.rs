@@ -39,9 +39,12 @@ fuzz_target!(|data: &[u8]| {
     .into_iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
+    let translated = markdown::Translated::new();
     let links = Links {
         urls: &urls,
         current: CURRENT,
+        lang: 0,
+        translated: &translated,
     };
     let options = MarkdownOptions {
         smart_punctuation: flags & 1 != 0,

@@ -30,7 +30,34 @@ impl Problem {
                 ..
             } => Some(format!("did you mean `t.{s}`?")),
             Problem::UnknownLanguage { site, .. } => Some(format!(
-                "leave out --lang, or give --lang {site}: a site has one language for now"
+                "leave out --lang for the default language, or give one of: {site}"
+            )),
+            Problem::UnlistedLanguage { code, in_name: true, .. } => Some(format!(
+                "add `- {{code: {code}, name: …}}` to `languages` in site.yaml; if `.{code}` in the name is not a language, rename the file (`-{code}` instead of `.{code}`)"
+            )),
+            Problem::UnlistedLanguage { code, .. } => Some(format!(
+                "write the code of one of the site's languages, or add `- {{code: {code}, name: …}}` to `languages` in site.yaml"
+            )),
+            Problem::TranslationOfTranslation { original, .. } => Some(format!(
+                "translate the original: name the file after `{original}`, with one language code"
+            )),
+            Problem::NoOriginal {
+                suggestion: Some(s),
+                ..
+            } => Some(format!(
+                "did you mean `{s}`? A translation is named after its original, with the language code before the extension"
+            )),
+            Problem::NoOriginal { .. } => Some(
+                "add the original, or name this file after an existing page; a page written only in this language is named without a code and says `lang:` in its front matter".to_string(),
+            ),
+            Problem::LanguageDisagrees { .. } => Some(
+                "keep one: leave out `lang:` (the file name says the language), or rename the file".to_string(),
+            ),
+            Problem::SameLanguage { .. } => Some(
+                "a translation is in another language than its original: put the code of its own language in its name".to_string(),
+            ),
+            Problem::TranslationDiffers { field, .. } => Some(format!(
+                "a translation shares its original's `{field}`: leave the `{field}:` line out here, or change it in both files"
             )),
             Problem::PackTooLarge { .. } => Some(
                 "make a pack of one topic with --topic, or split the largest page into several articles"

@@ -21,6 +21,19 @@ use serde::{Deserialize, Serialize};
 pub use dates::Dates;
 pub use words::Words;
 
+/// A language of the site, by its place in `languages` (0 is the default language). Every
+/// page is in one, and each has its own edition of the site: its pages, lists and feeds.
+pub type Lang = usize;
+
+/// The start of the URL paths of the pages in `lang`: nothing for the default language,
+/// its code and a slash for the others (`ur/`).
+pub fn prefix(languages: &[Language], lang: Lang) -> String {
+    match languages.get(lang) {
+        Some(l) if lang > 0 => format!("{}/", l.code),
+        _ => String::new(),
+    }
+}
+
 /// The direction a language is written in, as HTML's `dir` attribute names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Problem};
+use crate::i18n::Lang;
 use crate::parse::front_matter::PageDate;
 use crate::parse::{Kind, Page};
 pub use entities::{Entity, EntityKind};
@@ -25,10 +26,22 @@ pub struct Topic {
     pub articles: Vec<usize>,
 }
 
-/// The whole site, ready to render.
+/// The whole site, ready to render: one edition per language.
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
+    /// One edition per language of `config.languages`, in that order: the first is the
+    /// default language's. A site of one language has one.
+    pub editions: Vec<Edition>,
+    /// The pages that translate each other, by the content path of their original.
+    pub translations: Translations,
+}
+
+/// One language's edition of the site: the pages written in it and the lists made from
+/// them. Lists show only what exists in the language: a page with no translation is not
+/// in the editions of other languages.
+#[derive(Debug, Clone, Default)]
+pub struct Edition {
     pub home: Option<Page>,
     /// Newest first; an article's position here is its id everywhere else.
     pub articles: Vec<Page>,
@@ -42,7 +55,7 @@ pub struct Site {
     pub related: Vec<Related>,
 }
 
-/// Where a page made from a content file is in the [`Site`].
+/// Where a page made from a content file is in its [`Edition`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageRef {
     Home,
@@ -51,7 +64,7 @@ pub enum PageRef {
     Page(usize),
 }
 
-impl Site {
+impl Edition {
     /// Every page made from a content file: home, articles, topics, plain pages.
     pub fn all_pages(&self) -> impl Iterator<Item = &Page> {
         self.page_refs().map(|(_, p)| p)
@@ -92,20 +105,99 @@ impl Site {
         }
     }
 
-    /// A site with no pages, for `config`.
-    pub fn empty(config: Config) -> Site {
-        Site {
-            config,
-            home: None,
-            articles: Vec::new(),
-            topics: Vec::new(),
-            pages: Vec::new(),
+    /// An edition with no pages.
+    pub fn empty() -> Edition {
+        Edition {
             entities: EntityKind::ALL
                 .into_iter()
                 .map(|k| (k, Vec::new()))
                 .collect(),
-            related: Vec::new(),
+            ..Edition::default()
         }
+    }
+
+    /// The position of the topic `id` among this edition's topics.
+    pub fn topic(&self, id: &str) -> Option<usize> {
+        self.topics.iter().position(|t| t.page.id == id)
+    }
+}
+
+impl Site {
+    /// Every page made from a content file, in every language.
+    pub fn all_pages(&self) -> impl Iterator<Item = &Page> {
+        self.editions.iter().flat_map(Edition::all_pages)
+    }
+
+    /// Every page made from a content file, with its language and where it is.
+    pub fn page_refs(&self) -> impl Iterator<Item = (Lang, PageRef, &Page)> {
+        self.editions
+            .iter()
+            .enumerate()
+            .flat_map(|(lang, e)| e.page_refs().map(move |(at, p)| (lang, at, p)))
+    }
+
+    /// The page at `at` in the edition of `lang`.
+    pub fn page(&self, lang: Lang, at: PageRef) -> Option<&Page> {
+        self.editions.get(lang)?.page(at)
+    }
+
+    /// The default language's edition.
+    pub fn default_edition(&self) -> &Edition {
+        &self.editions[0]
+    }
+
+    /// A site with no pages, for `config`.
+    pub fn empty(config: Config) -> Site {
+        Site {
+            editions: config.languages.iter().map(|_| Edition::empty()).collect(),
+            config,
+            translations: Translations::default(),
+        }
+    }
+
+    /// Every version of `page` (itself included), by language, when it has translations;
+    /// nothing for a page in one language.
+    pub fn versions(&self, page: &Page) -> &[(Lang, PageRef)] {
+        let group = page.original.as_deref().unwrap_or(&page.rel);
+        self.translations
+            .groups
+            .get(group)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The pages that translate each other.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Translations {
+    /// By the content path of the original: every version (the original too), by
+    /// language. Only pages with translations are here.
+    pub groups: FxHashMap<String, Vec<(Lang, PageRef)>>,
+}
+
+impl Translations {
+    fn of(editions: &[Edition]) -> Translations {
+        let mut groups: FxHashMap<String, Vec<(Lang, PageRef)>> = FxHashMap::default();
+        let translations = editions.iter().enumerate().flat_map(|(lang, e)| {
+            e.page_refs()
+                .filter_map(move |(at, p)| Some((p.original.as_ref()?, lang, at)))
+        });
+        for (original, lang, at) in translations {
+            groups.entry(original.clone()).or_default().push((lang, at));
+        }
+        if groups.is_empty() {
+            return Translations { groups };
+        }
+        for (lang, e) in editions.iter().enumerate() {
+            for (at, p) in e.page_refs() {
+                if let Some(group) = groups.get_mut(&p.rel) {
+                    group.push((lang, at));
+                }
+            }
+        }
+        for group in groups.values_mut() {
+            group.sort();
+        }
+        Translations { groups }
     }
 }
 
@@ -124,6 +216,13 @@ pub const GENERATED: &[&str] = &[
 pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
     let (site, problems) = index_lenient(config, pages);
     Diagnostics(problems).into_result(site)
+}
+
+/// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated
+/// page) are left out and reported, and the rest of the site is indexed.
+pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
+    let (pages, problems) = keep_unique_urls(pages, &config);
+    (index_pages(config, pages, None), problems)
 }
 
 /// The warnings of every page of the site, and those about the site as a whole: raw
@@ -162,14 +261,8 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
-/// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated
-/// page) are left out and reported, and the rest of the site is indexed.
-pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
-    let (pages, problems) = keep_unique_urls(pages);
-    (index_pages(config, pages, None), problems)
-}
-
-/// What indexing again after an edit keeps from the site before it (`serve` does this).
+/// What indexing again after an edit keeps from one edition before it (`serve` does this).
+#[derive(Default)]
 pub struct Earlier<'a> {
     /// Every article before the edit, by index: its content path,
     pub rels: &'a [String],
@@ -181,17 +274,47 @@ pub struct Earlier<'a> {
 }
 
 /// As [`index`], after an edit: the same site, with the related articles of `earlier`
-/// kept where the edit cannot have changed them.
+/// (one per edition) kept where the edit cannot have changed them.
 pub fn index_again(
     config: Config,
     pages: Vec<Page>,
-    earlier: Earlier,
+    earlier: Vec<Earlier>,
 ) -> Result<Site, Diagnostics> {
-    let (pages, problems) = keep_unique_urls(pages);
+    let (pages, problems) = keep_unique_urls(pages, &config);
     Diagnostics(problems).into_result(index_pages(config, pages, Some(earlier)))
 }
 
-fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Earlier>) -> Site {
+fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Vec<Earlier>>) -> Site {
+    let languages = config.languages.len().max(1);
+    let editions: Vec<Edition> = if languages == 1 {
+        vec![index_edition(
+            pages,
+            earlier.and_then(|e| e.into_iter().next()),
+        )]
+    } else {
+        let mut by_lang: Vec<Vec<Page>> = (0..languages).map(|_| Vec::new()).collect();
+        for page in pages {
+            let lang = page.lang.min(languages - 1);
+            by_lang[lang].push(page);
+        }
+        let mut earlier = earlier.map(|e| e.into_iter());
+        by_lang
+            .into_iter()
+            .map(|pages| {
+                let earlier = earlier.as_mut().and_then(Iterator::next);
+                index_edition(pages, earlier)
+            })
+            .collect()
+    };
+    Site {
+        translations: Translations::of(&editions),
+        editions,
+        config,
+    }
+}
+
+/// One language's edition from its pages.
+fn index_edition(pages: Vec<Page>, earlier: Option<Earlier>) -> Edition {
     let mut home = None;
     let mut articles: Vec<Page> = Vec::new();
     let mut topic_pages = Vec::new();
@@ -272,8 +395,7 @@ fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Earlier>) -> Si
         .map(|(page, articles)| Topic { page, articles })
         .collect();
 
-    Site {
-        config,
+    Edition {
         home,
         articles,
         topics,
@@ -324,6 +446,7 @@ pub struct Claim<'a> {
     pub kind: Kind,
     pub path: &'a str,
     pub aliases: &'a [String],
+    pub lang: Lang,
 }
 
 impl<'a> Claim<'a> {
@@ -333,8 +456,16 @@ impl<'a> Claim<'a> {
             kind: page.kind,
             path: &page.path,
             aliases: &page.meta.common().aliases,
+            lang: page.lang,
         }
     }
+}
+
+/// The start of the URL paths of each language's pages (`""`, `ur/`, `ru/`).
+pub fn prefixes(config: &Config) -> Vec<String> {
+    (0..config.languages.len())
+        .map(|lang| crate::i18n::prefix(&config.languages, lang))
+        .collect()
 }
 
 /// What the URL check found: per claim, whether its page keeps its URL (the first one
@@ -347,17 +478,31 @@ pub struct UrlCheck {
 
 /// The one URL-collision check, for `index` and for `serve`: no two pages on one URL, no
 /// page on a URL attache generates, and no alias on the URL of a page, of another alias
-/// or of a generated page. Every collision names both files. Claims come in file order.
-pub fn check_urls(claims: &[Claim]) -> UrlCheck {
+/// or of a generated page. Every collision names both files. Claims come in file order;
+/// `prefixes` are the start of each language's URL paths ([`prefixes`]): each language's
+/// edition has attache's own pages under its own, which no page in another may take.
+pub fn check_urls(claims: &[Claim], prefixes: &[String]) -> UrlCheck {
     let mut owners: FxHashMap<&str, &Path> = FxHashMap::default();
     owners.reserve(claims.len());
     let mut problems = Vec::new();
     let mut kept = Vec::with_capacity(claims.len());
+    // Another language's pages, for a page: its home, and everything under its prefix.
+    let foreign = |c: &Claim| {
+        prefixes.iter().enumerate().find(|(lang, prefix)| {
+            *lang != c.lang && !prefix.is_empty() && c.path.starts_with(prefix.as_str())
+        })
+    };
     for c in claims {
-        let other = if GENERATED.contains(&c.path) {
+        let own = prefixes.get(c.lang).map_or("", String::as_str);
+        let rest = c.path.strip_prefix(own).unwrap_or(c.path);
+        let other = if GENERATED.contains(&rest) {
             Some("attache's own generated page".to_string())
-        } else if let Some(section) = reserved(c.path).filter(|_| c.kind != Kind::Topic) {
-            Some(format!("attache's own pages under /{section}/"))
+        } else if let Some(section) = reserved(rest).filter(|_| c.kind != Kind::Topic) {
+            Some(format!("attache's own pages under /{own}{section}/"))
+        } else if let Some((_, prefix)) = foreign(c) {
+            Some(format!(
+                "the edition in another language, whose pages are under /{prefix}"
+            ))
         } else {
             owners.get(c.path).map(|first| first.display().to_string())
         };
@@ -382,10 +527,20 @@ pub fn check_urls(claims: &[Claim]) -> UrlCheck {
                 continue;
             }
             let folder = alias.trim_end_matches("index.html");
-            let other = if GENERATED.contains(&folder) || alias == "404.html" {
+            // Every edition has attache's own pages; an alias takes none of them.
+            let (edition, in_edition) = prefixes
+                .iter()
+                .filter(|p| !p.is_empty())
+                .find_map(|p| Some((p.as_str(), alias.strip_prefix(p.as_str())?)))
+                .unwrap_or(("", alias.as_str()));
+            let in_folder = in_edition.trim_end_matches("index.html");
+            let other = if GENERATED.contains(&in_folder)
+                || in_edition == "404.html"
+                || (!edition.is_empty() && in_folder.is_empty())
+            {
                 Some("attache's own generated page".to_string())
-            } else if let Some(section) = reserved(alias) {
-                Some(format!("attache's own pages under /{section}/"))
+            } else if let Some(section) = reserved(in_edition) {
+                Some(format!("attache's own pages under /{edition}{section}/"))
             } else if let Some(page) = owners.get(folder) {
                 Some(format!("the URL of {}", page.display()))
             } else {
@@ -428,9 +583,9 @@ pub fn reserved(path: &str) -> Option<&'static str> {
 }
 
 /// The pages that keep their URL, and the problems of the others.
-fn keep_unique_urls(pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
+fn keep_unique_urls(pages: Vec<Page>, config: &Config) -> (Vec<Page>, Vec<Diagnostic>) {
     let claims: Vec<Claim> = pages.iter().map(Claim::of).collect();
-    let UrlCheck { kept, problems } = check_urls(&claims);
+    let UrlCheck { kept, problems } = check_urls(&claims, &prefixes(config));
     drop(claims);
     if problems.is_empty() {
         return (pages, problems);

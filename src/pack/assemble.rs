@@ -8,22 +8,30 @@ use super::{
 };
 use crate::config::PackOrder;
 use crate::error::{Diagnostic, Problem, did_you_mean};
-use crate::index::{EntityKind, Site};
+use crate::i18n::Lang;
+use crate::index::{Edition, EntityKind, Site};
 use crate::parse::front_matter::{ArticleMeta, Source};
 use crate::parse::markdown::MarkdownOptions;
 use crate::parse::{Meta, Page};
 
-/// The pack of `scope`. An unknown topic id is an error that names the known ones;
-/// a page parsed without its Markdown (see [`crate::parse::ParseOptions::keep_markdown`])
-/// is an error too, as the pack could not show its body.
-pub fn assemble<'s>(site: &'s Site, scope: &Scope) -> Result<Pack<'s>, Diagnostic> {
-    let words = Words::for_language(&site.config.default_language().code);
-    let Members { topics, articles } = members(site, scope)?;
-    let position = positions(site, &articles);
+/// The pack of `scope`, of the pages written in `lang`. An unknown topic id is an error
+/// that names the known ones; a page parsed without its Markdown (see
+/// [`crate::parse::ParseOptions::keep_markdown`]) is an error too, as the pack could not
+/// show its body.
+pub fn assemble<'s>(site: &'s Site, lang: Lang, scope: &Scope) -> Result<Pack<'s>, Diagnostic> {
+    let ed = &site.editions[lang];
+    let code = site
+        .config
+        .languages
+        .get(lang)
+        .map_or("en", |l| l.code.as_str());
+    let words = Words::for_language(code);
+    let Members { topics, articles } = members(site, lang, scope)?;
+    let position = positions(ed, &articles);
     let topic_anchor: HashMap<&str, String> = topics
         .iter()
         .map(|&t| {
-            let id = site.topics[t].page.id.as_str();
+            let id = ed.topics[t].page.id.as_str();
             (id, format!("topic-{id}"))
         })
         .collect();
@@ -31,7 +39,7 @@ pub fn assemble<'s>(site: &'s Site, scope: &Scope) -> Result<Pack<'s>, Diagnosti
     let mut pack_articles = Vec::with_capacity(articles.len());
     let mut sources = Sources::default();
     for (p, &a) in articles.iter().enumerate() {
-        let page = &site.articles[a];
+        let page = &ed.articles[a];
         let Some(meta) = page.article() else { continue };
         let cited = meta
             .sources
@@ -56,7 +64,7 @@ pub fn assemble<'s>(site: &'s Site, scope: &Scope) -> Result<Pack<'s>, Diagnosti
     let overviews = topics
         .iter()
         .map(|&t| {
-            let topic = &site.topics[t];
+            let topic = &ed.topics[t];
             let page = &topic.page;
             Ok(Overview {
                 page,
@@ -83,19 +91,19 @@ pub fn assemble<'s>(site: &'s Site, scope: &Scope) -> Result<Pack<'s>, Diagnosti
         .filter_map(|a| a.page.article().map(ArticleMeta::last_modified))
         .chain(overviews.iter().filter_map(|o| o.updated))
         .max();
-    let named = |kind: EntityKind| named_in(site, kind, &position);
+    let named = |kind: EntityKind| named_in(ed, kind, &position);
     let (title, summary) = match scope {
         Scope::Briefing => (words.briefing_title, site.config.description.as_str()),
         Scope::Topic(_) => (overviews[0].title, overviews[0].summary),
     };
-    let links = links(site, &topic_anchor, &position);
+    let links = links(site, lang, &topic_anchor, &position);
     Ok(Pack {
         scope: scope.clone(),
         site_title: &site.config.title,
         title,
         summary,
         as_of,
-        language: Language::new(&site.config.default_language().code),
+        language: Language::new(code),
         words,
         people: named(EntityKind::People),
         organizations: named(EntityKind::Organizations),
@@ -106,53 +114,55 @@ pub fn assemble<'s>(site: &'s Site, scope: &Scope) -> Result<Pack<'s>, Diagnosti
     })
 }
 
-/// The pages a pack holds, as indices into the [`Site`].
+/// The pages a pack holds, as indices into its language's [`Edition`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Members {
-    /// Its topics (their overviews), in the site's order.
+    /// Its topics (their overviews), in the edition's order.
     pub topics: Vec<usize>,
     /// Its articles, in the pack's order (`packs.order`).
     pub articles: Vec<usize>,
 }
 
-/// Which pages the pack of `scope` holds, in reading order, without reading them: what a
-/// renderer declares it shows. An unknown topic id is an error that names the known ones.
-pub fn members(site: &Site, scope: &Scope) -> Result<Members, Diagnostic> {
+/// Which pages the pack of `scope` in `lang` holds, in reading order, without reading
+/// them: what a renderer declares it shows. An unknown topic id is an error that names the
+/// known ones.
+pub fn members(site: &Site, lang: Lang, scope: &Scope) -> Result<Members, Diagnostic> {
+    let ed = &site.editions[lang];
     let (topics, mut articles): (Vec<usize>, Vec<usize>) = match scope {
         Scope::Briefing => (
-            (0..site.topics.len()).collect(),
-            (0..site.articles.len()).collect(),
+            (0..ed.topics.len()).collect(),
+            (0..ed.articles.len()).collect(),
         ),
         Scope::Topic(id) => {
-            let t = topic_position(site, id)?;
-            (vec![t], site.topics[t].articles.clone())
+            let t = topic_position(ed, id)?;
+            (vec![t], ed.topics[t].articles.clone())
         }
     };
-    order(&mut articles, site, site.config.packs.order);
+    order(&mut articles, ed, site.config.packs.order);
     Ok(Members { topics, articles })
 }
 
 impl Members {
     /// How many bytes of Markdown the pack's bodies hold, and the file of the largest
     /// (as [`Pack::size`], without assembling the pack).
-    pub fn size<'s>(&self, site: &'s Site) -> (usize, Option<&'s std::path::Path>) {
+    pub fn size<'s>(&self, ed: &'s Edition) -> (usize, Option<&'s std::path::Path>) {
         let pages = self
             .topics
             .iter()
-            .map(|&t| &site.topics[t].page)
-            .chain(self.articles.iter().map(|&a| &site.articles[a]));
+            .map(|&t| &ed.topics[t].page)
+            .chain(self.articles.iter().map(|&a| &ed.articles[a]));
         super::largest(pages.map(|p| (p.markdown.as_deref().map_or(0, str::len), p)))
     }
 }
 
-/// The people or organizations the pack's articles name (`position`: site article index
-/// to pack article index), each with the pack's articles naming them.
+/// The people or organizations the pack's articles name (`position`: edition article
+/// index to pack article index), each with the pack's articles naming them.
 pub fn named_in<'s>(
-    site: &'s Site,
+    ed: &'s Edition,
     kind: EntityKind,
     position: &[Option<usize>],
 ) -> Vec<Named<'s>> {
-    site.entities[&kind]
+    ed.entities[&kind]
         .iter()
         .filter_map(|e| {
             let mut in_pack: Vec<usize> = e.articles.iter().filter_map(|&a| position[a]).collect();
@@ -165,37 +175,34 @@ pub fn named_in<'s>(
         .collect()
 }
 
-/// Site article index to pack article index, for the pack's `articles` in order.
-pub fn positions(site: &Site, articles: &[usize]) -> Vec<Option<usize>> {
-    let mut position: Vec<Option<usize>> = vec![None; site.articles.len()];
+/// Edition article index to pack article index, for the pack's `articles` in order.
+pub fn positions(ed: &Edition, articles: &[usize]) -> Vec<Option<usize>> {
+    let mut position: Vec<Option<usize>> = vec![None; ed.articles.len()];
     for (p, &a) in articles.iter().enumerate() {
         position[a] = Some(p);
     }
     position
 }
 
-fn topic_position(site: &Site, id: &str) -> Result<usize, Diagnostic> {
-    site.topics
-        .iter()
-        .position(|t| t.page.id == id)
-        .ok_or_else(|| {
-            let ids: Vec<&str> = site.topics.iter().map(|t| t.page.id.as_str()).collect();
-            let mut known: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-            known.sort();
-            Diagnostic::new(
-                "--topic",
-                Problem::UnknownTopic {
-                    topic: id.to_string(),
-                    suggestion: did_you_mean(id, ids.iter().copied()),
-                    known,
-                },
-            )
-        })
+fn topic_position(ed: &Edition, id: &str) -> Result<usize, Diagnostic> {
+    ed.topic(id).ok_or_else(|| {
+        let ids: Vec<&str> = ed.topics.iter().map(|t| t.page.id.as_str()).collect();
+        let mut known: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        known.sort();
+        Diagnostic::new(
+            "--topic",
+            Problem::UnknownTopic {
+                topic: id.to_string(),
+                suggestion: did_you_mean(id, ids.iter().copied()),
+                known,
+            },
+        )
+    })
 }
 
 /// Articles arrive newest first (the site's order); a pack may read oldest first.
-fn order(articles: &mut [usize], site: &Site, order: PackOrder) {
-    let key = |&i: &usize| site.articles[i].article().map(|m| m.date);
+fn order(articles: &mut [usize], ed: &Edition, order: PackOrder) {
+    let key = |&i: &usize| ed.articles[i].article().map(|m| m.date);
     match order {
         PackOrder::NewestFirst => articles.sort_by(|a, b| key(b).cmp(&key(a)).then(a.cmp(b))),
         PackOrder::OldestFirst => articles.sort_by(|a, b| key(a).cmp(&key(b)).then(a.cmp(b))),
@@ -227,10 +234,10 @@ fn article<'s>(
         .map(|id| TopicRef {
             id,
             title: site
-                .topics
+                .editions
                 .iter()
-                .find(|t| &t.page.id == id)
-                .map_or(id.as_str(), |t| t.page.title()),
+                .find_map(|e| e.topic(id).map(|t| e.topics[t].page.title()))
+                .unwrap_or(id.as_str()),
             anchor: topic_anchor.get(id.as_str()).cloned(),
         })
         .collect();
@@ -328,12 +335,16 @@ fn source_key(source: &Source) -> String {
     }
 }
 
-/// The link table: every page of the site, with its anchor when the pack holds it.
+/// The link table: every page of the site, with its anchor when the pack holds it. A link
+/// to a page that has a version in the pack's language leads to that version, as on the
+/// site.
 fn links<'s>(
     site: &'s Site,
+    lang: Lang,
     topic_anchor: &HashMap<&str, String>,
     position: &[Option<usize>],
 ) -> Links<'s> {
+    let ed = &site.editions[lang];
     let entry = |page: &'s Page, anchor: Option<String>| {
         (
             page.rel.as_str(),
@@ -342,16 +353,38 @@ fn links<'s>(
             page.body.anchors.as_slice(),
         )
     };
-    let articles = site.articles.iter().enumerate().map(|(i, page)| {
+    let articles = ed.articles.iter().enumerate().map(|(i, page)| {
         let anchor = position[i].map(|_| format!("article-{}", page.id));
         entry(page, anchor)
     });
-    let topics = site.topics.iter().map(|t| {
+    let topics = ed.topics.iter().map(|t| {
         let anchor = topic_anchor.get(t.page.id.as_str()).cloned();
         entry(&t.page, anchor)
     });
-    let others = site.home.iter().chain(&site.pages).map(|p| entry(p, None));
-    let pages = articles.chain(topics).chain(others);
+    let others = ed.home.iter().chain(&ed.pages).map(|p| entry(p, None));
+    let own = articles.chain(topics).chain(others);
+    // Later entries win: the pages of other languages, then this one's, then this one's
+    // again under the content paths of the pages they translate.
+    let foreign = site
+        .editions
+        .iter()
+        .enumerate()
+        .filter(|(l, _)| *l != lang)
+        .flat_map(|(_, e)| e.all_pages())
+        .map(|p| entry(p, None));
+    let translated: Vec<_> = own.collect();
+    let by_original: Vec<_> = translated
+        .iter()
+        .zip(
+            ed.articles
+                .iter()
+                .chain(ed.topics.iter().map(|t| &t.page))
+                .chain(ed.home.iter())
+                .chain(&ed.pages),
+        )
+        .filter_map(|(e, page)| Some((page.original.as_deref()?, e.1, e.2.clone(), e.3)))
+        .collect();
+    let pages = foreign.chain(translated).chain(by_original);
     let markdown = MarkdownOptions {
         smart_punctuation: site.config.markdown.smart_punctuation,
         unsafe_html: site.config.markdown.unsafe_html,

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use super::{Scope, assemble, pdf};
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Problem};
+use crate::i18n::Lang;
 use crate::load::{self, SiteDirs};
 use crate::parse::{self, ParseOptions};
 
@@ -42,7 +43,7 @@ pub fn make(root: &Path, options: &PackOptions) -> Result<Made, Diagnostics> {
         clock = Instant::now();
     };
     let config = Config::load(root)?;
-    check_language(&config, options.lang.as_deref())?;
+    let lang = check_language(&config, options.lang.as_deref())?;
     let dirs = SiteDirs::new(root, &config);
     let sources = load::load(&dirs)?;
     let mut fonts = load::theme_fonts(&dirs)?;
@@ -67,7 +68,7 @@ pub fn make(root: &Path, options: &PackOptions) -> Result<Made, Diagnostics> {
         Some(id) => Scope::Topic(id.clone()),
         None => Scope::Briefing,
     };
-    let pack = assemble(&site, &scope)?;
+    let pack = assemble(&site, lang, &scope)?;
     lap("assemble");
     let pdf = pdf::typeset(&pack, &fonts)?;
     stages.extend(pdf.stages.iter().copied());
@@ -81,21 +82,30 @@ pub fn make(root: &Path, options: &PackOptions) -> Result<Made, Diagnostics> {
     })
 }
 
-/// A site has one language for now: `--lang` may only name it. Once pages have
-/// languages, this is where a pack picks the pages of the one asked for.
-fn check_language(config: &Config, lang: Option<&str>) -> Result<(), Diagnostic> {
-    match lang {
-        Some(l) if !l.eq_ignore_ascii_case(&config.default_language().code) => {
-            Err(Diagnostic::new(
-                "--lang",
-                Problem::UnknownLanguage {
-                    lang: l.to_string(),
-                    site: config.default_language().code.clone(),
-                },
-            ))
-        }
-        _ => Ok(()),
-    }
+/// The language whose pages the pack holds: the one `--lang` names (one of the site's
+/// languages), else the default.
+fn check_language(config: &Config, lang: Option<&str>) -> Result<Lang, Diagnostic> {
+    let Some(asked) = lang else {
+        return Ok(0);
+    };
+    let found = crate::i18n::parse_code(asked).ok().and_then(|id| {
+        let code = id.to_string();
+        config.languages.iter().position(|l| l.code == code)
+    });
+    found.ok_or_else(|| {
+        Diagnostic::new(
+            "--lang",
+            Problem::UnknownLanguage {
+                lang: asked.to_string(),
+                site: config
+                    .languages
+                    .iter()
+                    .map(|l| l.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            },
+        )
+    })
 }
 
 /// Checks, before any work, that a PDF can be written at `out`: not a folder, in a

@@ -9,9 +9,10 @@ use super::fields::Reader;
 use super::front_matter;
 use super::meta::{self, ARTICLE_KEYS, PAGE_KEYS, TOPIC_KEYS};
 use super::urls;
-use super::{Kind, Meta, checked_slug, topic_id};
+use super::{Kind, Meta, checked_slug, topic_id, translate};
 use crate::config::Config;
 use crate::error::{Diagnostic, Location, Problem};
+use crate::i18n::{Lang, Language};
 use crate::load::{ContentFile, markdown_stem};
 
 /// A file after the first pass: front matter read, URL known.
@@ -27,6 +28,29 @@ pub struct Head {
     pub(super) warnings: Vec<Diagnostic>,
     /// Keep the Markdown on the page ([`super::ParseOptions::keep_markdown`]).
     pub(super) keep_markdown: bool,
+    /// The language the page is written in (its edition).
+    pub(super) lang: Lang,
+    /// How the page relates to others in other languages; until it is [`Role::Placed`],
+    /// its `path` is not known.
+    pub(super) role: Role,
+    /// The name its slug comes from, and the date its file name gives (for placing later).
+    pub(super) stem: String,
+    pub(super) file_date: Option<Date>,
+}
+
+/// Where a page stands among the languages, as far as the first pass knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// Its URL is known: a page in the default language, or a page of a one-language site.
+    Placed { original: Option<String> },
+    /// A translation named by its file (`x.ur.md`): of the file at this content path.
+    Named {
+        original: String,
+        given: Vec<String>,
+    },
+    /// A page in another language by its `lang:` alone: the translation of the page of the
+    /// same kind and slug in the default language, if there is one, else a page of its own.
+    ByLang { given: Vec<String> },
 }
 
 impl Head {
@@ -58,12 +82,33 @@ impl Head {
     pub fn is_draft(&self) -> bool {
         self.draft
     }
+
+    /// The language the page is written in.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The content path of the page this one translates, once known.
+    pub fn original(&self) -> Option<&str> {
+        match &self.role {
+            Role::Placed { original } => original.as_deref(),
+            Role::Named { original, .. } => Some(original),
+            Role::ByLang { .. } => None,
+        }
+    }
+
+    /// Whether the page's URL is still to be worked out from the page it translates.
+    pub fn is_placed(&self) -> bool {
+        matches!(self.role, Role::Placed { .. })
+    }
 }
 
 /// What the first pass needs from the site's settings.
 pub struct Settings<'a> {
     pub tz: TimeZone,
     pub article_pattern: Option<&'a str>,
+    /// The site's languages, the first the default.
+    pub languages: &'a [Language],
 }
 
 impl<'a> Settings<'a> {
@@ -71,16 +116,28 @@ impl<'a> Settings<'a> {
         Settings {
             tz: config.time_zone(),
             article_pattern: config.permalinks.articles.as_deref(),
+            languages: &config.languages,
         }
+    }
+
+    /// The start of the URL paths of the pages in `lang`: nothing for the default
+    /// language, `ur/` for Urdu.
+    pub fn prefix(&self, lang: Lang) -> String {
+        crate::i18n::prefix(self.languages, lang)
     }
 }
 
 /// Reads a file's front matter and works out its URL; every problem found is returned.
+/// A translation's URL is worked out once the page it translates is known
+/// ([`super::translate`]).
 pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Diagnostic>> {
     let one = |problem, location: Option<Location>, file: &ContentFile| {
         vec![Diagnostic::new(file.display.clone(), problem).maybe_at(location, &file.text)]
     };
-    let Some(kind) = Kind::of(&file.rel) else {
+    let named = translate::named(&file.rel, settings.languages)
+        .map_err(|problem| one(problem, None, &file))?;
+    let base_rel = named.as_ref().map_or(file.rel.as_str(), |(_, base)| base);
+    let Some(kind) = Kind::of(base_rel) else {
         return Err(one(
             Problem::FrontMatter(
                 "this file is in no known place: articles go under content/articles/, topics in content/topics/, plain pages in content/pages/, the home page is content/_index.md".into(),
@@ -93,13 +150,31 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
     let fields = front_matter::read(&split).map_err(|(p, l)| one(p, l, &file))?;
     let body_offset = split.body_offset;
     let format = split.format;
-    let (stem, file_date) = name_parts(&file.rel, kind);
+    let (stem, file_date) = name_parts(base_rel, kind);
+    // A page in another language than the default may leave out what it shares with the
+    // page it translates: its required fields are checked once that page is known.
+    let written_lang = fields.iter().find_map(|(k, v)| match v {
+        serde_yaml::Value::String(tag) if k == "lang" => Some(tag.clone()),
+        _ => None,
+    });
+    let by_lang = named.is_none()
+        && settings.languages.len() > 1
+        && written_lang
+            .as_deref()
+            .and_then(|tag| translate::edition_of(tag, settings.languages))
+            .is_some_and(|l| l != 0);
+    let relaxed = named.is_some() || by_lang;
+    let given: Vec<String> = if relaxed {
+        fields.iter().map(|(k, _)| k.clone()).collect()
+    } else {
+        Vec::new()
+    };
     let mut r = Reader::new(&file.text, &file.display, format, fields, &settings.tz);
     let (meta, keys) = match kind {
         Kind::Home => (meta::page(&mut r, true).map(Meta::Home), PAGE_KEYS),
         Kind::Topic => (meta::topic(&mut r).map(Meta::Topic), TOPIC_KEYS),
         Kind::Article => (
-            meta::article(&mut r, file_date).map(|m| Meta::Article(Box::new(m))),
+            meta::article(&mut r, file_date, relaxed).map(|m| Meta::Article(Box::new(m))),
             ARTICLE_KEYS,
         ),
         Kind::Page => (meta::page(&mut r, false).map(Meta::Page), PAGE_KEYS),
@@ -109,103 +184,144 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
     let Some(meta) = meta.filter(|_| !problems.iter().any(Diagnostic::is_error)) else {
         return Err(problems);
     };
+    let lang = match translate::language(&named, &meta, &file, settings.languages) {
+        Ok(lang) => lang,
+        Err(d) => {
+            problems.push(d);
+            return Err(problems);
+        }
+    };
     let draft = match &meta {
         Meta::Article(m) => m.draft,
         Meta::Page(m) | Meta::Home(m) => m.draft,
         Meta::Topic(m) => m.draft,
     };
-    let explicit_slug = match &meta {
-        Meta::Article(m) => m.slug.as_deref(),
-        Meta::Page(m) => m.slug.as_deref(),
-        _ => None,
+    let role = match named {
+        Some((_, original)) => Role::Named { original, given },
+        None if by_lang => Role::ByLang { given },
+        None => Role::Placed { original: None },
     };
-    let raw_slug = explicit_slug.unwrap_or(&stem);
-    let id = match kind {
-        Kind::Home => String::new(),
-        Kind::Topic => match topic_id(raw_slug) {
-            Ok(id) => id,
-            Err(reason) => {
-                problems.push(Diagnostic::new(
-                    file.display.clone(),
-                    Problem::BadSlug {
-                        slug: raw_slug.to_string(),
-                        reason,
-                    },
-                ));
-                return Err(problems);
-            }
-        },
-        _ => match checked_slug(raw_slug) {
-            Ok(id) => id,
-            Err(reason) => {
-                let location =
-                    explicit_slug.and_then(|s| front_matter::locate_value(&file.text, "slug", s));
-                problems.push(
-                    Diagnostic::new(
-                        file.display.clone(),
-                        Problem::BadSlug {
-                            slug: raw_slug.to_string(),
-                            reason,
-                        },
-                    )
-                    .maybe_at(location, &file.text),
-                );
-                return Err(problems);
-            }
-        },
-    };
-    let path = match (&meta, kind) {
-        (_, Kind::Home) => String::new(),
-        (_, Kind::Topic) => format!("topics/{id}/"),
-        (Meta::Article(m), _) => match (&m.common.permalink, settings.article_pattern) {
-            (Some(own), _) => own.clone(),
-            (None, Some(pattern)) => {
-                let values = urls::Values {
-                    date: m.date.date,
-                    slug: &id,
-                    title: &slug::slugify(&m.title),
-                    topic: m.topics.first().map_or("", String::as_str),
-                };
-                let expanded = urls::expand(pattern, &values);
-                match urls::page_path(&expanded) {
-                    Ok((path, _)) => path,
-                    Err(reason) => {
-                        problems.push(Diagnostic::new(
-                            file.display.clone(),
-                            Problem::BadPath {
-                                field: "permalinks.articles",
-                                path: expanded,
-                                reason,
-                            },
-                        ));
-                        return Err(problems);
-                    }
-                }
-            }
-            (None, None) => format!("articles/{id}/"),
-        },
-        (Meta::Page(m), _) => m.common.permalink.clone().unwrap_or(format!("{id}/")),
-        _ => format!("{id}/"),
-    };
-    Ok(Head {
+    let mut head = Head {
         file,
         kind,
         meta,
         extra,
         body_offset,
-        path,
-        id,
+        path: String::new(),
+        id: String::new(),
         draft,
-        warnings: problems,
+        warnings: Vec::new(),
         keep_markdown: false,
-    })
+        lang,
+        role,
+        stem,
+        file_date,
+    };
+    match head.identify().and_then(|()| {
+        if head.is_placed() {
+            head.place(settings)
+        } else {
+            Ok(())
+        }
+    }) {
+        Ok(()) => {
+            head.warnings = problems;
+            Ok(head)
+        }
+        Err(d) => {
+            problems.push(d);
+            Err(problems)
+        }
+    }
+}
+
+impl Head {
+    /// Works out the page's id: its slug (from `slug:` or its file name), or the topic id.
+    pub(super) fn identify(&mut self) -> Result<(), Diagnostic> {
+        let file = &self.file;
+        let explicit_slug = match &self.meta {
+            Meta::Article(m) => m.slug.as_deref(),
+            Meta::Page(m) => m.slug.as_deref(),
+            _ => None,
+        };
+        let raw_slug = explicit_slug.unwrap_or(&self.stem);
+        self.id = match self.kind {
+            Kind::Home => String::new(),
+            Kind::Topic => topic_id(raw_slug).map_err(|reason| {
+                Diagnostic::new(
+                    file.display.clone(),
+                    Problem::BadSlug {
+                        slug: raw_slug.to_string(),
+                        reason,
+                    },
+                )
+            })?,
+            _ => checked_slug(raw_slug).map_err(|reason| {
+                let location =
+                    explicit_slug.and_then(|s| front_matter::locate_value(&file.text, "slug", s));
+                Diagnostic::new(
+                    file.display.clone(),
+                    Problem::BadSlug {
+                        slug: raw_slug.to_string(),
+                        reason,
+                    },
+                )
+                .maybe_at(location, &file.text)
+            })?,
+        };
+        Ok(())
+    }
+
+    /// Works out the page's URL path from its id and front matter, under its language's
+    /// prefix (`ur/articles/x/`).
+    pub(super) fn place(&mut self, settings: &Settings) -> Result<(), Diagnostic> {
+        let id = &self.id;
+        let path = match (&self.meta, self.kind) {
+            (_, Kind::Home) => String::new(),
+            (_, Kind::Topic) => format!("topics/{id}/"),
+            (Meta::Article(m), _) => match (&m.common.permalink, settings.article_pattern) {
+                (Some(own), _) => own.clone(),
+                (None, Some(pattern)) => {
+                    let values = urls::Values {
+                        date: m.date.date,
+                        slug: id,
+                        title: &slug::slugify(&m.title),
+                        topic: m.topics.first().map_or("", String::as_str),
+                    };
+                    let expanded = urls::expand(pattern, &values);
+                    match urls::page_path(&expanded) {
+                        Ok((path, _)) => path,
+                        Err(reason) => {
+                            return Err(Diagnostic::new(
+                                self.file.display.clone(),
+                                Problem::BadPath {
+                                    field: "permalinks.articles",
+                                    path: expanded,
+                                    reason,
+                                },
+                            ));
+                        }
+                    }
+                }
+                (None, None) => format!("articles/{id}/"),
+            },
+            (Meta::Page(m), _) => m.common.permalink.clone().unwrap_or(format!("{id}/")),
+            _ => format!("{id}/"),
+        };
+        self.path = format!("{}{path}", settings.prefix(self.lang));
+        Ok(())
+    }
 }
 
 /// The kind, id and URL path a file would have by its name alone, for a file whose front
 /// matter could not be read.
-pub fn fallback(rel: &str) -> Option<(Kind, String, String)> {
-    let kind = Kind::of(rel)?;
-    let (stem, _) = name_parts(rel, kind);
+pub fn fallback(rel: &str, settings: &Settings) -> Option<(Kind, String, String)> {
+    let (lang, base) = match translate::named(rel, settings.languages).ok()? {
+        Some((lang, base)) => (lang, base),
+        None => (0, rel.to_string()),
+    };
+    let kind = Kind::of(&base)?;
+    let (stem, _) = name_parts(&base, kind);
     let id = match kind {
         Kind::Topic => topic_id(&stem).ok()?,
         _ => checked_slug(&stem).ok()?,
@@ -216,7 +332,7 @@ pub fn fallback(rel: &str) -> Option<(Kind, String, String)> {
         Kind::Article => format!("articles/{id}/"),
         Kind::Page => format!("{id}/"),
     };
-    Some((kind, id, path))
+    Some((kind, id, format!("{}{path}", settings.prefix(lang))))
 }
 
 /// The name a file's slug comes from, and a date its name starts with: for an article

@@ -94,7 +94,13 @@ pub(super) fn resolve_link(dest: &str, links: &Links, links_to: &mut Vec<String>
     let Some(target) = join_content_path(links.current, path) else {
         return Resolved::Broken;
     };
-    let resolved = match links.urls.get(&target) {
+    // A page's translation into the language of the page linking to it, else the page.
+    let translation = links
+        .translated
+        .get(&target)
+        .and_then(|t| t.iter().find(|(lang, _)| *lang == links.lang))
+        .map(|(_, url)| url);
+    let resolved = match translation.or_else(|| links.urls.get(&target)) {
         Some(url) => Resolved::Url(format!("{url}{fragment}")),
         None => Resolved::Broken,
     };

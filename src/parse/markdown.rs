@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::links::{Resolved, reference, resolve_link};
 pub use super::links::{has_scheme, is_dangerous_url, join_content_path};
+use crate::i18n::Lang;
 
 /// One entry of a table of contents; `children` are the headings one level below.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,7 +86,15 @@ pub struct Links<'a> {
     pub urls: &'a HashMap<String, String>,
     /// Content path of the file being rendered.
     pub current: &'a str,
+    /// The language of the file being rendered: a link to a page that has a translation
+    /// in it leads to the translation.
+    pub lang: Lang,
+    /// The translations of each page that has some: their language and URL.
+    pub translated: &'a Translated,
 }
+
+/// The content path of each page that has translations, to their languages and URLs.
+pub type Translated = HashMap<String, Vec<(Lang, String)>>;
 
 #[derive(Debug, Clone, Copy)]
 pub struct MarkdownOptions {
@@ -419,9 +428,12 @@ mod tests {
 
     fn render_plain(body: &str) -> Rendered {
         let urls = HashMap::new();
+        let translated = Translated::new();
         let links = Links {
             urls: &urls,
             current: "articles/x.md",
+            lang: 0,
+            translated: &translated,
         };
         let options = MarkdownOptions {
             smart_punctuation: true,
@@ -488,9 +500,12 @@ mod tests {
     #[test]
     fn markdown_links_become_page_urls() {
         let urls = HashMap::from([("topics/trade.md".to_string(), "/topics/trade/".to_string())]);
+        let translated = Translated::new();
         let links = Links {
             urls: &urls,
             current: "articles/2025/x.md",
+            lang: 0,
+            translated: &translated,
         };
         let options = MarkdownOptions {
             smart_punctuation: false,

@@ -93,6 +93,13 @@ impl ArticleMeta {
     }
 }
 
+/// The date of an article that has none of its own yet (a translation, until it takes its
+/// original's).
+pub const UNDATED: PageDate = PageDate {
+    instant: jiff::Timestamp::UNIX_EPOCH,
+    date: jiff::civil::date(1970, 1, 1),
+};
+
 /// Fields every kind of page may have.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Common {
@@ -189,13 +196,15 @@ pub const PAGE_KEYS: &[&str] = &[
 ];
 
 /// Reads an article. `file_date` is the date in a Jekyll-style file name
-/// (`2013-02-24-title.md`), used when there is no `date`.
-pub fn article(r: &mut Reader, file_date: Option<Date>) -> Option<ArticleMeta> {
+/// (`2013-02-24-title.md`), used when there is no `date`. A translation (`translation`)
+/// may leave the date out: it comes from the page it translates.
+pub fn article(r: &mut Reader, file_date: Option<Date>, translation: bool) -> Option<ArticleMeta> {
     let title = r.required_text("title");
     let date = match r.has("date") {
         true => r.date("date"),
         false => match file_date {
             Some(d) => PageDate::parse_in(&d.to_string(), r.tz).ok(),
+            None if translation => Some(UNDATED),
             None => {
                 r.missing(
                     "date",
@@ -246,10 +255,7 @@ pub fn article(r: &mut Reader, file_date: Option<Date>) -> Option<ArticleMeta> {
         common: common(r, true),
         title: title.unwrap_or_default(),
         // Only used when there is no error, and then the date was read.
-        date: date.unwrap_or(PageDate {
-            instant: jiff::Timestamp::UNIX_EPOCH,
-            date: jiff::civil::date(1970, 1, 1),
-        }),
+        date: date.unwrap_or(UNDATED),
         topics,
         tags,
         categories,

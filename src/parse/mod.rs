@@ -15,6 +15,7 @@ pub mod leftovers;
 mod links;
 pub mod markdown;
 mod meta;
+pub mod translate;
 pub mod urls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -24,11 +25,13 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Location, Problem, did_you_mean};
+use crate::i18n::Lang;
 use crate::load::ContentFile;
 use front_matter::{ArticleMeta, PageMeta, TopicMeta};
 pub use head::Head;
-use head::{Settings, read_head};
-use markdown::{Links, MarkdownOptions, Rendered};
+pub use head::Settings;
+use head::read_head;
+use markdown::{Links, MarkdownOptions, Rendered, Translated};
 pub use meta::Common;
 
 /// Every `id` in a piece of raw HTML, as links may point at them.
@@ -129,6 +132,10 @@ pub struct Page {
     /// The Markdown after the front matter, kept only when [`ParseOptions::keep_markdown`]
     /// asks for it: packs walk it again as events, a build does not need it.
     pub markdown: Option<String>,
+    /// The language it is written in: which edition of the site it is in.
+    pub lang: Lang,
+    /// The content path of the page it translates, for a translation.
+    pub original: Option<String>,
 }
 
 impl Page {
@@ -153,15 +160,17 @@ pub struct ParseOptions {
 }
 
 /// The first pass for one file (as `serve` does on a save): front matter, kind and URL.
-/// `Ok(None)` for a draft left out. [`parse_all`] runs both passes over every file.
+/// A translation's URL is known once it is joined to its original
+/// ([`translate::join`]), which also says whether it is a draft; [`parse_all`] runs both
+/// passes over every file.
 pub fn parse_head(
     file: ContentFile,
     config: &Config,
     options: ParseOptions,
-) -> Result<Option<Head>, Vec<Diagnostic>> {
+) -> Result<Head, Vec<Diagnostic>> {
     let mut head = read_head(file, &Settings::of(config))?;
     head.keep_markdown = options.keep_markdown;
-    Ok((!head.draft || options.drafts).then_some(head))
+    Ok(head)
 }
 
 /// The second pass for one file: Markdown to HTML, with links resolved through `urls`
@@ -170,6 +179,7 @@ pub fn parse_head(
 pub fn parse_body(
     head: Head,
     urls: &HashMap<String, String>,
+    translated: &Translated,
     topic_ids: &[&str],
     config: &Config,
 ) -> (Page, Vec<Diagnostic>) {
@@ -182,7 +192,7 @@ pub fn parse_body(
         smart_punctuation: config.markdown.smart_punctuation,
         unsafe_html: config.markdown.unsafe_html,
     };
-    read_body(head, urls, &known, &md)
+    read_body(head, urls, translated, &known, &md)
 }
 
 /// The topics an article may name, and those it may not because they are drafts.
@@ -229,24 +239,35 @@ pub fn parse_lenient(
         .collect();
     let mut problems = Vec::new();
     let mut heads = Vec::with_capacity(results.len());
-    let mut draft_topics: Vec<String> = Vec::new();
     // Files whose front matter failed still have a URL and a topic id from their name,
     // so that links and topics naming them are not reported as well.
     let mut failed: Vec<(String, Kind, String, String)> = Vec::new();
     for r in results {
         match r {
-            Ok(h) if h.draft && !options.drafts => {
-                if h.kind == Kind::Topic {
-                    draft_topics.push(h.id);
-                }
-            }
             Ok(h) => heads.push(h),
             Err((d, rel)) => {
                 problems.extend(d);
-                if let Some((kind, id, path)) = head::fallback(&rel) {
-                    failed.push((rel, kind, id, path));
-                }
+                failed.extend(head::fallback(&rel, &settings).map(|(k, id, p)| (rel, k, id, p)));
             }
+        }
+    }
+    // Translations take what they leave out from their originals (drafts too: a draft's
+    // translation is a draft).
+    let unreadable = translate::Unreadable(failed.iter().map(|(rel, ..)| rel.clone()).collect());
+    let (joined, join_problems, unplaced) = translate::join(heads, &settings, &unreadable);
+    problems.extend(join_problems);
+    for rel in unplaced {
+        failed.extend(head::fallback(&rel, &settings).map(|(k, id, p)| (rel, k, id, p)));
+    }
+    let mut heads = Vec::with_capacity(joined.len());
+    let mut draft_topics: Vec<String> = Vec::new();
+    for h in joined {
+        if h.draft && !options.drafts {
+            if h.kind == Kind::Topic && h.original().is_none() {
+                draft_topics.push(h.id);
+            }
+        } else {
+            heads.push(h);
         }
     }
 
@@ -260,6 +281,10 @@ pub fn parse_lenient(
                 .map(|(rel, _, _, path)| (rel.clone(), format!("{base_path}{path}"))),
         )
         .collect();
+    let translated = translated(heads.iter().filter_map(|h| {
+        let original = h.original()?;
+        Some((original, h.lang, format!("{base_path}{}", h.path)))
+    }));
     let topic_names: Vec<String> = heads
         .iter()
         .filter(|h| h.kind == Kind::Topic)
@@ -286,7 +311,7 @@ pub fn parse_lenient(
     // `parse_all` fails the build on any problem.
     let results: Vec<(Page, Vec<Diagnostic>)> = heads
         .into_par_iter()
-        .map(|h| read_body(h, &urls, &known, &md))
+        .map(|h| read_body(h, &urls, &translated, &known, &md))
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     for (page, page_problems) in results {
@@ -297,13 +322,26 @@ pub fn parse_lenient(
     (pages, problems)
 }
 
+/// The translations of each page, from `(original, language, URL)` of every translation.
+pub fn translated<'a>(translations: impl Iterator<Item = (&'a str, Lang, String)>) -> Translated {
+    let mut map = Translated::new();
+    for (original, lang, url) in translations {
+        map.entry(original.to_string())
+            .or_default()
+            .push((lang, url));
+    }
+    map
+}
+
 fn read_body(
     head: Head,
     urls: &HashMap<String, String>,
+    translated: &Translated,
     known: &Known,
     md: &MarkdownOptions,
 ) -> (Page, Vec<Diagnostic>) {
     let text = &head.file.text;
+    let original = head.original().map(str::to_owned);
     let mut problems = Vec::new();
     if let Meta::Article(m) = &head.meta {
         check_article(m, text, known, &head.file, &mut problems);
@@ -311,6 +349,8 @@ fn read_body(
     let links = Links {
         urls,
         current: &head.file.rel,
+        lang: head.lang,
+        translated,
     };
     let (mut body, broken) = markdown::render(&text[head.body_offset..], &links, md);
     for r in &mut body.references {
@@ -383,6 +423,8 @@ fn read_body(
         .keep_markdown
         .then(|| text[head.body_offset..].to_string());
     let page = Page {
+        lang: head.lang,
+        original,
         kind: head.kind,
         rel: head.file.rel,
         display: head.file.display,

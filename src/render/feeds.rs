@@ -4,7 +4,7 @@
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use super::job::{Reads, Writes, all_jobs};
+use super::job::{Reads, Scope, Writes, all_jobs};
 use super::values::Shared;
 use crate::index::{PageRef, Site};
 
@@ -28,13 +28,18 @@ fn element(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> XmlResult {
         .map(|_| ())
 }
 
-/// The feeds: the site's, then (when enabled) one per topic, each as the page it belongs to
-/// (`""`, `topics/<id>/`) and the articles it carries, newest first.
-fn feed_lists(site: &Site) -> Vec<(&str, Vec<usize>)> {
-    let limit = site.config.feeds.limit;
-    let mut feeds = vec![("", (0..site.articles.len().min(limit)).collect())];
-    if site.config.feeds.per_topic {
-        feeds.extend(site.topics.iter().map(|t| {
+/// The feeds of one language's edition: the edition's, then (when enabled) one per topic,
+/// each as the page it belongs to (`""` or `ur/`, `topics/<id>/` or `ur/topics/<id>/`) and
+/// the articles it carries, newest first.
+fn feed_lists<'a>(s: &'a Scope) -> Vec<(&'a str, Vec<usize>)> {
+    let (ed, config) = (s.ed, &s.site.config);
+    let limit = config.feeds.limit;
+    let mut feeds = vec![(
+        s.prefix.as_str(),
+        (0..ed.articles.len().min(limit)).collect(),
+    )];
+    if config.feeds.per_topic {
+        feeds.extend(ed.topics.iter().map(|t| {
             let shown = &t.articles[..t.articles.len().min(limit)];
             (t.page.path.as_str(), shown.to_vec())
         }));
@@ -42,9 +47,9 @@ fn feed_lists(site: &Site) -> Vec<(&str, Vec<usize>)> {
     feeds
 }
 
-pub(super) fn feeds_writes(site: &Site) -> Writes {
+pub(super) fn feeds_writes(s: &Scope) -> Writes {
     Writes::files(
-        feed_lists(site)
+        feed_lists(s)
             .into_iter()
             .map(|(page, _)| format!("{page}atom.xml"))
             .collect(),
@@ -53,40 +58,40 @@ pub(super) fn feeds_writes(site: &Site) -> Writes {
 
 /// The feeds carry their articles in full, and the titles of the topics (feed titles,
 /// entry categories).
-pub(super) fn feeds_reads(site: &Site) -> Reads {
+pub(super) fn feeds_reads(s: &Scope) -> Reads {
     let mut reads = Reads::default();
-    let feeds = feed_lists(site);
+    let feeds = feed_lists(s);
     for (_, articles) in &feeds {
         reads = reads.articles_in_full(articles.iter().copied());
     }
-    for t in 0..site.topics.len() {
+    for t in 0..s.ed.topics.len() {
         reads = reads.link(PageRef::Topic(t));
     }
     let cut: Vec<usize> = feeds.iter().map(|(_, a)| a.len()).collect();
     reads.other(cut)
 }
 
-/// `/atom.xml`, and `/topics/<id>/atom.xml` for each topic when enabled.
-pub fn atom_feeds(site: &Site, shared: &Shared) -> super::Files {
-    feed_lists(site)
+/// `/atom.xml`, and `/topics/<id>/atom.xml` for each topic when enabled, of one language's
+/// edition (`/ur/atom.xml`, `/ur/topics/<id>/atom.xml`), in its language.
+pub fn atom_feeds(s: &Scope, shared: &Shared) -> super::Files {
+    let config = &s.site.config;
+    feed_lists(s)
         .into_iter()
         .map(|(page, articles)| {
-            let title = match site.topics.iter().find(|t| t.page.path == page) {
-                Some(topic) if !page.is_empty() => {
-                    format!("{} — {}", site.config.title, topic.page.title())
-                }
-                _ => site.config.title.clone(),
+            let title = match s.ed.topics.iter().find(|t| t.page.path == page) {
+                Some(topic) => format!("{} — {}", config.title, topic.page.title()),
+                None => config.title.clone(),
             };
             (
                 format!("{page}atom.xml"),
-                atom(site, shared, &title, page, &articles),
+                atom(s, shared, &title, page, &articles),
             )
         })
         .collect()
 }
 
-fn atom(site: &Site, shared: &Shared, title: &str, page_path: &str, shown: &[usize]) -> Vec<u8> {
-    let config = &site.config;
+fn atom(s: &Scope, shared: &Shared, title: &str, page_path: &str, shown: &[usize]) -> Vec<u8> {
+    let (site, config) = (s.ed, &s.site.config);
     let self_url = shared.permalink(&format!("{page_path}atom.xml"));
     // Newest date in the feed; feeds of an empty site use the epoch so output stays stable.
     let updated = shown
@@ -98,7 +103,7 @@ fn atom(site: &Site, shared: &Shared, title: &str, page_path: &str, shown: &[usi
     xml(|w| {
         w.create_element("feed")
             .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
-            .with_attribute(("xml:lang", config.default_language().code.as_str()))
+            .with_attribute(("xml:lang", shared.language.code.as_str()))
             .write_inner_content(|w| {
                 element(w, "title", title)?;
                 if !config.description.is_empty() {
@@ -123,7 +128,7 @@ fn atom(site: &Site, shared: &Shared, title: &str, page_path: &str, shown: &[usi
                         .write_inner_content(|w| element(w, "name", author))?;
                 }
                 for &i in shown {
-                    entry(w, site, shared, i)?;
+                    entry(w, s, shared, i)?;
                 }
                 Ok(())
             })
@@ -131,8 +136,8 @@ fn atom(site: &Site, shared: &Shared, title: &str, page_path: &str, shown: &[usi
     })
 }
 
-fn entry(w: &mut Writer<Vec<u8>>, site: &Site, shared: &Shared, i: usize) -> XmlResult {
-    let page = &site.articles[i];
+fn entry(w: &mut Writer<Vec<u8>>, s: &Scope, shared: &Shared, i: usize) -> XmlResult {
+    let page = &s.ed.articles[i];
     let Some(meta) = page.article() else {
         return Ok(());
     };
@@ -154,11 +159,12 @@ fn entry(w: &mut Writer<Vec<u8>>, site: &Site, shared: &Shared, i: usize) -> Xml
                     .write_inner_content(|w| element(w, "name", author))?;
             }
             for id in &meta.topics {
-                let label = site
-                    .topics
+                let label = s
+                    .site
+                    .editions
                     .iter()
-                    .find(|t| &t.page.id == id)
-                    .map_or(id.as_str(), |t| t.page.title());
+                    .find_map(|e| e.topic(id).map(|t| e.topics[t].page.title()))
+                    .unwrap_or(id.as_str());
                 w.create_element("category")
                     .with_attribute(("term", id.as_str()))
                     .with_attribute(("label", label))
@@ -195,18 +201,38 @@ fn entries(site: &Site) -> Vec<super::job::Listed> {
         .collect()
 }
 
-/// `/sitemap.xml`: every page a job lists (every HTML page but the 404 page).
+/// `/sitemap.xml`: every page a job lists (every HTML page but the 404 pages), in every
+/// language, each with its versions in the other languages as `xhtml:link` alternates.
 pub fn sitemap(site: &Site, shared: &Shared) -> super::Files {
     let urls = entries(site);
+    let languages = &site.config.languages;
+    let translated = urls.iter().any(|u| !u.alternates.is_empty());
     let xml = xml(|w| {
-        w.create_element("urlset")
-            .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+        let mut urlset = w
+            .create_element("urlset")
+            .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"));
+        if translated {
+            urlset = urlset.with_attribute(("xmlns:xhtml", "http://www.w3.org/1999/xhtml"));
+        }
+        urlset
             .write_inner_content(|w| {
                 for entry in &urls {
                     w.create_element("url").write_inner_content(|w| {
                         element(w, "loc", &shared.permalink(&entry.path))?;
                         if let Some(lastmod) = &entry.lastmod {
                             element(w, "lastmod", &lastmod.iso())?;
+                        }
+                        let x_default = entry.alternates.first().map(|(_, p)| ("x-default", p));
+                        let versions = entry
+                            .alternates
+                            .iter()
+                            .map(|(lang, path)| (languages[*lang].code.as_str(), path));
+                        for (hreflang, path) in versions.chain(x_default) {
+                            w.create_element("xhtml:link")
+                                .with_attribute(("rel", "alternate"))
+                                .with_attribute(("hreflang", hreflang))
+                                .with_attribute(("href", shared.permalink(path).as_str()))
+                                .write_empty()?;
                         }
                         Ok(())
                     })?;

@@ -23,12 +23,22 @@ use rustc_hash::FxHasher;
 use super::packs::{self, PackOf};
 use super::{Files, Renderer, feeds, pages, redirects, search};
 use crate::error::Diagnostic;
-use crate::index::{EntityKind, PageRef, Site};
+use crate::i18n::Lang;
+use crate::index::{Edition, EntityKind, PageRef, Site};
 use crate::parse::front_matter::PageDate;
 
-/// One unit of rendering work.
+/// One unit of rendering work: a page, or a group of files, of one language's edition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Job {
+pub struct Job {
+    /// The language whose edition the job belongs to; the files of the whole site (the
+    /// sitemap, robots.txt) are the default language's.
+    pub lang: Lang,
+    pub kind: JobKind,
+}
+
+/// What a job renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JobKind {
     Home,
     Topics,
     Timeline,
@@ -47,6 +57,12 @@ pub enum Job {
     Redirects,
     /// A briefing pack's page (`/pack/`, `/topics/<id>/pack/`).
     Pack(PackOf),
+}
+
+impl Job {
+    pub fn new(lang: Lang, kind: JobKind) -> Job {
+        Job { lang, kind }
+    }
 }
 
 /// What a job writes.
@@ -68,6 +84,7 @@ impl Writes {
             listed: Some(Listed {
                 path: path.to_string(),
                 lastmod,
+                alternates: Vec::new(),
             }),
         }
     }
@@ -97,6 +114,9 @@ pub struct Listed {
     pub path: String,
     /// When the page last changed (written as a date).
     pub lastmod: Option<PageDate>,
+    /// The same page in every language it exists in, itself included, by language and
+    /// URL path; empty when it exists in one.
+    pub alternates: Vec<(Lang, String)>,
 }
 
 /// How much of a content page a job shows.
@@ -114,6 +134,8 @@ pub enum View {
 /// whose shown pages changed in the way they are shown, render to the same bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reads {
+    /// The edition the pages in `shows` are in: the job's own.
+    pub lang: Lang,
     /// The values in every themed page: the site settings and the menus.
     pub globals: bool,
     /// The topic cards (with their counts and latest articles).
@@ -183,101 +205,205 @@ impl Reads {
     }
 }
 
-/// Every job a full build runs, in the order of the sitemap.
+/// Every job a full build runs, in the order of the sitemap: each language's edition in
+/// turn, then the files of the whole site.
 pub fn all_jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::Topics, Job::Timeline];
-    jobs.extend((0..site.articles.len()).map(Job::Article));
-    jobs.extend((0..site.topics.len()).map(Job::Topic));
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.extend(packs::jobs(site).map(Job::Pack));
-    for kind in EntityKind::ALL {
-        if kind.enabled(&site.config) {
-            jobs.push(Job::Entities(kind));
-            jobs.extend((0..site.entities[&kind].len()).map(|i| Job::Entity(kind, i)));
+    let mut jobs = Vec::new();
+    for (lang, edition) in site.editions.iter().enumerate() {
+        let job = |kind| Job::new(lang, kind);
+        jobs.extend([JobKind::Home, JobKind::Topics, JobKind::Timeline].map(job));
+        jobs.extend((0..edition.articles.len()).map(|i| job(JobKind::Article(i))));
+        jobs.extend((0..edition.topics.len()).map(|t| job(JobKind::Topic(t))));
+        jobs.extend((0..edition.pages.len()).map(|i| job(JobKind::Page(i))));
+        jobs.extend(packs::jobs(site, edition).map(|of| job(JobKind::Pack(of))));
+        for kind in EntityKind::ALL {
+            if kind.enabled(&site.config) {
+                jobs.push(job(JobKind::Entities(kind)));
+                jobs.extend(
+                    (0..edition.entities[&kind].len()).map(|i| job(JobKind::Entity(kind, i))),
+                );
+            }
+        }
+        if site.config.search.enabled {
+            jobs.push(job(JobKind::Search));
+        }
+        jobs.push(job(JobKind::NotFound));
+        if site.config.feeds.enabled {
+            jobs.push(job(JobKind::Feeds));
+        }
+        if site.config.search.enabled {
+            jobs.push(job(JobKind::SearchIndex));
+        }
+        if redirects::any(edition) {
+            jobs.push(job(JobKind::Redirects));
         }
     }
-    if site.config.search.enabled {
-        jobs.push(Job::Search);
-    }
-    jobs.push(Job::NotFound);
-    if site.config.feeds.enabled {
-        jobs.push(Job::Feeds);
-    }
-    jobs.push(Job::Sitemap);
-    jobs.push(Job::Robots);
-    if site.config.search.enabled {
-        jobs.push(Job::SearchIndex);
-    }
-    if redirects::any(site) {
-        jobs.push(Job::Redirects);
-    }
+    jobs.push(Job::new(0, JobKind::Sitemap));
+    jobs.push(Job::new(0, JobKind::Robots));
     jobs
 }
 
 impl Job {
     /// What the job writes.
     pub fn writes(self, site: &Site) -> Writes {
-        match self {
-            Job::Home => pages::home_writes(),
-            Job::Topics => pages::topics_writes(),
-            Job::Timeline => pages::timeline_writes(),
-            Job::Article(i) => pages::article_writes(site, i),
-            Job::Topic(t) => pages::topic_writes(site, t),
-            Job::Page(i) => pages::page_writes(site, i),
-            Job::Entities(kind) => pages::entities_writes(kind),
-            Job::Entity(kind, i) => pages::entity_writes(site, kind, i),
-            Job::Search => pages::search_writes(),
-            Job::NotFound => pages::not_found_writes(),
-            Job::Feeds => feeds::feeds_writes(site),
-            Job::Sitemap => feeds::sitemap_writes(),
-            Job::Robots => feeds::robots_writes(),
-            Job::SearchIndex => search::index_writes(),
-            Job::Redirects => redirects::writes(site),
-            Job::Pack(of) => packs::writes(site, of),
+        let r = Scope::of(site, self.lang);
+        let mut writes = match self.kind {
+            JobKind::Home => pages::home_writes(&r),
+            JobKind::Topics => pages::topics_writes(&r),
+            JobKind::Timeline => pages::timeline_writes(&r),
+            JobKind::Article(i) => pages::article_writes(&r, i),
+            JobKind::Topic(t) => pages::topic_writes(&r, t),
+            JobKind::Page(i) => pages::page_writes(&r, i),
+            JobKind::Entities(kind) => pages::entities_writes(&r, kind),
+            JobKind::Entity(kind, i) => pages::entity_writes(&r, kind, i),
+            JobKind::Search => pages::search_writes(&r),
+            JobKind::NotFound => pages::not_found_writes(&r),
+            JobKind::Feeds => feeds::feeds_writes(&r),
+            JobKind::Sitemap => feeds::sitemap_writes(),
+            JobKind::Robots => feeds::robots_writes(),
+            JobKind::SearchIndex => search::index_writes(&r),
+            JobKind::Redirects => redirects::writes(&r),
+            JobKind::Pack(of) => packs::writes(&r, of),
+        };
+        if let Some(listed) = &mut writes.listed {
+            listed.alternates = self.versions(site);
         }
+        writes
     }
 
     /// What the job shows.
     pub fn reads(self, site: &Site) -> Reads {
-        match self {
-            Job::Home => pages::home_reads(site),
-            Job::Topics => pages::topics_reads(),
-            Job::Timeline => pages::timeline_reads(site),
-            Job::Article(i) => pages::article_reads(site, i),
-            Job::Topic(t) => pages::topic_reads(site, t),
-            Job::Page(i) => pages::page_reads(i),
-            Job::Entities(kind) => pages::entities_reads(site, kind),
-            Job::Entity(kind, i) => pages::entity_reads(site, kind, i),
-            Job::Search => pages::search_reads(),
-            Job::NotFound => pages::not_found_reads(),
-            Job::Feeds => feeds::feeds_reads(site),
-            Job::Sitemap => feeds::sitemap_reads(),
-            Job::Robots => feeds::robots_reads(),
-            Job::SearchIndex => search::index_reads(site),
-            Job::Redirects => redirects::reads(site),
-            Job::Pack(of) => packs::reads(site, of),
+        let r = Scope::of(site, self.lang);
+        let reads = match self.kind {
+            JobKind::Home => pages::home_reads(&r),
+            JobKind::Topics => pages::topics_reads(),
+            JobKind::Timeline => pages::timeline_reads(&r),
+            JobKind::Article(i) => pages::article_reads(&r, i),
+            JobKind::Topic(t) => pages::topic_reads(&r, t),
+            JobKind::Page(i) => pages::page_reads(i),
+            JobKind::Entities(kind) => pages::entities_reads(&r, kind),
+            JobKind::Entity(kind, i) => pages::entity_reads(&r, kind, i),
+            JobKind::Search => pages::search_reads(),
+            JobKind::NotFound => pages::not_found_reads(),
+            JobKind::Feeds => feeds::feeds_reads(&r),
+            JobKind::Sitemap => feeds::sitemap_reads(),
+            JobKind::Robots => feeds::robots_reads(),
+            JobKind::SearchIndex => search::index_reads(&r),
+            JobKind::Redirects => redirects::reads(&r),
+            JobKind::Pack(of) => packs::reads(&r, of),
+        };
+        // A page links to its versions in the other languages.
+        let reads = match self.kind {
+            JobKind::Sitemap | JobKind::Robots => reads,
+            _ if site.editions.len() > 1 => reads.other(self.versions(site)),
+            _ => reads,
+        };
+        Reads {
+            lang: self.lang,
+            ..reads
         }
     }
 
     /// Renders the job's files.
     pub(super) fn render(self, r: &Renderer) -> Result<Files, Diagnostic> {
-        match self {
-            Job::Home => pages::home(r),
-            Job::Topics => pages::topics(r),
-            Job::Timeline => pages::timeline(r),
-            Job::Article(i) => pages::article(r, i),
-            Job::Topic(t) => pages::topic(r, t),
-            Job::Page(i) => pages::page(r, i),
-            Job::Entities(kind) => pages::entities(r, kind),
-            Job::Entity(kind, i) => pages::entity(r, kind, i),
-            Job::Search => pages::search(r),
-            Job::NotFound => pages::not_found(r),
-            Job::Feeds => Ok(feeds::atom_feeds(r.site, r.shared)),
-            Job::Sitemap => Ok(feeds::sitemap(r.site, r.shared)),
-            Job::Robots => Ok(feeds::robots(r.shared)),
-            Job::SearchIndex => Ok(search::index(r.site, r.shared)),
-            Job::Redirects => Ok(redirects::redirects(r.site, r.shared)),
-            Job::Pack(of) => packs::render(r, of),
+        let r = &r.edition(self);
+        match self.kind {
+            JobKind::Home => pages::home(r),
+            JobKind::Topics => pages::topics(r),
+            JobKind::Timeline => pages::timeline(r),
+            JobKind::Article(i) => pages::article(r, i),
+            JobKind::Topic(t) => pages::topic(r, t),
+            JobKind::Page(i) => pages::page(r, i),
+            JobKind::Entities(kind) => pages::entities(r, kind),
+            JobKind::Entity(kind, i) => pages::entity(r, kind, i),
+            JobKind::Search => pages::search(r),
+            JobKind::NotFound => pages::not_found(r),
+            JobKind::Feeds => Ok(feeds::atom_feeds(r, r.shared)),
+            JobKind::Sitemap => Ok(feeds::sitemap(r.site, r.shared)),
+            JobKind::Robots => Ok(feeds::robots(r.shared)),
+            JobKind::SearchIndex => Ok(search::index(r, r.shared)),
+            JobKind::Redirects => Ok(redirects::redirects(r, r.shared)),
+            JobKind::Pack(of) => packs::render(r, of),
         }
+    }
+
+    /// The same page in every language it exists in, itself included, by language and
+    /// URL path: the translations of a content page; attache's own pages, which every
+    /// edition has; an entity's page in the editions that name it. Empty for a page in one
+    /// language, and for files that are not pages.
+    pub fn versions(self, site: &Site) -> Vec<(Lang, String)> {
+        if site.editions.len() < 2 {
+            return Vec::new();
+        }
+        let prefix = |lang| crate::i18n::prefix(&site.config.languages, lang);
+        let everywhere = |path: &str| {
+            (0..site.editions.len())
+                .map(|lang| (lang, format!("{}{path}", prefix(lang))))
+                .collect()
+        };
+        let edition = &site.editions[self.lang];
+        let content = |at: PageRef| {
+            let Some(page) = edition.page(at) else {
+                return Vec::new();
+            };
+            site.versions(page)
+                .iter()
+                .filter_map(|&(lang, at)| Some((lang, site.page(lang, at)?.path.clone())))
+                .collect()
+        };
+        match self.kind {
+            JobKind::Home => everywhere(""),
+            JobKind::Topics => everywhere("topics/"),
+            JobKind::Timeline => everywhere("timeline/"),
+            JobKind::Search => everywhere("search/"),
+            JobKind::NotFound => everywhere("404.html"),
+            JobKind::Entities(kind) => everywhere(&format!("{}/", kind.key())),
+            JobKind::Article(i) => content(PageRef::Article(i)),
+            JobKind::Topic(t) => content(PageRef::Topic(t)),
+            JobKind::Page(i) => content(PageRef::Page(i)),
+            JobKind::Entity(kind, i) => {
+                let slug = &edition.entities[&kind][i].slug;
+                let found: Vec<(Lang, String)> = site
+                    .editions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.entities[&kind].iter().any(|x| &x.slug == slug))
+                    .map(|(lang, _)| (lang, format!("{}{}/{slug}/", prefix(lang), kind.key())))
+                    .collect();
+                if found.len() > 1 { found } else { Vec::new() }
+            }
+            JobKind::Feeds
+            | JobKind::Sitemap
+            | JobKind::Robots
+            | JobKind::SearchIndex
+            | JobKind::Redirects
+            | JobKind::Pack(_) => Vec::new(),
+        }
+    }
+}
+
+/// One language's edition, as the jobs of that language see it: the pages and lists of
+/// the language, and where its pages are (`ur/`).
+pub struct Scope<'a> {
+    pub site: &'a Site,
+    pub lang: Lang,
+    pub ed: &'a Edition,
+    /// The start of its URL paths: nothing for the default language, `ur/` for Urdu.
+    pub prefix: String,
+}
+
+impl<'a> Scope<'a> {
+    pub fn of(site: &'a Site, lang: Lang) -> Scope<'a> {
+        Scope {
+            site,
+            lang,
+            ed: &site.editions[lang],
+            prefix: crate::i18n::prefix(&site.config.languages, lang),
+        }
+    }
+
+    /// The URL path of attache's own page at `path` in this edition (`ur/topics/`).
+    pub fn local(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod feeds;
 pub mod job;
+mod languages;
 pub mod packs;
 mod pages;
 pub mod redirects;
@@ -22,7 +23,7 @@ use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, Problem};
 use crate::index::Site;
 use crate::load::StaticFile;
-pub use job::{Job, Listed, Reads, View, Writes, all_jobs};
+pub use job::{Job, JobKind, Listed, Reads, Scope, View, Writes, all_jobs};
 pub use pages::LATEST;
 pub use templates::Templates;
 use values::{Shared, text};
@@ -33,8 +34,37 @@ pub type Files = Vec<(String, Vec<u8>)>;
 /// What every job renders with.
 pub struct Renderer<'a> {
     pub site: &'a Site,
+    /// The shared values of each language's edition, by language.
+    pub shared: &'a [Shared],
+    pub templates: &'a Templates,
+}
+
+impl<'a> Renderer<'a> {
+    /// What `job` renders with: its edition and that edition's shared values.
+    fn edition(&self, job: Job) -> Local<'a> {
+        Local {
+            scope: Scope::of(self.site, job.lang),
+            shared: &self.shared[job.lang],
+            templates: self.templates,
+            job,
+        }
+    }
+}
+
+/// What one job renders with: its language's edition ([`Scope`], which it derefs to),
+/// that edition's shared values, and the templates.
+pub struct Local<'a> {
+    pub scope: Scope<'a>,
     pub shared: &'a Shared,
     pub templates: &'a Templates,
+    pub job: Job,
+}
+
+impl<'a> std::ops::Deref for Local<'a> {
+    type Target = Scope<'a>;
+    fn deref(&self) -> &Scope<'a> {
+        &self.scope
+    }
 }
 
 /// Renders the whole site.
@@ -53,7 +83,7 @@ pub fn render_lenient(
     templates: &Templates,
     statics: &[StaticFile],
 ) -> (Output, Vec<Diagnostic>) {
-    let shared = Shared::new(site);
+    let shared = Shared::all(site);
     let renderer = Renderer {
         site,
         shared: &shared,
@@ -130,7 +160,7 @@ pub fn add_statics(output: &mut Output, statics: &[StaticFile]) -> Result<(), Di
     Diagnostics(problems).into_result(())
 }
 
-impl Renderer<'_> {
+impl Local<'_> {
     /// One of attache's own words (the titles it gives its pages), in the pages' language.
     fn word(&self, key: &'static str) -> &str {
         self.templates.words.text(&self.shared.language.code, key)
@@ -146,6 +176,8 @@ impl Renderer<'_> {
         section: &str,
         values: Vec<(&'static str, Value)>,
     ) -> Result<Files, Diagnostic> {
+        let mut values = values;
+        values.extend(languages::values(self, path));
         let bytes = render_page(
             self.templates,
             self.shared,
@@ -172,6 +204,7 @@ fn render_page(
     for (k, v) in &shared.globals {
         context.insert_value(*k, v.clone());
     }
+
     context.insert_value("t", templates.words.t(&shared.language.code));
     context.insert_value("section", text(section));
     context.insert_value("title", text(title));

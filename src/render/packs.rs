@@ -6,9 +6,11 @@
 //! other link to its address on the published site. It is a second view of pages the site
 //! already has, so it is not in the sitemap and asks search engines not to index it.
 //!
-//! A job names its pack by [`PackOf`]; where the pack lives and what it covers are worked out
-//! from that in one place ([`target`]), with the path of the edition's home as a parameter,
-//! so packs per language are one more field here and one more loop in [`jobs`].
+//! Packs are per language, as every job is: the pack of an edition holds the pages written
+//! in its language, at `<prefix>pack/` and under the edition's topic pages (`/ur/pack/`,
+//! `/ur/topics/trade/pack/`), laid out in the language's direction. A job names its pack by
+//! [`PackOf`]; where the pack lives and what it covers are worked out from that and the
+//! edition in one place ([`target`]).
 
 use std::path::PathBuf;
 
@@ -16,12 +18,13 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 use tera::Value;
 
-use super::job::{Reads, Writes, index_html};
+use super::job::{Reads, Scope as Edition, Writes, index_html};
 use super::values::{html, list, obj, opt_text, text};
-use super::{Files, Renderer};
+use super::{Files, Local};
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, Problem};
+use crate::i18n::Lang;
 use crate::index::{EntityKind, PageRef, Site};
 use crate::load::{self, SiteDirs, StaticFile};
 use crate::pack::{self, MAX_MARKDOWN_BYTES, MAX_MARKDOWN_MB, Members, Pack, Scope};
@@ -35,17 +38,22 @@ pub enum PackOf {
     Topic(usize),
 }
 
-/// The pack pages of a site: the whole briefing's, then each topic's. None when the site
-/// turns them off (`packs.enabled: false`).
-pub fn jobs(site: &Site) -> impl Iterator<Item = PackOf> + '_ {
+/// The pack pages of an edition: the whole briefing's, then each topic's. None when the
+/// site turns them off (`packs.enabled: false`).
+pub fn jobs(site: &Site, edition: &crate::index::Edition) -> impl Iterator<Item = PackOf> + use<> {
     let on = site.config.packs.enabled;
     std::iter::once(PackOf::Briefing)
-        .chain((0..site.topics.len()).map(PackOf::Topic))
+        .chain((0..edition.topics.len()).map(PackOf::Topic))
         .filter(move |_| on)
 }
 
-/// The URL path of the home of the edition the packs belong to (`""`: the site's root).
-const HOME: &str = "";
+/// Every pack of the site, by language.
+pub fn all(site: &Site) -> impl Iterator<Item = (Lang, PackOf)> + '_ {
+    site.editions
+        .iter()
+        .enumerate()
+        .flat_map(move |(lang, ed)| jobs(site, ed).map(move |of| (lang, of)))
+}
 
 /// What a pack covers and the URL path of its page.
 pub struct Target {
@@ -53,16 +61,16 @@ pub struct Target {
     pub path: String,
 }
 
-/// Where the pack `of` of the edition at `home` lives, and what it covers: `<home>pack/`
-/// for the briefing, `<topic's path>pack/` for a topic.
-pub fn target(site: &Site, of: PackOf, home: &str) -> Target {
+/// Where the pack `of` of the edition `r` lives, and what it covers: `<prefix>pack/` for
+/// the briefing, `<topic's path>pack/` for a topic.
+pub fn target(r: &Edition, of: PackOf) -> Target {
     match of {
         PackOf::Briefing => Target {
             scope: Scope::Briefing,
-            path: format!("{home}pack/"),
+            path: r.local("pack/"),
         },
         PackOf::Topic(t) => {
-            let page = &site.topics[t].page;
+            let page = &r.ed.topics[t].page;
             Target {
                 scope: Scope::Topic(page.id.clone()),
                 path: format!("{}pack/", page.path),
@@ -78,17 +86,18 @@ pub fn pdf_path(path: &str) -> String {
 
 /// A pack page writes its `index.html`; it has no entry in the sitemap (see the module
 /// docs). The PDF beside it is made by the build, not by the job (see [`crate::build`]).
-pub fn writes(site: &Site, of: PackOf) -> Writes {
-    Writes::files(vec![index_html(&target(site, of, HOME).path)])
+pub fn writes(r: &Edition, of: PackOf) -> Writes {
+    Writes::files(vec![index_html(&target(r, of).path)])
 }
 
 /// A pack shows its overviews and its articles in full, in reading order; the titles of
 /// the topics its articles are filed under; and the names of the people and organizations
 /// its articles name, as the site spells them.
-pub fn reads(site: &Site, of: PackOf) -> Reads {
-    let Target { scope, .. } = target(site, of, HOME);
-    // A topic of the site is always known.
-    let Ok(members) = pack::members(site, &scope) else {
+pub fn reads(r: &Edition, of: PackOf) -> Reads {
+    let (site, ed) = (r.site, r.ed);
+    let Target { scope, .. } = target(r, of);
+    // A topic of the edition is always known.
+    let Ok(members) = pack::members(site, r.lang, &scope) else {
         return Reads::themed();
     };
     let mut reads = Reads::themed();
@@ -99,9 +108,9 @@ pub fn reads(site: &Site, of: PackOf) -> Reads {
     let mut filed_under: Vec<usize> = members
         .articles
         .iter()
-        .filter_map(|&a| site.articles[a].article())
+        .filter_map(|&a| ed.articles[a].article())
         .flat_map(|m| m.topics.iter())
-        .filter_map(|id| site.topics.iter().position(|t| &t.page.id == id))
+        .filter_map(|id| ed.topic(id))
         .filter(|t| !members.topics.contains(t))
         .collect();
     filed_under.sort_unstable();
@@ -109,29 +118,29 @@ pub fn reads(site: &Site, of: PackOf) -> Reads {
     for t in filed_under {
         reads = reads.link(PageRef::Topic(t));
     }
-    reads.other(names(site, &members))
+    reads.other(names(ed, &members))
 }
 
 /// The names the pack lists, each with the pack's articles naming them.
-fn names<'s>(site: &'s Site, members: &Members) -> Vec<(&'s str, Vec<usize>)> {
-    let position = pack::positions(site, &members.articles);
+fn names<'s>(ed: &'s crate::index::Edition, members: &Members) -> Vec<(&'s str, Vec<usize>)> {
+    let position = pack::positions(ed, &members.articles);
     [EntityKind::People, EntityKind::Organizations]
         .into_iter()
-        .flat_map(|kind| pack::named_in(site, kind, &position))
+        .flat_map(|kind| pack::named_in(ed, kind, &position))
         .map(|n| (n.name, n.articles))
         .collect()
 }
 
 /// Renders the pack page `of` with the theme's `pack.html`.
-pub fn render(r: &Renderer, of: PackOf) -> Result<Files, Diagnostic> {
+pub fn render(r: &Local, of: PackOf) -> Result<Files, Diagnostic> {
     if !r.templates.has("pack.html") {
         return Err(Diagnostic::new(
             "templates/pack.html",
             Problem::Template("the pack pages are on but the theme has no `pack.html`: add one or set `packs: {enabled: false}` in site.yaml".into()),
         ));
     }
-    let Target { scope, path } = target(r.site, of, HOME);
-    let pack = pack::assemble(r.site, &scope)?;
+    let Target { scope, path } = target(r, of);
+    let pack = pack::assemble(r.site, r.lang, &scope)?;
     let value = pack_value(r, &pack, of, &path);
     r.page(
         "pack.html",
@@ -143,7 +152,7 @@ pub fn render(r: &Renderer, of: PackOf) -> Result<Files, Diagnostic> {
 }
 
 /// The `pack` value of `pack.html` (docs/templates.md lists its fields).
-fn pack_value(r: &Renderer, pack: &Pack, of: PackOf, path: &str) -> Value {
+fn pack_value(r: &Local, pack: &Pack, of: PackOf, path: &str) -> Value {
     let (site, shared) = (r.site, r.shared);
     let (size, _) = pack.size();
     let too_large = pack.too_large();
@@ -151,9 +160,9 @@ fn pack_value(r: &Renderer, pack: &Pack, of: PackOf, path: &str) -> Value {
     let (as_of_iso, as_of_display) = dates(pack.as_of);
     // Where a reader goes back to: the topic's page, or the home page.
     let (back_url, back_title) = match of {
-        PackOf::Briefing => (shared.url(HOME), site.config.title.as_str()),
+        PackOf::Briefing => (shared.url(&r.prefix), site.config.title.as_str()),
         PackOf::Topic(t) => {
-            let page = &site.topics[t].page;
+            let page = &r.ed.topics[t].page;
             (shared.url(&page.path), page.title())
         }
     };
@@ -189,11 +198,11 @@ fn pack_value(r: &Renderer, pack: &Pack, of: PackOf, path: &str) -> Value {
         let topics = list(a.topics.iter().map(|t| {
             let href = match &t.anchor {
                 Some(anchor) => format!("#{anchor}"),
-                None => site
-                    .topics
-                    .iter()
-                    .find(|topic| topic.page.id == t.id)
-                    .map_or_else(String::new, |topic| shared.url(&topic.page.path)),
+                // The topic in this language, else in the first language that has it.
+                None => std::iter::once(r.ed)
+                    .chain(site.editions.iter())
+                    .find_map(|ed| ed.topic(t.id).map(|i| &ed.topics[i].page.path))
+                    .map_or_else(String::new, |path| shared.url(path)),
             };
             obj([("title", text(t.title)), ("href", text(&href))])
         }));
@@ -351,7 +360,7 @@ fn deeper(level: HeadingLevel) -> HeadingLevel {
 /// pack may: the engine's memory grows with the text, so a build's peak stays that of one
 /// full-sized pack however many cores it runs on.
 pub fn pdfs(site: &Site, fonts: &[StaticFile]) -> Result<Files, Diagnostics> {
-    pdfs_of(site, fonts, jobs(site))
+    pdfs_of(site, fonts, all(site))
 }
 
 /// The PDFs of the packs `packs` (as [`pdfs`]; `serve` typesets those whose page it renders
@@ -359,17 +368,18 @@ pub fn pdfs(site: &Site, fonts: &[StaticFile]) -> Result<Files, Diagnostics> {
 pub fn pdfs_of(
     site: &Site,
     fonts: &[StaticFile],
-    packs: impl Iterator<Item = PackOf>,
+    packs: impl Iterator<Item = (Lang, PackOf)>,
 ) -> Result<Files, Diagnostics> {
-    let mut sized: Vec<(usize, PackOf)> = packs
-        .filter_map(|of| {
-            let members = pack::members(site, &target(site, of, HOME).scope).ok()?;
-            let (size, _) = members.size(site);
-            (size <= MAX_MARKDOWN_BYTES).then_some((size, of))
+    let mut sized: Vec<(usize, (Lang, PackOf))> = packs
+        .filter_map(|(lang, of)| {
+            let r = Edition::of(site, lang);
+            let members = pack::members(site, lang, &target(&r, of).scope).ok()?;
+            let (size, _) = members.size(r.ed);
+            (size <= MAX_MARKDOWN_BYTES).then_some((size, (lang, of)))
         })
         .collect();
     sized.sort_unstable_by(|a, b| b.cmp(a));
-    let mut groups: Vec<(usize, Vec<PackOf>)> = Vec::new();
+    let mut groups: Vec<(usize, Vec<(Lang, PackOf)>)> = Vec::new();
     for (size, of) in sized {
         match groups
             .iter_mut()
@@ -387,9 +397,9 @@ pub fn pdfs_of(
     for (_, group) in groups {
         let typeset: Vec<Result<(String, Vec<u8>), Diagnostic>> = group
             .into_par_iter()
-            .map(|of| {
-                let Target { scope, path } = target(site, of, HOME);
-                let pack = pack::assemble(site, &scope)?;
+            .map(|(lang, of)| {
+                let Target { scope, path } = target(&Edition::of(site, lang), of);
+                let pack = pack::assemble(site, lang, &scope)?;
                 let pdf = pack::pdf::typeset(&pack, fonts)?;
                 Ok((pdf_path(&path), pdf.bytes))
             })
@@ -429,15 +439,16 @@ pub fn fonts<'a>(
 /// lists its articles without their text, and it gets no PDF. The warning names the pack,
 /// the limit, and the pack's largest page.
 pub fn warnings(site: &Site) -> Vec<Diagnostic> {
-    jobs(site)
-        .filter_map(|of| {
-            let Target { scope, path } = target(site, of, HOME);
-            let members = pack::members(site, &scope).ok()?;
-            let (size, largest) = members.size(site);
+    all(site)
+        .filter_map(|(lang, of)| {
+            let r = Edition::of(site, lang);
+            let Target { scope, path } = target(&r, of);
+            let members = pack::members(site, lang, &scope).ok()?;
+            let (size, largest) = members.size(r.ed);
             (size > MAX_MARKDOWN_BYTES).then(|| {
                 let name = match of {
                     PackOf::Briefing => "of the whole briefing".to_string(),
-                    PackOf::Topic(t) => format!("of the topic `{}`", site.topics[t].page.id),
+                    PackOf::Topic(t) => format!("of the topic `{}`", r.ed.topics[t].page.id),
                 };
                 Diagnostic::warning(
                     largest.map_or_else(|| "site.yaml".into(), |p| p.to_path_buf()),

@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 
 use tera::Value;
 
-use super::job::{Reads, Writes, index_html};
+use super::job::{Reads, Scope, Writes, index_html};
+use super::languages::elsewhere;
 use super::values::{self, html, list, obj, opt_text, reading_time, text};
-use super::{Files, Renderer, search};
+use super::{Files, Local, search};
 use crate::error::{Diagnostic, Problem};
-use crate::index::{EntityKind, PageRef, Site};
+use crate::index::{Edition, EntityKind, PageRef};
 use crate::parse::{Meta, Page};
 
 // ---- home: `/` --------------------------------------------------------------------------
@@ -19,48 +20,50 @@ use crate::parse::{Meta, Page};
 pub const LATEST: usize = 10;
 
 /// The articles the home page lists.
-fn latest(site: &Site) -> std::ops::Range<usize> {
-    0..site.articles.len().min(LATEST)
+fn latest(ed: &Edition) -> std::ops::Range<usize> {
+    0..ed.articles.len().min(LATEST)
 }
 
-pub(super) fn home_writes() -> Writes {
-    Writes::page("", None)
+pub(super) fn home_writes(s: &Scope) -> Writes {
+    Writes::page(&s.local(""), None)
 }
 
-pub(super) fn home_reads(site: &Site) -> Reads {
-    let reads = match site.home {
+pub(super) fn home_reads(s: &Scope) -> Reads {
+    let reads = match s.ed.home {
         Some(_) => Reads::themed().full(PageRef::Home),
         None => Reads::themed(),
     };
     reads
         .topic_cards()
-        .cards(latest(site))
-        .other(site.articles.len())
+        .cards(latest(s.ed))
+        .other(s.ed.articles.len())
+        .other(elsewhere(s, None, "timeline/"))
 }
 
-pub(super) fn home(r: &Renderer) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let home = site.home.as_ref();
-    let title = home.map_or(site.config.title.as_str(), Page::title);
+pub(super) fn home(r: &Local) -> Result<Files, Diagnostic> {
+    let (ed, shared) = (r.ed, r.shared);
+    let home = ed.home.as_ref();
+    let title = home.map_or(r.site.config.title.as_str(), Page::title);
     let page_value = obj([
         ("title", text(title)),
         ("content", html(home.map_or("", |h| h.body.html.as_str()))),
         (
             "summary",
-            text(home.map_or(site.config.description.as_str(), |h| h.summary.as_str())),
+            text(home.map_or(r.site.config.description.as_str(), |h| h.summary.as_str())),
         ),
     ]);
-    let latest: Vec<usize> = latest(site).collect();
+    let latest: Vec<usize> = latest(ed).collect();
     r.page(
         "home.html",
-        "",
+        &r.local(""),
         title,
         "home",
         vec![
             ("page", page_value),
             ("topic_cards", shared.topic_cards.clone()),
             ("latest", shared.cards(&latest)),
-            ("count", Value::from(site.articles.len())),
+            ("count", Value::from(ed.articles.len())),
+            ("elsewhere", elsewhere(r, None, "timeline/").value(r)),
         ],
     )
 }
@@ -68,36 +71,48 @@ pub(super) fn home(r: &Renderer) -> Result<Files, Diagnostic> {
 // ---- an article: `/articles/<slug>/` ------------------------------------------------------
 
 /// The older and the newer article (`prev`, `next`).
-fn neighbours(site: &Site, i: usize) -> (Option<usize>, Option<usize>) {
-    let older = (i + 1 < site.articles.len()).then_some(i + 1);
+fn neighbours(ed: &Edition, i: usize) -> (Option<usize>, Option<usize>) {
+    let older = (i + 1 < ed.articles.len()).then_some(i + 1);
     (older, i.checked_sub(1))
 }
 
-pub(super) fn article_writes(site: &Site, i: usize) -> Writes {
-    let a = &site.articles[i];
+pub(super) fn article_writes(s: &Scope, i: usize) -> Writes {
+    let a = &s.ed.articles[i];
     Writes::page(&a.path, a.article().map(|m| m.last_modified()))
 }
 
-pub(super) fn article_reads(site: &Site, i: usize) -> Reads {
-    let (prev, next) = neighbours(site, i);
+pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
+    let ed = s.ed;
+    let (prev, next) = neighbours(ed, i);
     let mut reads = Reads::themed()
         .full(PageRef::Article(i))
         .cards(prev.into_iter().chain(next))
-        .cards(site.related[i].articles.iter().copied())
+        .cards(ed.related[i].articles.iter().copied())
         .other((prev.is_some(), next.is_some()));
-    // Its topics, linked by title.
-    for id in site.articles[i].article().map_or(&[][..], |m| &m.topics) {
-        if let Some(t) = site.topics.iter().position(|t| &t.page.id == id) {
-            reads = reads.link(PageRef::Topic(t));
+    // Its topics, linked by title (a topic not in its language, in another's words).
+    for id in ed.articles[i].article().map_or(&[][..], |m| &m.topics) {
+        match ed.topic(id) {
+            Some(t) => reads = reads.link(PageRef::Topic(t)),
+            None => reads = reads.other(topic_elsewhere(s, id)),
         }
     }
     reads
 }
 
-pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let a = &site.articles[i];
-    let (prev, next) = neighbours(site, i);
+/// What a page in one language shows of a topic that is not in it: the title and URL of
+/// the topic in the language that has it.
+fn topic_elsewhere<'a>(s: &Scope<'a>, id: &str) -> Option<(&'a str, &'a str)> {
+    s.site
+        .editions
+        .iter()
+        .find_map(|e| e.topic(id).map(|t| &e.topics[t].page))
+        .map(|p| (p.title(), p.path.as_str()))
+}
+
+pub(super) fn article(r: &Local, i: usize) -> Result<Files, Diagnostic> {
+    let (ed, shared) = (r.ed, r.shared);
+    let a = &ed.articles[i];
+    let (prev, next) = neighbours(ed, i);
     let card = |i: Option<usize>| i.map_or_else(Value::none, |i| shared.cards[i].clone());
     r.page(
         "article.html",
@@ -108,7 +123,7 @@ pub(super) fn article(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
             ("page", article_value(a, shared)),
             ("prev", card(prev)),
             ("next", card(next)),
-            ("related", shared.cards(&site.related[i].articles)),
+            ("related", shared.cards(&ed.related[i].articles)),
         ],
     )
 }
@@ -181,39 +196,47 @@ fn lead(page: &Page) -> Value {
 
 // ---- the topics: `/topics/` and `/topics/<id>/` -------------------------------------------
 
-pub(super) fn topics_writes() -> Writes {
-    Writes::page("topics/", None)
+pub(super) fn topics_writes(s: &Scope) -> Writes {
+    Writes::page(&s.local("topics/"), None)
 }
 
 pub(super) fn topics_reads() -> Reads {
     Reads::themed().topic_cards()
 }
 
-pub(super) fn topics(r: &Renderer) -> Result<Files, Diagnostic> {
+pub(super) fn topics(r: &Local) -> Result<Files, Diagnostic> {
     r.page(
         "topics.html",
-        "topics/",
+        &r.local("topics/"),
         r.word("topics"),
         "topics",
         vec![("topic_cards", r.shared.topic_cards.clone())],
     )
 }
 
-pub(super) fn topic_writes(site: &Site, t: usize) -> Writes {
-    Writes::page(&site.topics[t].page.path, None)
+pub(super) fn topic_writes(s: &Scope, t: usize) -> Writes {
+    Writes::page(&s.ed.topics[t].page.path, None)
 }
 
-pub(super) fn topic_reads(site: &Site, t: usize) -> Reads {
+/// Where the list of a topic is in its edition (`topics/trade/`, after the prefix).
+fn topic_list_path(id: &str) -> String {
+    format!("topics/{id}/")
+}
+
+pub(super) fn topic_reads(s: &Scope, t: usize) -> Reads {
+    let id = &s.ed.topics[t].page.id;
     Reads::themed()
         .full(PageRef::Topic(t))
-        .cards(site.topics[t].articles.iter().copied())
+        .cards(s.ed.topics[t].articles.iter().copied())
+        .other(elsewhere(s, Some(id), &topic_list_path(id)))
 }
 
-pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let topic = &site.topics[t];
+pub(super) fn topic(r: &Local, t: usize) -> Result<Files, Diagnostic> {
+    let (ed, shared) = (r.ed, r.shared);
+    let config = &r.site.config;
+    let topic = &ed.topics[t];
     let p = &topic.page;
-    let feed = if site.config.feeds.enabled && site.config.feeds.per_topic {
+    let feed = if config.feeds.enabled && config.feeds.per_topic {
         text(&shared.url(&format!("{}atom.xml", p.path)))
     } else {
         Value::none()
@@ -230,7 +253,7 @@ pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
         ("feed_url", feed),
         (
             "pack_url",
-            if site.config.packs.enabled {
+            if config.packs.enabled {
                 text(&shared.url(&format!("{}pack/", p.path)))
             } else {
                 Value::none()
@@ -244,24 +267,28 @@ pub(super) fn topic(r: &Renderer, t: usize) -> Result<Files, Diagnostic> {
         "topic",
         vec![
             ("page", page_value),
-            ("years", by_year(site, shared, &topic.articles)),
+            ("years", by_year(ed, shared, &topic.articles)),
             ("count", Value::from(topic.articles.len())),
+            (
+                "elsewhere",
+                elsewhere(r, Some(&p.id), &topic_list_path(&p.id)).value(r),
+            ),
         ],
     )
 }
 
-fn year_of(site: &Site, i: usize) -> i16 {
-    site.articles[i].article().map_or(0, |m| m.date.date.year())
+fn year_of(ed: &Edition, i: usize) -> i16 {
+    ed.articles[i].article().map_or(0, |m| m.date.date.year())
 }
 
 /// Articles (already newest first) grouped by year.
-fn by_year(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
+fn by_year(ed: &Edition, shared: &values::Shared, articles: &[usize]) -> Value {
     list(
         articles
-            .chunk_by(|&a, &b| year_of(site, a) == year_of(site, b))
+            .chunk_by(|&a, &b| year_of(ed, a) == year_of(ed, b))
             .map(|group| {
                 obj([
-                    ("year", Value::from(year_of(site, group[0]))),
+                    ("year", Value::from(year_of(ed, group[0]))),
                     ("count", Value::from(group.len())),
                     ("articles", shared.cards(group)),
                 ])
@@ -271,42 +298,41 @@ fn by_year(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
 
 // ---- the timeline: `/timeline/` -----------------------------------------------------------
 
-pub(super) fn timeline_writes() -> Writes {
-    Writes::page("timeline/", None)
+pub(super) fn timeline_writes(s: &Scope) -> Writes {
+    Writes::page(&s.local("timeline/"), None)
 }
 
-pub(super) fn timeline_reads(site: &Site) -> Reads {
-    Reads::themed().cards(0..site.articles.len())
+pub(super) fn timeline_reads(s: &Scope) -> Reads {
+    Reads::themed()
+        .cards(0..s.ed.articles.len())
+        .other(elsewhere(s, None, "timeline/"))
 }
 
-pub(super) fn timeline(r: &Renderer) -> Result<Files, Diagnostic> {
-    let site = r.site;
-    let all: Vec<usize> = (0..site.articles.len()).collect();
+pub(super) fn timeline(r: &Local) -> Result<Files, Diagnostic> {
+    let ed = r.ed;
+    let all: Vec<usize> = (0..ed.articles.len()).collect();
     r.page(
         "timeline.html",
-        "timeline/",
+        &r.local("timeline/"),
         r.word("timeline"),
         "timeline",
         vec![
-            ("years", by_year_and_month(site, r.shared, &all)),
-            ("count", Value::from(site.articles.len())),
+            ("years", by_year_and_month(ed, r.shared, &all)),
+            ("count", Value::from(ed.articles.len())),
+            ("elsewhere", elsewhere(r, None, "timeline/").value(r)),
         ],
     )
 }
 
 /// Articles (already newest first) grouped by year, then month.
-fn by_year_and_month(site: &Site, shared: &values::Shared, articles: &[usize]) -> Value {
-    let month_of = |i: usize| {
-        site.articles[i]
-            .article()
-            .map_or(1, |m| m.date.date.month())
-    };
+fn by_year_and_month(ed: &Edition, shared: &values::Shared, articles: &[usize]) -> Value {
+    let month_of = |i: usize| ed.articles[i].article().map_or(1, |m| m.date.date.month());
     let mut years: BTreeMap<std::cmp::Reverse<i16>, Vec<&[usize]>> = BTreeMap::new();
-    for group in articles
-        .chunk_by(|&a, &b| year_of(site, a) == year_of(site, b) && month_of(a) == month_of(b))
+    for group in
+        articles.chunk_by(|&a, &b| year_of(ed, a) == year_of(ed, b) && month_of(a) == month_of(b))
     {
         years
-            .entry(std::cmp::Reverse(year_of(site, group[0])))
+            .entry(std::cmp::Reverse(year_of(ed, group[0])))
             .or_default()
             .push(group);
     }
@@ -332,16 +358,16 @@ fn by_year_and_month(site: &Site, shared: &values::Shared, articles: &[usize]) -
 
 // ---- a plain page: `/<slug>/` ---------------------------------------------------------------
 
-pub(super) fn page_writes(site: &Site, i: usize) -> Writes {
-    Writes::page(&site.pages[i].path, None)
+pub(super) fn page_writes(s: &Scope, i: usize) -> Writes {
+    Writes::page(&s.ed.pages[i].path, None)
 }
 
 pub(super) fn page_reads(i: usize) -> Reads {
     Reads::themed().full(PageRef::Page(i))
 }
 
-pub(super) fn page(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
-    let (p, shared) = (&r.site.pages[i], r.shared);
+pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
+    let (p, shared) = (&r.ed.pages[i], r.shared);
     let page_value = obj([
         ("title", text(p.title())),
         ("url", text(&shared.url(&p.path))),
@@ -363,41 +389,46 @@ pub(super) fn page(r: &Renderer, i: usize) -> Result<Files, Diagnostic> {
 
 // ---- people, organizations, tags: `/<kind>/` and `/<kind>/<slug>/` -----------------------
 
-fn entities_path(kind: EntityKind) -> String {
-    format!("{}/", kind.key())
+fn entities_path(s: &Scope, kind: EntityKind) -> String {
+    format!("{}{}/", s.prefix, kind.key())
 }
 
-fn entity_path(site: &Site, kind: EntityKind, i: usize) -> String {
-    format!("{}/{}/", kind.key(), site.entities[&kind][i].slug)
+fn entity_path(s: &Scope, kind: EntityKind, i: usize) -> String {
+    format!(
+        "{}{}/{}/",
+        s.prefix,
+        kind.key(),
+        s.ed.entities[&kind][i].slug
+    )
 }
 
-pub(super) fn entities_writes(kind: EntityKind) -> Writes {
-    Writes::page(&entities_path(kind), None)
+pub(super) fn entities_writes(s: &Scope, kind: EntityKind) -> Writes {
+    Writes::page(&entities_path(s, kind), None)
 }
 
-pub(super) fn entities_reads(site: &Site, kind: EntityKind) -> Reads {
-    let shown: Vec<(&str, &str, usize)> = site.entities[&kind]
+pub(super) fn entities_reads(s: &Scope, kind: EntityKind) -> Reads {
+    let shown: Vec<(&str, &str, usize)> = s.ed.entities[&kind]
         .iter()
         .map(|e| (e.name.as_str(), e.slug.as_str(), e.articles.len()))
         .collect();
     Reads::themed().other(shown)
 }
 
-pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnostic> {
+pub(super) fn entities(r: &Local, kind: EntityKind) -> Result<Files, Diagnostic> {
     let shared = r.shared;
-    let entities = list(r.site.entities[&kind].iter().map(|e| {
+    let entities = list(r.ed.entities[&kind].iter().map(|e| {
         obj([
             ("name", text(&e.name)),
             (
                 "url",
-                text(&shared.url(&format!("{}/{}/", kind.key(), e.slug))),
+                text(&shared.url(&format!("{}{}/{}/", r.prefix, kind.key(), e.slug))),
             ),
             ("count", Value::from(e.articles.len())),
         ])
     }));
     r.page(
         "entities.html",
-        &entities_path(kind),
+        &entities_path(r, kind),
         r.word(kind.key()),
         kind.key(),
         vec![
@@ -408,21 +439,21 @@ pub(super) fn entities(r: &Renderer, kind: EntityKind) -> Result<Files, Diagnost
     )
 }
 
-pub(super) fn entity_writes(site: &Site, kind: EntityKind, i: usize) -> Writes {
-    Writes::page(&entity_path(site, kind, i), None)
+pub(super) fn entity_writes(s: &Scope, kind: EntityKind, i: usize) -> Writes {
+    Writes::page(&entity_path(s, kind, i), None)
 }
 
-pub(super) fn entity_reads(site: &Site, kind: EntityKind, i: usize) -> Reads {
-    let e = &site.entities[&kind][i];
+pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize) -> Reads {
+    let e = &s.ed.entities[&kind][i];
     Reads::themed()
         .cards(e.articles.iter().copied())
         .other((&e.name, &e.slug))
 }
 
-pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
-    let (site, shared) = (r.site, r.shared);
-    let e = &site.entities[&kind][i];
-    let path = entity_path(site, kind, i);
+pub(super) fn entity(r: &Local, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
+    let shared = r.shared;
+    let e = &r.ed.entities[&kind][i];
+    let path = entity_path(r, kind, i);
     let entity = obj([
         ("name", text(&e.name)),
         ("url", text(&shared.url(&path))),
@@ -444,15 +475,15 @@ pub(super) fn entity(r: &Renderer, kind: EntityKind, i: usize) -> Result<Files, 
 
 // ---- search: `/search/` ---------------------------------------------------------------------
 
-pub(super) fn search_writes() -> Writes {
-    Writes::page("search/", None)
+pub(super) fn search_writes(s: &Scope) -> Writes {
+    Writes::page(&s.local("search/"), None)
 }
 
 pub(super) fn search_reads() -> Reads {
     Reads::themed()
 }
 
-pub(super) fn search(r: &Renderer) -> Result<Files, Diagnostic> {
+pub(super) fn search(r: &Local) -> Result<Files, Diagnostic> {
     if !r.templates.has("search.html") {
         return Err(Diagnostic::new(
             "templates/search.html",
@@ -461,28 +492,28 @@ pub(super) fn search(r: &Renderer) -> Result<Files, Diagnostic> {
     }
     r.page(
         "search.html",
-        "search/",
+        &r.local("search/"),
         r.word("search"),
         "search",
-        vec![("index_url", text(&r.shared.url(search::INDEX_FILE)))],
+        vec![("index_url", text(&r.shared.url(&search::index_file(r))))],
     )
 }
 
 // ---- the page for unknown addresses: `/404.html` ----------------------------------------
 
 /// Hosts serve it for unknown paths; it is not in the sitemap.
-pub(super) fn not_found_writes() -> Writes {
-    Writes::files(vec!["404.html".to_string()])
+pub(super) fn not_found_writes(s: &Scope) -> Writes {
+    Writes::files(vec![s.local("404.html")])
 }
 
 pub(super) fn not_found_reads() -> Reads {
     Reads::themed()
 }
 
-pub(super) fn not_found(r: &Renderer) -> Result<Files, Diagnostic> {
+pub(super) fn not_found(r: &Local) -> Result<Files, Diagnostic> {
     r.page(
         "404.html",
-        "404.html",
+        &r.local("404.html"),
         r.word("page_not_found"),
         "404",
         vec![],

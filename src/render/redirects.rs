@@ -5,9 +5,9 @@
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::Files;
-use super::job::{Reads, Writes};
+use super::job::{Reads, Scope, Writes};
 use super::values::Shared;
-use crate::index::{PageRef, Site};
+use crate::index::{Edition, PageRef};
 
 /// The redirect page to `url` (root-relative, for the browser) whose permanent address is
 /// `permalink` (absolute, for search engines).
@@ -40,9 +40,9 @@ pub fn alias_file(alias: &str) -> String {
     }
 }
 
-/// Every page with an alias, and its aliases other than its own URL.
-fn aliased(site: &Site) -> impl Iterator<Item = (PageRef, &crate::parse::Page, &String)> {
-    site.page_refs().flat_map(|(at, page)| {
+/// Every page of an edition with an alias, and its aliases other than its own URL.
+fn aliased(ed: &Edition) -> impl Iterator<Item = (PageRef, &crate::parse::Page, &String)> {
+    ed.page_refs().flat_map(|(at, page)| {
         page.meta
             .common()
             .aliases
@@ -53,39 +53,39 @@ fn aliased(site: &Site) -> impl Iterator<Item = (PageRef, &crate::parse::Page, &
 }
 
 /// The redirect job writes one file per alias, none of them in the sitemap.
-pub fn writes(site: &Site) -> Writes {
+pub fn writes(s: &Scope) -> Writes {
     Writes::files(
-        aliased(site)
+        aliased(s.ed)
             .map(|(_, _, alias)| alias_file(alias))
             .collect(),
     )
 }
 
 /// It shows the title and URL of each page with aliases, and the aliases.
-pub fn reads(site: &Site) -> Reads {
-    aliased(site).fold(Reads::default(), |reads, (at, _, alias)| {
+pub fn reads(s: &Scope) -> Reads {
+    aliased(s.ed).fold(Reads::default(), |reads, (at, _, alias)| {
         reads.link(at).other(alias)
     })
 }
 
-/// Every redirect page of the site.
-pub fn redirects(site: &Site, shared: &Shared) -> Files {
-    aliased(site)
+/// Every redirect page of an edition, in its language.
+pub fn redirects(s: &Scope, shared: &Shared) -> Files {
+    aliased(s.ed)
         .map(|(_, page, alias)| {
             let html = redirect_page(
                 &shared.url(&page.path),
                 &shared.permalink(&page.path),
                 page.title(),
-                &site.config.default_language().code,
+                &shared.language.code,
             );
             (alias_file(alias), html)
         })
         .collect()
 }
 
-/// Whether the site has any alias, so the redirect job has work.
-pub fn any(site: &Site) -> bool {
-    aliased(site).next().is_some()
+/// Whether the edition has any alias, so its redirect job has work.
+pub fn any(ed: &Edition) -> bool {
+    aliased(ed).next().is_some()
 }
 
 #[cfg(test)]

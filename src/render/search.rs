@@ -11,13 +11,19 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::job::{Reads, Writes};
+use super::job::{Reads, Scope, Writes};
 use super::values::Shared;
-use crate::index::{PageRef, Site};
+use crate::index::{Edition, PageRef};
 use crate::parse::Page;
 
-/// The index's path in the output.
+/// The index's name in the output: each language's edition has its own, of the pages in
+/// that language, under the edition's prefix (`search-index.json`, `ur/search-index.json`).
 pub const INDEX_FILE: &str = "search-index.json";
+
+/// The output path of the search index of an edition.
+pub fn index_file(s: &Scope) -> String {
+    s.local(INDEX_FILE)
+}
 
 /// At most this many distinct body words per page: enough to find an article by what it
 /// is about, few enough that the index of a 10,000-article site stays a few megabytes
@@ -36,43 +42,42 @@ struct Entry<'a> {
     body: String,
 }
 
-pub(super) fn index_writes() -> Writes {
-    Writes::files(vec![INDEX_FILE.to_string()])
+pub(super) fn index_writes(s: &Scope) -> Writes {
+    Writes::files(vec![index_file(s)])
 }
 
 /// Every indexed page in full, and the topics' titles its entries name.
-pub(super) fn index_reads(site: &Site) -> Reads {
+pub(super) fn index_reads(s: &Scope) -> Reads {
     let mut reads = Reads::default();
-    for (at, _) in indexed_pages(site) {
+    for (at, _) in indexed_pages(s.ed) {
         reads = reads.full(at);
     }
-    for t in 0..site.topics.len() {
+    for t in 0..s.ed.topics.len() {
         reads = reads.link(PageRef::Topic(t));
     }
     reads
 }
 
-pub fn index(site: &Site, shared: &Shared) -> super::Files {
-    let pages: Vec<&Page> = indexed_pages(site).map(|(_, p)| p).collect();
-    let entries: Vec<Vec<u8>> = pages
-        .par_iter()
-        .map(|p| entry_json(site, shared, p))
-        .collect();
+/// The search index of one language's edition: its pages, their words found as that
+/// language is written.
+pub fn index(s: &Scope, shared: &Shared) -> super::Files {
+    let pages: Vec<&Page> = indexed_pages(s.ed).map(|(_, p)| p).collect();
+    let entries: Vec<Vec<u8>> = pages.par_iter().map(|p| entry_json(s, shared, p)).collect();
     let json = join(entries.iter().map(Vec::as_slice), |p| p).concat();
-    vec![(INDEX_FILE.to_string(), json)]
+    vec![(index_file(s), json)]
 }
 
 /// The pages in the index, in order: articles (newest first), topics, plain pages, home.
-pub fn indexed_pages(site: &Site) -> impl Iterator<Item = (PageRef, &Page)> {
-    let home = site.page_refs().filter(|(at, _)| *at == PageRef::Home);
-    site.page_refs()
+pub fn indexed_pages(ed: &Edition) -> impl Iterator<Item = (PageRef, &Page)> {
+    let home = ed.page_refs().filter(|(at, _)| *at == PageRef::Home);
+    ed.page_refs()
         .filter(|(at, _)| *at != PageRef::Home)
         .chain(home)
 }
 
 /// One page's entry in the index, as JSON. The index is the entries of
 /// [`indexed_pages`] made into one array by [`join`].
-pub fn entry_json(site: &Site, shared: &Shared, page: &Page) -> Vec<u8> {
+pub fn entry_json(s: &Scope, shared: &Shared, page: &Page) -> Vec<u8> {
     let meta = page.article();
     let entry = Entry {
         title: page.title(),
@@ -83,8 +88,12 @@ pub fn entry_json(site: &Site, shared: &Shared, page: &Page) -> Vec<u8> {
             .map(|m| {
                 m.topics
                     .iter()
-                    .filter_map(|id| site.topics.iter().find(|t| &t.page.id == id))
-                    .map(|t| t.page.title())
+                    .filter_map(|id| {
+                        let edition = std::iter::once(s.ed).chain(&s.site.editions);
+                        edition
+                            .into_iter()
+                            .find_map(|e| e.topic(id).map(|t| e.topics[t].page.title()))
+                    })
                     .collect()
             })
             .unwrap_or_default(),

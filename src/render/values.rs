@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::i18n::{Dates, Language};
+use crate::i18n::{Dates, Lang, Language};
 use crate::index::{EntityKind, Site};
 use crate::parse::Page;
 use crate::parse::front_matter::PageDate;
@@ -45,13 +45,14 @@ pub fn reading_time(words: usize) -> usize {
     words.div_ceil(READING_SPEED).max(1)
 }
 
-/// Everything shared between the pages of one build.
+/// Everything shared between the pages of one language's edition in one build.
 pub struct Shared {
     pub base_path: String,
     pub base_url: String,
-    /// Card per article, by article index.
+    /// Card per article of the edition, by article index.
     pub cards: Vec<Value>,
-    /// Topic ref per topic id.
+    /// Topic ref per topic id: the edition's topics, and for a topic not in its language,
+    /// the topic in the default language (else the first language that has it).
     pub topic_refs: HashMap<String, Value>,
     /// Entity ref per (kind, slug).
     pub entity_urls: HashMap<(EntityKind, String), String>,
@@ -59,62 +60,86 @@ pub struct Shared {
     pub topic_cards: Value,
     /// Values in every template's context.
     pub globals: Vec<(&'static str, Value)>,
-    /// The language pages are written in (for now, every page is in the default one).
+    /// The language the edition's pages are written in,
     pub language: Language,
+    /// its position among the site's languages,
+    pub lang: Lang,
+    /// and the start of its URL paths (`ur/`).
+    pub prefix: String,
     /// Dates in that language.
     pub dates: Arc<Dates>,
 }
 
 impl Shared {
-    pub fn new(site: &Site) -> Shared {
+    /// The shared values of the edition in `lang`.
+    pub fn new(site: &Site, lang: Lang) -> Shared {
         let base_path = site.config.base_path();
-        let topic_refs = Shared::topic_refs(site);
-        let dates = Dates::for_language(site.config.default_language());
-        let cards: Vec<Value> = site
+        let topic_refs = Shared::topic_refs(site, lang);
+        let dates = Dates::for_language(Shared::language_of(site, lang));
+        let cards: Vec<Value> = site.editions[lang]
             .articles
             .par_iter()
             .map(|a| card(a, base_path, &topic_refs, &dates))
             .collect();
-        Shared::with_cards(site, cards)
+        Shared::with_cards(site, lang, cards)
     }
 
-    /// The topic ref of every topic, by id.
-    pub fn topic_refs(site: &Site) -> HashMap<String, Value> {
-        let base_path = site.config.base_path();
-        site.topics
-            .iter()
-            .map(|t| {
-                let v = obj([
-                    ("id", text(&t.page.id)),
-                    ("title", text(t.page.title())),
-                    ("url", text(&format!("{base_path}{}", t.page.path))),
-                ]);
-                (t.page.id.clone(), v)
-            })
+    /// The shared values of every edition, by language.
+    pub fn all(site: &Site) -> Vec<Shared> {
+        (0..site.editions.len())
+            .map(|lang| Shared::new(site, lang))
             .collect()
+    }
+
+    fn language_of(site: &Site, lang: Lang) -> &Language {
+        site.config
+            .languages
+            .get(lang)
+            .unwrap_or_else(|| site.config.default_language())
+    }
+
+    /// The topic ref of every topic, by id, as the edition in `lang` links to it.
+    pub fn topic_refs(site: &Site, lang: Lang) -> HashMap<String, Value> {
+        let base_path = site.config.base_path();
+        let mut refs = HashMap::new();
+        let order = std::iter::once(lang).chain((0..site.editions.len()).filter(|&l| l != lang));
+        for l in order {
+            for t in &site.editions[l].topics {
+                refs.entry(t.page.id.clone()).or_insert_with(|| {
+                    obj([
+                        ("id", text(&t.page.id)),
+                        ("title", text(t.page.title())),
+                        ("url", text(&format!("{base_path}{}", t.page.path))),
+                    ])
+                });
+            }
+        }
+        refs
     }
 
     /// As [`Shared::new`], with the article cards (made by [`card`], one per article in
     /// order) given: `serve` keeps the cards of the articles an edit did not change.
-    pub fn with_cards(site: &Site, cards: Vec<Value>) -> Shared {
+    pub fn with_cards(site: &Site, lang: Lang, cards: Vec<Value>) -> Shared {
         let config = &site.config;
-        let language = config.default_language().clone();
+        let edition = &site.editions[lang];
+        let language = Shared::language_of(site, lang).clone();
+        let prefix = crate::i18n::prefix(&config.languages, lang);
         let base_path = config.base_path().to_string();
         let base_url = config.base_url.clone();
-        let topic_refs = Shared::topic_refs(site);
+        let topic_refs = Shared::topic_refs(site, lang);
         let mut entity_urls = HashMap::new();
-        for (kind, list) in &site.entities {
+        for (kind, list) in &edition.entities {
             if kind.enabled(config) {
                 for e in list {
                     entity_urls.insert(
                         (*kind, e.slug.clone()),
-                        format!("{base_path}{}/{}/", kind.key(), e.slug),
+                        format!("{base_path}{prefix}{}/{}/", kind.key(), e.slug),
                     );
                 }
             }
         }
         let feed_url = |path: &str| format!("{base_path}{path}atom.xml");
-        let topic_cards = list(site.topics.iter().map(|t| {
+        let topic_cards = list(edition.topics.iter().map(|t| {
             obj([
                 ("id", text(&t.page.id)),
                 ("title", text(t.page.title())),
@@ -139,7 +164,7 @@ impl Shared {
         }));
         // The menu is on every page, so it carries no counts: adding an article changes
         // the pages that list it, not every page (counts are on the topic cards).
-        let nav_topics = list(site.topics.iter().map(|t| {
+        let nav_topics = list(edition.topics.iter().map(|t| {
             obj([
                 ("id", text(&t.page.id)),
                 ("title", text(t.page.title())),
@@ -147,7 +172,8 @@ impl Shared {
             ])
         }));
         let nav_pages = list(
-            site.pages
+            edition
+                .pages
                 .iter()
                 .filter(|p| matches!(&p.meta, crate::parse::Meta::Page(m) if m.menu))
                 .map(|p| {
@@ -168,10 +194,11 @@ impl Shared {
             ),
             ("base_url", text(&base_url)),
             ("base_path", text(&base_path)),
+            ("home_url", text(&format!("{base_path}{prefix}"))),
             (
                 "feed_url",
                 if config.feeds.enabled {
-                    text(&feed_url(""))
+                    text(&feed_url(&prefix))
                 } else {
                     Value::none()
                 },
@@ -180,12 +207,12 @@ impl Shared {
             (
                 "pack_url",
                 if config.packs.enabled {
-                    text(&format!("{base_path}pack/"))
+                    text(&format!("{base_path}{prefix}pack/"))
                 } else {
                     Value::none()
                 },
             ),
-            ("search_url", text(&format!("{base_path}search/"))),
+            ("search_url", text(&format!("{base_path}{prefix}search/"))),
             (
                 "taxonomies",
                 obj([
@@ -207,6 +234,8 @@ impl Shared {
             ],
             dates: Dates::for_language(&language),
             language,
+            lang,
+            prefix,
             base_path,
             base_url,
             cards,

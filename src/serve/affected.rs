@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::search::Shape;
+use crate::i18n::Lang;
 use crate::index::{PageRef, Site};
 use crate::render::{Job, Reads, View, Writes, all_jobs};
 
@@ -91,24 +92,28 @@ impl JobTable {
     }
 }
 
-/// What changed in an edit: the pages whose content, card or sitemap entry changed (where
-/// they are in the site after the edit), and the values every page or the topic cards show.
+/// What changed in an edit: the pages whose content, card or sitemap entry changed (by
+/// language and where they are in their edition after the edit), and the languages whose
+/// values in every page or whose topic cards changed.
 #[derive(Debug, Default)]
 pub(super) struct Changed {
-    pages: FxHashSet<(PageRef, View)>,
-    pub(super) globals: bool,
-    pub(super) topic_cards: bool,
+    pages: FxHashSet<(Lang, PageRef, View)>,
+    pub(super) globals: FxHashSet<Lang>,
+    pub(super) topic_cards: FxHashSet<Lang>,
 }
 
 impl Changed {
-    pub(super) fn page(&mut self, at: PageRef, view: View) {
-        self.pages.insert((at, view));
+    pub(super) fn page(&mut self, lang: Lang, at: PageRef, view: View) {
+        self.pages.insert((lang, at, view));
     }
 
     fn shown(&self, reads: &Reads) -> bool {
-        (reads.globals && self.globals)
-            || (reads.topic_cards && self.topic_cards)
-            || reads.shows.iter().any(|s| self.pages.contains(s))
+        (reads.globals && self.globals.contains(&reads.lang))
+            || (reads.topic_cards && self.topic_cards.contains(&reads.lang))
+            || reads
+                .shows
+                .iter()
+                .any(|&(at, view)| self.pages.contains(&(reads.lang, at, view)))
     }
 }
 
@@ -123,47 +128,62 @@ pub(super) fn in_place(table: &JobTable, changed: &Changed) -> BTreeSet<String> 
         .collect()
 }
 
-/// The content paths of a site's pages by where they are, kept from before an edit that
-/// moves pages, to compare what jobs showed with what they show now.
+/// The content paths of a site's pages by language and where they are, kept from before
+/// an edit that moves pages, to compare what jobs showed with what they show now.
 pub(super) struct Before {
+    editions: Vec<EditionBefore>,
+}
+
+struct EditionBefore {
     home: Option<String>,
     articles: Vec<String>,
     topics: Vec<String>,
     pages: Vec<String>,
 }
 
-/// Where each page of a site before an edit is after it.
+/// Where each page of a site before an edit is after it (a page may change language).
 pub(super) struct Moves {
-    home: Option<PageRef>,
-    articles: Vec<Option<PageRef>>,
-    topics: Vec<Option<PageRef>>,
-    pages: Vec<Option<PageRef>>,
+    editions: Vec<EditionMoves>,
+}
+
+struct EditionMoves {
+    home: Option<(Lang, PageRef)>,
+    articles: Vec<Option<(Lang, PageRef)>>,
+    topics: Vec<Option<(Lang, PageRef)>>,
+    pages: Vec<Option<(Lang, PageRef)>>,
 }
 
 impl Moves {
     pub(super) fn new(before: &Before, site: &Site) -> Moves {
-        let now: FxHashMap<&str, PageRef> = site
+        let now: FxHashMap<&str, (Lang, PageRef)> = site
             .page_refs()
-            .map(|(at, p)| (p.rel.as_str(), at))
+            .map(|(lang, at, p)| (p.rel.as_str(), (lang, at)))
             .collect();
-        let find = |rels: &[String]| -> Vec<Option<PageRef>> {
+        let find = |rels: &[String]| -> Vec<Option<(Lang, PageRef)>> {
             rels.iter().map(|r| now.get(r.as_str()).copied()).collect()
         };
         Moves {
-            home: before.home.as_deref().and_then(|r| now.get(r).copied()),
-            articles: find(&before.articles),
-            topics: find(&before.topics),
-            pages: find(&before.pages),
+            editions: before
+                .editions
+                .iter()
+                .map(|e| EditionMoves {
+                    home: e.home.as_deref().and_then(|r| now.get(r).copied()),
+                    articles: find(&e.articles),
+                    topics: find(&e.topics),
+                    pages: find(&e.pages),
+                })
+                .collect(),
         }
     }
 
-    /// Where the page at `at` before is now.
-    pub(super) fn now(&self, at: PageRef) -> Option<PageRef> {
+    /// Where the page at `at` in the edition of `lang` before is now.
+    pub(super) fn now(&self, lang: Lang, at: PageRef) -> Option<(Lang, PageRef)> {
+        let e = self.editions.get(lang)?;
         match at {
-            PageRef::Home => self.home,
-            PageRef::Article(i) => self.articles.get(i).copied().flatten(),
-            PageRef::Topic(i) => self.topics.get(i).copied().flatten(),
-            PageRef::Page(i) => self.pages.get(i).copied().flatten(),
+            PageRef::Home => e.home,
+            PageRef::Article(i) => e.articles.get(i).copied().flatten(),
+            PageRef::Topic(i) => e.topics.get(i).copied().flatten(),
+            PageRef::Page(i) => e.pages.get(i).copied().flatten(),
         }
     }
 }
@@ -171,25 +191,32 @@ impl Moves {
 impl Before {
     pub(super) fn of(site: &Site) -> Before {
         Before {
-            home: site.home.as_ref().map(|p| p.rel.clone()),
-            articles: site.articles.iter().map(|p| p.rel.clone()).collect(),
-            topics: site.topics.iter().map(|t| t.page.rel.clone()).collect(),
-            pages: site.pages.iter().map(|p| p.rel.clone()).collect(),
+            editions: site
+                .editions
+                .iter()
+                .map(|e| EditionBefore {
+                    home: e.home.as_ref().map(|p| p.rel.clone()),
+                    articles: e.articles.iter().map(|p| p.rel.clone()).collect(),
+                    topics: e.topics.iter().map(|t| t.page.rel.clone()).collect(),
+                    pages: e.pages.iter().map(|p| p.rel.clone()).collect(),
+                })
+                .collect(),
         }
     }
 
-    /// The articles' content paths, in order.
-    pub(super) fn articles(&self) -> &[String] {
-        &self.articles
+    /// The articles' content paths of the edition of `lang`, in order.
+    pub(super) fn articles(&self, lang: Lang) -> &[String] {
+        self.editions.get(lang).map_or(&[], |e| &e.articles)
     }
 
-    /// How many pages of each kind there were.
-    pub(super) fn shape(&self) -> Shape {
+    /// How many pages of each kind the edition of `lang` had.
+    pub(super) fn shape(&self, lang: Lang) -> Shape {
+        let e = self.editions.get(lang);
         Shape {
-            articles: self.articles.len(),
-            topics: self.topics.len(),
-            pages: self.pages.len(),
-            home: self.home.is_some(),
+            articles: e.map_or(0, |e| e.articles.len()),
+            topics: e.map_or(0, |e| e.topics.len()),
+            pages: e.map_or(0, |e| e.pages.len()),
+            home: e.is_some_and(|e| e.home.is_some()),
         }
     }
 }
@@ -203,8 +230,13 @@ pub(super) fn compared(
     new: &JobTable,
     changed: &Changed,
 ) -> BTreeSet<String> {
-    // Jobs came, went, or list other entries in the sitemap.
+    // Jobs came, went, moved in the order of the sitemap, or list other entries in it.
     let listings_changed = old.entries.len() != new.entries.len()
+        || old
+            .entries
+            .iter()
+            .zip(&new.entries)
+            .any(|(o, e)| o.writes.key() != e.writes.key())
         || new.entries.par_iter().any(|e| {
             old.get(e.writes.key())
                 .is_none_or(|o| o.writes.listed != e.writes.listed)
@@ -220,13 +252,16 @@ pub(super) fn compared(
                 || e.reads.other != o.reads.other
                 || e.reads.globals != o.reads.globals
                 || e.reads.topic_cards != o.reads.topic_cards
+                || e.reads.lang != o.reads.lang
                 || e.reads.shows.len() != o.reads.shows.len()
                 || changed.shown(&e.reads)
                 || e.reads
                     .shows
                     .iter()
                     .zip(&o.reads.shows)
-                    .any(|((a, v), (b, w))| v != w || moves.now(*b) != Some(*a))
+                    .any(|((a, v), (b, w))| {
+                        v != w || moves.now(o.reads.lang, *b) != Some((e.reads.lang, *a))
+                    })
         })
         .map(|e| e.writes.key().to_string())
         .collect()

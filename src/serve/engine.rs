@@ -35,9 +35,10 @@ use crate::config::Config;
 use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, relative_to};
 use crate::load::SiteDirs;
+use crate::i18n::Lang;
 use crate::parse::ParseOptions;
 use crate::render::packs::{self, PackOf};
-use crate::render::{self, Job, Renderer};
+use crate::render::{self, Job, JobKind, Renderer, Scope};
 
 /// What a rebuild did, for the terminal and the browser.
 #[derive(Debug, Default, Clone)]
@@ -46,6 +47,8 @@ pub struct Report {
     pub changed: Vec<String>,
     /// How many pages were rendered again.
     pub rendered: usize,
+    /// The paths of those pages (`ur/articles/x/index.html`), sorted.
+    pub pages: Vec<String>,
     /// True when the whole site was built again from disk.
     pub full: bool,
     pub delta: Delta,
@@ -117,7 +120,7 @@ impl Work {
 /// What a rebuild produced, before it is reported.
 struct Done {
     delta: Delta,
-    rendered: usize,
+    pages: Vec<String>,
     full: bool,
 }
 
@@ -241,7 +244,8 @@ impl Engine {
             .unwrap_or_default();
         Ok(Report {
             changed,
-            rendered: done.rendered,
+            rendered: done.pages.len(),
+            pages: done.pages,
             full: done.full,
             delta: done.delta,
             elapsed: start.elapsed(),
@@ -265,9 +269,9 @@ impl Engine {
         let mut model = Model::load(&self.root, &self.options)?;
         let result = self.render_and_apply(&mut model, Work::everything());
         self.model = Some(model);
-        result.map(|(delta, rendered)| Done {
+        result.map(|(delta, pages)| Done {
             delta,
-            rendered,
+            pages,
             full: true,
         })
     }
@@ -313,9 +317,9 @@ impl Engine {
         let result = self.render_and_apply(&mut model, work);
         self.model = Some(model);
         trace::finish();
-        result.map(|(delta, rendered)| Done {
+        result.map(|(delta, pages)| Done {
             delta,
-            rendered,
+            pages,
             full: false,
         })
     }
@@ -328,10 +332,12 @@ impl Engine {
                 if model.jobs.refresh(&model.site, &jobs) {
                     jobs.extend(model.jobs.listing_readers());
                 }
+                // Values in every page of a language changed: the pages of that language
+                // show them (found above); their jobs may also have come or gone.
                 Work {
-                    all: changed.globals,
+                    all: false,
+                    structural: !changed.globals.is_empty(),
                     jobs,
-                    structural: changed.globals,
                     statics: false,
                 }
             }
@@ -341,7 +347,7 @@ impl Engine {
                 let jobs = affected::compared(&old, &moves, &model.jobs, &changed);
                 trace::mark("compared");
                 Work {
-                    all: changed.globals,
+                    all: false,
                     jobs,
                     structural: true,
                     statics: false,
@@ -356,7 +362,7 @@ impl Engine {
         &mut self,
         model: &mut Model,
         work: Work,
-    ) -> Result<(Delta, usize), Diagnostics> {
+    ) -> Result<(Delta, Vec<String>), Diagnostics> {
         let work = std::mem::take(&mut self.owed).and(work);
         match self.try_render_and_apply(model, &work) {
             Ok(done) => Ok(done),
@@ -371,7 +377,7 @@ impl Engine {
         &mut self,
         model: &mut Model,
         work: &Work,
-    ) -> Result<(Delta, usize), Diagnostics> {
+    ) -> Result<(Delta, Vec<String>), Diagnostics> {
         // A static file may not take a generated page's path, as in a build.
         let taken = |path: &str| {
             if work.structural {
@@ -405,10 +411,10 @@ impl Engine {
             templates: &model.sources.templates,
         };
         let mut rendered = render_jobs(&renderer, &mut model.search, &jobs)?;
-        let packs: Vec<PackOf> = jobs
+        let packs: Vec<(Lang, PackOf)> = jobs
             .iter()
-            .filter_map(|job| match job {
-                Job::Pack(of) => Some(*of),
+            .filter_map(|job| match job.kind {
+                JobKind::Pack(of) => Some((job.lang, of)),
                 _ => None,
             })
             .collect();
@@ -424,10 +430,12 @@ impl Engine {
             }
             eprintln!("[serve trace jobs] {kinds:?}");
         }
-        let pages = rendered
+        let mut pages: Vec<String> = rendered
             .iter()
             .filter(|(p, _)| p.ends_with(".html"))
-            .count();
+            .map(|(p, _)| p.clone())
+            .collect();
+        pages.sort();
         let statics = work.statics.then_some(&model.sources.statics);
         // The PDF beside a pack page is the build's, not the job's (see `pack_pdfs`).
         let page_of_pdf = |path: &str| {
@@ -442,7 +450,9 @@ impl Engine {
         // none any more.
         let stale: BTreeSet<String> = packs
             .iter()
-            .map(|&of| packs::pdf_path(&packs::target(&model.site, of, "").path))
+            .map(|&(lang, of)| {
+                packs::pdf_path(&packs::target(&Scope::of(&model.site, lang), of).path)
+            })
             .filter(|pdf| model.site.config.packs.pdf && !pdfs.iter().any(|(p, _)| p == pdf))
             .collect();
         let kept = |path: &str| !stale.contains(path) && (!work.structural || written(path));
@@ -457,7 +467,10 @@ impl Engine {
 /// The PDFs beside the pack pages `packs` when the site makes them (`packs.pdf: true`),
 /// as a build typesets them ([`crate::build`]): a pack's PDF changes with its page, so it is
 /// typeset again whenever its page is rendered again.
-fn pack_pdfs(model: &Model, packs: &[PackOf]) -> Result<Vec<(String, Body)>, Diagnostics> {
+fn pack_pdfs(
+    model: &Model,
+    packs: &[(Lang, PackOf)],
+) -> Result<Vec<(String, Body)>, Diagnostics> {
     if packs.is_empty() || !model.site.config.packs.pdf {
         return Ok(Vec::new());
     }
@@ -474,22 +487,25 @@ fn pack_pdfs(model: &Model, packs: &[PackOf]) -> Result<Vec<(String, Body)>, Dia
         .collect())
 }
 
-/// Renders `jobs`; the search index comes from the entries kept per page in `entries`.
+/// Renders `jobs`; each language's search index comes from the entries kept per page in
+/// `entries` (by language).
 fn render_jobs(
     renderer: &Renderer,
-    entries: &mut search::Entries,
+    entries: &mut [search::Entries],
     jobs: &[Job],
 ) -> Result<Vec<(String, Body)>, Diagnostics> {
-    let (index, pages): (Vec<Job>, Vec<Job>) = jobs.iter().partition(|j| **j == Job::SearchIndex);
+    let (index, pages): (Vec<Job>, Vec<Job>) =
+        jobs.iter().partition(|j| j.kind == JobKind::SearchIndex);
     let output = render::render_jobs(renderer, &pages)?;
     let mut files: Vec<(String, Body)> = output
         .files
         .into_iter()
         .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
         .collect();
-    if !index.is_empty() {
-        let body = entries.index(renderer.site, renderer.shared);
-        files.push((render::search::INDEX_FILE.to_string(), body));
+    for job in index {
+        let scope = Scope::of(renderer.site, job.lang);
+        let body = entries[job.lang].index(&scope, &renderer.shared[job.lang]);
+        files.push((render::search::index_file(&scope), body));
     }
     Ok(files)
 }

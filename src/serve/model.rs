@@ -12,8 +12,10 @@ use super::search;
 use super::sources::Sources;
 use crate::build::{self, BuildOptions};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::i18n::Lang;
 use crate::index::{self, PageRef, Site};
 use crate::load::{self, SiteDirs};
+use crate::parse::markdown::Translated;
 use crate::parse::{self, ParseOptions};
 use crate::render::Templates;
 use crate::render::values::Shared;
@@ -22,12 +24,13 @@ use crate::render::values::Shared;
 pub(super) struct Model {
     pub(super) sources: Sources,
     pub(super) site: Site,
-    pub(super) shared: Shared,
+    /// The shared values of each language's edition, by language.
+    pub(super) shared: Vec<Shared>,
     pub(super) lookup: Lookup,
     /// Every job of `site`, with what it writes and what it reads.
     pub(super) jobs: JobTable,
-    /// The search index's entries.
-    pub(super) search: search::Entries,
+    /// The entries of each edition's search index, by language.
+    pub(super) search: Vec<search::Entries>,
     /// The warnings to report with the next result: those of the whole site after a full
     /// load, those of the changed files after an update.
     pub(super) warnings: Vec<Diagnostic>,
@@ -38,10 +41,13 @@ pub(super) struct Model {
 pub(super) struct Lookup {
     /// Content path to URL: what links between Markdown files resolve through.
     pub(super) urls: HashMap<String, String>,
-    /// Content path to topic id, for every topic.
+    /// The translations of each page that has some, with their URLs: a link from a page
+    /// in one language to a page with a translation in it leads to the translation.
+    pub(super) translated: Translated,
+    /// Content path to topic id, for every topic (in every language).
     pub(super) topic_ids: BTreeMap<String, String>,
-    /// Content path to where the page is in the site.
-    pub(super) locate: FxHashMap<String, PageRef>,
+    /// Content path to the language and place of the page in the site.
+    pub(super) locate: FxHashMap<String, (Lang, PageRef)>,
 }
 
 impl Lookup {
@@ -52,19 +58,33 @@ impl Lookup {
                 .all_pages()
                 .map(|p| (p.rel.clone(), format!("{base_path}{}", p.path)))
                 .collect(),
+            translated: Lookup::translated(site),
             topic_ids: site
-                .topics
+                .editions
                 .iter()
+                .flat_map(|e| &e.topics)
                 .map(|t| (t.page.rel.clone(), t.page.id.clone()))
                 .collect(),
             locate: Lookup::locate(site),
         }
     }
 
+    /// The translations of every page, with their URLs.
+    pub(super) fn translated(site: &Site) -> Translated {
+        let base_path = site.config.base_path();
+        parse::translated(site.all_pages().filter_map(|p| {
+            Some((
+                p.original.as_deref()?,
+                p.lang,
+                format!("{base_path}{}", p.path),
+            ))
+        }))
+    }
+
     /// Content path to where the page is, for every page of `site`.
-    pub(super) fn locate(site: &Site) -> FxHashMap<String, PageRef> {
+    pub(super) fn locate(site: &Site) -> FxHashMap<String, (Lang, PageRef)> {
         site.page_refs()
-            .map(|(at, p)| (p.rel.clone(), at))
+            .map(|(lang, at, p)| (p.rel.clone(), (lang, at)))
             .collect()
     }
 }
@@ -100,10 +120,14 @@ impl Model {
 
     fn new(sources: Sources, site: Site) -> Model {
         Model {
-            shared: Shared::new(&site),
+            shared: Shared::all(&site),
             lookup: Lookup::of(&site),
             jobs: JobTable::of(&site),
-            search: search::Entries::default(),
+            search: site
+                .editions
+                .iter()
+                .map(|_| search::Entries::default())
+                .collect(),
             warnings: Vec::new(),
             sources,
             site,

@@ -1,5 +1,5 @@
-//! The search index as `serve` keeps it: one entry per indexed page, in the order of the
-//! index, kept from one rebuild to the next. An edit makes the entries of the pages it
+//! The search indexes as `serve` keeps them (one per language's edition): one entry per
+//! indexed page, in the order of the index, kept from one rebuild to the next. An edit makes the entries of the pages it
 //! changed again; the index is sent as parts (the entries, and the punctuation between
 //! them from [`search::join`]), so the unchanged entries are never copied.
 
@@ -8,11 +8,13 @@ use rayon::prelude::*;
 
 use super::affected::Moves;
 use super::output::Body;
-use crate::index::{PageRef, Site};
-use crate::render::search;
+use crate::i18n::Lang;
+use crate::index::{Edition, PageRef};
 use crate::render::values::Shared;
+use crate::render::{Scope, search};
 
-/// The entries of the search index, by position in it; `None` where one must be made.
+/// The entries of one edition's search index, by position in it; `None` where one must be
+/// made.
 #[derive(Debug, Default)]
 pub(super) struct Entries {
     entries: Vec<Option<Bytes>>,
@@ -29,12 +31,12 @@ pub(super) struct Shape {
 }
 
 impl Shape {
-    pub(super) fn of(site: &Site) -> Shape {
+    pub(super) fn of(ed: &Edition) -> Shape {
         Shape {
-            articles: site.articles.len(),
-            topics: site.topics.len(),
-            pages: site.pages.len(),
-            home: site.home.is_some(),
+            articles: ed.articles.len(),
+            topics: ed.topics.len(),
+            pages: ed.pages.len(),
+            home: ed.home.is_some(),
         }
     }
 
@@ -62,24 +64,26 @@ impl Shape {
 }
 
 impl Entries {
-    /// The entry of the page at `at` must be made again.
-    pub(super) fn forget(&mut self, site: &Site, at: PageRef) {
-        if let Some(e) = self.entries.get_mut(Shape::of(site).position(at)) {
+    /// The entry of the page at `at` in the edition `ed` must be made again.
+    pub(super) fn forget(&mut self, ed: &Edition, at: PageRef) {
+        if let Some(e) = self.entries.get_mut(Shape::of(ed).position(at)) {
             *e = None;
         }
     }
 
-    /// After the site was indexed again: the entries of the pages kept (`moves` says where
-    /// each page of the site `before` went; `keep`, whether its entry still holds) at their
-    /// new places.
+    /// After the site was indexed again: the entries of the pages of the edition in
+    /// `lang` that stayed in it (`moves` says where each page of the site before went;
+    /// `keep`, whether its entry still holds) at their new places. `before` is the
+    /// edition's shape before, `ed` the edition now.
     pub(super) fn moved(
         &mut self,
+        lang: Lang,
         before: Shape,
-        site: &Site,
+        ed: &Edition,
         moves: &Moves,
         keep: impl Fn(PageRef) -> bool,
     ) {
-        let now = Shape::of(site);
+        let now = Shape::of(ed);
         let mut entries = vec![None; now.len()];
         for old in before.pages() {
             let Some(entry) = self
@@ -89,7 +93,8 @@ impl Entries {
             else {
                 continue;
             };
-            if let Some(at) = moves.now(old)
+            if let Some((l, at)) = moves.now(lang, old)
+                && l == lang
                 && keep(at)
             {
                 entries[now.position(at)] = Some(entry);
@@ -103,9 +108,9 @@ impl Entries {
         self.entries.clear();
     }
 
-    /// The index of `site`: the kept entries, and new ones for the others.
-    pub(super) fn index(&mut self, site: &Site, shared: &Shared) -> Body {
-        let pages: Vec<_> = search::indexed_pages(site).collect();
+    /// The index of an edition: the kept entries, and new ones for the others.
+    pub(super) fn index(&mut self, s: &Scope, shared: &Shared) -> Body {
+        let pages: Vec<_> = search::indexed_pages(s.ed).collect();
         self.entries.resize(pages.len(), None);
         let made: Vec<(usize, Bytes)> = self
             .entries
@@ -115,7 +120,7 @@ impl Entries {
             .map(|(i, _)| i)
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|i| (i, Bytes::from(search::entry_json(site, shared, pages[i].1))))
+            .map(|i| (i, Bytes::from(search::entry_json(s, shared, pages[i].1))))
             .collect();
         for (i, entry) in made {
             self.entries[i] = Some(entry);

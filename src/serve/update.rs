@@ -7,7 +7,7 @@
 //! title, topics and names), or the site is indexed again from the pages in memory. Either
 //! way the result says how each page changed, for [`super::affected`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -17,7 +17,9 @@ use super::affected::{Before, Changed, Moves};
 use super::model::{Lookup, Model};
 use super::trace;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::i18n::Lang;
 use crate::index::{self, PageRef, Site};
+use crate::parse::translate::{Original, Originals};
 use crate::parse::{self, Head, Kind, Meta, Page, ParseOptions};
 use crate::render::View;
 use crate::render::values::{self, Shared};
@@ -57,8 +59,20 @@ pub(super) fn update(
     pending: &BTreeSet<String>,
     options: ParseOptions,
 ) -> Result<Outcome, Failed> {
+    // Translations take fields from their originals: the translations of a changed page
+    // are read again with it (and a translation's original, when the site does not hold
+    // it, a draft perhaps).
+    let mut pending = with_relatives(model, pending);
     // First pass for the changed files: their URL and kind.
-    let heads = heads_of(model, pending.iter(), options)?;
+    let mut heads = heads_of(model, pending.iter(), &[], options)?;
+    // A page that is new in the default language, or has a new slug there, may be the
+    // original of a page in another language by its `lang:` that stood alone until now.
+    let adopted = adopted_by_new_originals(model, &heads, &pending);
+    if !adopted.is_empty() {
+        pending.extend(adopted);
+        heads = heads_of(model, pending.iter(), &[], options)?;
+    }
+    let pending = &pending;
     let base_path = model.site.config.base_path().to_string();
     let url = |h: &Option<Head>| h.as_ref().map(|h| format!("{base_path}{}", h.path()));
     let topic = |h: &Option<Head>| {
@@ -69,9 +83,20 @@ pub(super) fn update(
     let mut new_lookup = Lookup::default();
     let mut moved: BTreeSet<&str> = BTreeSet::new();
     let mut topics_changed: BTreeSet<String> = BTreeSet::new();
+    // A translation that came, went or moved changes where links to its original lead
+    // from pages in its language.
+    let old_original = |rel: &str| {
+        let (lang, at) = model.lookup.locate.get(rel)?;
+        model.site.page(*lang, *at)?.original.as_deref()
+    };
     for (rel, head) in &heads {
-        if url(head).as_ref() != model.lookup.urls.get(rel) {
+        let new_url = url(head);
+        let old_url = model.lookup.urls.get(rel);
+        let new_original = head.as_ref().and_then(Head::original);
+        if new_url.as_ref() != old_url || new_original != old_original(rel) {
             moved.insert(rel);
+            moved.extend(old_original(rel));
+            moved.extend(new_original);
         }
         let (old, new) = (model.lookup.topic_ids.get(rel), topic(head));
         if old != new.as_ref() {
@@ -80,15 +105,36 @@ pub(super) fn update(
     }
     let links_change = !moved.is_empty() || !topics_changed.is_empty();
     if links_change {
-        // Where pages are is made again after indexing: only the URLs and ids are copied.
+        // Where pages are is made again after indexing: only the URLs, translations and
+        // ids are copied.
         new_lookup = Lookup {
             urls: model.lookup.urls.clone(),
+            translated: model.lookup.translated.clone(),
             topic_ids: model.lookup.topic_ids.clone(),
             locate: Default::default(),
         };
         for (rel, head) in &heads {
+            if let (Some(original), Some(old_url)) = (old_original(rel), model.lookup.urls.get(rel))
+                && let Some(list) = new_lookup.translated.get_mut(original)
+            {
+                list.retain(|(_, u)| u != old_url);
+                if list.is_empty() {
+                    new_lookup.translated.remove(original);
+                }
+            }
             match url(head) {
-                Some(u) => new_lookup.urls.insert(rel.clone(), u),
+                Some(u) => {
+                    if let Some(h) = head
+                        && let Some(original) = h.original()
+                    {
+                        new_lookup
+                            .translated
+                            .entry(original.to_string())
+                            .or_default()
+                            .push((h.lang(), u.clone()));
+                    }
+                    new_lookup.urls.insert(rel.clone(), u)
+                }
                 None => new_lookup.urls.remove(rel),
             };
             match topic(head) {
@@ -121,7 +167,8 @@ pub(super) fn update(
         Vec::new()
     };
     let mut heads = heads;
-    heads.extend(heads_of(model, affected.iter(), options)?);
+    let more = heads_of(model, affected.iter(), &heads, options)?;
+    heads.extend(more);
     trace::mark("heads");
 
     // Second pass: Markdown to HTML, links resolved through the new URLs.
@@ -132,7 +179,8 @@ pub(super) fn update(
         .map(|(rel, head)| match head {
             None => ((rel, None), Vec::new()),
             Some(h) => {
-                let (page, problems) = parse::parse_body(h, &lookup.urls, &topic_ids, config);
+                let (page, problems) =
+                    parse::parse_body(h, &lookup.urls, &lookup.translated, &topic_ids, config);
                 ((rel, Some(page)), problems)
             }
         })
@@ -162,7 +210,7 @@ pub(super) fn update(
         && pages
             .iter()
             .all(|(rel, new)| match (model.lookup.locate.get(rel), new) {
-                (Some(&at), Some(new)) => same_place(&model.site, at, new),
+                (Some(&(lang, at)), Some(new)) => same_place(&model.site, lang, at, new),
                 _ => false,
             });
     if in_place {
@@ -172,38 +220,227 @@ pub(super) fn update(
     }
 }
 
-/// The first pass over the files at `rels`, as last read (`None`: gone, or a draft).
+/// `pending` and the files whose pages depend on theirs through translation: the
+/// translations of a changed page (found in the site, or by their names among the files,
+/// for drafts), a translation's original when the site does not hold it, and a page in
+/// another language by its `lang:` that now has (or had) a page of its slug to translate.
+fn with_relatives(model: &Model, pending: &BTreeSet<String>) -> BTreeSet<String> {
+    let languages = &model.site.config.languages;
+    if languages.len() < 2 && model.lookup.translated.is_empty() {
+        return pending.clone();
+    }
+    let mut all = pending.clone();
+    for rel in pending {
+        // Translations by name: `x.ur.md` beside `x.md`.
+        if let Some(stem) = crate::load::markdown_stem(rel) {
+            let extension = &rel[stem.len()..];
+            for l in languages {
+                let name = format!("{stem}.{}{extension}", l.code);
+                if model.sources.texts.contains_key(&name) {
+                    all.insert(name);
+                }
+            }
+        }
+        if let Ok(Some((_, original))) = parse::translate::named(rel, languages)
+            && !model.lookup.locate.contains_key(&original)
+            && model.sources.texts.contains_key(&original)
+        {
+            all.insert(original);
+        }
+    }
+    // Translations in the site, by their original; and pages in other languages that
+    // share a slug with a changed page in the default language.
+    let ids: BTreeSet<(Kind, &str)> = pending
+        .iter()
+        .filter_map(|rel| {
+            let (lang, at) = model.lookup.locate.get(rel)?;
+            let page = model.site.page(*lang, *at)?;
+            (*lang == 0).then_some((page.kind, page.id.as_str()))
+        })
+        .collect();
+    for (lang, _, page) in model.site.page_refs() {
+        let translates = page.original.as_ref().is_some_and(|o| pending.contains(o));
+        let same_slug = lang != 0 && ids.contains(&(page.kind, page.id.as_str()));
+        if translates || same_slug {
+            all.insert(page.rel.clone());
+        }
+    }
+    all
+}
+
+/// The pages in other languages, standing alone by their `lang:`, whose kind and id a head
+/// in the default language now has and did not have before: they become its translations.
+fn adopted_by_new_originals(
+    model: &Model,
+    heads: &[(String, Option<Head>)],
+    pending: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let had = |rel: &str, kind: Kind, id: &str| {
+        model
+            .lookup
+            .locate
+            .get(rel)
+            .and_then(|(lang, at)| model.site.page(*lang, *at))
+            .is_some_and(|p| p.kind == kind && p.id == id && p.original.is_none())
+    };
+    let new_ids: BTreeSet<(Kind, &str)> = heads
+        .iter()
+        .filter_map(|(rel, h)| Some((rel, h.as_ref()?)))
+        .filter(|(_, h)| h.lang() == 0 && h.original().is_none())
+        .filter(|(rel, h)| !had(rel, h.kind(), h.id()))
+        .map(|(_, h)| (h.kind(), h.id()))
+        .collect();
+    if new_ids.is_empty() {
+        return BTreeSet::new();
+    }
+    model
+        .site
+        .page_refs()
+        .filter(|(lang, _, page)| {
+            *lang != 0
+                && page.original.is_none()
+                && !pending.contains(&page.rel)
+                && new_ids.contains(&(page.kind, page.id.as_str()))
+        })
+        .map(|(_, _, page)| page.rel.clone())
+        .collect()
+}
+
+/// The pages a batch of heads may translate, in memory: the heads read earlier in this
+/// update (as they are now), then the site before it, but for the files read again.
+struct InMemory<'a> {
+    model: &'a Model,
+    fresh: &'a [(String, Option<Head>)],
+    /// Every file read again in this update: the site's version of them is stale.
+    replaced: &'a HashSet<&'a str>,
+}
+
+impl InMemory<'_> {
+    fn fresh(&self, rel: &str) -> Option<Option<&Head>> {
+        if let Some((_, h)) = self.fresh.iter().find(|(r, _)| r == rel) {
+            return Some(h.as_ref());
+        }
+        self.replaced.contains(rel).then_some(None)
+    }
+
+    fn original_of_page<'p>(&'p self, page: &'p Page) -> Option<Original<'p>> {
+        let file = self.model.sources.texts.get(&page.rel)?;
+        Some(Original {
+            rel: &page.rel,
+            kind: page.kind,
+            lang: page.lang,
+            meta: &page.meta,
+            extra: &page.extra,
+            display: &page.display,
+            text: &file.text,
+        })
+    }
+}
+
+impl Originals for InMemory<'_> {
+    fn by_rel(&self, rel: &str) -> Option<Original<'_>> {
+        if let Some(fresh) = self.fresh(rel) {
+            return fresh.map(Original::of_head);
+        }
+        let (lang, at) = self.model.lookup.locate.get(rel)?;
+        self.original_of_page(self.model.site.page(*lang, *at)?)
+    }
+
+    fn by_id(&self, kind: Kind, id: &str) -> Option<Original<'_>> {
+        let fresh =
+            self.fresh.iter().filter_map(|(_, h)| h.as_ref()).find(|h| {
+                h.lang() == 0 && h.original().is_none() && h.kind() == kind && h.id() == id
+            });
+        if let Some(h) = fresh {
+            return Some(Original::of_head(h));
+        }
+        self.model.site.editions[0]
+            .all_pages()
+            .filter(|p| self.fresh(&p.rel).is_none())
+            .find(|p| p.kind == kind && p.id == id && p.original.is_none())
+            .and_then(|p| self.original_of_page(p))
+    }
+
+    fn is_named_original(&self, rel: &str) -> bool {
+        let languages = &self.model.site.config.languages;
+        let named = |r: &str| matches!(parse::translate::named(r, languages), Ok(Some(_)));
+        self.fresh
+            .iter()
+            .filter_map(|(_, h)| h.as_ref())
+            .any(|h| h.original() == Some(rel) && named(h.rel()))
+            || self
+                .model
+                .site
+                .all_pages()
+                .filter(|p| self.fresh(&p.rel).is_none())
+                .any(|p| p.original.as_deref() == Some(rel) && named(&p.rel))
+    }
+
+    fn is_unreadable(&self, _: &str) -> bool {
+        false
+    }
+}
+
+/// The first pass over the files at `rels`, as last read (`None`: gone, or a draft),
+/// joined to the pages they translate: those among themselves, in `fresh` (read earlier in
+/// this update) or in the site.
 fn heads_of<'a>(
     model: &Model,
-    rels: impl Iterator<Item = &'a String>,
+    rels: impl Iterator<Item = &'a String> + Clone,
+    fresh: &'a [(String, Option<Head>)],
     options: ParseOptions,
 ) -> Result<Vec<(String, Option<Head>)>, Failed> {
     let mut heads = Vec::new();
+    let mut gone = Vec::new();
     let mut problems = Vec::new();
+    let replaced: HashSet<&str> = rels
+        .clone()
+        .map(String::as_str)
+        .chain(fresh.iter().map(|(rel, _)| rel.as_str()))
+        .collect();
     for rel in rels {
         let Some(file) = model.sources.texts.get(rel) else {
-            heads.push((rel.clone(), None));
+            gone.push(rel.clone());
             continue;
         };
         match parse::parse_head(file.clone(), &model.site.config, options) {
-            Ok(h) => heads.push((rel.clone(), h)),
+            Ok(h) => heads.push(h),
             Err(d) => problems.extend(d),
         }
     }
-    if problems.is_empty() {
-        Ok(heads)
-    } else {
-        Err(Failed::kept(problems))
+    if !problems.is_empty() {
+        return Err(Failed::kept(problems));
     }
+    let settings = parse::Settings::of(&model.site.config);
+    let others = InMemory {
+        model,
+        fresh,
+        replaced: &replaced,
+    };
+    let (joined, problems, _) = parse::translate::join(heads, &settings, &others);
+    if !problems.is_empty() {
+        return Err(Failed::kept(problems));
+    }
+    let mut out: Vec<(String, Option<Head>)> = gone.into_iter().map(|rel| (rel, None)).collect();
+    for h in joined {
+        let kept = !h.is_draft() || options.drafts;
+        out.push((h.rel().to_string(), kept.then_some(h)));
+    }
+    Ok(out)
 }
 
 /// True when `new` can replace the page at `at` without moving anything in the site:
 /// same kind and URL, and for an article the same sort key, topics and names.
-fn same_place(site: &Site, at: PageRef, new: &Page) -> bool {
-    let Some(old) = site.page(at) else {
+fn same_place(site: &Site, lang: Lang, at: PageRef, new: &Page) -> bool {
+    let Some(old) = site.page(lang, at) else {
         return false;
     };
-    if old.kind != new.kind || old.path != new.path || old.meta.common() != new.meta.common() {
+    if old.kind != new.kind
+        || old.path != new.path
+        || old.meta.common() != new.meta.common()
+        || old.lang != new.lang
+        || old.original != new.original
+    {
         return false;
     }
     // Redirect pages carry the title of the page they lead to.
@@ -233,12 +470,13 @@ fn link(page: &Page) -> (&str, &str) {
     (page.title(), &page.path)
 }
 
-fn slot(site: &mut Site, at: PageRef) -> &mut Page {
+fn slot(site: &mut Site, lang: Lang, at: PageRef) -> &mut Page {
+    let ed = &mut site.editions[lang];
     match at {
-        PageRef::Home => site.home.as_mut().expect("located pages exist"),
-        PageRef::Article(i) => &mut site.articles[i],
-        PageRef::Topic(i) => &mut site.topics[i].page,
-        PageRef::Page(i) => &mut site.pages[i],
+        PageRef::Home => ed.home.as_mut().expect("located pages exist"),
+        PageRef::Article(i) => &mut ed.articles[i],
+        PageRef::Topic(i) => &mut ed.topics[i].page,
+        PageRef::Page(i) => &mut ed.pages[i],
     }
 }
 
@@ -246,34 +484,39 @@ fn slot(site: &mut Site, at: PageRef) -> &mut Page {
 fn put_in_place(model: &mut Model, pages: Vec<Parsed>) -> Changed {
     let mut changed = Changed::default();
     let base_path = model.site.config.base_path().to_string();
-    let mut cards = std::mem::take(&mut model.shared.cards);
+    let mut touched: BTreeMap<Lang, Vec<Value>> = BTreeMap::new();
     for (rel, page) in pages {
         let page = page.expect("checked by same_place");
-        let at = model.lookup.locate[&rel];
-        model.search.forget(&model.site, at);
-        changed.page(at, View::Full);
-        let old = slot(&mut model.site, at);
+        let (lang, at) = model.lookup.locate[&rel];
+        model.search[lang].forget(&model.site.editions[lang], at);
+        changed.page(lang, at, View::Full);
+        let cards = touched
+            .entry(lang)
+            .or_insert_with(|| std::mem::take(&mut model.shared[lang].cards));
+        let shared = &model.shared[lang];
+        let old = slot(&mut model.site, lang, at);
         if link(old) != link(&page) {
-            changed.page(at, View::Ref);
+            changed.page(lang, at, View::Ref);
         }
         if let PageRef::Article(i) = at {
-            let card = values::card(
-                &page,
-                &base_path,
-                &model.shared.topic_refs,
-                &model.shared.dates,
-            );
+            let card = values::card(&page, &base_path, &shared.topic_refs, &shared.dates);
             if card != cards[i] {
                 cards[i] = card;
-                changed.page(at, View::Card);
+                changed.page(lang, at, View::Card);
             }
         }
         *old = page;
     }
-    let shared = Shared::with_cards(&model.site, cards);
-    changed.topic_cards = shared.topic_cards != model.shared.topic_cards;
-    changed.globals = shared.globals != model.shared.globals;
-    model.shared = shared;
+    for (lang, cards) in touched {
+        let shared = Shared::with_cards(&model.site, lang, cards);
+        if shared.topic_cards != model.shared[lang].topic_cards {
+            changed.topic_cards.insert(lang);
+        }
+        if shared.globals != model.shared[lang].globals {
+            changed.globals.insert(lang);
+        }
+        model.shared[lang] = shared;
+    }
     changed
 }
 
@@ -306,7 +549,8 @@ fn reindex(
         };
     }
     let claims: Vec<index::Claim> = claims.into_values().collect();
-    let problems = index::check_urls(&claims).problems;
+    let prefixes = index::prefixes(&model.site.config);
+    let problems = index::check_urls(&claims, &prefixes).problems;
     if !problems.is_empty() {
         return Err(Failed::kept(problems));
     }
@@ -318,6 +562,10 @@ fn reindex(
 /// Whether the pages after the edit might share a URL (with each other, or with a page
 /// attache makes itself). A site with aliases always gets the whole check.
 fn may_collide(site: &Site, pages: &[Parsed]) -> bool {
+    // Every language's pages are under its own prefix, which the quick look does not know.
+    if site.editions.len() > 1 {
+        return true;
+    }
     let replaced: FxHashSet<&str> = pages.iter().map(|(rel, _)| rel.as_str()).collect();
     let mut seen: FxHashSet<&str> = FxHashSet::default();
     site.all_pages()
@@ -348,43 +596,55 @@ fn reindex_unchecked(
 ) -> Result<Outcome, Failed> {
     // Take the pages out of the site (no copies), swap in the new ones, index again.
     let before = Before::of(&model.site);
-    let old_cards = std::mem::take(&mut model.shared.cards);
+    let old_cards: Vec<Vec<Value>> = model
+        .shared
+        .iter_mut()
+        .map(|s| std::mem::take(&mut s.cards))
+        .collect();
     let old_lookup = std::mem::take(&mut model.lookup);
     let config = model.site.config.clone();
     let site = std::mem::replace(&mut model.site, Site::empty(config.clone()));
-    let Site {
-        home,
-        articles,
-        topics,
-        pages: plain,
-        related,
-        ..
-    } = site;
-    let (n_articles, n_topics) = (articles.len(), topics.len());
-    let has_home = usize::from(home.is_some());
-    let slot_of = |at: PageRef| -> usize {
-        let home = has_home;
-        match at {
-            PageRef::Home => 0,
-            PageRef::Article(i) => home + i,
-            PageRef::Topic(i) => home + n_articles + i,
-            PageRef::Page(i) => home + n_articles + n_topics + i,
-        }
+    // Every page in one list of slots, edition after edition; where each edition starts.
+    let mut starts = Vec::with_capacity(site.editions.len());
+    let mut shapes = Vec::with_capacity(site.editions.len());
+    let mut slots: Vec<Option<Page>> = Vec::new();
+    let mut related = Vec::with_capacity(site.editions.len());
+    for edition in site.editions {
+        starts.push(slots.len());
+        shapes.push((
+            usize::from(edition.home.is_some()),
+            edition.articles.len(),
+            edition.topics.len(),
+        ));
+        related.push(edition.related);
+        slots.extend(
+            edition
+                .home
+                .into_iter()
+                .chain(edition.articles)
+                .chain(edition.topics.into_iter().map(|t| t.page))
+                .chain(edition.pages)
+                .map(Some),
+        );
+    }
+    let slot_of = |lang: Lang, at: PageRef| -> usize {
+        let (home, n_articles, n_topics) = shapes[lang];
+        starts[lang]
+            + match at {
+                PageRef::Home => 0,
+                PageRef::Article(i) => home + i,
+                PageRef::Topic(i) => home + n_articles + i,
+                PageRef::Page(i) => home + n_articles + n_topics + i,
+            }
     };
-    let mut slots: Vec<Option<Page>> = home
-        .into_iter()
-        .chain(articles)
-        .chain(topics.into_iter().map(|t| t.page))
-        .chain(plain)
-        .map(Some)
-        .collect();
-    let mut changed_articles = Vec::new();
+    let mut changed_articles: Vec<Vec<(usize, Page)>> =
+        (0..starts.len()).map(|_| Vec::new()).collect();
     // Pages whose content changed: the files edited, and pages whose links now lead
     // elsewhere; and what a link to them showed.
     let mut reparsed: HashMap<String, Option<(String, String)>> = HashMap::new();
     for (rel, page) in pages {
         let was = old_lookup.locate.get(&rel).copied();
-        let old = was.and_then(|at| slots[slot_of(at)].take());
+        let old = was.and_then(|(lang, at)| slots[slot_of(lang, at)].take());
         let text_changed = pending.contains(&rel)
             || match (&old, &page) {
                 (Some(old), Some(new)) => {
@@ -400,16 +660,21 @@ fn reindex_unchecked(
             reparsed.insert(rel.clone(), old_link);
         }
         slots.extend(page.map(Some));
-        if let (true, Some(old), Some(PageRef::Article(i))) = (text_changed, old, was) {
-            changed_articles.push((i, old));
+        if let (true, Some(old), Some((lang, PageRef::Article(i)))) = (text_changed, old, was) {
+            changed_articles[lang].push((i, old));
         }
     }
     let pages = in_file_order(slots.into_iter().flatten().collect());
-    let earlier = index::Earlier {
-        rels: before.articles(),
-        related,
-        changed: changed_articles,
-    };
+    let earlier = related
+        .into_iter()
+        .zip(changed_articles)
+        .enumerate()
+        .map(|(lang, (related, changed))| index::Earlier {
+            rels: before.articles(lang),
+            related,
+            changed,
+        })
+        .collect();
     trace::mark("take");
     model.site = match index::index_again(config, pages, earlier) {
         Ok(site) => site,
@@ -429,70 +694,82 @@ fn reindex_unchecked(
     trace::mark("lookup");
 
     let moves = Moves::new(&before, &model.site);
-    // Search-index entries hold a page's text, and the titles of its topics.
-    let topic_refs = Shared::topic_refs(&model.site);
-    let refs_same = topic_refs == model.shared.topic_refs;
-    if refs_same {
-        let site = &model.site;
-        model.search.moved(before.shape(), site, &moves, |at| {
-            site.page(at).is_some_and(|p| !pending.contains(&p.rel))
-        });
-    } else {
-        model.search.clear();
-    }
-
     let mut changed = Changed::default();
     for (rel, old_link) in &reparsed {
-        let Some(&at) = model.lookup.locate.get(rel) else {
+        let Some(&(lang, at)) = model.lookup.locate.get(rel) else {
             continue;
         };
-        changed.page(at, View::Full);
-        let page = model.site.page(at).expect("located");
+        changed.page(lang, at, View::Full);
+        let page = model.site.page(lang, at).expect("located");
         let (title, path) = link(page);
         if old_link
             .as_ref()
             .is_none_or(|(t, p)| (t.as_str(), p.as_str()) != (title, path))
         {
-            changed.page(at, View::Ref);
+            changed.page(lang, at, View::Ref);
         }
     }
 
-    // Cards: kept for the articles that did not change while the topics they name look
-    // the same.
     let base_path = model.site.config.base_path().to_string();
-    let was_at: FxHashMap<&str, usize> = before
-        .articles()
-        .iter()
-        .enumerate()
-        .map(|(i, rel)| (rel.as_str(), i))
-        .collect();
-    let cards: Vec<(Value, bool)> = model
-        .site
-        .articles
-        .par_iter()
-        .map(|a| {
-            let old = was_at.get(a.rel.as_str()).map(|&i| &old_cards[i]);
-            match old {
-                Some(c) if refs_same && !reparsed.contains_key(&a.rel) => (c.clone(), false),
-                _ => {
-                    let card = values::card(a, &base_path, &topic_refs, &model.shared.dates);
-                    let differs = old != Some(&card);
-                    (card, differs)
-                }
-            }
-        })
-        .collect();
-    let mut kept = Vec::with_capacity(cards.len());
-    for (i, (card, differs)) in cards.into_iter().enumerate() {
-        if differs {
-            changed.page(PageRef::Article(i), View::Card);
+    for (lang, old_cards) in old_cards.into_iter().enumerate() {
+        // Search-index entries hold a page's text, and the titles of its topics.
+        let topic_refs = Shared::topic_refs(&model.site, lang);
+        let refs_same = topic_refs == model.shared[lang].topic_refs;
+        if refs_same {
+            let site = &model.site;
+            model.search[lang].moved(
+                lang,
+                before.shape(lang),
+                &site.editions[lang],
+                &moves,
+                |at| {
+                    site.page(lang, at)
+                        .is_some_and(|p| !pending.contains(&p.rel))
+                },
+            );
+        } else {
+            model.search[lang].clear();
         }
-        kept.push(card);
+        // Cards: kept for the articles that did not change while the topics they name
+        // look the same.
+        let was_at: FxHashMap<&str, usize> = before
+            .articles(lang)
+            .iter()
+            .enumerate()
+            .map(|(i, rel)| (rel.as_str(), i))
+            .collect();
+        let dates = &model.shared[lang].dates;
+        let cards: Vec<(Value, bool)> = model.site.editions[lang]
+            .articles
+            .par_iter()
+            .map(|a| {
+                let old = was_at.get(a.rel.as_str()).map(|&i| &old_cards[i]);
+                match old {
+                    Some(c) if refs_same && !reparsed.contains_key(&a.rel) => (c.clone(), false),
+                    _ => {
+                        let card = values::card(a, &base_path, &topic_refs, dates);
+                        let differs = old != Some(&card);
+                        (card, differs)
+                    }
+                }
+            })
+            .collect();
+        let mut kept = Vec::with_capacity(cards.len());
+        for (i, (card, differs)) in cards.into_iter().enumerate() {
+            if differs {
+                changed.page(lang, PageRef::Article(i), View::Card);
+            }
+            kept.push(card);
+        }
+        let shared = Shared::with_cards(&model.site, lang, kept);
+        if shared.topic_cards != model.shared[lang].topic_cards {
+            changed.topic_cards.insert(lang);
+        }
+        if shared.globals != model.shared[lang].globals {
+            changed.globals.insert(lang);
+        }
+        model.shared[lang] = shared;
     }
-    let shared = Shared::with_cards(&model.site, kept);
-    changed.topic_cards = shared.topic_cards != model.shared.topic_cards;
-    changed.globals = shared.globals != model.shared.globals;
-    model.shared = shared;
     trace::mark("cards");
     Ok(Outcome::Reindexed { changed, moves })
 }
