@@ -53,6 +53,7 @@ pub fn assemble<'s>(site: &'s Site, lang: Lang, scope: &Scope) -> Result<Pack<'s
             });
         pack_articles.push(article(
             site,
+            lang,
             page,
             meta,
             &topic_anchor,
@@ -222,6 +223,7 @@ fn markdown(page: &Page) -> Result<&str, Diagnostic> {
 
 fn article<'s>(
     site: &'s Site,
+    lang: Lang,
     page: &'s Page,
     meta: &'s ArticleMeta,
     topic_anchor: &HashMap<&str, String>,
@@ -233,9 +235,9 @@ fn article<'s>(
         .iter()
         .map(|id| TopicRef {
             id,
-            title: site
-                .editions
-                .iter()
+            // In the pack's language where the topic has a version in it.
+            title: std::iter::once(&site.editions[lang])
+                .chain(&site.editions)
                 .find_map(|e| e.topic(id).map(|t| e.topics[t].page.title()))
                 .unwrap_or(id.as_str()),
             anchor: topic_anchor.get(id.as_str()).cloned(),
