@@ -438,3 +438,112 @@ fn a_file_of_the_site_where_a_pack_goes_is_refused_by_name() {
     assert!(said.contains("pack/index.html"), "{said}");
     assert!(!site.path("public").exists());
 }
+
+#[test]
+fn each_language_has_its_own_packs_and_the_urdu_pack_reads_right_to_left() {
+    let public = Fixture::new("trilingual").build(&[]);
+    // The Urdu edition's trade pack: its own pages only, newest first, right to left.
+    let ur = public.html("ur/topics/trade/pack/index.html");
+    assert_eq!(ur.attrs("html", "lang"), ["ur"]);
+    assert_eq!(ur.attrs("html", "dir"), ["rtl"]);
+    assert_eq!(ur.texts("main h1"), ["تجارت"]);
+    assert_eq!(
+        article_titles(&ur),
+        [
+            "براہ راست پروازوں کی تجویز",
+            "سفیر کی کاروباری رہنماؤں سے ملاقات",
+            "ایک پرانی ملاقات"
+        ]
+    );
+    // Topics named in Urdu; links between its articles stay in the pack.
+    assert_eq!(ur.texts("#article-flights .kicker a"), ["پروازیں", "تجارت"]);
+    assert!(
+        ur.attrs("#article-meeting .prose a", "href")
+            .contains(&"#article-flights".to_string())
+    );
+    assert_eq!(
+        ur.attrs(".pack-toolbar a", "href"),
+        ["/briefing/ur/topics/trade/"]
+    );
+
+    // The Russian edition's trade pack holds its two Russian articles.
+    let ru = public.html("ru/topics/trade/pack/index.html");
+    assert_eq!(ru.attrs("html", "lang"), ["ru"]);
+    assert_eq!(ru.attrs("html", "dir"), ["ltr"]);
+    assert_eq!(
+        article_titles(&ru),
+        [
+            "Форум в Москве",
+            "Посол встретился с представителями бизнеса"
+        ]
+    );
+    // The English one is unchanged by the translations.
+    let en = public.html("topics/trade/pack/index.html");
+    assert_eq!(
+        article_titles(&en),
+        [
+            "A proposal for direct flights",
+            "The ambassador meets business leaders",
+            "An older meeting"
+        ]
+    );
+
+    // Each edition's home and topic pages link to its own packs.
+    for (home, pack) in [
+        ("index.html", "/briefing/pack/"),
+        ("ur/index.html", "/briefing/ur/pack/"),
+        ("ru/index.html", "/briefing/ru/pack/"),
+    ] {
+        assert!(
+            public
+                .html(home)
+                .attrs("main a", "href")
+                .contains(&pack.to_string()),
+            "{home}"
+        );
+        assert!(public.has(&format!("{}index.html", &pack["/briefing/".len()..])));
+    }
+    assert!(
+        public
+            .html("ur/topics/trade/index.html")
+            .attrs("main a", "href")
+            .contains(&"/briefing/ur/topics/trade/pack/".to_string())
+    );
+    assert_eq!(
+        public.html("ur/pack/index.html").attrs("html", "dir"),
+        ["rtl"]
+    );
+}
+
+#[test]
+fn packs_pdf_typesets_each_language_s_packs_as_attache_pack_lang_does() {
+    let site = Fixture::new("trilingual");
+    let config = site.read("site.yaml");
+    site.write("site.yaml", &format!("{config}packs:\n  pdf: true\n"));
+    let public = site.build(&[]);
+    for rel in [
+        "pack/pack.pdf",
+        "ur/pack/pack.pdf",
+        "ru/topics/trade/pack/pack.pdf",
+    ] {
+        assert!(public.files[rel].starts_with(b"%PDF-"), "{rel}");
+    }
+    let text = pdf_text(&public.dir.join("ur/topics/trade/pack/pack.pdf"));
+    assert!(!text.contains("An older meeting"), "{text}");
+    let made = site.attache(&["pack", "--topic", "trade", "--lang", "ur", "-o", "ur.pdf"]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert_eq!(
+        std::fs::read(site.path("ur.pdf")).unwrap(),
+        public.files["ur/topics/trade/pack/pack.pdf"]
+    );
+    assert_eq!(
+        public
+            .html("ur/topics/trade/pack/index.html")
+            .attrs(".pack-toolbar a[type='application/pdf']", "href"),
+        ["/briefing/ur/topics/trade/pack/pack.pdf"]
+    );
+}

@@ -34,8 +34,8 @@ use crate::build::{self, BuildOptions};
 use crate::config::Config;
 use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, relative_to};
-use crate::load::SiteDirs;
 use crate::i18n::Lang;
+use crate::load::SiteDirs;
 use crate::parse::ParseOptions;
 use crate::render::packs::{self, PackOf};
 use crate::render::{self, Job, JobKind, Renderer, Scope};
@@ -467,10 +467,7 @@ impl Engine {
 /// The PDFs beside the pack pages `packs` when the site makes them (`packs.pdf: true`),
 /// as a build typesets them ([`crate::build`]): a pack's PDF changes with its page, so it is
 /// typeset again whenever its page is rendered again.
-fn pack_pdfs(
-    model: &Model,
-    packs: &[(Lang, PackOf)],
-) -> Result<Vec<(String, Body)>, Diagnostics> {
+fn pack_pdfs(model: &Model, packs: &[(Lang, PackOf)]) -> Result<Vec<(String, Body)>, Diagnostics> {
     if packs.is_empty() || !model.site.config.packs.pdf {
         return Ok(Vec::new());
     }
