@@ -553,7 +553,15 @@ fn editing_an_urdu_file_renders_the_urdu_pages_only() {
     edit(&site, urdu, |t| t + "\nایک اور سطر۔\n");
     let (pages, files) = rebuilt(&mut engine, &site, &[urdu]);
     only_urdu("an Urdu body", &pages, &files);
-    assert_eq!(pages, ["ur/articles/meeting/index.html"]);
+    // Its page, and the Urdu packs that hold its text.
+    assert_eq!(
+        pages,
+        [
+            "ur/articles/meeting/index.html",
+            "ur/pack/index.html",
+            "ur/topics/trade/pack/index.html"
+        ]
+    );
     assert_same_as_full_build(&engine, site.root(), "an Urdu body");
 
     // A new title shows on every Urdu list and feed, and on no page of another language.
