@@ -300,6 +300,7 @@ fn main() {
         BuildOptions {
             drafts: false,
             base_url: Some("http://127.0.0.1:1111/".into()),
+            ..Default::default()
         },
     );
     let t = Instant::now();

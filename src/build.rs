@@ -18,6 +18,32 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replaces `base_url` (for previews and staging hosts).
     pub base_url: Option<String>,
+    /// Include pages not yet published or withdrawn (`publish_date`, `expiry_date`).
+    pub future: bool,
+    /// The moment the build happens at, for `publish_date` and `expiry_date`; the clock
+    /// when `None` (tests and `--now` set it).
+    pub now: Option<jiff::Timestamp>,
+}
+
+impl BuildOptions {
+    /// The options with the moment of the build fixed: the clock is read here, once, so
+    /// every page of one build is judged at the same moment.
+    pub fn at_a_moment(&self) -> BuildOptions {
+        BuildOptions {
+            now: Some(self.now.unwrap_or_else(jiff::Timestamp::now)),
+            ..self.clone()
+        }
+    }
+
+    /// What parse needs of these options (after [`BuildOptions::at_a_moment`]).
+    pub fn parse_options(&self, keep_markdown: bool) -> ParseOptions {
+        ParseOptions {
+            drafts: self.drafts,
+            keep_markdown,
+            future: self.future,
+            now: self.now.unwrap_or_else(jiff::Timestamp::now),
+        }
+    }
 }
 
 /// A site built in memory.
@@ -29,6 +55,8 @@ pub struct Built {
     pub elapsed: Duration,
     /// Time spent in each stage, in pipeline order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// The pages left out: drafts, and pages not yet or no longer published.
+    pub left_out: parse::LeftOut,
 }
 
 impl Built {
@@ -49,8 +77,12 @@ impl Built {
             1 => String::new(),
             n => format!(" in {n} languages"),
         };
+        let left_out = match self.left_out.describe() {
+            Some(what) => format!("; left out {what}"),
+            None => String::new(),
+        };
         format!(
-            "{}, {}, {}, {}, {}, {}{languages} ({})",
+            "{}, {}, {}, {}, {}, {}{languages} ({}){left_out}",
             count(sum(&|e| e.articles.len()), "article", "articles"),
             count(sum(&|e| e.topics.len()), "topic", "topics"),
             count(sum(&|e| e.pages.len()), "page", "pages"),
@@ -90,10 +122,12 @@ pub fn build_with(
     options: &BuildOptions,
 ) -> Result<Built, Diagnostics> {
     let start = Instant::now();
+    let options = &options.at_a_moment();
     let dirs = SiteDirs::new(root, &config);
     let sources = load::load(&dirs)?;
     let mut stages = vec![("load", start.elapsed())];
-    let (site, mut output, warnings) = build_stages(config, sources, options, &mut stages)?;
+    let (site, mut output, warnings, left_out) =
+        build_stages(config, sources, options, &mut stages)?;
     if site.config.packs.pdf {
         let start = Instant::now();
         let pdfs = pack_pdfs(&site, &dirs, &output).map_err(|d| d.with(warnings.0.clone()))?;
@@ -106,6 +140,7 @@ pub fn build_with(
         warnings,
         elapsed: start.elapsed(),
         stages,
+        left_out,
     })
 }
 
@@ -145,7 +180,8 @@ pub fn build_from_sources(
     sources: Sources,
     options: &BuildOptions,
 ) -> Result<(Site, Output, Diagnostics), Diagnostics> {
-    build_stages(config, sources, options, &mut Vec::new())
+    build_stages(config, sources, &options.at_a_moment(), &mut Vec::new())
+        .map(|(site, output, warnings, _)| (site, output, warnings))
 }
 
 /// Parse and index go on past problems, as `check` does, so a failed build reports every
@@ -156,7 +192,7 @@ fn build_stages(
     sources: Sources,
     options: &BuildOptions,
     stages: &mut Vec<(&'static str, Duration)>,
-) -> Result<(Site, Output, Diagnostics), Diagnostics> {
+) -> Result<(Site, Output, Diagnostics, parse::LeftOut), Diagnostics> {
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
         stages.push((name, clock.elapsed()));
@@ -170,18 +206,12 @@ fn build_stages(
         i18n,
     } = sources;
     // Templates and content are independent until rendering: check both, report both.
-    let (templates, (pages, mut problems)) = rayon::join(
+    let (templates, (pages, mut problems, left_out)) = rayon::join(
         || Templates::compile(&templates, &i18n, &config.languages),
         || {
-            parse::parse_lenient(
-                content,
-                &config,
-                ParseOptions {
-                    drafts: options.drafts,
-                    // Pack pages draw the bodies again from their Markdown.
-                    keep_markdown: config.packs.enabled,
-                },
-            )
+            // Pack pages draw the bodies again from their Markdown.
+            let keep_markdown = config.packs.enabled;
+            parse::parse_counted(content, &config, options.parse_options(keep_markdown))
         },
     );
     lap("parse", stages);
@@ -201,7 +231,7 @@ fn build_stages(
     let output =
         render::render(&site, &templates, &statics).map_err(|d| d.with(problems.0.clone()))?;
     lap("render", stages);
-    Ok((site, output, problems))
+    Ok((site, output, problems, left_out))
 }
 
 /// The output folder a build writes to: `-o` if given, else `output_dir` from site.yaml.

@@ -10,7 +10,7 @@ use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, Problem, did_you_mean};
 use crate::index::{self, Site};
 use crate::load::{self, SiteDirs};
-use crate::parse::{self, Page, ParseOptions};
+use crate::parse::{self, Page};
 use crate::render::{self, Templates};
 
 /// Checks the site at `root`; the result lists every problem found, sorted by file.
@@ -32,13 +32,11 @@ pub fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
             None
         }
     };
+    let options = options.at_a_moment();
     let (pages, parse_problems) = parse::parse_lenient(
         sources.content,
         &config,
-        ParseOptions {
-            drafts: options.drafts,
-            keep_markdown: config.packs.enabled,
-        },
+        options.parse_options(config.packs.enabled),
     );
     problems.extend(parse_problems);
     let (site, index_problems) = index::index_lenient(config, pages);

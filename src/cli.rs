@@ -196,6 +196,47 @@ pub struct SiteArgs {
     /// Include articles and pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Include pages not yet published (`publish_date` to come) or withdrawn (`expiry_date`
+    /// past), for review. `serve` always shows them, each with a banner.
+    #[arg(long)]
+    pub future: bool,
+    /// Build as at this moment instead of now (`2025-03-01`, or a date and time): what is
+    /// published then is published.
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+}
+
+impl SiteArgs {
+    /// `--now` as a moment; a date alone is midnight in the site's time zone.
+    fn now(&self) -> Result<Option<jiff::Timestamp>, Diagnostics> {
+        let Some(text) = &self.now else {
+            return Ok(None);
+        };
+        let tz = crate::config::Config::load(&self.root)
+            .map(|c| c.time_zone())
+            .unwrap_or(jiff::tz::TimeZone::UTC);
+        crate::parse::front_matter::PageDate::parse_in(text, &tz)
+            .map(|d| Some(d.instant))
+            .map_err(|reason| {
+                Diagnostics::one(crate::error::Diagnostic::new(
+                    "--now",
+                    crate::error::Problem::BadDate {
+                        value: text.clone(),
+                        reason,
+                        suggestion: crate::parse::front_matter::suggest_date(text),
+                    },
+                ))
+            })
+    }
+
+    fn build_options(&self, base_url: Option<String>) -> Result<BuildOptions, Diagnostics> {
+        Ok(BuildOptions {
+            drafts: self.drafts,
+            base_url,
+            future: self.future,
+            now: self.now()?,
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -260,9 +301,9 @@ fn run_import(args: ImportArgs) -> ExitCode {
 }
 
 fn run_build(args: BuildArgs) -> ExitCode {
-    let options = BuildOptions {
-        drafts: args.site.drafts,
-        base_url: args.base_url,
+    let options = match args.site.build_options(args.base_url) {
+        Ok(o) => o,
+        Err(problems) => return report(&problems),
     };
     match build::build_to_disk(&args.site.root, args.output.as_deref(), &options) {
         Ok((built, dir)) => {
@@ -293,9 +334,9 @@ fn run_build(args: BuildArgs) -> ExitCode {
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
-    let options = BuildOptions {
-        drafts: args.site.drafts,
-        base_url: None,
+    let options = match args.site.build_options(None) {
+        Ok(o) => o,
+        Err(problems) => return report(&problems),
     };
     let problems = crate::check::check(&args.site.root, &options);
     match args.format {
@@ -315,10 +356,16 @@ fn run_pack(args: PackArgs) -> ExitCode {
     if let Err(d) = pack::check_output(&args.output) {
         return report(&Diagnostics::one(d));
     }
+    let now = match args.site.now() {
+        Ok(now) => now,
+        Err(problems) => return report(&problems),
+    };
     let options = pack::PackOptions {
         topic: args.topic,
         lang: args.lang,
         drafts: args.site.drafts,
+        future: args.site.future,
+        now,
     };
     let made = match pack::make(&args.site.root, &options) {
         Ok(made) => made,
@@ -433,11 +480,16 @@ fn run_serve(args: ServeArgs) -> ExitCode {
             }
         },
     };
+    let now = match args.site.now() {
+        Ok(now) => now,
+        Err(problems) => return report(&problems),
+    };
     let options = crate::serve::ServeOptions {
         root: args.site.root,
         bind,
         port: args.port,
         drafts: args.site.drafts,
+        now,
         quiet: false,
         stop_on_ctrl_c: true,
     };

@@ -53,9 +53,26 @@ pub struct Config {
     #[serde(default)]
     pub search: Search,
     #[serde(default)]
+    pub pagination: Pagination,
+    #[serde(default)]
     pub markdown: Markdown,
     #[serde(default)]
     pub packs: Packs,
+    /// The picture link previews show for pages that set none (`image`): a path below
+    /// the site or a full URL.
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default)]
+    pub freshness: Freshness,
+}
+
+/// How current topic overviews must be.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Freshness {
+    /// `check` warns about an overview whose `updated` is more than this many days older
+    /// than the newest article filed under its topic. None: no such warning.
+    pub warn_after_days: Option<u32>,
 }
 
 /// Where pages go, by kind. An article's own `permalink` wins over its pattern.
@@ -76,6 +93,10 @@ pub struct Feeds {
     pub limit: usize,
     /// Write `/topics/<id>/atom.xml` too.
     pub per_topic: bool,
+    /// Write a feed for each person, organization and tag (`/people/<slug>/atom.xml`).
+    pub per_entity: bool,
+    /// Write each feed as RSS 2.0 too (`rss.xml` beside each `atom.xml`).
+    pub rss: bool,
 }
 
 impl Default for Feeds {
@@ -84,6 +105,8 @@ impl Default for Feeds {
             enabled: true,
             limit: 20,
             per_topic: true,
+            per_entity: true,
+            rss: true,
         }
     }
 }
@@ -117,6 +140,23 @@ pub struct Search {
 impl Default for Search {
     fn default() -> Self {
         Search { enabled: true }
+    }
+}
+
+/// Long lists (home, topics, timeline years, people, organizations, tags) in pages.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pagination {
+    /// How many articles one page of a list shows.
+    pub per_page: std::num::NonZeroUsize,
+}
+
+impl Default for Pagination {
+    fn default() -> Self {
+        Pagination {
+            // 50 cards keep a list page near 50 KB of HTML.
+            per_page: std::num::NonZeroUsize::new(50).expect("50 is not zero"),
+        }
     }
 }
 
@@ -274,6 +314,16 @@ impl Config {
                 "packs.pdf puts a PDF beside each pack page, but packs.enabled is false: \
                  turn the pack pages on, or leave out `pdf: true`"
                     .into(),
+            ));
+        }
+        if let Some(image) = &config.image
+            && crate::parse::markdown::is_dangerous_url(image)
+        {
+            return Err(at_key(
+                "image",
+                format!(
+                    "image `{image}` would run a script or open a local file: give a path below the site or an https:// URL"
+                ),
             ));
         }
         if let Some(pattern) = &config.permalinks.articles {

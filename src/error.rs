@@ -132,7 +132,7 @@ pub enum Problem {
     #[error("this file is not read: {reason}")]
     NotRead { reason: &'static str },
     #[error(
-        "the topic `{topic}` is a draft, so this article would be filed under a topic that is not published"
+        "the topic `{topic}` is a draft or not published now, so this article would be filed under a topic that is not published"
     )]
     DraftTopic { topic: String },
     #[error("unknown topic `{topic}`")]
@@ -144,11 +144,30 @@ pub enum Problem {
     #[error("the article is filed under no topic: `topics` needs at least one topic id")]
     NoTopics,
     #[error(
-        "the link to `{target}` leads nowhere: no such Markdown file in content/ (or it is a draft)"
+        "the link to `{target}` leads nowhere: no such Markdown file in content/ (or it is a draft, not yet published or withdrawn)"
     )]
     BrokenLink {
         target: String,
         suggestion: Option<String>,
+    },
+    #[error("the link to `{target}` leads to a page that {why}, so it is left out of the build")]
+    LinkToLeftOut { target: String, why: &'static str },
+    #[error(
+        "this article is dated {date}, in the future, yet it is published now: nothing holds it back until then"
+    )]
+    FutureDate { date: String },
+    #[error(
+        "`{spelling}` names {other} too, so articles naming it cannot be filed under one entity"
+    )]
+    NameTaken { spelling: String, other: String },
+    #[error(
+        "the overview is as of {updated}, {days} days before the newest article filed under it ({newest}), more than the {limit} days `freshness.warn_after_days` allows"
+    )]
+    StaleOverview {
+        updated: String,
+        newest: String,
+        days: i64,
+        limit: u32,
     },
     #[error("the link to `{dest}` points at `#{fragment}`, but {page} has no heading with that id")]
     BrokenAnchor {

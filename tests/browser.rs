@@ -886,11 +886,17 @@ async fn reader_path(b: &Browser, report: &mut Report, site_title: &str) -> R<()
     );
     expect_links(report, C, &org, &found, &expected);
 
+    // The timeline is an index of years, each year a page of its own.
     b.click(".site-nav a", "Timeline", Some("/timeline/"))
         .await?;
+    page_basics(b, report, C, site_title).await?;
+    b.click(".year-group h2 a", "2025", Some("/timeline/2025/"))
+        .await?;
     let found = page_basics(b, report, C, site_title).await?;
-    expect_links(report, C, "/timeline/", &found, &urls(all.iter()));
+    expect_links(report, C, "/timeline/2025/", &found, &urls(all.iter()));
 
+    b.js("history.back()", vec![]).await?;
+    b.wait_for_path("/timeline/").await?;
     b.js("history.back()", vec![]).await?;
     b.wait_for_path(&org).await?;
     let h1 = b
@@ -925,7 +931,8 @@ document.querySelectorAll('link[href], script[src], img[src], iframe[src], sourc
 return {
   status: nav ? nav.responseStatus : null,
   resources,
-  scripts: Array.from(document.scripts).map(s => s.src ? new URL(s.src).pathname : '(inline script)'),
+  // JSON-LD is data for link previews and search engines, never run.
+  scripts: Array.from(document.scripts).filter(s => s.type !== 'application/ld+json').map(s => s.src ? new URL(s.src).pathname : '(inline script)'),
   brokenImages: Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
   brokenStyles: Array.from(document.querySelectorAll('link[rel~="stylesheet"]')).filter(l => !l.sheet).map(l => l.href),
   external,
@@ -947,7 +954,7 @@ async fn crawl(b: &Browser, site: &Site, report: &mut Report, site_title: &str) 
             // search.js fetches the index after load; let that request finish too.
             b.wait_for(
                 "the search index request",
-                "return performance.getEntriesByType('resource').some(e => /search-index/.test(e.name) && e.responseEnd > 0)",
+                "return performance.getEntriesByType('resource').some(e => e.name.includes('/search/manifest.json') && e.responseEnd > 0)",
                 Duration::from_secs(10),
             )
             .await?;
@@ -1130,6 +1137,208 @@ return {
             "/search/?q=bakhtawari flights",
             format!("expected {flights} first, got {links:?}"),
         );
+    }
+    Ok(())
+}
+
+/// A copy of the basic fixture with what sharded search must cope with: a long article whose
+/// last paragraph alone names Zhukovsky and a textile quota agreement, another with the words
+/// "textile" and "quota" apart, and 40 notes on caravans of 250 words each of their own, so
+/// that the index has many shards and "caravan" more results than a page shows.
+fn search_site(dir: &Path) {
+    common::copy_dir(&common::repo().join("tests/fixtures/basic"), dir);
+    let articles = dir.join("content/articles/2025");
+    let filler: Vec<String> = (0..1500).map(|i| format!("longword{i}")).collect();
+    fs::write(
+        articles.join("long-report.md"),
+        format!(
+            "---\ntitle: \"A long report\"\ndate: 2025-04-01\ntopics: [alpha]\nsummary: \"A report of many words.\"\n---\n{}\n\nIn the last paragraph, Zhukovsky signs the textile quota agreement.\n",
+            filler.join(" ")
+        ),
+    )
+    .unwrap();
+    fs::write(
+        articles.join("quota-apart.md"),
+        "---\ntitle: \"Rice and cloth\"\ndate: 2025-04-02\ntopics: [alpha]\n---\nThe quota on rice stays; textile trade grows.\n",
+    )
+    .unwrap();
+    for n in 0..40 {
+        let words: Vec<String> = (0..250).map(|k| format!("note{n}word{k}")).collect();
+        fs::write(
+            articles.join(format!("caravan-{n}.md")),
+            format!(
+                "---\ntitle: \"Caravan note {n}\"\ndate: 2025-05-{:02}\ntopics: [alpha]\n---\nA caravan passes. {}\n",
+                1 + n % 28,
+                words.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// What the search page shows, once it shows results for a query containing `arguments[0]`.
+const SHOWN: &str = r#"
+const status = document.querySelector('.search-status');
+if (!status || !status.textContent.toLowerCase().includes(arguments[0])) return null;
+const items = Array.from(document.querySelectorAll('#search-results li'));
+const search = performance.getEntriesByType('resource').filter(e => /\/search\//.test(e.name));
+const shown = performance.getEntriesByName('attache-search-results');
+return {
+  links: items.map(li => new URL(li.querySelector('a').href).pathname),
+  marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent.toLowerCase()),
+  status: status.textContent,
+  more: !!document.querySelector('.search-more:not([hidden])'),
+  fetched: search.map(e => new URL(e.name).pathname),
+  bytes: search.reduce((n, e) => n + (e.transferSize || e.encodedBodySize || 0), 0),
+  after: shown.length ? shown[shown.length - 1].startTime - Math.max(0, ...search.map(e => e.responseEnd)) : null,
+};
+"#;
+
+/// Search over the sharded index: a word from the last paragraph of a long article, a phrase,
+/// a prefix as one types, more results than a page shows; and what a query downloads, by the
+/// browser's resource timing.
+async fn sharded_search(b: &Browser, site: &Site, report: &mut Report) -> R<()> {
+    const C: &str = "sharded search";
+    let long = "/articles/long-report/";
+    let index_bytes: usize = site
+        .files
+        .iter()
+        .filter(|(k, _)| k.starts_with("search/"))
+        .map(|(_, v)| v.len())
+        .sum();
+    let shards = site
+        .files
+        .keys()
+        .filter(|k| k.starts_with("search/s/"))
+        .count();
+    if shards < 4 {
+        report.fail(
+            C,
+            "/search/",
+            format!("only {shards} shards: too few to test"),
+        );
+    }
+    let shown = |q: &str| SHOWN.replace("arguments[0]", &format!("{q:?}"));
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect()
+    };
+
+    // One word, from the end of a long article: one shard and one fragment are fetched.
+    b.open("/search/?q=Zhukovsky").await?;
+    let r = b
+        .wait_for("results for zhukovsky", &shown("zhukovsky"), NAV_TIMEOUT)
+        .await?;
+    let fetched = strings(&r["fetched"]);
+    eprintln!(
+        "search for one word fetched {} files, {} bytes of the index's {index_bytes} ({shards} shards); results {} ms after the data",
+        fetched.len(),
+        r["bytes"],
+        r["after"]
+    );
+    if strings(&r["links"]) != [long] {
+        report.fail(C, "?q=Zhukovsky", format!("found {}", r["links"]));
+    }
+    if !strings(&r["marks"]).contains(&"zhukovsky".to_string()) {
+        report.fail(C, "?q=Zhukovsky", "the snippet does not mark the word");
+    }
+    let shards_fetched = fetched.iter().filter(|f| f.contains("/search/s/")).count();
+    let fragments_fetched = fetched.iter().filter(|f| f.contains("/search/f/")).count();
+    if shards_fetched != 1 || fragments_fetched != 1 {
+        report.fail(
+            C,
+            "?q=Zhukovsky",
+            format!(
+                "fetched {shards_fetched} shards and {fragments_fetched} fragments: {fetched:?}"
+            ),
+        );
+    }
+    if r["bytes"].as_u64().unwrap_or(u64::MAX) * 4 > index_bytes as u64 {
+        report.fail(
+            C,
+            "?q=Zhukovsky",
+            format!(
+                "downloaded {} of the index's {index_bytes} bytes",
+                r["bytes"]
+            ),
+        );
+    }
+
+    // A phrase: only the page with the words together.
+    b.open("/search/?q=%22textile%20quota%22").await?;
+    let r = b
+        .wait_for(
+            "results for the phrase",
+            &shown("textile quota"),
+            NAV_TIMEOUT,
+        )
+        .await?;
+    if strings(&r["links"]) != [long] {
+        report.fail(C, "?q=\"textile quota\"", format!("found {}", r["links"]));
+    }
+    // The same words without quotes find both.
+    b.open("/search/?q=textile%20quota%20").await?;
+    let r = b
+        .wait_for(
+            "results for two words",
+            &shown("textile quota"),
+            NAV_TIMEOUT,
+        )
+        .await?;
+    if strings(&r["links"]).len() != 2 {
+        report.fail(C, "?q=textile quota", format!("found {}", r["links"]));
+    }
+
+    // A prefix, as one types.
+    b.open("/search/").await?;
+    let input = b
+        .client
+        .find(Locator::Id("search-input"))
+        .await
+        .ctx("the search input")?;
+    input.send_keys("zhukov").await.ctx("typing")?;
+    let r = b
+        .wait_for("results as one types", &shown("zhukov"), NAV_TIMEOUT)
+        .await?;
+    if strings(&r["links"]) != [long] {
+        report.fail(C, "typing zhukov", format!("found {}", r["links"]));
+    }
+
+    // More results than a page shows: ten, then ten more on asking.
+    b.open("/search/?q=caravan").await?;
+    let r = b
+        .wait_for("results for caravan", &shown("caravan"), NAV_TIMEOUT)
+        .await?;
+    let first = strings(&r["links"]).len();
+    if first != 10 || r["more"] != json!(true) {
+        report.fail(
+            C,
+            "?q=caravan",
+            format!("{first} results, more: {} ({})", r["more"], r["status"]),
+        );
+    }
+    b.js("document.querySelector('.search-more').click()", vec![])
+        .await?;
+    let r = b
+        .wait_for(
+            "more results",
+            "const n = document.querySelectorAll('#search-results li').length; return n > 10 ? n : null",
+            NAV_TIMEOUT,
+        )
+        .await?;
+    if r != json!(20) {
+        report.fail(
+            C,
+            "?q=caravan",
+            format!("{r} results after asking for more"),
+        );
+    }
+    let errors = b.js("return window.__attacheErrors || []", vec![]).await?;
+    if errors.as_array().is_some_and(|e| !e.is_empty()) {
+        report.fail(C, "/search/", format!("errors: {errors}"));
     }
     Ok(())
 }
@@ -2067,6 +2276,9 @@ async fn the_briefing_in_a_real_browser() {
         tmp.path(),
         "urdu",
     );
+    let search_src = tmp.path().join("search-src");
+    search_site(&search_src);
+    let search_served = build_and_serve(&tools, &search_src, tmp.path(), "search");
     let site_yaml: Value =
         serde_yaml::from_str(&fs::read_to_string(common::repo().join("site.yaml")).unwrap())
             .unwrap();
@@ -2163,6 +2375,16 @@ async fn the_briefing_in_a_real_browser() {
         .await;
         report.outcome("Urdu", r);
         eprintln!("Urdu: {:?}", t.elapsed());
+
+        // The same session on a site made to test sharded search.
+        let t = Instant::now();
+        let sb = Browser {
+            client: b.client.clone(),
+            origin: search_served.origin.clone(),
+        };
+        let r = sharded_search(&sb, &search_served.site, &mut report).await;
+        report.outcome("sharded search", r);
+        eprintln!("sharded search: {:?}", t.elapsed());
         b.close().await;
 
         // A second session with JavaScript switched off.
@@ -2235,7 +2457,12 @@ fn the_theme_stays_small_and_self_contained() {
     let mut problems = Vec::new();
     for file in site.html_files() {
         let page = site.html(&file);
-        let scripts = page.select("script");
+        // JSON-LD (structured data for link previews) is data, never run.
+        let scripts = page.select("script:not([type=\"application/ld+json\"])");
+        assert!(
+            page.select("script[type=\"application/ld+json\"]").len() <= 1,
+            "{file}: one JSON-LD block at most"
+        );
         let srcs = page.attrs("script", "src");
         let expected: &[&str] = if file.ends_with("search/index.html") {
             &["/search.js"]

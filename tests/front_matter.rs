@@ -86,7 +86,7 @@ fn a_jekyll_post_builds_as_it_is_with_warnings_for_near_miss_keys() {
         feed.contains("<author>\n   <name>Ada Writer</name>"),
         "{feed}"
     );
-    assert!(feed.contains("<published>2013-02-24T05:00:00Z</published>"));
+    assert!(feed.contains("<published>2013-02-24T05:00:00+00:00</published>"));
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn times_without_an_offset_are_in_the_sites_time_zone() {
     let site = f.build(&[]);
     let feed = site.text("atom.xml");
     assert!(
-        feed.contains("<published>2013-02-24T00:00:00Z</published>"),
+        feed.contains("<published>2013-02-24T00:00:00+00:00</published>"),
         "{feed}"
     );
     f.write("site.yaml", &format!("{config}timezone: Asia/Karach\n"));

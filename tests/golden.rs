@@ -12,20 +12,28 @@ use common::{Fixture, repo, snapshot};
 
 #[test]
 fn the_fixture_site_builds_to_exactly_the_recorded_output() {
-    assert_builds_to_recorded_output("basic");
+    assert_builds_to_recorded_output("basic", &[]);
 }
 
 /// A site in English, Urdu and Russian: every edition, switcher, alternate, feed and the
 /// sitemap's alternates.
 #[test]
 fn the_trilingual_fixture_builds_to_exactly_the_recorded_output() {
-    assert_builds_to_recorded_output("trilingual");
+    assert_builds_to_recorded_output("trilingual", &[]);
 }
 
-/// Builds the fixture `name` and compares the output with `tests/golden/<name>`.
-fn assert_builds_to_recorded_output(name: &str) {
+/// Profiles, as-of dates, a notice on a stale overview, an embargoed and a withdrawn
+/// article left out, Open Graph, JSON-LD, Atom and RSS: as of 1 April 2025.
+#[test]
+fn the_desk_fixture_builds_to_exactly_the_recorded_output() {
+    assert_builds_to_recorded_output("desk", &["--now", "2025-04-01"]);
+}
+
+/// Builds the fixture `name` with `args` and compares the output with
+/// `tests/golden/<name>`.
+fn assert_builds_to_recorded_output(name: &str, args: &[&str]) {
     let fixture = Fixture::new(name);
-    let site = fixture.build(&[]);
+    let site = fixture.build(args);
     let golden_dir = repo().join("tests/golden").join(name);
     // Only what attache generates: the theme's static files are copied as they are.
     let theme_static = repo().join("themes/briefing/static");

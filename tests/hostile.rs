@@ -18,6 +18,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use attache::render::search::read;
 use common::{Page, Site, copy_dir, repo, snapshot};
 use proptest::prelude::*;
 
@@ -416,18 +417,25 @@ fn dates_in_every_spelling_old_archives_hold_build_and_sort() {
         );
     }
     let site = desk.builds();
-    let timeline = site.html("timeline/index.html");
-    let links = timeline.attrs("main a[href*='/articles/']", "href");
+    // The timeline has a page per year.
+    let links = |year: &str| {
+        site.html(&format!("timeline/{year}/index.html"))
+            .attrs("main a[href*='/articles/']", "href")
+    };
+    let (y2013, y2001) = (links("2013"), links("2001"));
     let position = |slug: &str| {
-        links
+        y2013
             .iter()
             .position(|l| l.ends_with(&format!("/articles/{slug}/")))
-            .unwrap_or_else(|| panic!("{slug} not in {links:?}"))
+            .unwrap_or_else(|| panic!("{slug} not in {y2013:?}"))
     };
     // Newest first: the 25th, then the 24th (all three at 05:00 UTC), then the 5th.
     assert!(position("f") < position("a"));
     assert!(position("a") < position("d"));
-    assert!(position("d") < position("e"));
+    assert!(
+        y2001.iter().any(|l| l.ends_with("/articles/e/")),
+        "{y2001:?}"
+    );
 }
 
 #[test]
@@ -662,6 +670,15 @@ fn a_fifty_megabyte_article_builds_in_bounded_time() {
     );
     assert!(pack.select(".pack-article").is_empty());
     assert_eq!(pack.select(".pack-notice").len(), 1);
+    // Search takes in the article's first 256 KiB: no file of its index grows with it.
+    let (largest, bytes) = site
+        .files
+        .iter()
+        .filter(|(k, _)| k.starts_with("search/"))
+        .map(|(k, v)| (v.len(), k))
+        .max()
+        .unwrap();
+    assert!(largest < 300 * 1024, "{bytes}: {largest} bytes");
 }
 
 /// An article whose body is `depth` nested blocks, written on one line.
@@ -1039,6 +1056,7 @@ fn preview_engine(desk: &Desk) -> attache::serve::Engine {
         attache::build::BuildOptions {
             drafts: false,
             base_url: Some("http://127.0.0.1:9/".into()),
+            ..Default::default()
         },
     );
     engine.build().expect("the desk's site builds");
@@ -1291,6 +1309,35 @@ fn a_packs_setting_of_the_wrong_kind_is_refused_at_its_line() {
     });
 }
 
+#[test]
+fn a_page_size_that_is_no_count_is_refused_and_any_count_builds() {
+    let desk = Desk::new();
+    let config = desk.read("site.yaml");
+    for bad in ["0", "-3", "ten", "2.5", "[5]"] {
+        desk.write(
+            "site.yaml",
+            format!("{config}pagination:\n  per_page: {bad}\n"),
+        );
+        let said = desk.refuses(Told {
+            file: "site.yaml",
+            at: None,
+            says: &["per_page"],
+        });
+        assert!(said.contains("site.yaml:7"), "{bad}: {said}");
+    }
+    // One article a page, and more than any site has: both build, every link resolves.
+    for good in ["1", "18446744073709551615"] {
+        desk.write(
+            "site.yaml",
+            format!("{config}pagination:\n  per_page: {good}\n"),
+        );
+        let site = desk.builds();
+        let (broken, followed) = common::broken_internal_links(&site, "https://example.org/");
+        assert!(broken.is_empty() && followed > 0, "{good}: {broken:?}");
+        assert_eq!(site.has("page/2/index.html"), good == "1", "{good}");
+    }
+}
+
 /// Sets `output_dir` in site.yaml; it goes on line 6.
 fn output_dir(desk: &Desk, dir: &str) {
     let config = desk.read("site.yaml");
@@ -1405,9 +1452,18 @@ fn assert_no_content_script(name: &str, page: &Page, theme: &[String]) {
                 theme.iter().any(|t| src == format!("/{t}")),
                 "{name}: a script from {src}"
             ),
+            // The only inline scripts are JSON-LD: data a browser never runs, which no
+            // text can end early (no `<` in it), and which parses as JSON.
             None => {
                 let body: String = script.text().collect();
-                assert!(!body.contains("alert"), "{name}: inline script {body}");
+                assert_eq!(
+                    script.value().attr("type"),
+                    Some("application/ld+json"),
+                    "{name}: an inline script that would run: {body}"
+                );
+                assert!(!body.contains('<'), "{name}: markup in JSON-LD: {body}");
+                serde_json::from_str::<serde_json::Value>(&body)
+                    .unwrap_or_else(|e| panic!("{name}: JSON-LD that is not JSON ({e}): {body}"));
             }
         }
     }
@@ -1469,6 +1525,71 @@ fn scripts_pasted_into_markdown_and_front_matter_never_run() {
     // Feeds carry the text escaped, never as markup.
     let atom = site.text("atom.xml");
     assert!(!atom.contains("<script>"), "{atom}");
+}
+
+#[test]
+fn pasted_words_of_any_length_and_script_make_a_bounded_search_index() {
+    let desk = Desk::new();
+    let endless = "x".repeat(100_000);
+    desk.write(
+        ARTICLE,
+        article(
+            "title: \"<img src=x onerror=alert(1)>\"\ndate: 2025-03-01\ntopics: [alpha]\n",
+            &format!(
+                "{endless}\n\n{}\n\nRight\u{202e}to\u{200b}left \u{301}\u{301} 🇵🇰👍🏽 中华人民共和国 \
+                 ـــــ <script>alert('body')</script> naïve\n",
+                "again ".repeat(20_000)
+            ),
+        ),
+    );
+    let site = desk.builds();
+    let mut shards = 0;
+    for (path, bytes) in site
+        .files
+        .iter()
+        .filter(|(k, _)| k.starts_with("search/s/"))
+    {
+        shards += 1;
+        assert!(
+            bytes.len() <= 32 * 1024 + 64,
+            "{path}: {} bytes",
+            bytes.len()
+        );
+        for (term, _) in read::decode_shard(bytes).unwrap() {
+            assert!(
+                term.chars().count() <= 32,
+                "{path}: a term of {} chars",
+                term.len()
+            );
+        }
+    }
+    assert!(shards > 0);
+    // The endless word is a term of 32 letters; Han text is pairs of characters.
+    let file = |rel: &str| site.files.get(&format!("search/{rel}")).cloned();
+    let pasted = |term: &str| {
+        read::postings(file, term)
+            .unwrap()
+            .iter()
+            .map(|(id, _)| site.text(&format!("search/f/{id}.json")))
+            .find(|f| f.contains("/articles/pasted/"))
+    };
+    assert!(pasted(&"x".repeat(32)).is_some());
+    assert!(pasted("人民").is_some());
+    assert!(pasted("naive").is_some());
+    // The fragment holds the title as JSON text, for the page's script to insert as text.
+    let fragment: serde_json::Value = serde_json::from_str(&pasted("again").unwrap()).unwrap();
+    assert_eq!(fragment["t"], "<img src=x onerror=alert(1)>");
+}
+
+#[test]
+fn a_static_file_in_the_search_index_folders_is_refused() {
+    let desk = Desk::new();
+    desk.write("static/search/s/0123456789abcdef.bin", b"not a shard");
+    desk.refuses(Told {
+        file: "static/search/s/0123456789abcdef.bin",
+        at: None,
+        says: &["/search/s/0123456789abcdef.bin", "generated"],
+    });
 }
 
 #[test]
@@ -1755,7 +1876,7 @@ mod preview {
         "/people/ada-example/",
         "/style.css",
         "/atom.xml",
-        "/search-index.json",
+        "/search/manifest.json",
         "/about/",
     ];
 
@@ -2149,4 +2270,116 @@ fn the_preview_converges_after_the_content_folder_is_deleted_renamed_or_flooded(
     drop(idle);
     // And serve never wrote to the output folder.
     assert!(desk.path("public/.attache-output").exists());
+}
+
+// ---- profiles and publication dates -----------------------------------------------------
+
+const PROFILE: &str = "content/people/pasted-person.md";
+
+#[test]
+fn a_profile_with_fields_that_would_run_a_script_or_are_not_what_they_say_is_refused_on_its_line() {
+    let desk = Desk::new();
+    for (field, value, at, says) in [
+        (
+            "links",
+            "[\"javascript:alert(1)\"]",
+            "3:",
+            "would run a script",
+        ),
+        (
+            "image",
+            "\"javascript:alert(1)\"",
+            "3:",
+            "would run a script",
+        ),
+        ("names", "{\"not a code\": X}", "3:", "not a code"),
+        ("names", "[Альберт]", "3:", "a map of language codes"),
+        ("role", "{title: Chair, from: June}", "3:", "is not a date"),
+        ("role", "{chair: yes}", "3:", "does not know"),
+        ("aliases", "[\"?!\"]", "3:", "aliases"),
+        ("publish_date", "soon", "3:", "not a date"),
+    ] {
+        desk.write(
+            PROFILE,
+            format!("---\nname: Pasted Person\n{field}: {value}\n---\nProse.\n"),
+        );
+        desk.refuses(Told {
+            file: PROFILE,
+            at: Some(at),
+            says: &[says],
+        });
+    }
+}
+
+#[test]
+fn a_profile_without_a_name_or_claiming_another_profiles_name_is_refused_naming_both() {
+    let desk = Desk::new();
+    desk.write(PROFILE, "---\nrole: Chair\n---\nProse.\n");
+    desk.refuses(Told {
+        file: PROFILE,
+        at: None,
+        says: &["name"],
+    });
+    desk.write(
+        "content/people/ada-example.md",
+        "---\nname: Ada Example\naliases: [A. Example]\n---\nAda.\n",
+    );
+    desk.write(
+        PROFILE,
+        "---\nname: Someone\naliases:\n  - Ada Example\n---\nProse.\n",
+    );
+    let said = desk.refuses(Told {
+        file: PROFILE,
+        at: Some("4:"),
+        says: &["`Ada Example` names the profile in"],
+    });
+    assert!(said.contains("content/people/ada-example.md:2:"), "{said}");
+}
+
+#[test]
+fn publication_dates_that_contradict_each_other_are_refused_on_their_line() {
+    let desk = Desk::new();
+    desk.write(
+        ARTICLE,
+        article(
+            "title: T\ndate: 2025-03-01\ntopics: [alpha]\npublish_date: 2025-06-01\nexpiry_date: 2025-05-01\n",
+            "Body.\n",
+        ),
+    );
+    desk.refuses(Told {
+        file: ARTICLE,
+        at: Some("6:"),
+        says: &["is not after `publish_date`"],
+    });
+}
+
+#[test]
+fn scripts_pasted_into_a_profile_never_run() {
+    let desk = Desk::new();
+    desk.write(
+        "content/people/ada-example.md",
+        "---\n\
+         name: \"</script><script>alert('name')</script>\"\n\
+         aliases: [Ada Example]\n\
+         role: {title: \"<img src=x onerror=alert(1)>\", organization: \"<script>alert('org')</script>\"}\n\
+         country: \"<svg onload=alert('country')>\"\n\
+         names: {ru: \"<script>alert('ru')</script>\"}\n\
+         links: [{title: \"<script>alert('link')</script>\", url: \"https://example.com/\"}]\n\
+         summary: \"</script><script>alert('summary')</script>\"\n\
+         ---\n\
+         Prose <script>alert('prose')</script>.\n",
+    );
+    let site = desk.builds();
+    let theme = theme_scripts();
+    for name in site.html_files() {
+        assert_no_content_script(&name, &site.html(&name), &theme);
+    }
+    let page = site.html("people/ada-example/index.html");
+    assert_eq!(
+        page.texts("h1"),
+        ["</script><script>alert('name')</script>"]
+    );
+    for feed in ["people/ada-example/atom.xml", "people/ada-example/rss.xml"] {
+        assert!(!site.text(feed).contains("<script>"), "{feed}");
+    }
 }

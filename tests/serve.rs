@@ -30,12 +30,23 @@ fn options() -> BuildOptions {
     BuildOptions {
         drafts: false,
         base_url: Some(BASE.to_string()),
+        ..Default::default()
     }
 }
 
 /// Asserts the engine's output is exactly a fresh full build of the same files.
 fn assert_same_as_full_build(engine: &Engine, root: &Path, step: &str) {
-    let full = build::build(root, &options())
+    assert_same_as_full_build_with(engine, root, step, &options());
+}
+
+/// As [`assert_same_as_full_build`], the full build made with `options`.
+fn assert_same_as_full_build_with(
+    engine: &Engine,
+    root: &Path,
+    step: &str,
+    options: &BuildOptions,
+) {
+    let full = build::build(root, options)
         .unwrap_or_else(|e| panic!("{step}: the full build failed:\n{e}"))
         .output;
     let ours = engine.output();
@@ -71,11 +82,25 @@ fn assert_same_as_full_build(engine: &Engine, root: &Path, step: &str) {
 struct Steps<'a> {
     engine: Engine,
     site: &'a Fixture,
+    /// What the engine and the full builds it is compared with are built with.
+    options: BuildOptions,
 }
 
 impl Steps<'_> {
     /// Applies `edit`, rebuilds for the paths it names, and compares with a full build.
     fn step(&mut self, name: &str, edit: impl FnOnce(&Fixture) -> Vec<&'static str>) {
+        self.step_after(name, false, edit);
+    }
+
+    /// As [`Steps::step`]; `index_failed`: the step before failed when the site was
+    /// indexed (two profiles claiming one name), which leaves nothing to build on, so this
+    /// step builds from disk.
+    fn step_after(
+        &mut self,
+        name: &str,
+        index_failed: bool,
+        edit: impl FnOnce(&Fixture) -> Vec<&'static str>,
+    ) {
         let changed = edit(self.site);
         let paths: Vec<PathBuf> = changed.iter().map(|p| self.site.path(p)).collect();
         let report = self
@@ -84,11 +109,12 @@ impl Steps<'_> {
             .unwrap_or_else(|e| panic!("{name}: the rebuild failed:\n{e}"));
         assert!(!report.changed.is_empty(), "{name}: nothing changed?");
         // Only site.yaml and source folders appearing call for a build from disk.
-        let expect_full = changed
-            .iter()
-            .any(|p| matches!(*p, "site.yaml" | "static" | "templates"));
+        let expect_full = index_failed
+            || changed
+                .iter()
+                .any(|p| matches!(*p, "site.yaml" | "static" | "templates"));
         assert_eq!(report.full, expect_full, "{name}: {}", report.line());
-        assert_same_as_full_build(&self.engine, self.site.root(), name);
+        assert_same_as_full_build_with(&self.engine, self.site.root(), name, &self.options);
     }
 
     /// Applies `edit`, which breaks the site: the rebuild fails and the output stays.
@@ -100,7 +126,7 @@ impl Steps<'_> {
             Ok(_) => panic!("{name}: the rebuild should fail"),
             Err(e) => e,
         };
-        assert!(build::build(self.site.root(), &options()).is_err());
+        assert!(build::build(self.site.root(), &self.options).is_err());
         assert!(self.engine.is_failing());
         assert!(
             self.engine.output() == before,
@@ -125,6 +151,7 @@ fn incremental_rebuilds_are_byte_identical_to_full_builds() {
     let mut s = Steps {
         engine,
         site: &site,
+        options: options(),
     };
 
     s.step("append to a body", |f| {
@@ -409,6 +436,7 @@ fn a_static_file_on_a_generated_page_fails_like_a_full_build_until_it_goes() {
     let mut s = Steps {
         engine,
         site: &site,
+        options: options(),
     };
     s.failing_step("a static file takes the about page's place", |f| {
         f.write("static/about/index.html", "<p>static about</p>\n");
@@ -474,6 +502,227 @@ fn a_static_file_on_a_generated_page_fails_like_a_full_build_until_it_goes() {
     });
 }
 
+/// The desk fixture as of 1 April 2025: profiles, as-of dates, an embargoed and a
+/// withdrawn article. `future` is what a preview shows (the two with their banners).
+fn desk_options(future: bool) -> BuildOptions {
+    BuildOptions {
+        future,
+        now: Some(
+            attache::parse::front_matter::PageDate::parse("2025-04-01")
+                .unwrap()
+                .instant,
+        ),
+        ..options()
+    }
+}
+
+#[test]
+fn profiles_as_of_dates_and_embargoes_rebuild_like_full_builds() {
+    for future in [false, true] {
+        let site = Fixture::new("desk");
+        let options = desk_options(future);
+        let mut engine = Engine::new(site.root(), options.clone());
+        engine.build().expect("the desk fixture builds");
+        assert_same_as_full_build_with(&engine, site.root(), "first build", &options);
+        let mut s = Steps {
+            engine,
+            site: &site,
+            options,
+        };
+        desk_steps(&mut s, future);
+    }
+}
+
+fn desk_steps(s: &mut Steps, future: bool) {
+    let ahsan = "content/people/ahsan-zafar-bakhtawari.md";
+    s.step("a profile's prose", |f| {
+        edit(f, ahsan, |t| {
+            t.replace("A short profile.", "A shorter profile.")
+        });
+        vec![ahsan]
+    });
+    s.step("a role ends (the people index regroups)", |f| {
+        edit(f, ahsan, |t| {
+            t.replace(
+                "  - title: Chairman\n    organization: Clean and Green Islamabad Movement\n",
+                "  - title: Chairman\n    organization: Clean and Green Islamabad Movement\n    to: \"2025\"\n",
+            )
+        });
+        vec![ahsan]
+    });
+    s.step("an alias goes (the alias gets a page of its own)", |f| {
+        edit(f, ahsan, |t| {
+            t.replace("aliases: [\"Ahsan Bakhtawari\"]\n", "")
+        });
+        vec![ahsan]
+    });
+    s.step("and comes back", |f| {
+        edit(f, ahsan, |t| {
+            t.replace(
+                "country: Pakistan\n",
+                "aliases: [\"Ahsan Bakhtawari\"]\ncountry: Pakistan\n",
+            )
+        });
+        vec![ahsan]
+    });
+    s.step("a new profile of someone no article names", |f| {
+        f.write(
+            "content/people/new-person.md",
+            "---\nname: New Person\nrole: {title: Adviser, organization: United Business Group}\nupdated: 2025-02-01\n---\nNew.\n",
+        );
+        vec!["content/people/new-person.md"]
+    });
+    s.failing_step("a second profile claims an alias", |f| {
+        edit(f, "content/people/new-person.md", |t| {
+            t.replace(
+                "name: New Person\n",
+                "name: New Person\naliases: [Ahsan Bakhtawari]\n",
+            )
+        });
+        vec!["content/people/new-person.md"]
+    });
+    s.step_after("the profile goes", true, |f| {
+        fs::remove_file(f.path("content/people/new-person.md")).unwrap();
+        vec!["content/people/new-person.md"]
+    });
+    s.step("an organization profile is renamed", |f| {
+        edit(f, "content/organizations/united-business-group.md", |t| {
+            t.replace(
+                "summary: \"A business group.\"",
+                "summary: \"A group of businesses.\"",
+            )
+        });
+        vec!["content/organizations/united-business-group.md"]
+    });
+    s.step("an overview is revised (its notice goes)", |f| {
+        edit(f, "content/topics/trade.md", |t| {
+            t.replace("updated: 2025-01-01", "updated: 2025-03-20")
+        });
+        vec!["content/topics/trade.md"]
+    });
+    s.step("the home page's as-of date", |f| {
+        edit(f, "content/_index.md", |t| {
+            t.replace("updated: 2025-01-15", "updated: 2025-03-21")
+        });
+        vec!["content/_index.md"]
+    });
+    let meeting = "content/articles/2025/meeting.md";
+    s.step("an article is embargoed", |f| {
+        edit(f, meeting, |t| {
+            t.replacen(
+                "date: 2025-01-15\n",
+                "date: 2025-01-15\npublish_date: 2025-05-01\n",
+                1,
+            )
+        });
+        vec![meeting]
+    });
+    s.step("and published", |f| {
+        edit(f, meeting, |t| t.replace("publish_date: 2025-05-01\n", ""));
+        vec![meeting]
+    });
+    let scheduled = "content/articles/2025/scheduled.md";
+    s.step("the embargo is lifted", |f| {
+        edit(f, scheduled, |t| {
+            t.replace("publish_date: 2025-06-01\n", "")
+                .replace("date: 2025-06-01", "date: 2025-03-30")
+        });
+        vec![scheduled]
+    });
+    s.step("an article is withdrawn", |f| {
+        edit(f, scheduled, |t| {
+            t.replace(
+                "date: 2025-03-30\n",
+                "date: 2025-03-30\nexpiry_date: 2025-03-31\n",
+            )
+        });
+        vec![scheduled]
+    });
+    s.step("and restored", |f| {
+        edit(f, scheduled, |t| t.replace("expiry_date: 2025-03-31\n", ""));
+        vec![scheduled]
+    });
+    let later = "content/articles/2025/later.md";
+    let withdraw_later = |f: &Fixture| {
+        edit(f, later, |t| {
+            t.replace(
+                "date: 2025-03-10\n",
+                "date: 2025-03-10\nexpiry_date: 2025-03-31\n",
+            )
+        });
+        vec![later]
+    };
+    if future {
+        s.step(
+            "an article others link to is withdrawn: the preview shows it",
+            withdraw_later,
+        );
+    } else {
+        s.failing_step(
+            "an article others link to is withdrawn: the link is an error",
+            withdraw_later,
+        );
+    }
+}
+
+#[test]
+fn profiles_and_embargoes_in_three_languages_rebuild_like_full_builds() {
+    let site = Fixture::new("trilingual");
+    site.write(
+        "content/people/albert-khorev.md",
+        "---\nname: Albert Khorev\nrole: Ambassador\nupdated: 2025-01-15\n---\nThe ambassador.\n",
+    );
+    let options = desk_options(false);
+    let mut engine = Engine::new(site.root(), options.clone());
+    engine.build().expect("the trilingual fixture builds");
+    let mut s = Steps {
+        engine,
+        site: &site,
+        options,
+    };
+    let ru = "content/people/albert-khorev.ru.md";
+    s.step("a profile is translated into Russian", |f| {
+        f.write(ru, "---\nname: Альберт Хорев\nrole: Посол\n---\nПосол.\n");
+        vec![ru]
+    });
+    s.step("the translation is revised", |f| {
+        edit(f, ru, |t| t.replace("Посол.\n", "Посол России.\n"));
+        vec![ru]
+    });
+    s.step("the original's date changes every edition's as-of", |f| {
+        edit(f, "content/people/albert-khorev.md", |t| {
+            t.replace("updated: 2025-01-15", "updated: 2025-02-01")
+        });
+        vec!["content/people/albert-khorev.md"]
+    });
+    let (en, ru_article) = (
+        "content/articles/2025/embargoed.md",
+        "content/articles/2025/embargoed.ru.md",
+    );
+    s.step("an embargoed article and its translation arrive", |f| {
+        f.write(
+            en,
+            "---\ntitle: \"Embargoed report\"\ndate: 2025-03-01\npublish_date: 2025-06-01\ntopics: [trade]\npeople: [\"Albert Khorev\"]\n---\nNot before June.\n",
+        );
+        f.write(ru_article, "---\ntitle: \"Отчёт под эмбарго\"\n---\nНе раньше июня.\n");
+        vec![en, ru_article]
+    });
+    s.step("the embargo is lifted: published in both languages", |f| {
+        edit(f, en, |t| t.replace("publish_date: 2025-06-01\n", ""));
+        vec![en]
+    });
+    s.step("withdrawn in Russian only", |f| {
+        edit(f, ru_article, |t| {
+            t.replace("title:", "expiry_date: 2025-03-15\ntitle:")
+        });
+        vec![ru_article]
+    });
+    s.step("the translated profile goes", |f| {
+        fs::remove_file(f.path(ru)).unwrap();
+        vec![ru]
+    });
+}
+
 #[test]
 fn an_urdu_site_and_its_words_rebuild_like_full_builds() {
     let site = Fixture::new("urdu");
@@ -483,6 +732,7 @@ fn an_urdu_site_and_its_words_rebuild_like_full_builds() {
     let mut s = Steps {
         engine,
         site: &site,
+        options: options(),
     };
     s.step(
         "an Urdu article's date (Urdu month names on every list)",
@@ -573,9 +823,10 @@ fn editing_an_urdu_file_renders_the_urdu_pages_only() {
     });
     let (pages, files) = rebuilt(&mut engine, &site, &[urdu]);
     only_urdu("an Urdu title", &pages, &files);
+    // The timeline's index shows years; the year's page lists the titles.
     for listed in [
         "ur/index.html",
-        "ur/timeline/index.html",
+        "ur/timeline/2025/index.html",
         "ur/topics/trade/index.html",
     ] {
         assert!(
@@ -598,6 +849,7 @@ fn editing_an_urdu_file_renders_the_urdu_pages_only() {
     let mut s = Steps {
         engine,
         site: &site,
+        options: options(),
     };
     // What changes the other languages too: the alternates of the original, the counts of
     // what is only in other languages, the sitemap.
@@ -1188,6 +1440,296 @@ fn adding_an_article_renders_the_pages_that_show_it_not_every_page() {
     assert_same_as_full_build(&engine, root, "delete it again");
 }
 
+/// A site with 29 articles on topic t0, one a day in January 2022, and 5 on t1 in 2021,
+/// at 5 articles a page.
+fn paged_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("site.yaml"),
+        "title: Paged\nbase_url: https://example.org/\npagination:\n  per_page: 5\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("content/topics")).unwrap();
+    fs::create_dir_all(root.join("content/articles")).unwrap();
+    for t in ["t0", "t1"] {
+        fs::write(
+            root.join(format!("content/topics/{t}.md")),
+            format!("---\ntitle: Topic {t}\n---\nAbout {t}.\n"),
+        )
+        .unwrap();
+    }
+    for day in 1..=29 {
+        fs::write(
+            root.join(format!("content/articles/d{day:02}.md")),
+            format!("---\ntitle: Day {day:02}\ndate: 2022-01-{day:02}\ntopics: [t0]\n---\nOn day {day}.\n"),
+        )
+        .unwrap();
+    }
+    for month in 1..=5 {
+        fs::write(
+            root.join(format!("content/articles/m{month}.md")),
+            format!("---\ntitle: Month {month}\ndate: 2021-{month:02}-15\ntopics: [t1]\n---\nIn month {month}.\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn adding_an_article_renders_only_the_pages_of_a_list_whose_contents_changed() {
+    let dir = paged_site();
+    let root = dir.path();
+    let mut engine = Engine::new(root, options());
+    engine.build().unwrap();
+    // A late-filed article from 8 January: in every list of 2022 it lands on page 5 of 6
+    // (newest first, 5 a page), so pages 1-4 show what they showed.
+    let new = root.join("content/articles/late.md");
+    fs::write(
+        &new,
+        "---\ntitle: Late\ndate: 2022-01-08\ntopics: [t0]\n---\nFiled late.\n",
+    )
+    .unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert!(!report.full);
+    let updated: BTreeSet<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    for changed in [
+        "timeline/2022/page/5/index.html",
+        "timeline/2022/page/6/index.html",
+        "topics/t0/page/5/index.html",
+        "topics/t0/page/6/index.html",
+        // Home lists 2022, then 2021: the new one is 22nd.
+        "page/5/index.html",
+        "page/6/index.html",
+        "page/7/index.html",
+        "timeline/index.html",
+        // The first page of a list counts its articles.
+        "timeline/2022/index.html",
+        "topics/t0/index.html",
+    ] {
+        assert!(
+            updated.contains(changed),
+            "{changed} not updated: {updated:?}"
+        );
+    }
+    for same in [
+        "timeline/2022/page/2/index.html",
+        "timeline/2022/page/4/index.html",
+        "timeline/2021/index.html",
+        "topics/t0/page/2/index.html",
+        "topics/t0/page/4/index.html",
+        "topics/t1/index.html",
+        "page/2/index.html",
+        "page/4/index.html",
+    ] {
+        assert!(!updated.contains(same), "{same} updated");
+    }
+    // Every page rendered again changed: nothing was rendered for nothing.
+    let html = updated.iter().filter(|p| p.ends_with(".html")).count();
+    assert_eq!(report.rendered, html, "{}", report.line());
+    assert_same_as_full_build(&engine, root, "add a late article");
+
+    // A new page of a list: one more article in 2022 makes 31, a seventh page, and every
+    // page of the year shows the new page in its pager.
+    let newer = root.join("content/articles/later.md");
+    fs::write(
+        &newer,
+        "---\ntitle: Later\ndate: 2022-01-30\ntopics: [t0]\n---\nLater still.\n",
+    )
+    .unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&newer)).unwrap();
+    let updated: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert!(updated.contains(&"timeline/2022/page/7/index.html"));
+    assert!(updated.contains(&"timeline/2022/index.html"));
+    assert_same_as_full_build(&engine, root, "a seventh page");
+    fs::remove_file(&newer).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&newer)).unwrap();
+    assert!(
+        report
+            .delta
+            .removals
+            .contains(&"timeline/2022/page/7/index.html".to_string()),
+        "{:?}",
+        report.delta.removals
+    );
+    assert_same_as_full_build(&engine, root, "back to six pages");
+}
+
+/// A site of 400 articles with 60 words each from a vocabulary of 9,000, so that its search
+/// index has many shards.
+fn wordy_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("site.yaml"),
+        "title: Wordy\nbase_url: https://example.org/\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("content/topics")).unwrap();
+    fs::create_dir_all(root.join("content/articles")).unwrap();
+    fs::write(
+        root.join("content/topics/t0.md"),
+        "---\ntitle: Topic\n---\nAbout.\n",
+    )
+    .unwrap();
+    for i in 0..400usize {
+        let words: Vec<String> = (0..60)
+            .map(|k| format!("w{}", (i * 7919 + k * 104_729) % 9000))
+            .collect();
+        fs::write(
+            root.join(format!("content/articles/a{i}.md")),
+            format!(
+                "---\ntitle: Article {i}\ndate: 2021-{:02}-{:02}\ntopics: [t0]\n---\n{}\n",
+                1 + i % 12,
+                1 + i % 28,
+                words.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn an_edit_rewrites_only_the_search_shards_of_the_words_it_changed() {
+    let dir = wordy_site();
+    let root = dir.path();
+    let mut engine = Engine::new(root, options());
+    engine.build().unwrap();
+    let shards = |engine: &Engine| -> BTreeSet<String> {
+        engine
+            .output()
+            .files
+            .keys()
+            .filter(|k| k.starts_with("search/s/"))
+            .cloned()
+            .collect()
+    };
+    let before = shards(&engine);
+    assert!(before.len() > 8, "{} shards", before.len());
+    // One word of one article becomes a word no other page has.
+    let path = root.join("content/articles/a42.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let word = text
+        .lines()
+        .nth(5)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    fs::write(&path, text.replacen(&word, "zanzibar", 1)).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&path)).unwrap();
+    assert!(!report.full);
+    let search: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.starts_with("search/"))
+        .collect();
+    let new_shards = search.iter().filter(|p| p.starts_with("search/s/")).count();
+    // The shard that lost the word and the one that gained the new one (or one that did
+    // both; a cut moved by the change may take a neighbour with it), the manifest that
+    // names them, and the article's fragment.
+    assert!(
+        (1..=4).contains(&new_shards),
+        "{new_shards} shards rewritten: {search:?}"
+    );
+    assert!(search.contains(&"search/manifest.json"));
+    assert_eq!(search.len(), new_shards + 2, "{search:?}");
+    let gone = report
+        .delta
+        .removals
+        .iter()
+        .filter(|p| p.starts_with("search/s/"))
+        .count();
+    assert!((1..=4).contains(&gone), "{:?}", report.delta.removals);
+    assert_same_as_full_build(&engine, root, "a new word");
+    let after = shards(&engine);
+    assert!(before.intersection(&after).count() >= before.len() - 4);
+
+    // A new article and its removal: its words' shards and its fragment come and go.
+    let new = root.join("content/articles/new.md");
+    fs::write(
+        &new,
+        "---\ntitle: Brand new\ndate: 2022-05-05\ntopics: [t0]\n---\nw1 w2 w3 quetzal\n",
+    )
+    .unwrap();
+    engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert_same_as_full_build(&engine, root, "a new article");
+    fs::remove_file(&new).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&new)).unwrap();
+    assert!(
+        report
+            .delta
+            .removals
+            .iter()
+            .any(|p| p.starts_with("search/f/")),
+        "{:?}",
+        report.delta.removals
+    );
+    assert_same_as_full_build(&engine, root, "the new article gone");
+    assert_eq!(shards(&engine), after, "the same shards as before it came");
+}
+
+#[test]
+fn an_edit_in_one_language_rewrites_only_that_languages_search_files() {
+    let site = Fixture::new("trilingual");
+    site.write(
+        "site.yaml",
+        &format!("{}pagination:\n  per_page: 1\n", site.read("site.yaml")),
+    );
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().unwrap();
+    assert_same_as_full_build(&engine, site.root(), "first build");
+    let rel = "content/articles/2025/meeting.ur.md";
+    edit(&site, rel, |t| t + "\nنیا لفظ\n");
+    let report = engine.rebuild(&[site.path(rel)]).unwrap();
+    let search: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.contains("search/"))
+        .collect();
+    assert!(!search.is_empty());
+    assert!(
+        search.iter().all(|p| p.starts_with("ur/search/")),
+        "{search:?}"
+    );
+    assert_same_as_full_build(&engine, site.root(), "an Urdu edit");
+    // A new Russian article: the Russian lists get a page more, the others stay.
+    let new = "content/articles/ru/2025/new.md";
+    site.write(
+        new,
+        "---\ntitle: \"Новая статья\"\nlang: ru\ndate: 2025-06-01\ntopics: [trade]\n---\nТекст.\n",
+    );
+    let report = engine.rebuild(&[site.path(new)]).unwrap();
+    let updated: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert!(updated.contains(&"ru/page/3/index.html"), "{updated:?}");
+    assert!(
+        !updated.iter().any(|p| p.starts_with("ur/search/")),
+        "{updated:?}"
+    );
+    assert_same_as_full_build(&engine, site.root(), "a new Russian article");
+}
+
 // ---------------------------------------------------------------------------------------
 // The server, over HTTP.
 
@@ -1406,7 +1948,7 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
         ("/topics/alpha/atom.xml", "application/atom+xml"),
         ("/sitemap.xml", "application/xml"),
         ("/robots.txt", "text/plain; charset=utf-8"),
-        ("/search-index.json", "application/json"),
+        ("/search/manifest.json", "application/json"),
         ("/pixel.png", "image/png"),
         ("/font.woff2", "font/woff2"),
         ("/articles/custom-third/", "text/html; charset=utf-8"),
@@ -1466,17 +2008,23 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
 
     // Unknown paths: the site's 404 page, with status 404, and the requested path
     // never echoed unescaped.
-    // Served bytes are the built bytes (the search index is sent in parts).
+    // Served bytes are the built bytes.
     let built = build::build(
         site.root(),
         &BuildOptions {
             drafts: false,
             base_url: Some(handle.url().to_string()),
+            ..Default::default()
         },
     )
     .unwrap()
     .output;
-    for file in ["search-index.json", "atom.xml", "style.css", "sitemap.xml"] {
+    for file in [
+        "search/manifest.json",
+        "atom.xml",
+        "style.css",
+        "sitemap.xml",
+    ] {
         let served = get(&handle, &format!("/{file}"));
         assert!(
             served.body == built.files[file],
@@ -1497,6 +2045,7 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
         &BuildOptions {
             drafts: false,
             base_url: Some(handle.url().to_string()),
+            ..Default::default()
         },
     )
     .unwrap()

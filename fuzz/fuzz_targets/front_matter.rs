@@ -69,7 +69,8 @@ fuzz_target!(|data: &[u8]| {
             &config,
             ParseOptions {
                 drafts: true,
-                keep_markdown: false,
+                future: true,
+                ..ParseOptions::default()
             },
         ) {
             Ok(Some(head)) => {

@@ -74,6 +74,18 @@ impl Problem {
             Problem::BadDate { suggestion, .. } => {
                 Some(crate::parse::fields_date_help(suggestion.as_deref()))
             }
+            Problem::LinkToLeftOut { .. } => Some(
+                "remove the link until that page is published, or build with --drafts / --future to review both".to_string(),
+            ),
+            Problem::FutureDate { date } => Some(format!(
+                "to publish it on that day, add `publish_date: {date}`; otherwise correct the date"
+            )),
+            Problem::NameTaken { .. } => Some(
+                "keep each name and alias in one profile: remove it from one of the two files".to_string(),
+            ),
+            Problem::StaleOverview { .. } => Some(
+                "revise the overview and set its `updated:` to the day you did".to_string(),
+            ),
             Problem::UnknownKey { suggestion, .. } => Some(format!("did you mean `{suggestion}`?")),
             Problem::BadSlug { slug, .. } if slug.contains('/') => Some(format!(
                 "a slug is one part of the URL; to keep a whole path, write `permalink: /{}/`",

@@ -7,8 +7,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
-use crate::parse::Page;
+use crate::error::{Diagnostic, Problem};
 use crate::parse::front_matter::ArticleMeta;
+use crate::parse::{Kind, Page};
 
 /// A person, organization or tag, and the articles that name it (newest first).
 #[derive(Debug, Clone)]
@@ -16,6 +17,11 @@ pub struct Entity {
     pub name: String,
     pub slug: String,
     pub articles: Vec<usize>,
+    /// Its profile, as an index into `Site::profiles`, when it has one.
+    pub profile: Option<usize>,
+    /// The slugs of the other spellings that lead to it (a profile's aliases and its
+    /// names in other scripts), so that a link from any of them finds its page.
+    pub other_slugs: Vec<String>,
 }
 
 /// The kinds of entity pages.
@@ -73,33 +79,139 @@ impl EntityKind {
     fn at(self) -> usize {
         self as usize
     }
+
+    /// The kind of entity a profile file describes.
+    pub fn of_profile(kind: Kind) -> Option<EntityKind> {
+        match kind {
+            Kind::Person => Some(EntityKind::People),
+            Kind::Organization => Some(EntityKind::Organizations),
+            _ => None,
+        }
+    }
 }
 
 /// Each name as written in the articles, by kind, to its entity's position in its list.
 pub(super) type Spellings<'a> = [FxHashMap<&'a str, usize>; 3];
 
-/// The entities of `articles` (newest first), each kind sorted by name, and where each
-/// spelling went. Names that slugify alike are one entity; the first spelling (in the
-/// newest article) is kept.
-pub(super) fn collect(articles: &[Page]) -> (BTreeMap<EntityKind, Vec<Entity>>, Spellings<'_>) {
-    let kinds: Vec<(Vec<Entity>, FxHashMap<&str, usize>)> = EntityKind::ALL
+/// The entities of `articles` (newest first) and `profiles` (in file order), each kind
+/// sorted by name, where each spelling went, and the names two profiles claim. Names that
+/// slugify alike are one entity; a profile's name, aliases and names in other scripts all
+/// lead to its entity; otherwise the first spelling (in the newest article) is kept.
+pub(super) fn collect<'a>(
+    articles: &'a [Page],
+    profiles: &[Page],
+) -> (
+    BTreeMap<EntityKind, Vec<Entity>>,
+    Spellings<'a>,
+    Vec<Diagnostic>,
+) {
+    let kinds: Vec<KindEntities> = EntityKind::ALL
         .par_iter()
-        .map(|&kind| collect_kind(kind, articles))
+        .map(|&kind| collect_kind(kind, articles, profiles))
         .collect();
     let mut entities = BTreeMap::new();
     let mut spellings: Spellings = Default::default();
-    for (kind, (list, names)) in EntityKind::ALL.into_iter().zip(kinds) {
+    let mut problems = Vec::new();
+    for (kind, (list, names, taken)) in EntityKind::ALL.into_iter().zip(kinds) {
         entities.insert(kind, list);
         spellings[kind.at()] = names;
+        problems.extend(taken);
     }
-    (entities, spellings)
+    (entities, spellings, problems)
 }
 
-fn collect_kind(kind: EntityKind, articles: &[Page]) -> (Vec<Entity>, FxHashMap<&str, usize>) {
+/// The entities of the profiles of `kind`, each with every slug that leads to it; a slug
+/// two profiles claim is a problem at the second, naming the first.
+fn profile_entities(
+    kind: EntityKind,
+    profiles: &[Page],
+    by_slug: &mut FxHashMap<String, usize>,
+    list: &mut Vec<Entity>,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    // Where each slug was claimed: the profile and the spot (key) in it.
+    let mut claimed: FxHashMap<String, (usize, String)> = FxHashMap::default();
+    for (p, page) in profiles.iter().enumerate() {
+        let Some(meta) = page.profile() else { continue };
+        if EntityKind::of_profile(page.kind) != Some(kind) {
+            continue;
+        }
+        let at = list.len();
+        let mut spellings: Vec<(String, String)> = vec![
+            (page.id.clone(), "name".to_string()),
+            (meta.name.clone(), "name".to_string()),
+        ];
+        spellings.extend(
+            meta.aliases
+                .iter()
+                .map(|a| (a.clone(), format!("aliases:{a}"))),
+        );
+        spellings.extend(
+            meta.names
+                .values()
+                .map(|n| (n.clone(), format!("names:{n}"))),
+        );
+        let mut other_slugs = Vec::new();
+        for (spelling, key) in spellings {
+            let slug = slug::slugify(&spelling);
+            if slug.is_empty() {
+                continue;
+            }
+            match claimed.get(&slug) {
+                Some((q, _)) if *q == p => {}
+                Some((q, first_key)) => {
+                    let first = &profiles[*q];
+                    let where_first = match first.spot(first_key) {
+                        Some(s) => format!(
+                            "{}:{}:{}",
+                            first.display.display(),
+                            s.location.line,
+                            s.location.column
+                        ),
+                        None => first.display.display().to_string(),
+                    };
+                    let mut d = Diagnostic::new(
+                        page.display.clone(),
+                        Problem::NameTaken {
+                            spelling: spelling.clone(),
+                            other: format!("the profile in {where_first}"),
+                        },
+                    );
+                    if let Some(s) = page.spot(&key) {
+                        d.location = Some(s.location);
+                        d.line_text = Some(s.line.clone());
+                    }
+                    problems.push(d);
+                }
+                None => {
+                    claimed.insert(slug.clone(), (p, key));
+                    by_slug.insert(slug.clone(), at);
+                    if slug != page.id && !other_slugs.contains(&slug) {
+                        other_slugs.push(slug);
+                    }
+                }
+            }
+        }
+        list.push(Entity {
+            name: meta.name.clone(),
+            slug: page.id.clone(),
+            articles: Vec::new(),
+            profile: Some(p),
+            other_slugs,
+        });
+    }
+    problems
+}
+
+/// The entities of one kind, where each spelling went, and the names two profiles claim.
+type KindEntities<'a> = (Vec<Entity>, FxHashMap<&'a str, usize>, Vec<Diagnostic>);
+
+fn collect_kind<'a>(kind: EntityKind, articles: &'a [Page], profiles: &[Page]) -> KindEntities<'a> {
     // Names repeat across articles: each spelling is made into a slug once.
     let mut spellings: FxHashMap<&str, usize> = FxHashMap::default();
     let mut by_slug: FxHashMap<String, usize> = FxHashMap::default();
     let mut list: Vec<Entity> = Vec::new();
+    let problems = profile_entities(kind, profiles, &mut by_slug, &mut list);
     for (i, a) in articles.iter().enumerate() {
         for name in kind.names(a) {
             let at = *spellings.entry(name.as_str()).or_insert_with(|| {
@@ -109,6 +221,8 @@ fn collect_kind(kind: EntityKind, articles: &[Page]) -> (Vec<Entity>, FxHashMap<
                         name: name.trim().to_string(),
                         slug,
                         articles: Vec::new(),
+                        profile: None,
+                        other_slugs: Vec::new(),
                     });
                     list.len() - 1
                 })
@@ -133,7 +247,7 @@ fn collect_kind(kind: EntityKind, articles: &[Page]) -> (Vec<Entity>, FxHashMap<
         .into_iter()
         .map(|i| slots[i].take().expect("each entity once"))
         .collect();
-    (sorted, spellings)
+    (sorted, spellings, problems)
 }
 
 /// Finds the articles that name an entity, by a name as written.
@@ -153,7 +267,11 @@ impl<'s, 'a> Names<'s, 'a> {
             by_slug[kind.at()] = list
                 .iter()
                 .enumerate()
-                .map(|(i, e)| (e.slug.as_str(), i))
+                .flat_map(|(i, e)| {
+                    std::iter::once(e.slug.as_str())
+                        .chain(e.other_slugs.iter().map(String::as_str))
+                        .map(move |s| (s, i))
+                })
                 .collect();
         }
         Names {

@@ -49,6 +49,9 @@ pub struct Edition {
     pub topics: Vec<Topic>,
     /// Plain pages, ordered by weight, then title.
     pub pages: Vec<Page>,
+    /// Profiles of people and organizations, in file order; each is shown on its entity's
+    /// page (see [`Entity::profile`]).
+    pub profiles: Vec<Page>,
     /// People, organizations and tags, each sorted by name.
     pub entities: BTreeMap<EntityKind, Vec<Entity>>,
     /// Up to [`RELATED`] related articles per article.
@@ -62,6 +65,7 @@ pub enum PageRef {
     Article(usize),
     Topic(usize),
     Page(usize),
+    Profile(usize),
 }
 
 impl Edition {
@@ -93,6 +97,12 @@ impl Edition {
                     .enumerate()
                     .map(|(i, p)| (PageRef::Page(i), p)),
             )
+            .chain(
+                self.profiles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (PageRef::Profile(i), p)),
+            )
     }
 
     /// The page at `at`.
@@ -102,7 +112,22 @@ impl Edition {
             PageRef::Article(i) => self.articles.get(i),
             PageRef::Topic(i) => self.topics.get(i).map(|t| &t.page),
             PageRef::Page(i) => self.pages.get(i),
+            PageRef::Profile(i) => self.profiles.get(i),
         }
+    }
+
+    /// The profile of an entity, if it has one.
+    pub fn profile_of(&self, entity: &Entity) -> Option<&Page> {
+        entity.profile.and_then(|p| self.profiles.get(p))
+    }
+
+    /// The name of an entity in the language `lang`: its profile's name for that language
+    /// (`names`), else the name the briefing uses.
+    pub fn entity_name<'a>(&'a self, entity: &'a Entity, lang: &str) -> &'a str {
+        self.profile_of(entity)
+            .and_then(Page::profile)
+            .and_then(|m| m.names.get(lang))
+            .map_or(entity.name.as_str(), String::as_str)
     }
 
     /// An edition with no pages.
@@ -221,8 +246,10 @@ pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
 /// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated
 /// page) are left out and reported, and the rest of the site is indexed.
 pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
-    let (pages, problems) = keep_unique_urls(pages, &config);
-    (index_pages(config, pages, None), problems)
+    let (pages, mut problems) = keep_unique_urls(pages, &config);
+    let (site, more) = index_pages(config, pages, None);
+    problems.extend(more);
+    (site, problems)
 }
 
 /// The warnings of every page of the site, and those about the site as a whole: raw
@@ -258,7 +285,46 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
         out.push(d);
     }
     out.extend(crate::render::packs::warnings(site));
+    if let Some(limit) = site.config.freshness.warn_after_days {
+        for ed in &site.editions {
+            out.extend(ed.topics.iter().filter_map(|t| stale(ed, t, limit)));
+        }
+    }
     out
+}
+
+/// The warning for a topic whose overview is more than `limit` days older than the newest
+/// article filed under it.
+fn stale(ed: &Edition, topic: &Topic, limit: u32) -> Option<Diagnostic> {
+    // A translation that takes its date from the original is reported with it, once.
+    if topic.page.original.is_some() && topic.page.spot("updated").is_none() {
+        return None;
+    }
+    let updated = topic.page.meta.updated()?;
+    let newest = topic
+        .articles
+        .first()
+        .and_then(|&a| ed.articles[a].article())?
+        .date;
+    // The difference of two dates is a span in days.
+    let days = i64::from((newest.date - updated.date).get_days());
+    if days <= i64::from(limit) {
+        return None;
+    }
+    let mut d = Diagnostic::warning(
+        topic.page.display.clone(),
+        Problem::StaleOverview {
+            updated: updated.iso(),
+            newest: newest.iso(),
+            days,
+            limit,
+        },
+    );
+    if let Some(s) = topic.page.spot("updated") {
+        d.location = Some(s.location);
+        d.line_text = Some(s.line.clone());
+    }
+    Some(d)
 }
 
 /// What indexing again after an edit keeps from one edition before it (`serve` does this).
@@ -280,13 +346,19 @@ pub fn index_again(
     pages: Vec<Page>,
     earlier: Vec<Earlier>,
 ) -> Result<Site, Diagnostics> {
-    let (pages, problems) = keep_unique_urls(pages, &config);
-    Diagnostics(problems).into_result(index_pages(config, pages, Some(earlier)))
+    let (pages, mut problems) = keep_unique_urls(pages, &config);
+    let (site, more) = index_pages(config, pages, Some(earlier));
+    problems.extend(more);
+    Diagnostics(problems).into_result(site)
 }
 
-fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Vec<Earlier>>) -> Site {
+fn index_pages(
+    config: Config,
+    pages: Vec<Page>,
+    earlier: Option<Vec<Earlier>>,
+) -> (Site, Vec<Diagnostic>) {
     let languages = config.languages.len().max(1);
-    let editions: Vec<Edition> = if languages == 1 {
+    let results: Vec<(Edition, Vec<Diagnostic>)> = if languages == 1 {
         vec![index_edition(
             pages,
             earlier.and_then(|e| e.into_iter().next()),
@@ -306,27 +378,37 @@ fn index_pages(config: Config, pages: Vec<Page>, earlier: Option<Vec<Earlier>>) 
             })
             .collect()
     };
-    Site {
+    let mut problems = Vec::new();
+    let mut editions = Vec::with_capacity(results.len());
+    for (edition, more) in results {
+        problems.extend(more);
+        editions.push(edition);
+    }
+    let site = Site {
         translations: Translations::of(&editions),
         editions,
         config,
-    }
+    };
+    (site, problems)
 }
 
-/// One language's edition from its pages.
-fn index_edition(pages: Vec<Page>, earlier: Option<Earlier>) -> Edition {
+/// One language's edition from its pages, and the problems of its profiles.
+fn index_edition(pages: Vec<Page>, earlier: Option<Earlier>) -> (Edition, Vec<Diagnostic>) {
     let mut home = None;
     let mut articles: Vec<Page> = Vec::new();
     let mut topic_pages = Vec::new();
     let mut plain = Vec::new();
+    let mut profiles = Vec::new();
     for page in pages {
         match page.kind {
             Kind::Home => home = Some(page),
             Kind::Article => articles.push(page),
             Kind::Topic => topic_pages.push(page),
             Kind::Page => plain.push(page),
+            Kind::Person | Kind::Organization => profiles.push(page),
         }
     }
+    profiles.sort_by(|a, b| a.rel.cmp(&b.rel));
     let articles = newest_first(articles);
     topic_pages.sort_by(|a, b| {
         topic_weight(a)
@@ -355,7 +437,7 @@ fn index_edition(pages: Vec<Page>, earlier: Option<Earlier>) -> Edition {
         }
     }
 
-    let (entities, spellings) = entities::collect(&articles);
+    let (entities, spellings, problems) = entities::collect(&articles, &profiles);
     let names = entities::Names::new(&entities, &spellings);
     let lists = |i: usize| related_lists(&articles[i], &filed, &topic_pos, &names);
     let related = match &earlier {
@@ -395,14 +477,16 @@ fn index_edition(pages: Vec<Page>, earlier: Option<Earlier>) -> Edition {
         .map(|(page, articles)| Topic { page, articles })
         .collect();
 
-    Edition {
+    let edition = Edition {
         home,
         articles,
         topics,
         pages: plain,
+        profiles,
         entities,
         related,
-    }
+    };
+    (edition, problems)
 }
 
 /// Articles newest first; on the same date by title, then by file. The pages are large, so
@@ -497,7 +581,7 @@ pub fn check_urls(claims: &[Claim], prefixes: &[String]) -> UrlCheck {
         let rest = c.path.strip_prefix(own).unwrap_or(c.path);
         let other = if GENERATED.contains(&rest) {
             Some("attache's own generated page".to_string())
-        } else if let Some(section) = reserved(rest).filter(|_| c.kind != Kind::Topic) {
+        } else if let Some(section) = reserved(rest).filter(|s| !own_section(c.kind, s)) {
             Some(format!("attache's own pages under /{own}{section}/"))
         } else if let Some((_, prefix)) = foreign(c) {
             Some(format!(
@@ -565,10 +649,24 @@ pub fn check_urls(claims: &[Claim], prefixes: &[String]) -> UrlCheck {
     UrlCheck { kept, problems }
 }
 
+/// Whether pages of `kind` live in attache's section `section` (topics in `topics/`,
+/// profiles on their entity pages).
+fn own_section(kind: Kind, section: &str) -> bool {
+    matches!(
+        (kind, section),
+        (Kind::Topic, "topics") | (Kind::Person, "people") | (Kind::Organization, "organizations")
+    )
+}
+
 /// The section of attache's own pages a path lies in (`tags` for `tags/x/`), which no
-/// chosen URL or alias may take.
+/// chosen URL or alias may take; `page/<n>/` holds the pages of the home page's list.
 pub fn reserved(path: &str) -> Option<&'static str> {
-    let first = path.split('/').next()?;
+    let mut segments = path.split('/');
+    let first = segments.next()?;
+    let number = segments.next().unwrap_or("");
+    if first == "page" && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("page");
+    }
     [
         "topics",
         "people",

@@ -168,8 +168,10 @@ pub fn named_in<'s>(
         .filter_map(|e| {
             let mut in_pack: Vec<usize> = e.articles.iter().filter_map(|&a| position[a]).collect();
             in_pack.sort_unstable();
+            let profile = ed.profile_of(e).and_then(Page::profile);
             (!in_pack.is_empty()).then_some(Named {
                 name: &e.name,
+                role: profile.and_then(|m| m.role_line()),
                 articles: in_pack,
             })
         })
@@ -363,7 +365,12 @@ fn links<'s>(
         let anchor = topic_anchor.get(t.page.id.as_str()).cloned();
         entry(&t.page, anchor)
     });
-    let others = ed.home.iter().chain(&ed.pages).map(|p| entry(p, None));
+    let others = ed
+        .home
+        .iter()
+        .chain(&ed.pages)
+        .chain(&ed.profiles)
+        .map(|p| entry(p, None));
     let own = articles.chain(topics).chain(others);
     // Later entries win: the pages of other languages, then this one's, then this one's
     // again under the content paths of the pages they translate.
@@ -382,7 +389,8 @@ fn links<'s>(
                 .iter()
                 .chain(ed.topics.iter().map(|t| &t.page))
                 .chain(ed.home.iter())
-                .chain(&ed.pages),
+                .chain(&ed.pages)
+                .chain(&ed.profiles),
         )
         .filter_map(|(e, page)| Some((page.original.as_deref()?, e.1, e.2.clone(), e.3)))
         .collect();

@@ -19,6 +19,10 @@ pub struct PackOptions {
     pub lang: Option<String>,
     /// Include articles and pages marked `draft: true`.
     pub drafts: bool,
+    /// Include pages not yet published or withdrawn.
+    pub future: bool,
+    /// The moment of the pack, for `publish_date` and `expiry_date`; the clock if `None`.
+    pub now: Option<jiff::Timestamp>,
 }
 
 /// A typeset pack and what went into it.
@@ -59,6 +63,8 @@ pub fn make(root: &Path, options: &PackOptions) -> Result<Made, Diagnostics> {
     let parse_options = ParseOptions {
         drafts: options.drafts,
         keep_markdown: true,
+        future: options.future,
+        now: options.now.unwrap_or_else(jiff::Timestamp::now),
     };
     let pages = parse::parse_all(sources.content, &config, parse_options)?;
     lap("parse");

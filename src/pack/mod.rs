@@ -235,6 +235,9 @@ pub struct PackSource<'s> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named<'s> {
     pub name: &'s str,
+    /// What the entity's profile says it is, as the list shows it after the name:
+    /// `Chairman (Clean and Green Islamabad Movement)`.
+    pub role: Option<String>,
     /// Indices into [`Pack::articles`], in pack order.
     pub articles: Vec<usize>,
 }

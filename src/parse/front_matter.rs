@@ -12,7 +12,7 @@ use serde_yaml::Value;
 use crate::config::{MAX_YAML_NESTING, explain_yaml, too_deep};
 use crate::error::{Location, Problem};
 
-pub use super::dates::{PageDate, month_name};
+pub use super::dates::{PageDate, month_name, suggest as suggest_date};
 pub use super::meta::{
     ARTICLE_KEYS, ArticleMeta, PAGE_KEYS, PageMeta, Source, TOPIC_KEYS, TopicMeta,
 };

@@ -8,8 +8,9 @@ use jiff::tz::TimeZone;
 use super::fields::Reader;
 use super::front_matter;
 use super::meta::{self, ARTICLE_KEYS, PAGE_KEYS, TOPIC_KEYS};
+use super::profile::{self, ORGANIZATION_KEYS, PERSON_KEYS};
 use super::urls;
-use super::{Kind, Meta, checked_slug, topic_id, translate};
+use super::{Kind, Meta, Publication, Spot, checked_slug, topic_id, translate};
 use crate::config::Config;
 use crate::error::{Diagnostic, Location, Problem};
 use crate::i18n::{Lang, Language};
@@ -25,6 +26,9 @@ pub struct Head {
     pub(super) path: String,
     pub(super) id: String,
     pub(super) draft: bool,
+    /// Whether the page is published at the moment of the build.
+    pub(super) publication: Publication,
+    pub(super) spots: Vec<Spot>,
     pub(super) warnings: Vec<Diagnostic>,
     /// Keep the Markdown on the page ([`super::ParseOptions::keep_markdown`]).
     pub(super) keep_markdown: bool,
@@ -83,6 +87,11 @@ impl Head {
         self.draft
     }
 
+    /// Whether the page is published at the moment the head was read.
+    pub fn publication(&self) -> Publication {
+        self.publication
+    }
+
     /// The language the page is written in.
     pub fn lang(&self) -> Lang {
         self.lang
@@ -129,8 +138,13 @@ impl<'a> Settings<'a> {
 
 /// Reads a file's front matter and works out its URL; every problem found is returned.
 /// A translation's URL is worked out once the page it translates is known
-/// ([`super::translate`]).
-pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Diagnostic>> {
+/// ([`super::translate`]). `now` is the moment of the build, for `publish_date` and
+/// `expiry_date`.
+pub fn read_head(
+    file: ContentFile,
+    settings: &Settings,
+    now: jiff::Timestamp,
+) -> Result<Head, Vec<Diagnostic>> {
     let one = |problem, location: Option<Location>, file: &ContentFile| {
         vec![Diagnostic::new(file.display.clone(), problem).maybe_at(location, &file.text)]
     };
@@ -140,7 +154,7 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
     let Some(kind) = Kind::of(base_rel) else {
         return Err(one(
             Problem::FrontMatter(
-                "this file is in no known place: articles go under content/articles/, topics in content/topics/, plain pages in content/pages/, the home page is content/_index.md".into(),
+                "this file is in no known place: articles go under content/articles/, topics in content/topics/, plain pages in content/pages/, profiles in content/people/ and content/organizations/, the home page is content/_index.md".into(),
             ),
             None,
             &file,
@@ -178,6 +192,14 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
             ARTICLE_KEYS,
         ),
         Kind::Page => (meta::page(&mut r, false).map(Meta::Page), PAGE_KEYS),
+        Kind::Person => (
+            profile::profile(&mut r, true, relaxed).map(|m| Meta::Profile(Box::new(m))),
+            PERSON_KEYS,
+        ),
+        Kind::Organization => (
+            profile::profile(&mut r, false, relaxed).map(|m| Meta::Profile(Box::new(m))),
+            ORGANIZATION_KEYS,
+        ),
     };
     let extra = r.rest(keys);
     let mut problems = std::mem::take(&mut r.problems);
@@ -195,7 +217,25 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
         Meta::Article(m) => m.draft,
         Meta::Page(m) | Meta::Home(m) => m.draft,
         Meta::Topic(m) => m.draft,
+        Meta::Profile(m) => m.draft,
     };
+    let publication = meta.common().publication(now);
+    if let Meta::Article(m) = &meta
+        && m.date.instant > now
+        && m.common.publish_date.is_none()
+        // A translation inherits its date: the original is warned about.
+        && !relaxed
+    {
+        let location = front_matter::locate_key(&file.text, "date");
+        problems.push(
+            Diagnostic::warning(
+                file.display.clone(),
+                Problem::FutureDate { date: m.date.iso() },
+            )
+            .maybe_at(location, &file.text),
+        );
+    }
+    let spots = spots(&meta, &file.text);
     let role = match named {
         Some((_, original)) => Role::Named { original, given },
         None if by_lang => Role::ByLang { given },
@@ -210,6 +250,8 @@ pub fn read_head(file: ContentFile, settings: &Settings) -> Result<Head, Vec<Dia
         path: String::new(),
         id: String::new(),
         draft,
+        publication,
+        spots,
         warnings: Vec::new(),
         keep_markdown: false,
         lang,
@@ -306,11 +348,54 @@ impl Head {
                 (None, None) => format!("articles/{id}/"),
             },
             (Meta::Page(m), _) => m.common.permalink.clone().unwrap_or(format!("{id}/")),
+            (_, Kind::Person) => format!("people/{id}/"),
+            (_, Kind::Organization) => format!("organizations/{id}/"),
             _ => format!("{id}/"),
         };
         self.path = format!("{}{path}", settings.prefix(self.lang));
         Ok(())
     }
+}
+
+/// Where the keys that later stages may report on are written: `updated` (a stale
+/// overview), and a profile's `name` and each alias (a name two profiles claim).
+fn spots(meta: &Meta, text: &str) -> Vec<Spot> {
+    let spot = |key: String, location: Option<Location>| {
+        location.map(|location| Spot {
+            key,
+            line: text
+                .lines()
+                .nth(location.line.saturating_sub(1))
+                .unwrap_or_default()
+                .to_string(),
+            location,
+        })
+    };
+    let mut out: Vec<Spot> = Vec::new();
+    out.extend(spot(
+        "updated".to_string(),
+        front_matter::locate_key(text, "updated"),
+    ));
+    if let Meta::Profile(m) = meta {
+        out.extend(spot(
+            "name".to_string(),
+            front_matter::locate_key(text, "name"),
+        ));
+        for alias in &m.aliases {
+            out.extend(spot(
+                format!("aliases:{alias}"),
+                front_matter::locate_value(text, "aliases", alias),
+            ));
+        }
+        for (code, name) in &m.names {
+            out.extend(spot(
+                format!("names:{name}"),
+                front_matter::locate_value(text, "names", name)
+                    .or_else(|| front_matter::locate_value(text, "names", code)),
+            ));
+        }
+    }
+    out
 }
 
 /// The kind, id and URL path a file would have by its name alone, for a file whose front
@@ -331,6 +416,8 @@ pub fn fallback(rel: &str, settings: &Settings) -> Option<(Kind, String, String)
         Kind::Topic => format!("topics/{id}/"),
         Kind::Article => format!("articles/{id}/"),
         Kind::Page => format!("{id}/"),
+        Kind::Person => format!("people/{id}/"),
+        Kind::Organization => format!("organizations/{id}/"),
     };
     Some((kind, id, format!("{}{path}", settings.prefix(lang))))
 }

@@ -110,6 +110,36 @@ pub struct Common {
     pub aliases: Vec<String>,
     /// The page's own URL path (`blog/release/v2/`), when the writer chose one.
     pub permalink: Option<String>,
+    /// Published from this moment on (`publish_date`); before it, a build leaves the page
+    /// out unless asked for the future.
+    pub publish_date: Option<PageDate>,
+    /// Withdrawn from this moment on (`expiry_date`).
+    pub expiry_date: Option<PageDate>,
+    /// The picture link previews show (`image`), as written: a path below the site or a
+    /// full URL.
+    pub image: Option<String>,
+}
+
+impl Common {
+    /// Whether the page is published at `now`: not before its `publish_date`, not from
+    /// its `expiry_date` on.
+    pub fn publication(&self, now: jiff::Timestamp) -> Publication {
+        match (self.publish_date, self.expiry_date) {
+            (Some(from), _) if from.instant > now => Publication::Scheduled(from),
+            (_, Some(until)) if until.instant <= now => Publication::Expired(until),
+            _ => Publication::Published,
+        }
+    }
+}
+
+/// Where a page stands at the moment of a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Publication {
+    Published,
+    /// Not yet published: its `publish_date` is still to come.
+    Scheduled(PageDate),
+    /// Withdrawn: its `expiry_date` has passed.
+    Expired(PageDate),
 }
 
 pub const ARTICLE_KEYS: &[&str] = &[
@@ -136,6 +166,9 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "permalink",
     "url",
     "taxonomies",
+    "publish_date",
+    "expiry_date",
+    "image",
 ];
 
 /// Front matter of `content/topics/<id>.md`.
@@ -162,6 +195,9 @@ pub const TOPIC_KEYS: &[&str] = &[
     "lang",
     "aliases",
     "redirect_from",
+    "publish_date",
+    "expiry_date",
+    "image",
 ];
 
 /// Front matter of `content/_index.md` and `content/pages/*.md`.
@@ -193,6 +229,9 @@ pub const PAGE_KEYS: &[&str] = &[
     "redirect_from",
     "permalink",
     "url",
+    "publish_date",
+    "expiry_date",
+    "image",
 ];
 
 /// Reads an article. `file_date` is the date in a Jekyll-style file name
@@ -365,11 +404,43 @@ fn common(r: &mut Reader, own_url: bool) -> Common {
             }
         }
     }
+    let (publish_date, expiry_date) = publication_dates(r);
+    let image = r.text("image").filter(|image| {
+        let ok = !super::markdown::is_dangerous_url(image);
+        if !ok {
+            r.error("image", Problem::UnsafeUrl { url: image.clone() });
+        }
+        ok
+    });
     Common {
         lang,
         aliases,
         permalink,
+        publish_date,
+        expiry_date,
+        image,
     }
+}
+
+/// `publish_date` and `expiry_date`; a page withdrawn before it is published is an error
+/// at its `expiry_date`.
+pub(super) fn publication_dates(r: &mut Reader) -> (Option<PageDate>, Option<PageDate>) {
+    let publish = r.date("publish_date");
+    let expiry = r.date("expiry_date");
+    if let (Some(p), Some(e)) = (publish, expiry)
+        && e.instant <= p.instant
+    {
+        r.error(
+            "expiry_date",
+            Problem::FrontMatter(format!(
+                "`expiry_date` ({}) is not after `publish_date` ({}): the page would never be published; correct one of the dates",
+                e.iso(),
+                p.iso()
+            )),
+        );
+        return (publish, None);
+    }
+    (publish, expiry)
 }
 
 fn sources(r: &mut Reader) -> Vec<Source> {

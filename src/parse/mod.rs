@@ -15,6 +15,7 @@ pub mod leftovers;
 mod links;
 pub mod markdown;
 mod meta;
+pub mod profile;
 pub mod translate;
 pub mod urls;
 
@@ -32,7 +33,8 @@ pub use head::Head;
 pub use head::Settings;
 use head::read_head;
 use markdown::{Links, MarkdownOptions, Rendered, Translated};
-pub use meta::Common;
+pub use meta::{Common, Publication};
+use profile::ProfileMeta;
 
 /// Every `id` in a piece of raw HTML, as links may point at them.
 pub fn html_ids(html: &str) -> Vec<String> {
@@ -55,10 +57,14 @@ pub enum Kind {
     Article,
     /// `content/pages/*.md`
     Page,
+    /// `content/people/<slug>.md`: a person's profile.
+    Person,
+    /// `content/organizations/<slug>.md`: an organization's profile.
+    Organization,
 }
 
 impl Kind {
-    fn of(rel: &str) -> Option<Kind> {
+    pub(crate) fn of(rel: &str) -> Option<Kind> {
         let depth = rel.matches('/').count();
         let first = rel.split('/').next()?;
         match first {
@@ -68,6 +74,8 @@ impl Kind {
             "topics" if depth == 1 => Some(Kind::Topic),
             "articles" => Some(Kind::Article),
             "pages" if depth == 1 => Some(Kind::Page),
+            "people" if depth == 1 => Some(Kind::Person),
+            "organizations" if depth == 1 => Some(Kind::Organization),
             _ => None,
         }
     }
@@ -80,6 +88,7 @@ pub enum Meta {
     Topic(TopicMeta),
     Article(Box<ArticleMeta>),
     Page(PageMeta),
+    Profile(Box<ProfileMeta>),
 }
 
 impl Meta {
@@ -88,6 +97,26 @@ impl Meta {
             Meta::Home(m) | Meta::Page(m) => &m.title,
             Meta::Topic(m) => &m.title,
             Meta::Article(m) => &m.title,
+            Meta::Profile(m) => &m.name,
+        }
+    }
+
+    pub fn common_mut(&mut self) -> &mut Common {
+        match self {
+            Meta::Home(m) | Meta::Page(m) => &mut m.common,
+            Meta::Topic(m) => &mut m.common,
+            Meta::Article(m) => &mut m.common,
+            Meta::Profile(m) => &mut m.common,
+        }
+    }
+
+    /// When the page was last revised: the date it is "as of".
+    pub fn updated(&self) -> Option<front_matter::PageDate> {
+        match self {
+            Meta::Home(m) | Meta::Page(m) => m.updated,
+            Meta::Topic(m) => m.updated,
+            Meta::Article(m) => Some(m.last_modified()),
+            Meta::Profile(m) => m.updated,
         }
     }
 
@@ -97,6 +126,7 @@ impl Meta {
             Meta::Home(m) | Meta::Page(m) => &m.common,
             Meta::Topic(m) => &m.common,
             Meta::Article(m) => &m.common,
+            Meta::Profile(m) => &m.common,
         }
     }
 
@@ -105,8 +135,20 @@ impl Meta {
             Meta::Home(m) | Meta::Page(m) => m.summary.as_deref(),
             Meta::Topic(m) => m.summary.as_deref(),
             Meta::Article(m) => m.summary.as_deref(),
+            Meta::Profile(m) => m.summary.as_deref(),
         }
     }
+}
+
+/// Where a front matter key or value is written, kept for problems found after parsing
+/// (a stale overview, a profile's alias claimed twice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spot {
+    /// `updated`, `name`, or `aliases:<the alias>`.
+    pub key: String,
+    pub location: Location,
+    /// The text of that line.
+    pub line: String,
 }
 
 /// One parsed content file: everything later stages need, and nothing from disk.
@@ -136,6 +178,11 @@ pub struct Page {
     pub lang: Lang,
     /// The content path of the page it translates, for a translation.
     pub original: Option<String>,
+    /// Whether the page is published at the moment of the build (a page that is not is
+    /// only there with [`ParseOptions::future`]).
+    pub publication: Publication,
+    /// Where some keys are written, for later problems.
+    pub spots: Vec<Spot>,
 }
 
 impl Page {
@@ -149,6 +196,18 @@ impl Page {
             _ => None,
         }
     }
+
+    pub fn profile(&self) -> Option<&ProfileMeta> {
+        match &self.meta {
+            Meta::Profile(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Where `key` is written in the front matter, if it was kept.
+    pub fn spot(&self, key: &str) -> Option<&Spot> {
+        self.spots.iter().find(|s| s.key == key)
+    }
 }
 
 /// Settings that change what parse produces.
@@ -157,6 +216,92 @@ pub struct ParseOptions {
     pub drafts: bool,
     /// Keep each page's Markdown in [`Page::markdown`] (for packs).
     pub keep_markdown: bool,
+    /// Include pages not yet published (`publish_date` to come) or withdrawn
+    /// (`expiry_date` past), for review.
+    pub future: bool,
+    /// The moment of the build, which `publish_date` and `expiry_date` are compared with;
+    /// read once per build by whoever makes the options.
+    pub now: jiff::Timestamp,
+}
+
+impl ParseOptions {
+    /// Whether a page with this head is in the build: it is neither a draft (unless
+    /// drafts are wanted) nor unpublished at the moment of the build (unless the future
+    /// is). Call it once the head is joined to the page it translates, if any.
+    pub fn keeps(&self, head: &mut Head) -> bool {
+        self.left_out(head).is_none()
+    }
+
+    /// Why a page with this head is left out, if it is; its publication is worked out
+    /// again, as a translation takes its dates from its original.
+    fn left_out(&self, head: &mut Head) -> Option<LeftOutAs> {
+        head.publication = head.meta.common().publication(self.now);
+        self.leaves_out(head)
+    }
+
+    /// Why a page with this head is left out, if it is.
+    fn leaves_out(&self, head: &Head) -> Option<LeftOutAs> {
+        if head.draft && !self.drafts {
+            return Some(LeftOutAs::Draft);
+        }
+        match head.publication {
+            _ if self.future => None,
+            Publication::Published => None,
+            Publication::Scheduled(_) => Some(LeftOutAs::Scheduled),
+            Publication::Expired(_) => Some(LeftOutAs::Expired),
+        }
+    }
+}
+
+/// Why a page was left out of a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LeftOutAs {
+    Draft,
+    Scheduled,
+    Expired,
+}
+
+/// How many pages a build left out, and why.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub drafts: usize,
+    /// Not yet published (`publish_date` still to come).
+    pub scheduled: usize,
+    /// Withdrawn (`expiry_date` past).
+    pub expired: usize,
+}
+
+impl LeftOut {
+    fn count(&mut self, why: LeftOutAs) {
+        match why {
+            LeftOutAs::Draft => self.drafts += 1,
+            LeftOutAs::Scheduled => self.scheduled += 1,
+            LeftOutAs::Expired => self.expired += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.drafts + self.scheduled + self.expired
+    }
+
+    /// `1 draft, 2 not yet published, 1 withdrawn`, or `None` when nothing was left out.
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.drafts > 0 {
+            parts.push(format!(
+                "{} draft{}",
+                self.drafts,
+                if self.drafts == 1 { "" } else { "s" }
+            ));
+        }
+        if self.scheduled > 0 {
+            parts.push(format!("{} not yet published", self.scheduled));
+        }
+        if self.expired > 0 {
+            parts.push(format!("{} withdrawn", self.expired));
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
 }
 
 /// The first pass for one file (as `serve` does on a save): front matter, kind and URL.
@@ -168,7 +313,7 @@ pub fn parse_head(
     config: &Config,
     options: ParseOptions,
 ) -> Result<Head, Vec<Diagnostic>> {
-    let mut head = read_head(file, &Settings::of(config))?;
+    let mut head = read_head(file, &Settings::of(config), options.now)?;
     head.keep_markdown = options.keep_markdown;
     Ok(head)
 }
@@ -187,6 +332,7 @@ pub fn parse_body(
         topic_ids,
         topics: topic_ids.iter().copied().collect(),
         draft_topics: HashSet::new(),
+        left_out: HashMap::new(),
     };
     let md = MarkdownOptions {
         smart_punctuation: config.markdown.smart_punctuation,
@@ -195,11 +341,13 @@ pub fn parse_body(
     read_body(head, urls, translated, &known, &md)
 }
 
-/// The topics an article may name, and those it may not because they are drafts.
+/// The topics an article may name, and those it may not because they are drafts; the
+/// pages left out of the build, which no page may link to.
 struct Known<'a> {
     topic_ids: &'a [&'a str],
     topics: HashSet<&'a str>,
     draft_topics: HashSet<&'a str>,
+    left_out: HashMap<String, LeftOutAs>,
 }
 
 /// Parses every content file. Drafts are dropped unless `options.drafts`.
@@ -224,12 +372,23 @@ pub fn parse_lenient(
     config: &Config,
     options: ParseOptions,
 ) -> (Vec<Page>, Vec<Diagnostic>) {
+    let (pages, problems, _) = parse_counted(files, config, options);
+    (pages, problems)
+}
+
+/// As [`parse_lenient`], with how many pages were left out (drafts, pages not yet or no
+/// longer published), for the summary of a build.
+pub fn parse_counted(
+    files: Vec<ContentFile>,
+    config: &Config,
+    options: ParseOptions,
+) -> (Vec<Page>, Vec<Diagnostic>, LeftOut) {
     let settings = Settings::of(config);
     let results: Vec<Result<Head, (Vec<Diagnostic>, String)>> = files
         .into_par_iter()
         .map(|f| {
             let rel = f.rel.clone();
-            read_head(f, &settings)
+            read_head(f, &settings, options.now)
                 .map(|mut h| {
                     h.keep_markdown = options.keep_markdown;
                     h
@@ -261,13 +420,18 @@ pub fn parse_lenient(
     }
     let mut heads = Vec::with_capacity(joined.len());
     let mut draft_topics: Vec<String> = Vec::new();
-    for h in joined {
-        if h.draft && !options.drafts {
-            if h.kind == Kind::Topic && h.original().is_none() {
-                draft_topics.push(h.id);
+    let mut left_out = LeftOut::default();
+    let mut left_out_rels = HashMap::new();
+    for mut h in joined {
+        match options.left_out(&mut h) {
+            Some(why) => {
+                left_out.count(why);
+                left_out_rels.insert(h.file.rel.clone(), why);
+                if h.kind == Kind::Topic && h.original().is_none() {
+                    draft_topics.push(h.id);
+                }
             }
-        } else {
-            heads.push(h);
+            None => heads.push(h),
         }
     }
 
@@ -301,6 +465,7 @@ pub fn parse_lenient(
         topic_ids: &topic_ids,
         topics: topic_ids.iter().copied().collect(),
         draft_topics: draft_topics.iter().map(String::as_str).collect(),
+        left_out: left_out_rels,
     };
     let md = MarkdownOptions {
         smart_punctuation: config.markdown.smart_punctuation,
@@ -319,7 +484,7 @@ pub fn parse_lenient(
         problems.extend(page_problems);
     }
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-    (pages, problems)
+    (pages, problems, left_out)
 }
 
 /// The translations of each page, from `(original, language, URL)` of every translation.
@@ -398,21 +563,25 @@ fn read_body(
     for link in broken {
         let candidates = urls.keys().map(String::as_str);
         let wanted = markdown::join_content_path(&head.file.rel, &link.target).unwrap_or_default();
-        let suggestion =
-            did_you_mean(&wanted, candidates).map(|s| relative_link(&head.file.rel, &s));
-        problems.push(
-            Diagnostic::new(
-                head.file.display.clone(),
-                Problem::BrokenLink {
-                    target: link.target,
-                    suggestion,
+        let problem = match known.left_out.get(&wanted) {
+            Some(why) => Problem::LinkToLeftOut {
+                target: link.target,
+                why: match why {
+                    LeftOutAs::Draft => "is a draft",
+                    LeftOutAs::Scheduled => "is not published yet (its `publish_date` is to come)",
+                    LeftOutAs::Expired => "is withdrawn (its `expiry_date` has passed)",
                 },
-            )
-            .at(
-                Location::of_offset(text, head.body_offset + link.offset),
-                text,
-            ),
-        );
+            },
+            None => Problem::BrokenLink {
+                target: link.target,
+                suggestion: did_you_mean(&wanted, candidates)
+                    .map(|s| relative_link(&head.file.rel, &s)),
+            },
+        };
+        problems.push(Diagnostic::new(head.file.display.clone(), problem).at(
+            Location::of_offset(text, head.body_offset + link.offset),
+            text,
+        ));
     }
     let summary = head
         .meta
@@ -436,6 +605,8 @@ fn read_body(
         summary,
         warnings,
         markdown,
+        publication: head.publication,
+        spots: head.spots,
     };
     (page, problems)
 }
@@ -575,6 +746,9 @@ mod tests {
         assert_eq!(Kind::of("topics/trade.md"), Some(Kind::Topic));
         assert_eq!(Kind::of("articles/2025/01/x.md"), Some(Kind::Article));
         assert_eq!(Kind::of("pages/about.md"), Some(Kind::Page));
+        assert_eq!(Kind::of("people/albert-khorev.md"), Some(Kind::Person));
+        assert_eq!(Kind::of("organizations/sco.md"), Some(Kind::Organization));
+        assert_eq!(Kind::of("people/x/y.md"), None);
         assert_eq!(Kind::of("stray.md"), None);
         assert_eq!(Kind::of("topics/nested/x.md"), None);
     }

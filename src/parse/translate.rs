@@ -521,8 +521,59 @@ fn translate(
                 t.common.permalink.clone_from(&o.common.permalink);
             }
         }
+        (Meta::Profile(t), Meta::Profile(o)) => {
+            // A translated profile may give the name as the language writes it; the
+            // original's name then still files articles naming it under the entity.
+            if !has("name") {
+                t.name.clone_from(&o.name);
+            } else if t.name != o.name && !t.aliases.contains(&o.name) {
+                t.aliases.push(o.name.clone());
+            }
+            if !has("role") && !has("roles") {
+                t.roles.clone_from(&o.roles);
+            }
+            if !has("organization") {
+                t.organization.clone_from(&o.organization);
+            }
+            if !has("country") {
+                t.country.clone_from(&o.country);
+            }
+            if !has("names") {
+                t.names.clone_from(&o.names);
+            }
+            for alias in &o.aliases {
+                if !t.aliases.contains(alias) && alias != &t.name {
+                    t.aliases.push(alias.clone());
+                }
+            }
+            if !has("links") {
+                t.links.clone_from(&o.links);
+            }
+            if !has("updated") {
+                t.updated = o.updated;
+            }
+            if !has("draft") && !has("published") {
+                t.draft = o.draft;
+            }
+            if !has("image") {
+                t.common.image.clone_from(&o.common.image);
+            }
+        }
         // Translations are found among pages of their own kind.
         _ => {}
+    }
+    // A translation is published and withdrawn with its original, unless it says
+    // otherwise.
+    let (from, until) = (
+        original.meta.common().publish_date,
+        original.meta.common().expiry_date,
+    );
+    let common = head.meta.common_mut();
+    if !has("publish_date") {
+        common.publish_date = from;
+    }
+    if !has("expiry_date") {
+        common.expiry_date = until;
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -536,6 +587,7 @@ fn translate(
         Meta::Article(m) => m.draft,
         Meta::Page(m) | Meta::Home(m) => m.draft,
         Meta::Topic(m) => m.draft,
+        Meta::Profile(m) => m.draft,
     };
     head.identify().map_err(|d| vec![d])?;
     head.place(settings).map_err(|d| vec![d])

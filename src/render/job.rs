@@ -21,7 +21,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 
 use super::packs::{self, PackOf};
-use super::{Files, Renderer, feeds, pages, redirects, search};
+use super::{Files, Renderer, entities, feeds, pages, redirects, search, timeline};
 use crate::error::Diagnostic;
 use crate::i18n::Lang;
 use crate::index::{Edition, EntityKind, PageRef, Site};
@@ -39,14 +39,20 @@ pub struct Job {
 /// What a job renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobKind {
-    Home,
+    /// A page of the home page's list (0 the first: see [`super::paging`]).
+    Home(usize),
     Topics,
+    /// The timeline's index of years.
     Timeline,
+    /// A page of a year of the timeline.
+    TimelineYear(i16, usize),
     Article(usize),
-    Topic(usize),
+    /// A page of a topic's list.
+    Topic(usize, usize),
     Page(usize),
     Entities(EntityKind),
-    Entity(EntityKind, usize),
+    /// A page of a person's, organization's or tag's list.
+    Entity(EntityKind, usize, usize),
     Search,
     NotFound,
     Feeds,
@@ -73,6 +79,10 @@ pub struct Writes {
     pub outputs: Vec<String>,
     /// The page's entry in the sitemap, if it has one.
     pub listed: Option<Listed>,
+    /// Folders (`search/s/`) whose every file the job writes, when which files those are
+    /// depends on the whole site (the shards of the search index): a path in one is
+    /// the job's, and a file there that a new rendering of the job leaves out is gone.
+    pub folders: Vec<String>,
 }
 
 impl Writes {
@@ -86,6 +96,7 @@ impl Writes {
                 lastmod,
                 alternates: Vec::new(),
             }),
+            folders: Vec::new(),
         }
     }
 
@@ -94,11 +105,28 @@ impl Writes {
         Writes {
             outputs,
             listed: None,
+            folders: Vec::new(),
         }
+    }
+
+    /// And every file in `folders`.
+    pub(super) fn and_folders(mut self, folders: Vec<String>) -> Writes {
+        self.folders = folders;
+        self
     }
 
     pub fn key(&self) -> &str {
         &self.outputs[0]
+    }
+
+    /// Whether the job writes `path`.
+    pub fn writes(&self, path: &str) -> bool {
+        self.outputs.iter().any(|o| o == path) || self.in_folders(path)
+    }
+
+    /// Whether `path` is in one of the job's folders.
+    pub fn in_folders(&self, path: &str) -> bool {
+        self.folders.iter().any(|f| path.starts_with(f.as_str()))
     }
 }
 
@@ -211,17 +239,27 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (lang, edition) in site.editions.iter().enumerate() {
         let job = |kind| Job::new(lang, kind);
-        jobs.extend([JobKind::Home, JobKind::Topics, JobKind::Timeline].map(job));
+        let scope = Scope::of(site, lang);
+        let r = &scope;
+        jobs.extend((0..pages::home_pages(r)).map(|p| job(JobKind::Home(p))));
+        jobs.extend([JobKind::Topics, JobKind::Timeline].map(job));
+        for (year, articles) in timeline::years(r) {
+            let pages = timeline::year_pages(r, articles.len());
+            jobs.extend((0..pages).map(|p| job(JobKind::TimelineYear(year, p))));
+        }
         jobs.extend((0..edition.articles.len()).map(|i| job(JobKind::Article(i))));
-        jobs.extend((0..edition.topics.len()).map(|t| job(JobKind::Topic(t))));
+        for t in 0..edition.topics.len() {
+            jobs.extend((0..pages::topic_pages(r, t)).map(|p| job(JobKind::Topic(t, p))));
+        }
         jobs.extend((0..edition.pages.len()).map(|i| job(JobKind::Page(i))));
         jobs.extend(packs::jobs(site, edition).map(|of| job(JobKind::Pack(of))));
         for kind in EntityKind::ALL {
             if kind.enabled(&site.config) {
                 jobs.push(job(JobKind::Entities(kind)));
-                jobs.extend(
-                    (0..edition.entities[&kind].len()).map(|i| job(JobKind::Entity(kind, i))),
-                );
+                for i in 0..edition.entities[&kind].len() {
+                    let pages = entities::entity_pages(r, kind, i);
+                    jobs.extend((0..pages).map(|p| job(JobKind::Entity(kind, i, p))));
+                }
             }
         }
         if site.config.search.enabled {
@@ -248,14 +286,15 @@ impl Job {
     pub fn writes(self, site: &Site) -> Writes {
         let r = Scope::of(site, self.lang);
         let mut writes = match self.kind {
-            JobKind::Home => pages::home_writes(&r),
+            JobKind::Home(p) => pages::home_writes(&r, p),
             JobKind::Topics => pages::topics_writes(&r),
-            JobKind::Timeline => pages::timeline_writes(&r),
+            JobKind::Timeline => timeline::index_writes(&r),
+            JobKind::TimelineYear(year, p) => timeline::year_writes(&r, year, p),
             JobKind::Article(i) => pages::article_writes(&r, i),
-            JobKind::Topic(t) => pages::topic_writes(&r, t),
+            JobKind::Topic(t, p) => pages::topic_writes(&r, t, p),
             JobKind::Page(i) => pages::page_writes(&r, i),
-            JobKind::Entities(kind) => pages::entities_writes(&r, kind),
-            JobKind::Entity(kind, i) => pages::entity_writes(&r, kind, i),
+            JobKind::Entities(kind) => entities::entities_writes(&r, kind),
+            JobKind::Entity(kind, i, p) => entities::entity_writes(&r, kind, i, p),
             JobKind::Search => pages::search_writes(&r),
             JobKind::NotFound => pages::not_found_writes(&r),
             JobKind::Feeds => feeds::feeds_writes(&r),
@@ -275,14 +314,15 @@ impl Job {
     pub fn reads(self, site: &Site) -> Reads {
         let r = Scope::of(site, self.lang);
         let reads = match self.kind {
-            JobKind::Home => pages::home_reads(&r),
+            JobKind::Home(p) => pages::home_reads(&r, p),
             JobKind::Topics => pages::topics_reads(),
-            JobKind::Timeline => pages::timeline_reads(&r),
+            JobKind::Timeline => timeline::index_reads(&r),
+            JobKind::TimelineYear(year, p) => timeline::year_reads(&r, year, p),
             JobKind::Article(i) => pages::article_reads(&r, i),
-            JobKind::Topic(t) => pages::topic_reads(&r, t),
+            JobKind::Topic(t, p) => pages::topic_reads(&r, t, p),
             JobKind::Page(i) => pages::page_reads(i),
-            JobKind::Entities(kind) => pages::entities_reads(&r, kind),
-            JobKind::Entity(kind, i) => pages::entity_reads(&r, kind, i),
+            JobKind::Entities(kind) => entities::entities_reads(&r, kind),
+            JobKind::Entity(kind, i, p) => entities::entity_reads(&r, kind, i, p),
             JobKind::Search => pages::search_reads(),
             JobKind::NotFound => pages::not_found_reads(),
             JobKind::Feeds => feeds::feeds_reads(&r),
@@ -308,17 +348,18 @@ impl Job {
     pub(super) fn render(self, r: &Renderer) -> Result<Files, Diagnostic> {
         let r = &r.edition(self);
         match self.kind {
-            JobKind::Home => pages::home(r),
+            JobKind::Home(p) => pages::home(r, p),
             JobKind::Topics => pages::topics(r),
-            JobKind::Timeline => pages::timeline(r),
+            JobKind::Timeline => timeline::index(r),
+            JobKind::TimelineYear(year, p) => timeline::year(r, year, p),
             JobKind::Article(i) => pages::article(r, i),
-            JobKind::Topic(t) => pages::topic(r, t),
+            JobKind::Topic(t, p) => pages::topic(r, t, p),
             JobKind::Page(i) => pages::page(r, i),
-            JobKind::Entities(kind) => pages::entities(r, kind),
-            JobKind::Entity(kind, i) => pages::entity(r, kind, i),
+            JobKind::Entities(kind) => entities::entities(r, kind),
+            JobKind::Entity(kind, i, p) => entities::entity(r, kind, i, p),
             JobKind::Search => pages::search(r),
             JobKind::NotFound => pages::not_found(r),
-            JobKind::Feeds => Ok(feeds::atom_feeds(r, r.shared)),
+            JobKind::Feeds => Ok(feeds::site_feeds(r, r.shared)),
             JobKind::Sitemap => Ok(feeds::sitemap(r.site, r.shared)),
             JobKind::Robots => Ok(feeds::robots(r.shared)),
             JobKind::SearchIndex => Ok(search::index(r, r.shared)),
@@ -352,16 +393,18 @@ impl Job {
                 .collect()
         };
         match self.kind {
-            JobKind::Home => everywhere(""),
+            // The later pages of a list differ from edition to edition: only the first
+            // page of each list has versions.
+            JobKind::Home(0) => everywhere(""),
             JobKind::Topics => everywhere("topics/"),
             JobKind::Timeline => everywhere("timeline/"),
             JobKind::Search => everywhere("search/"),
             JobKind::NotFound => everywhere("404.html"),
             JobKind::Entities(kind) => everywhere(&format!("{}/", kind.key())),
             JobKind::Article(i) => content(PageRef::Article(i)),
-            JobKind::Topic(t) => content(PageRef::Topic(t)),
+            JobKind::Topic(t, 0) => content(PageRef::Topic(t)),
             JobKind::Page(i) => content(PageRef::Page(i)),
-            JobKind::Entity(kind, i) => {
+            JobKind::Entity(kind, i, 0) => {
                 let slug = &edition.entities[&kind][i].slug;
                 let found: Vec<(Lang, String)> = site
                     .editions
@@ -372,7 +415,11 @@ impl Job {
                     .collect();
                 if found.len() > 1 { found } else { Vec::new() }
             }
-            JobKind::Feeds
+            JobKind::Home(_)
+            | JobKind::Topic(..)
+            | JobKind::Entity(..)
+            | JobKind::TimelineYear(..)
+            | JobKind::Feeds
             | JobKind::Sitemap
             | JobKind::Robots
             | JobKind::SearchIndex

@@ -6,14 +6,19 @@
 //! it shows, next to the code that renders it, so that the sitemap and `serve` ask the
 //! jobs rather than keep lists of their own.
 
+mod entities;
 pub mod feeds;
 pub mod job;
 mod languages;
 pub mod packs;
 mod pages;
+pub mod paging;
+mod profiles;
 pub mod redirects;
 pub mod search;
+pub mod share;
 pub mod templates;
+mod timeline;
 pub mod values;
 
 use rayon::prelude::*;
@@ -24,7 +29,6 @@ use crate::error::{Diagnostic, Diagnostics, Problem};
 use crate::index::Site;
 use crate::load::StaticFile;
 pub use job::{Job, JobKind, Listed, Reads, Scope, View, Writes, all_jobs};
-pub use pages::LATEST;
 pub use templates::Templates;
 use values::{Shared, text};
 
@@ -107,11 +111,15 @@ fn render_some(renderer: &Renderer, jobs: &[Job]) -> (Output, Vec<Diagnostic>) {
         .par_iter()
         .map(|&job| {
             let files = job.render(renderer)?;
-            debug_assert_eq!(
-                files.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
-                job.writes(renderer.site).outputs,
-                "{job:?} writes what it declares"
-            );
+            if cfg!(debug_assertions) {
+                let writes = job.writes(renderer.site);
+                let named: Vec<&str> = files
+                    .iter()
+                    .map(|(p, _)| p.as_str())
+                    .filter(|p| !writes.in_folders(p))
+                    .collect();
+                assert_eq!(named, writes.outputs, "{job:?} writes what it declares");
+            }
             Ok(files)
         })
         .collect();
@@ -147,11 +155,13 @@ pub fn static_collision(rel: &str, display: &std::path::Path) -> Diagnostic {
     )
 }
 
-/// Static files go to the output root; one may not replace a generated page.
+/// Static files go to the output root; one may not replace a generated page, nor lie in
+/// the folders of a search index (whose files come and go with the site).
 pub fn add_statics(output: &mut Output, statics: &[StaticFile]) -> Result<(), Diagnostics> {
     let mut problems = Vec::new();
     for s in statics {
-        if output.files.contains_key(&s.rel) {
+        let generated = |path: &str| output.files.contains_key(path);
+        if generated(&s.rel) || search::in_index_folder(&s.rel, generated) {
             problems.push(static_collision(&s.rel, &s.display));
         } else {
             output.files.insert(s.rel.clone(), s.bytes.clone());
@@ -209,6 +219,15 @@ fn render_page(
     context.insert_value("section", text(section));
     context.insert_value("title", text(title));
     context.insert_value("canonical", text(&shared.permalink(path)));
+    // What a link preview shows, unless the page says more (articles, profiles).
+    let share = share::Share {
+        title,
+        description: "",
+        path,
+        kind: share::Kind::Website,
+        image: None,
+    };
+    context.insert_value("share", share.value(shared));
     for (k, v) in values {
         context.insert_value(k, v);
     }

@@ -121,13 +121,17 @@ pub fn reads(r: &Edition, of: PackOf) -> Reads {
     reads.other(names(ed, &members))
 }
 
-/// The names the pack lists, each with the pack's articles naming them.
-fn names<'s>(ed: &'s crate::index::Edition, members: &Members) -> Vec<(&'s str, Vec<usize>)> {
+/// The names the pack lists, each with its profile's role and the pack's articles naming
+/// them.
+fn names<'s>(
+    ed: &'s crate::index::Edition,
+    members: &Members,
+) -> Vec<(&'s str, Option<String>, Vec<usize>)> {
     let position = pack::positions(ed, &members.articles);
     [EntityKind::People, EntityKind::Organizations]
         .into_iter()
         .flat_map(|kind| pack::named_in(ed, kind, &position))
-        .map(|n| (n.name, n.articles))
+        .map(|n| (n.name, n.role, n.articles))
         .collect()
 }
 
@@ -259,6 +263,7 @@ fn pack_value(r: &Local, pack: &Pack, of: PackOf, path: &str) -> Value {
         list(named.iter().map(|n| {
             obj([
                 ("name", text(n.name)),
+                ("role", opt_text(n.role.as_deref())),
                 ("articles", list(n.articles.iter().map(|&i| article_ref(i)))),
             ])
         }))

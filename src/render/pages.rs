@@ -2,67 +2,133 @@
 //! by side, so the three cannot drift apart. The values each template receives are listed
 //! in docs/templates.md.
 
-use std::collections::BTreeMap;
-
 use tera::Value;
 
 use super::job::{Reads, Scope, Writes, index_html};
 use super::languages::elsewhere;
+use super::paging::{self, Paged};
+use super::share::{self, Share};
 use super::values::{self, html, list, obj, opt_text, reading_time, text};
 use super::{Files, Local, search};
 use crate::error::{Diagnostic, Problem};
 use crate::index::{Edition, EntityKind, PageRef};
+use crate::parse::front_matter::PageDate;
 use crate::parse::{Meta, Page};
 
-// ---- home: `/` --------------------------------------------------------------------------
+// ---- home: `/`, its list paged at `/page/<n>/` ----------------------------------------------
 
-/// How many of the newest articles the home page lists.
-pub const LATEST: usize = 10;
-
-/// The articles the home page lists.
-fn latest(ed: &Edition) -> std::ops::Range<usize> {
-    0..ed.articles.len().min(LATEST)
+/// The articles page `page` of the home page's list shows: every article, newest first.
+fn home_paged(s: &Scope, page: usize) -> (Paged, std::ops::Range<usize>) {
+    let (len, per) = (s.ed.articles.len(), paging::per_page(s.site));
+    (
+        Paged::of(len, page, per),
+        paging::page_range(len, page, per),
+    )
 }
 
-pub(super) fn home_writes(s: &Scope) -> Writes {
-    Writes::page(&s.local(""), None)
+/// The number of pages of the home page's list.
+pub(super) fn home_pages(s: &Scope) -> usize {
+    paging::page_count(s.ed.articles.len(), paging::per_page(s.site))
 }
 
-pub(super) fn home_reads(s: &Scope) -> Reads {
-    let reads = match s.ed.home {
-        Some(_) => Reads::themed().full(PageRef::Home),
-        None => Reads::themed(),
+/// The latest of some dates: when a page showing them last changed.
+pub(super) fn newest(dates: impl IntoIterator<Item = Option<PageDate>>) -> Option<PageDate> {
+    dates.into_iter().flatten().max()
+}
+
+/// The "as of" date of a page (its `updated`) as `updated_iso` and `updated_display`.
+fn as_of(shared: &values::Shared, page: &Page) -> [(&'static str, Value); 2] {
+    let (iso, display) = shared.date_values(page.meta.updated());
+    [("updated_iso", iso), ("updated_display", display)]
+}
+
+/// The home page was last changed by its text or by the newest article it lists.
+pub(super) fn home_writes(s: &Scope, page: usize) -> Writes {
+    let shown = home_paged(s, page)
+        .1
+        .map(|i| s.ed.articles[i].meta.updated());
+    let home = s.ed.home.as_ref().and_then(|h| h.meta.updated());
+    Writes::page(
+        &paging::page_path(&s.local(""), page),
+        newest(shown.chain([home])),
+    )
+}
+
+pub(super) fn home_reads(s: &Scope, page: usize) -> Reads {
+    let (paged, shown) = home_paged(s, page);
+    // The first page shows the home page's text and the topics; the others its title.
+    let reads = match (&s.ed.home, page) {
+        (Some(_), 0) => Reads::themed().full(PageRef::Home),
+        (Some(_), _) => Reads::themed().link(PageRef::Home),
+        (None, _) => Reads::themed(),
+    };
+    let reads = if page == 0 {
+        reads.topic_cards()
+    } else {
+        reads
     };
     reads
-        .topic_cards()
-        .cards(latest(s.ed))
-        .other(s.ed.articles.len())
+        .cards(shown)
+        .other((paging::first_only(page, s.ed.articles.len()), paged))
         .other(elsewhere(s, None, "timeline/"))
 }
 
-pub(super) fn home(r: &Local) -> Result<Files, Diagnostic> {
-    let (ed, shared) = (r.ed, r.shared);
+pub(super) fn home(r: &Local, page: usize) -> Result<Files, Diagnostic> {
+    let (site, ed, shared) = (r.site, r.ed, r.shared);
     let home = ed.home.as_ref();
-    let title = home.map_or(r.site.config.title.as_str(), Page::title);
+    let first = page == 0;
+    let title = home.map_or(site.config.title.as_str(), Page::title);
+    let summary = home.map_or(site.config.description.as_str(), |h| h.summary.as_str());
+    let content = home.filter(|_| first).map_or("", |h| h.body.html.as_str());
+    let [updated_iso, updated_display] = match home {
+        Some(h) => as_of(shared, h),
+        None => [
+            ("updated_iso", Value::none()),
+            ("updated_display", Value::none()),
+        ],
+    };
     let page_value = obj([
         ("title", text(title)),
-        ("content", html(home.map_or("", |h| h.body.html.as_str()))),
-        (
-            "summary",
-            text(home.map_or(r.site.config.description.as_str(), |h| h.summary.as_str())),
-        ),
+        ("content", html(content)),
+        ("summary", text(summary)),
+        updated_iso,
+        updated_display,
     ]);
-    let latest: Vec<usize> = latest(ed).collect();
+    let (paged, shown) = home_paged(r, page);
+    let shown: Vec<usize> = shown.collect();
+    let topic_cards = if first {
+        shared.topic_cards.clone()
+    } else {
+        list([])
+    };
+    let path = paging::page_path(&r.local(""), page);
+    let preview = Share {
+        title,
+        description: summary,
+        path: &path,
+        kind: share::Kind::Website,
+        image: home.and_then(|h| h.meta.common().image.as_deref()),
+    };
     r.page(
         "home.html",
-        &r.local(""),
+        &paging::page_path(&r.local(""), page),
         title,
         "home",
         vec![
+            ("share", preview.value(shared)),
+            (
+                "json_ld",
+                share::script_json(&share::graph(vec![share::website(site, shared)])),
+            ),
+            (
+                "publication",
+                home.map_or_else(Value::none, |h| values::publication(h, &shared.dates)),
+            ),
             ("page", page_value),
-            ("topic_cards", shared.topic_cards.clone()),
-            ("latest", shared.cards(&latest)),
-            ("count", Value::from(ed.articles.len())),
+            ("topic_cards", topic_cards),
+            ("latest", shared.cards(&shown)),
+            ("count", paging::count_value(page, ed.articles.len())),
+            ("pager", paged.value(shared, &r.local(""))),
             ("elsewhere", elsewhere(r, None, "timeline/").value(r)),
         ],
     )
@@ -88,7 +154,7 @@ pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
         .full(PageRef::Article(i))
         .cards(prev.into_iter().chain(next))
         .cards(ed.related[i].articles.iter().copied())
-        .other((prev.is_some(), next.is_some()));
+        .other((prev.is_some(), next.is_some(), profile_claims(ed, i)));
     // Its topics, linked by title (a topic not in its language, in another's words).
     for id in ed.articles[i].article().map_or(&[][..], |m| &m.topics) {
         match ed.topic(id) {
@@ -97,6 +163,39 @@ pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
         }
     }
     reads
+}
+
+/// The profile each person and organization article `i` names is filed under, when a
+/// profile claims the name (by its file name, name, aliases or names in other scripts):
+/// an alias added to or taken from a profile moves where the article's links lead.
+fn profile_claims(ed: &Edition, i: usize) -> Vec<(&str, &str)> {
+    let Some(m) = ed.articles[i].article() else {
+        return Vec::new();
+    };
+    if ed.profiles.is_empty() {
+        return Vec::new();
+    }
+    let mut claims = Vec::new();
+    for (kind, names) in [
+        (crate::parse::Kind::Person, &m.people),
+        (crate::parse::Kind::Organization, &m.organizations),
+    ] {
+        for name in names {
+            let slug = slug::slugify(name);
+            for p in ed.profiles.iter().filter(|p| p.kind == kind) {
+                let Some(meta) = p.profile() else { continue };
+                let claimed = p.id == slug
+                    || std::iter::once(&meta.name)
+                        .chain(&meta.aliases)
+                        .chain(meta.names.values())
+                        .any(|n| slug::slugify(n) == slug);
+                if claimed {
+                    claims.push((name.as_str(), p.rel.as_str()));
+                }
+            }
+        }
+    }
+    claims
 }
 
 /// What a page in one language shows of a topic that is not in it: the title and URL of
@@ -110,22 +209,47 @@ fn topic_elsewhere<'a>(s: &Scope<'a>, id: &str) -> Option<(&'a str, &'a str)> {
 }
 
 pub(super) fn article(r: &Local, i: usize) -> Result<Files, Diagnostic> {
-    let (ed, shared) = (r.ed, r.shared);
+    let (site, ed, shared) = (r.site, r.ed, r.shared);
     let a = &ed.articles[i];
     let (prev, next) = neighbours(ed, i);
     let card = |i: Option<usize>| i.map_or_else(Value::none, |i| shared.cards[i].clone());
-    r.page(
-        "article.html",
-        &a.path,
-        a.title(),
-        "article",
-        vec![
-            ("page", article_value(a, shared)),
-            ("prev", card(prev)),
-            ("next", card(next)),
-            ("related", shared.cards(&ed.related[i].articles)),
-        ],
-    )
+    let mut extra = Vec::new();
+    if let Some(m) = a.article() {
+        let topics: Vec<&Page> = m
+            .topics
+            .iter()
+            .filter_map(|id| ed.topic(id).map(|t| &ed.topics[t].page))
+            .collect();
+        let preview = Share {
+            title: a.title(),
+            description: &a.summary,
+            path: &a.path,
+            kind: share::Kind::Article {
+                meta: m,
+                sections: topics.iter().map(|t| t.title()).collect(),
+            },
+            image: m.common.image.as_deref(),
+        };
+        let mut steps = vec![(site.config.title.as_str(), r.local(""))];
+        steps.extend(topics.first().map(|t| (t.title(), t.path.clone())));
+        steps.push((a.title(), a.path.clone()));
+        let ld = share::graph(vec![
+            share::news_article(r, shared, a, m),
+            share::breadcrumbs(shared, &steps),
+        ]);
+        extra = vec![
+            ("share", preview.value(shared)),
+            ("json_ld", share::script_json(&ld)),
+        ];
+    }
+    extra.push(("publication", values::publication(a, &shared.dates)));
+    extra.extend([
+        ("page", article_value(a, shared)),
+        ("prev", card(prev)),
+        ("next", card(next)),
+        ("related", shared.cards(&ed.related[i].articles)),
+    ]);
+    r.page("article.html", &a.path, a.title(), "article", extra)
 }
 
 /// A front matter text that is there and not blank.
@@ -190,6 +314,7 @@ fn lead(page: &Page) -> Value {
         Meta::Article(m) => m.summary.as_deref(),
         Meta::Topic(m) => m.summary.as_deref(),
         Meta::Page(m) | Meta::Home(m) => m.summary.as_deref(),
+        Meta::Profile(m) => m.summary.as_deref(),
     };
     opt_text(written.filter(|s| !s.trim().is_empty()))
 }
@@ -214,8 +339,43 @@ pub(super) fn topics(r: &Local) -> Result<Files, Diagnostic> {
     )
 }
 
-pub(super) fn topic_writes(s: &Scope, t: usize) -> Writes {
-    Writes::page(&s.ed.topics[t].page.path, None)
+/// The articles page `page` of topic `t` shows.
+fn topic_paged<'a>(s: &Scope<'a>, t: usize, page: usize) -> (Paged, &'a [usize]) {
+    let articles = &s.ed.topics[t].articles;
+    let per = paging::per_page(s.site);
+    let range = paging::page_range(articles.len(), page, per);
+    (Paged::of(articles.len(), page, per), &articles[range])
+}
+
+/// The number of pages of topic `t`.
+pub(super) fn topic_pages(s: &Scope, t: usize) -> usize {
+    paging::page_count(s.ed.topics[t].articles.len(), paging::per_page(s.site))
+}
+
+/// A topic's page was last changed by its overview or by the newest article it lists.
+pub(super) fn topic_writes(s: &Scope, t: usize, page: usize) -> Writes {
+    let topic = &s.ed.topics[t];
+    let (_, shown) = topic_paged(s, t, page);
+    let articles = shown.iter().map(|&a| s.ed.articles[a].meta.updated());
+    let lastmod = newest(articles.chain([topic.page.meta.updated()]));
+    Writes::page(&paging::page_path(&topic.page.path, page), lastmod)
+}
+
+/// How many articles filed under a topic are dated after its overview's `updated`.
+fn filed_since(ed: &Edition, t: usize) -> usize {
+    let topic = &ed.topics[t];
+    let Some(updated) = topic.page.meta.updated() else {
+        return 0;
+    };
+    topic
+        .articles
+        .iter()
+        .take_while(|&&a| {
+            ed.articles[a]
+                .article()
+                .is_some_and(|m| m.date.date > updated.date)
+        })
+        .count()
 }
 
 /// Where the list of a topic is in its edition (`topics/trade/`, after the prefix).
@@ -223,33 +383,50 @@ fn topic_list_path(id: &str) -> String {
     format!("topics/{id}/")
 }
 
-pub(super) fn topic_reads(s: &Scope, t: usize) -> Reads {
+pub(super) fn topic_reads(s: &Scope, t: usize, page: usize) -> Reads {
     let id = &s.ed.topics[t].page.id;
-    Reads::themed()
-        .full(PageRef::Topic(t))
-        .cards(s.ed.topics[t].articles.iter().copied())
+    let (paged, shown) = topic_paged(s, t, page);
+    // The first page shows the topic's overview; the others its title.
+    let reads = if page == 0 {
+        Reads::themed().full(PageRef::Topic(t))
+    } else {
+        Reads::themed().link(PageRef::Topic(t))
+    };
+    reads
+        .cards(shown.iter().copied())
+        .other((
+            paging::first_only(page, s.ed.topics[t].articles.len()),
+            paged,
+        ))
         .other(elsewhere(s, Some(id), &topic_list_path(id)))
 }
 
-pub(super) fn topic(r: &Local, t: usize) -> Result<Files, Diagnostic> {
+pub(super) fn topic(r: &Local, t: usize, page: usize) -> Result<Files, Diagnostic> {
     let (ed, shared) = (r.ed, r.shared);
     let config = &r.site.config;
     let topic = &ed.topics[t];
     let p = &topic.page;
+    let first = page == 0;
     let feed = if config.feeds.enabled && config.feeds.per_topic {
         text(&shared.url(&format!("{}atom.xml", p.path)))
     } else {
         Value::none()
     };
+    let rss = if config.feeds.enabled && config.feeds.per_topic && config.feeds.rss {
+        text(&shared.url(&format!("{}rss.xml", p.path)))
+    } else {
+        Value::none()
+    };
+    let [updated_iso, updated_display] = as_of(shared, p);
     let page_value = obj([
         ("id", text(&p.id)),
         ("title", text(p.title())),
         ("url", text(&shared.url(&p.path))),
         ("permalink", text(&shared.permalink(&p.path))),
-        ("summary", text(&p.summary)),
-        ("lead", lead(p)),
-        ("content", html(&p.body.html)),
-        ("toc", values::toc(&p.body.toc)),
+        ("summary", text(if first { &p.summary } else { "" })),
+        ("lead", if first { lead(p) } else { Value::none() }),
+        ("content", html(if first { &p.body.html } else { "" })),
+        ("toc", values::toc(if first { &p.body.toc } else { &[] })),
         ("feed_url", feed),
         (
             "pack_url",
@@ -259,16 +436,38 @@ pub(super) fn topic(r: &Local, t: usize) -> Result<Files, Diagnostic> {
                 Value::none()
             },
         ),
+        ("rss_url", rss),
+        updated_iso,
+        updated_display,
+        ("filed_since", Value::from(filed_since(ed, t))),
     ]);
+    let preview = Share {
+        title: p.title(),
+        description: &p.summary,
+        path: &p.path,
+        kind: share::Kind::Website,
+        image: p.meta.common().image.as_deref(),
+    };
+    let steps = [
+        (config.title.as_str(), r.local("")),
+        (r.word("topics"), r.local("topics/")),
+        (p.title(), p.path.clone()),
+    ];
+    let ld = share::graph(vec![share::breadcrumbs(shared, &steps)]);
+    let (paged, shown) = topic_paged(r, t, page);
     r.page(
         "topic.html",
-        &p.path,
+        &paging::page_path(&p.path, page),
         p.title(),
         "topic",
         vec![
+            ("share", preview.value(shared)),
+            ("json_ld", share::script_json(&ld)),
+            ("publication", values::publication(p, &shared.dates)),
             ("page", page_value),
-            ("years", by_year(ed, shared, &topic.articles)),
-            ("count", Value::from(topic.articles.len())),
+            ("years", by_year(ed, shared, shown)),
+            ("count", paging::count_value(page, topic.articles.len())),
+            ("pager", paged.value(shared, &p.path)),
             (
                 "elsewhere",
                 elsewhere(r, Some(&p.id), &topic_list_path(&p.id)).value(r),
@@ -296,70 +495,11 @@ fn by_year(ed: &Edition, shared: &values::Shared, articles: &[usize]) -> Value {
     )
 }
 
-// ---- the timeline: `/timeline/` -----------------------------------------------------------
-
-pub(super) fn timeline_writes(s: &Scope) -> Writes {
-    Writes::page(&s.local("timeline/"), None)
-}
-
-pub(super) fn timeline_reads(s: &Scope) -> Reads {
-    Reads::themed()
-        .cards(0..s.ed.articles.len())
-        .other(elsewhere(s, None, "timeline/"))
-}
-
-pub(super) fn timeline(r: &Local) -> Result<Files, Diagnostic> {
-    let ed = r.ed;
-    let all: Vec<usize> = (0..ed.articles.len()).collect();
-    r.page(
-        "timeline.html",
-        &r.local("timeline/"),
-        r.word("timeline"),
-        "timeline",
-        vec![
-            ("years", by_year_and_month(ed, r.shared, &all)),
-            ("count", Value::from(ed.articles.len())),
-            ("elsewhere", elsewhere(r, None, "timeline/").value(r)),
-        ],
-    )
-}
-
-/// Articles (already newest first) grouped by year, then month.
-fn by_year_and_month(ed: &Edition, shared: &values::Shared, articles: &[usize]) -> Value {
-    let month_of = |i: usize| ed.articles[i].article().map_or(1, |m| m.date.date.month());
-    let mut years: BTreeMap<std::cmp::Reverse<i16>, Vec<&[usize]>> = BTreeMap::new();
-    for group in
-        articles.chunk_by(|&a, &b| year_of(ed, a) == year_of(ed, b) && month_of(a) == month_of(b))
-    {
-        years
-            .entry(std::cmp::Reverse(year_of(ed, group[0])))
-            .or_default()
-            .push(group);
-    }
-    list(years.into_iter().map(|(std::cmp::Reverse(year), months)| {
-        let count: usize = months.iter().map(|m| m.len()).sum();
-        obj([
-            ("year", Value::from(year)),
-            ("count", Value::from(count)),
-            (
-                "months",
-                list(months.into_iter().map(|group| {
-                    let month = month_of(group[0]);
-                    obj([
-                        ("month", Value::from(month)),
-                        ("name", text(&shared.dates.month(month))),
-                        ("articles", shared.cards(group)),
-                    ])
-                })),
-            ),
-        ])
-    }))
-}
-
 // ---- a plain page: `/<slug>/` ---------------------------------------------------------------
 
 pub(super) fn page_writes(s: &Scope, i: usize) -> Writes {
-    Writes::page(&s.ed.pages[i].path, None)
+    let p = &s.ed.pages[i];
+    Writes::page(&p.path, p.meta.updated())
 }
 
 pub(super) fn page_reads(i: usize) -> Reads {
@@ -368,6 +508,7 @@ pub(super) fn page_reads(i: usize) -> Reads {
 
 pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
     let (p, shared) = (&r.ed.pages[i], r.shared);
+    let [updated_iso, updated_display] = as_of(shared, p);
     let page_value = obj([
         ("title", text(p.title())),
         ("url", text(&shared.url(&p.path))),
@@ -377,98 +518,25 @@ pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
         ("content", html(&p.body.html)),
         ("toc", values::toc(&p.body.toc)),
         ("extra", Value::from_serializable(&p.extra)),
+        updated_iso,
+        updated_display,
     ]);
+    let preview = Share {
+        title: p.title(),
+        description: &p.summary,
+        path: &p.path,
+        kind: share::Kind::Website,
+        image: p.meta.common().image.as_deref(),
+    };
     r.page(
         "page.html",
         &p.path,
         p.title(),
         "page",
-        vec![("page", page_value)],
-    )
-}
-
-// ---- people, organizations, tags: `/<kind>/` and `/<kind>/<slug>/` -----------------------
-
-fn entities_path(s: &Scope, kind: EntityKind) -> String {
-    format!("{}{}/", s.prefix, kind.key())
-}
-
-fn entity_path(s: &Scope, kind: EntityKind, i: usize) -> String {
-    format!(
-        "{}{}/{}/",
-        s.prefix,
-        kind.key(),
-        s.ed.entities[&kind][i].slug
-    )
-}
-
-pub(super) fn entities_writes(s: &Scope, kind: EntityKind) -> Writes {
-    Writes::page(&entities_path(s, kind), None)
-}
-
-pub(super) fn entities_reads(s: &Scope, kind: EntityKind) -> Reads {
-    let shown: Vec<(&str, &str, usize)> = s.ed.entities[&kind]
-        .iter()
-        .map(|e| (e.name.as_str(), e.slug.as_str(), e.articles.len()))
-        .collect();
-    Reads::themed().other(shown)
-}
-
-pub(super) fn entities(r: &Local, kind: EntityKind) -> Result<Files, Diagnostic> {
-    let shared = r.shared;
-    let entities = list(r.ed.entities[&kind].iter().map(|e| {
-        obj([
-            ("name", text(&e.name)),
-            (
-                "url",
-                text(&shared.url(&format!("{}{}/{}/", r.prefix, kind.key(), e.slug))),
-            ),
-            ("count", Value::from(e.articles.len())),
-        ])
-    }));
-    r.page(
-        "entities.html",
-        &entities_path(r, kind),
-        r.word(kind.key()),
-        kind.key(),
         vec![
-            ("kind", text(kind.key())),
-            ("kind_title", text(r.word(kind.key()))),
-            ("entities", entities),
-        ],
-    )
-}
-
-pub(super) fn entity_writes(s: &Scope, kind: EntityKind, i: usize) -> Writes {
-    Writes::page(&entity_path(s, kind, i), None)
-}
-
-pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize) -> Reads {
-    let e = &s.ed.entities[&kind][i];
-    Reads::themed()
-        .cards(e.articles.iter().copied())
-        .other((&e.name, &e.slug))
-}
-
-pub(super) fn entity(r: &Local, kind: EntityKind, i: usize) -> Result<Files, Diagnostic> {
-    let shared = r.shared;
-    let e = &r.ed.entities[&kind][i];
-    let path = entity_path(r, kind, i);
-    let entity = obj([
-        ("name", text(&e.name)),
-        ("url", text(&shared.url(&path))),
-        ("count", Value::from(e.articles.len())),
-    ]);
-    r.page(
-        "entity.html",
-        &path,
-        &e.name,
-        kind.key(),
-        vec![
-            ("kind", text(kind.key())),
-            ("kind_title", text(r.word(kind.key()))),
-            ("entity", entity),
-            ("articles", shared.cards(&e.articles)),
+            ("share", preview.value(shared)),
+            ("publication", values::publication(p, &shared.dates)),
+            ("page", page_value),
         ],
     )
 }
@@ -495,7 +563,10 @@ pub(super) fn search(r: &Local) -> Result<Files, Diagnostic> {
         &r.local("search/"),
         r.word("search"),
         "search",
-        vec![("index_url", text(&r.shared.url(&search::index_file(r))))],
+        vec![(
+            "index_url",
+            text(&r.shared.url(&search::manifest_path(&search::folder(r)))),
+        )],
     )
 }
 

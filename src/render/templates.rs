@@ -26,6 +26,7 @@ pub const REQUIRED: &[&str] = &[
     "topics.html",
     "topic.html",
     "timeline.html",
+    "timeline_year.html",
     "entities.html",
     "entity.html",
     "page.html",

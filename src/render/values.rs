@@ -68,6 +68,12 @@ pub struct Shared {
     pub prefix: String,
     /// Dates in that language.
     pub dates: Arc<Dates>,
+    /// `og:locale` of that language (`en_US`).
+    pub og_locale: String,
+    /// The site's picture for link previews (`image` in site.yaml), absolute.
+    pub site_image: Option<String>,
+    /// The site's description, for pages without a summary.
+    pub site_description: String,
 }
 
 impl Shared {
@@ -131,14 +137,21 @@ impl Shared {
         for (kind, list) in &edition.entities {
             if kind.enabled(config) {
                 for e in list {
-                    entity_urls.insert(
-                        (*kind, e.slug.clone()),
-                        format!("{base_path}{prefix}{}/{}/", kind.key(), e.slug),
-                    );
+                    let url = format!("{base_path}{prefix}{}/{}/", kind.key(), e.slug);
+                    // Every spelling a profile knows leads to its page.
+                    for other in &e.other_slugs {
+                        entity_urls.insert((*kind, other.clone()), url.clone());
+                    }
+                    entity_urls.insert((*kind, e.slug.clone()), url);
                 }
             }
         }
         let feed_url = |path: &str| format!("{base_path}{path}atom.xml");
+        let rss_url = if config.feeds.enabled && config.feeds.rss {
+            text(&format!("{base_path}{prefix}rss.xml"))
+        } else {
+            Value::none()
+        };
         let topic_cards = list(edition.topics.iter().map(|t| {
             obj([
                 ("id", text(&t.page.id)),
@@ -203,6 +216,7 @@ impl Shared {
                     Value::none()
                 },
             ),
+            ("rss_url", rss_url),
             ("search", Value::from(config.search.enabled)),
             (
                 "pack_url",
@@ -226,6 +240,12 @@ impl Shared {
             ),
         ]);
         Shared {
+            og_locale: super::share::og_locale(&language.code),
+            site_image: config
+                .image
+                .as_deref()
+                .map(|i| super::share::absolute_url(&base_url, i)),
+            site_description: config.description.clone(),
             globals: vec![
                 ("site", site_value),
                 ("nav_topics", nav_topics),
@@ -251,6 +271,15 @@ impl Shared {
 
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// A URL the site's pages use (`/briefing/people/x/`), an image path or a full URL, as
+    /// an absolute URL under `base_url`.
+    pub fn absolute(&self, url: &str) -> String {
+        match url.strip_prefix(self.base_path.as_str()) {
+            Some(rest) if url.starts_with('/') => self.permalink(rest),
+            _ => super::share::absolute_url(&self.base_url, url),
+        }
     }
 
     pub fn cards(&self, indices: &[usize]) -> Value {
@@ -328,6 +357,21 @@ pub fn card(
                     .filter_map(|id| topic_refs.get(id).cloned()),
             ),
         ),
+    ])
+}
+
+/// Whether a page is published, for the banner a preview shows on a page that is not:
+/// `{state: "scheduled" | "expired", date_iso, date_display}`, or none when it is.
+pub fn publication(page: &Page, dates: &Dates) -> Value {
+    let (state, date) = match page.publication {
+        crate::parse::Publication::Published => return Value::none(),
+        crate::parse::Publication::Scheduled(d) => ("scheduled", d),
+        crate::parse::Publication::Expired(d) => ("expired", d),
+    };
+    obj([
+        ("state", text(state)),
+        ("date_iso", text(&date.iso())),
+        ("date_display", dates.long(date.date)),
     ])
 }
 

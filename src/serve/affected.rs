@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::search::Shape;
 use crate::i18n::Lang;
 use crate::index::{PageRef, Site};
 use crate::render::{Job, Reads, View, Writes, all_jobs};
@@ -26,6 +25,8 @@ pub(super) struct JobTable {
     by_key: FxHashMap<String, usize>,
     /// The output paths that are no job's key.
     others: FxHashSet<String>,
+    /// The folders some job writes every file of.
+    folders: Vec<String>,
 }
 
 impl JobTable {
@@ -47,10 +48,15 @@ impl JobTable {
             .iter()
             .flat_map(|e| e.writes.outputs[1..].iter().cloned())
             .collect();
+        let folders = entries
+            .iter()
+            .flat_map(|e| e.writes.folders.iter().cloned())
+            .collect();
         JobTable {
             entries,
             by_key,
             others,
+            folders,
         }
     }
 
@@ -64,7 +70,9 @@ impl JobTable {
 
     /// Whether a job writes `path`.
     pub(super) fn writes(&self, path: &str) -> bool {
-        self.by_key.contains_key(path) || self.others.contains(path)
+        self.by_key.contains_key(path)
+            || self.others.contains(path)
+            || self.folders.iter().any(|f| path.starts_with(f.as_str()))
     }
 
     /// Declares the jobs with `keys` again, after their pages changed in place. True when
@@ -139,6 +147,7 @@ struct EditionBefore {
     articles: Vec<String>,
     topics: Vec<String>,
     pages: Vec<String>,
+    profiles: Vec<String>,
 }
 
 /// Where each page of a site before an edit is after it (a page may change language).
@@ -151,6 +160,7 @@ struct EditionMoves {
     articles: Vec<Option<(Lang, PageRef)>>,
     topics: Vec<Option<(Lang, PageRef)>>,
     pages: Vec<Option<(Lang, PageRef)>>,
+    profiles: Vec<Option<(Lang, PageRef)>>,
 }
 
 impl Moves {
@@ -171,6 +181,7 @@ impl Moves {
                     articles: find(&e.articles),
                     topics: find(&e.topics),
                     pages: find(&e.pages),
+                    profiles: find(&e.profiles),
                 })
                 .collect(),
         }
@@ -184,6 +195,7 @@ impl Moves {
             PageRef::Article(i) => e.articles.get(i).copied().flatten(),
             PageRef::Topic(i) => e.topics.get(i).copied().flatten(),
             PageRef::Page(i) => e.pages.get(i).copied().flatten(),
+            PageRef::Profile(i) => e.profiles.get(i).copied().flatten(),
         }
     }
 }
@@ -199,6 +211,7 @@ impl Before {
                     articles: e.articles.iter().map(|p| p.rel.clone()).collect(),
                     topics: e.topics.iter().map(|t| t.page.rel.clone()).collect(),
                     pages: e.pages.iter().map(|p| p.rel.clone()).collect(),
+                    profiles: e.profiles.iter().map(|p| p.rel.clone()).collect(),
                 })
                 .collect(),
         }
@@ -207,17 +220,6 @@ impl Before {
     /// The articles' content paths of the edition of `lang`, in order.
     pub(super) fn articles(&self, lang: Lang) -> &[String] {
         self.editions.get(lang).map_or(&[], |e| &e.articles)
-    }
-
-    /// How many pages of each kind the edition of `lang` had.
-    pub(super) fn shape(&self, lang: Lang) -> Shape {
-        let e = self.editions.get(lang);
-        Shape {
-            articles: e.map_or(0, |e| e.articles.len()),
-            topics: e.map_or(0, |e| e.topics.len()),
-            pages: e.map_or(0, |e| e.pages.len()),
-            home: e.is_some_and(|e| e.home.is_some()),
-        }
     }
 }
 

@@ -145,7 +145,9 @@ impl Engine {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         Engine {
             root,
-            options,
+            // One moment for the whole session, so that a page rendered again agrees with
+            // the pages it was rendered with.
+            options: options.at_a_moment(),
             model: None,
             pending: BTreeSet::new(),
             owed: Work::default(),
@@ -254,11 +256,8 @@ impl Engine {
     }
 
     /// How changed files are parsed: as the first build parsed them (see `Model::load`).
-    fn parse_options(&self, config: &crate::config::Config) -> ParseOptions {
-        ParseOptions {
-            drafts: self.options.drafts,
-            keep_markdown: config.packs.enabled,
-        }
+    fn parse_options(&self, config: &Config) -> ParseOptions {
+        self.options.parse_options(config.packs.enabled)
     }
 
     /// Builds everything from disk, keeping what an incremental rebuild needs.
@@ -420,6 +419,12 @@ impl Engine {
             .collect();
         let pdfs = pack_pdfs(model, &packs)?;
         rendered.extend(pdfs.iter().cloned());
+        // Folders whose files the jobs rendered replace as a whole (the search index's).
+        let replaced: Vec<String> = jobs
+            .iter()
+            .filter(|j| j.kind == JobKind::SearchIndex)
+            .flat_map(|j| j.writes(&model.site).folders)
+            .collect();
         trace::mark("render");
         if std::env::var_os("ATTACHE_SERVE_TRACE").is_some() {
             let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
@@ -458,7 +463,7 @@ impl Engine {
         let kept = |path: &str| !stale.contains(path) && (!work.structural || written(path));
         let expected: Option<&dyn Fn(&str) -> bool> =
             (work.structural || !stale.is_empty()).then_some(&kept);
-        let delta = self.served.apply(rendered, expected, statics);
+        let delta = self.served.apply(rendered, expected, &replaced, statics);
         trace::mark("compare");
         Ok((delta, pages))
     }
@@ -484,11 +489,11 @@ fn pack_pdfs(model: &Model, packs: &[(Lang, PackOf)]) -> Result<Vec<(String, Bod
         .collect())
 }
 
-/// Renders `jobs`; each language's search index comes from the entries kept per page in
-/// `entries` (by language).
+/// Renders `jobs`; each language's search index comes from the one kept for it in `kept`
+/// (by language).
 fn render_jobs(
     renderer: &Renderer,
-    entries: &mut [search::Entries],
+    kept: &mut [search::Kept],
     jobs: &[Job],
 ) -> Result<Vec<(String, Body)>, Diagnostics> {
     let (index, pages): (Vec<Job>, Vec<Job>) =
@@ -501,8 +506,7 @@ fn render_jobs(
         .collect();
     for job in index {
         let scope = Scope::of(renderer.site, job.lang);
-        let body = entries[job.lang].index(&scope, &renderer.shared[job.lang]);
-        files.push((render::search::index_file(&scope), body));
+        files.extend(kept[job.lang].files(&scope, &renderer.shared[job.lang]));
     }
     Ok(files)
 }

@@ -68,6 +68,8 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
+    /// The moment pages are judged published at; the clock when `None`.
+    pub now: Option<jiff::Timestamp>,
     /// Print nothing (for tests and embedding); problems are still sent to pages.
     pub quiet: bool,
     /// Stop on Ctrl-C (the command line); [`Handle::shutdown`] stops it otherwise.
@@ -81,6 +83,7 @@ impl ServeOptions {
             bind: IpAddr::from([127, 0, 0, 1]),
             port: 1111,
             drafts: false,
+            now: None,
             quiet: false,
             stop_on_ctrl_c: false,
         }
@@ -200,9 +203,13 @@ fn start_with(options: ServeOptions, spawn: &Spawn) -> Result<Handle, StartError
     let app = Arc::new(App::new(HostPolicy::new(addr), stop_rx.clone()));
 
     // The first build, before anything is served.
+    // A preview shows everything a build could publish, scheduled and withdrawn pages
+    // too, each with a banner that says so.
     let build_options = BuildOptions {
         drafts: options.drafts,
         base_url: Some(url.clone()),
+        future: true,
+        now: options.now,
     };
     let mut engine = Engine::new(&options.root, build_options);
     let first = engine.build();

@@ -1,6 +1,6 @@
 //! The site in memory: the sources, the site made from them, and what is kept from one
 //! rebuild to the next so that the next one does little (the jobs' declarations, article
-//! cards, search-index entries, lookups by content path).
+//! cards, the search index, lookups by content path).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -29,8 +29,8 @@ pub(super) struct Model {
     pub(super) lookup: Lookup,
     /// Every job of `site`, with what it writes and what it reads.
     pub(super) jobs: JobTable,
-    /// The entries of each edition's search index, by language.
-    pub(super) search: Vec<search::Entries>,
+    /// The search index of each edition, kept between rebuilds, by language.
+    pub(super) search: Vec<search::Kept>,
     /// The warnings to report with the next result: those of the whole site after a full
     /// load, those of the changed files after an update.
     pub(super) warnings: Vec<Diagnostic>,
@@ -97,10 +97,7 @@ impl Model {
         let mut sources = load::load(&dirs)?;
         let mut warnings = std::mem::take(&mut sources.warnings);
         let texts = sources.content.clone();
-        let parse_options = ParseOptions {
-            drafts: options.drafts,
-            keep_markdown: config.packs.enabled,
-        };
+        let parse_options: ParseOptions = options.parse_options(config.packs.enabled);
         let (templates, pages) = rayon::join(
             || Templates::compile(&sources.templates, &sources.i18n, &config.languages),
             || parse::parse_all(sources.content, &config, parse_options),
@@ -126,7 +123,7 @@ impl Model {
             search: site
                 .editions
                 .iter()
-                .map(|_| search::Entries::default())
+                .map(|_| search::Kept::default())
                 .collect(),
             warnings: Vec::new(),
             sources,

@@ -9,9 +9,8 @@ use bytes::Bytes;
 use super::sources::Static;
 use crate::emit::Output;
 
-/// The contents of one output file: whole, or (the search index, which is large and
-/// changes an entry at a time) as parts to send one after the other, so an edit does not
-/// copy the whole file.
+/// The contents of one output file: whole, or as parts to send one after the other, so
+/// that an edit of one part of a large file does not copy the whole file.
 #[derive(Debug, Clone)]
 pub enum Body {
     Whole(Bytes),
@@ -105,14 +104,29 @@ impl Served {
 
     /// Puts a rebuild's files in place and returns what changed. `rendered` are the files
     /// rendered again; `expected`, when files may have gone, says which generated paths
-    /// there are now; `statics`, when they may have changed, the static files there are now.
+    /// there are now; `replaced` are folders whose files `rendered` gives in full (a file
+    /// there that it leaves out is gone); `statics`, when they may have changed, the static
+    /// files there are now.
     pub(super) fn apply(
         &mut self,
         rendered: Vec<(String, Body)>,
         expected: Option<&dyn Fn(&str) -> bool>,
+        replaced: &[String],
         statics: Option<&BTreeMap<String, Static>>,
     ) -> Delta {
         let mut delta = Delta::default();
+        if !replaced.is_empty() {
+            let now: rustc_hash::FxHashSet<&str> =
+                rendered.iter().map(|(p, _)| p.as_str()).collect();
+            self.generated.retain(|path, _| {
+                let gone = replaced.iter().any(|f| path.starts_with(f.as_str()))
+                    && !now.contains(path.as_str());
+                if gone {
+                    delta.removals.push(path.clone());
+                }
+                !gone
+            });
+        }
         if let Some(expected) = expected {
             self.generated.retain(|path, _| {
                 let keep = expected(path);

@@ -1,131 +1,131 @@
-//! The search indexes as `serve` keeps them (one per language's edition): one entry per
-//! indexed page, in the order of the index, kept from one rebuild to the next. An edit makes the entries of the pages it
-//! changed again; the index is sent as parts (the entries, and the punctuation between
-//! them from [`search::join`]), so the unchanged entries are never copied.
+//! The search index of each language's edition as `serve` keeps it between rebuilds (one
+//! [`Kept`] per language): each page's analysis (its terms
+//! and fragment) by content path, and the inverted index itself
+//! ([`crate::render::search::Index`]). An edit analyses again only the pages it changed,
+//! moves their postings in the index, and re-encodes only the shards of the terms whose
+//! postings changed; the files of everything else are the same `Bytes` as before, so
+//! comparing them with what is served costs nothing and the delta holds only what the
+//! edit touched.
+
+use std::sync::Arc;
 
 use bytes::Bytes;
-use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
-use super::affected::Moves;
 use super::output::Body;
-use crate::i18n::Lang;
 use crate::index::{Edition, PageRef};
+use crate::render::Scope;
+use crate::render::search::{self, Analysed, Doc, Index, analyse, words};
 use crate::render::values::Shared;
-use crate::render::{Scope, search};
 
-/// The entries of one edition's search index, by position in it; `None` where one must be
-/// made.
-#[derive(Debug, Default)]
-pub(super) struct Entries {
-    entries: Vec<Option<Bytes>>,
+/// What is kept of the search index between rebuilds.
+#[derive(Default)]
+pub(super) struct Kept {
+    /// Each page's terms (ids in the index's vocabulary) and fragment, by content path;
+    /// missing where the page must be analysed again.
+    analysed: FxHashMap<String, Arc<Page>>,
+    index: Index,
+    /// The pages the index holds, by content path: their ids and analyses.
+    placed: FxHashMap<String, (u32, Arc<Page>)>,
 }
 
-/// How many pages of each kind a site has: what places each page in the index (see
-/// [`search::indexed_pages`]: articles, topics, plain pages, home).
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Shape {
-    pub(super) articles: usize,
-    pub(super) topics: usize,
-    pub(super) pages: usize,
-    pub(super) home: bool,
+/// One page's analysis.
+struct Page {
+    terms: Vec<analyse::Posting>,
+    fragment: Bytes,
 }
 
-impl Shape {
-    pub(super) fn of(ed: &Edition) -> Shape {
-        Shape {
-            articles: ed.articles.len(),
-            topics: ed.topics.len(),
-            pages: ed.pages.len(),
-            home: ed.home.is_some(),
-        }
-    }
-
-    fn position(&self, at: PageRef) -> usize {
-        match at {
-            PageRef::Article(i) => i,
-            PageRef::Topic(t) => self.articles + t,
-            PageRef::Page(p) => self.articles + self.topics + p,
-            PageRef::Home => self.articles + self.topics + self.pages,
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.articles + self.topics + self.pages + usize::from(self.home)
-    }
-
-    /// Every page, in the order of the index.
-    fn pages(&self) -> impl Iterator<Item = PageRef> {
-        (0..self.articles)
-            .map(PageRef::Article)
-            .chain((0..self.topics).map(PageRef::Topic))
-            .chain((0..self.pages).map(PageRef::Page))
-            .chain(self.home.then_some(PageRef::Home))
-    }
-}
-
-impl Entries {
-    /// The entry of the page at `at` in the edition `ed` must be made again.
+impl Kept {
+    /// The page at `at` changed: it must be analysed again.
     pub(super) fn forget(&mut self, ed: &Edition, at: PageRef) {
-        if let Some(e) = self.entries.get_mut(Shape::of(ed).position(at)) {
-            *e = None;
+        if let Some(page) = ed.page(at) {
+            self.analysed.remove(&page.rel);
         }
     }
 
-    /// After the site was indexed again: the entries of the pages of the edition in
-    /// `lang` that stayed in it (`moves` says where each page of the site before went;
-    /// `keep`, whether its entry still holds) at their new places. `before` is the
-    /// edition's shape before, `ed` the edition now.
-    pub(super) fn moved(
-        &mut self,
-        lang: Lang,
-        before: Shape,
-        ed: &Edition,
-        moves: &Moves,
-        keep: impl Fn(PageRef) -> bool,
-    ) {
-        let now = Shape::of(ed);
-        let mut entries = vec![None; now.len()];
-        for old in before.pages() {
-            let Some(entry) = self
-                .entries
-                .get_mut(before.position(old))
-                .and_then(Option::take)
-            else {
-                continue;
+    /// After the site was indexed again: keeps the analyses of the pages that are still
+    /// in the edition (`ed`, as it is now) and for which `keep` holds.
+    pub(super) fn moved(&mut self, ed: &Edition, keep: impl Fn(PageRef) -> bool) {
+        let kept: FxHashMap<&str, ()> = ed
+            .page_refs()
+            .filter(|(at, _)| keep(*at))
+            .map(|(_, p)| (p.rel.as_str(), ()))
+            .collect();
+        self.analysed
+            .retain(|rel, _| kept.contains_key(rel.as_str()));
+    }
+
+    /// Every page must be analysed again (the topics' titles, which pages name, changed).
+    pub(super) fn clear(&mut self) {
+        self.analysed.clear();
+    }
+
+    /// The files of the index of the edition `s`, as a build writes them.
+    pub(super) fn files(&mut self, s: &Scope, shared: &Shared) -> Vec<(String, Body)> {
+        let stop = words::stop_words(search::language(shared));
+        let folder = search::folder(s);
+        let pages: Vec<(&str, Doc)> = search::indexed_pages(s.ed)
+            .map(|(_, p)| (p.rel.as_str(), search::doc(s, shared, p)))
+            .collect();
+        // Analyse the pages that are new or changed.
+        let missing: Vec<usize> = (0..pages.len())
+            .filter(|&i| !self.analysed.contains_key(pages[i].0))
+            .collect();
+        let docs: Vec<Doc> = missing.iter().map(|&i| pages[i].1.clone()).collect();
+        let analysed = analyse::analyse_all(&docs, stop, &mut self.index.vocab);
+        for (&i, Analysed { terms, fragment }) in missing.iter().zip(analysed) {
+            let page = Page {
+                terms,
+                fragment: Bytes::from(fragment),
             };
-            if let Some((l, at)) = moves.now(lang, old)
-                && l == lang
-                && keep(at)
-            {
-                entries[now.position(at)] = Some(entry);
+            self.analysed.insert(pages[i].0.to_string(), Arc::new(page));
+        }
+        // Move the postings of the pages that came, went, changed or took another id.
+        let docs: Vec<Doc> = pages.iter().map(|(_, d)| d.clone()).collect();
+        let ids = analyse::assign_ids(&docs);
+        let now: FxHashMap<&str, (u32, Arc<Page>)> = pages
+            .iter()
+            .zip(&ids)
+            .map(|((rel, _), &id)| (*rel, (id, Arc::clone(&self.analysed[*rel]))))
+            .collect();
+        let same = |placed: &(u32, Arc<Page>), now: Option<&(u32, Arc<Page>)>| {
+            now.is_some_and(|(id, page)| *id == placed.0 && Arc::ptr_eq(page, &placed.1))
+        };
+        for (rel, placed) in &self.placed {
+            if !same(placed, now.get(rel.as_str())) {
+                self.index.remove(placed.0, &placed.1.terms);
             }
         }
-        self.entries = entries;
-    }
-
-    /// Every entry must be made again.
-    pub(super) fn clear(&mut self) {
-        self.entries.clear();
-    }
-
-    /// The index of an edition: the kept entries, and new ones for the others.
-    pub(super) fn index(&mut self, s: &Scope, shared: &Shared) -> Body {
-        let pages: Vec<_> = search::indexed_pages(s.ed).collect();
-        self.entries.resize(pages.len(), None);
-        let made: Vec<(usize, Bytes)> = self
-            .entries
+        let mut added: Vec<(u32, &str)> = now
             .iter()
-            .enumerate()
-            .filter(|(_, e)| e.is_none())
-            .map(|(i, _)| i)
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|i| (i, Bytes::from(search::entry_json(s, shared, pages[i].1))))
+            .filter(|(rel, _)| {
+                self.placed
+                    .get(**rel)
+                    .is_none_or(|placed| !same(placed, now.get(**rel)))
+            })
+            .map(|(rel, (id, _))| (*id, *rel))
             .collect();
-        for (i, entry) in made {
-            self.entries[i] = Some(entry);
+        added.sort_unstable();
+        for (id, rel) in added {
+            self.index.add(id, &now[rel].1.terms);
         }
-        let parts = search::join(self.entries.iter().flatten().cloned(), Bytes::from_static);
-        Body::Parts(parts.into())
+        self.analysed
+            .retain(|rel, _| now.contains_key(rel.as_str()));
+        self.placed = now
+            .into_iter()
+            .map(|(rel, placed)| (rel.to_string(), placed))
+            .collect();
+        // The files: the manifest and shards, then a fragment per page.
+        let mut files: Vec<(String, Body)> = search::write(&mut self.index, stop, &folder)
+            .into_iter()
+            .map(|(path, bytes)| (path, Body::Whole(bytes)))
+            .collect();
+        files.extend(pages.iter().zip(&ids).map(|((rel, _), &id)| {
+            (
+                search::fragment_path(&folder, id),
+                Body::Whole(self.analysed[*rel].fragment.clone()),
+            )
+        }));
+        files
     }
 }

@@ -422,8 +422,8 @@ fn heads_of<'a>(
         return Err(Failed::kept(problems));
     }
     let mut out: Vec<(String, Option<Head>)> = gone.into_iter().map(|rel| (rel, None)).collect();
-    for h in joined {
-        let kept = !h.is_draft() || options.drafts;
+    for mut h in joined {
+        let kept = options.keeps(&mut h);
         out.push((h.rel().to_string(), kept.then_some(h)));
     }
     Ok(out)
@@ -449,7 +449,9 @@ fn same_place(site: &Site, lang: Lang, at: PageRef, new: &Page) -> bool {
     }
     match (&old.meta, &new.meta) {
         (Meta::Article(a), Meta::Article(b)) => {
+            // `updated` is in the sitemap entries of the pages listing the article.
             a.date == b.date
+                && a.updated == b.updated
                 && a.title == b.title
                 && a.topics == b.topics
                 && a.people == b.people
@@ -461,6 +463,10 @@ fn same_place(site: &Site, lang: Lang, at: PageRef, new: &Page) -> bool {
             a.title == b.title && a.weight == b.weight && a.menu == b.menu
         }
         (Meta::Home(_), Meta::Home(_)) => true,
+        // A profile's spellings decide which articles its entity has.
+        (Meta::Profile(a), Meta::Profile(b)) => {
+            a.name == b.name && a.aliases == b.aliases && a.names == b.names
+        }
         _ => false,
     }
 }
@@ -477,6 +483,7 @@ fn slot(site: &mut Site, lang: Lang, at: PageRef) -> &mut Page {
         PageRef::Article(i) => &mut ed.articles[i],
         PageRef::Topic(i) => &mut ed.topics[i].page,
         PageRef::Page(i) => &mut ed.pages[i],
+        PageRef::Profile(i) => &mut ed.profiles[i],
     }
 }
 
@@ -615,6 +622,7 @@ fn reindex_unchecked(
             usize::from(edition.home.is_some()),
             edition.articles.len(),
             edition.topics.len(),
+            edition.pages.len(),
         ));
         related.push(edition.related);
         slots.extend(
@@ -624,17 +632,19 @@ fn reindex_unchecked(
                 .chain(edition.articles)
                 .chain(edition.topics.into_iter().map(|t| t.page))
                 .chain(edition.pages)
+                .chain(edition.profiles)
                 .map(Some),
         );
     }
     let slot_of = |lang: Lang, at: PageRef| -> usize {
-        let (home, n_articles, n_topics) = shapes[lang];
+        let (home, n_articles, n_topics, n_pages) = shapes[lang];
         starts[lang]
             + match at {
                 PageRef::Home => 0,
                 PageRef::Article(i) => home + i,
                 PageRef::Topic(i) => home + n_articles + i,
                 PageRef::Page(i) => home + n_articles + n_topics + i,
+                PageRef::Profile(i) => home + n_articles + n_topics + n_pages + i,
             }
     };
     let mut changed_articles: Vec<Vec<(usize, Page)>> =
@@ -665,12 +675,24 @@ fn reindex_unchecked(
         }
     }
     let pages = in_file_order(slots.into_iter().flatten().collect());
+    // A profile's names decide which articles share a person or an organization: when
+    // one changes, every article's related list is chosen again.
+    let profile_changed = pending.iter().any(|rel| {
+        matches!(
+            crate::parse::Kind::of(rel),
+            Some(crate::parse::Kind::Person | crate::parse::Kind::Organization)
+        )
+    });
     let earlier = related
         .into_iter()
         .zip(changed_articles)
         .enumerate()
         .map(|(lang, (related, changed))| index::Earlier {
-            rels: before.articles(lang),
+            rels: if profile_changed {
+                &[]
+            } else {
+                before.articles(lang)
+            },
             related,
             changed,
         })
@@ -717,16 +739,10 @@ fn reindex_unchecked(
         let refs_same = topic_refs == model.shared[lang].topic_refs;
         if refs_same {
             let site = &model.site;
-            model.search[lang].moved(
-                lang,
-                before.shape(lang),
-                &site.editions[lang],
-                &moves,
-                |at| {
-                    site.page(lang, at)
-                        .is_some_and(|p| !pending.contains(&p.rel))
-                },
-            );
+            model.search[lang].moved(&site.editions[lang], |at| {
+                site.page(lang, at)
+                    .is_some_and(|p| !pending.contains(&p.rel))
+            });
         } else {
             model.search[lang].clear();
         }

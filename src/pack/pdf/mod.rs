@@ -245,6 +245,7 @@ fn inputs(pack: &Pack) -> Dict {
         array(list, |n| {
             dict([
                 ("name", text(n.name)),
+                ("role", opt(n.role.as_deref().map(text))),
                 ("articles", array(n.articles.iter().copied(), cite)),
             ])
         })

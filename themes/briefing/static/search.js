@@ -1,23 +1,39 @@
-/* attache · briefing theme · client-side search.
-   Loads the JSON index named by the script's data-index attribute and searches it as you type.
-   Index entries: {title, url, summary, date, topics: [string], people: [string],
-   organizations: [string], body}. All index text is inserted with textContent, never as HTML.
-   Its words come from the page (data-* attributes of #search-results, from the theme's i18n
-   files), in the page's language; words of a query are found with Intl.Segmenter, so Urdu and
-   Russian split into words as they should. */
+/* attache · briefing theme · client-side search over a sharded index.
+
+   The script's data-index attribute names the index's manifest. A query downloads only what
+   it needs: the manifest (the shards' first terms), the shard of each of its words (the word
+   being typed: the shards its prefix reaches), and one fragment per result shown (title, URL,
+   date, summary and text for the snippet). See attache's render/search module for the format.
+
+   Words become terms exactly as attache makes them (render/search/words.rs): Unicode word
+   boundaries (Intl.Segmenter), scripts written without spaces as pairs of characters, and the
+   same folding (no accents on Latin letters, no Arabic-script vowel marks, lower case). The
+   two must agree, or a word in the index is never found.
+
+   Every word must match; title and key-point matches rank first, then BM25 over the rest. A
+   quoted phrase finds the pages with all its words, then checks the phrase in their text.
+   All index text is inserted with textContent, never as HTML. The page's words come from
+   data-* attributes of #search-results (the theme's i18n files). */
 (function () {
   "use strict";
 
   var script = document.currentScript || document.querySelector("script[data-index]");
   var input = document.getElementById("search-input");
   var results = document.getElementById("search-results");
-  if (!script || !input || !results || !window.fetch) return;
+  if (!script || !input || !results || !window.fetch || !window.TextDecoder) return;
 
-  var indexUrl = script.getAttribute("data-index");
+  var manifestUrl = script.getAttribute("data-index");
+  var folder = manifestUrl.slice(0, manifestUrl.lastIndexOf("/") + 1);
   var form = input.form;
-  var MAX_RESULTS = 50;
+  var PAGE = 10;              // results shown at a time (one fragment each)
+  var MAX_PREFIX_SHARDS = 3;  // a short prefix reads at most this many shards
   var SNIPPET_LENGTH = 220;
   var DEBOUNCE_MS = 150;
+  var FORMAT = 1;
+  // Ranking (render/search/analyse.rs): a posting's impact is tier << 5 | q.
+  var TIER_BONUS = 20;
+  var K1 = 1.2;
+  var PREFIX_WEIGHT = 0.6;    // a longer word found by a prefix counts for less
 
   var lang = document.documentElement.lang || undefined;
 
@@ -56,22 +72,13 @@
     });
   }
 
-  var docs = null;      // prepared index, once loaded
-  var loading = null;   // pending fetch promise
-  var timer = 0;
-  var lastQuery = null;
+  // ---- words to terms, as attache makes them ----
 
-  // ---- text folding: lower case, no accents on Latin letters, no Arabic-script vowel marks ----
-
-  // Accents are dropped only after a Latin letter: Russian й and ё stay letters of their own.
+  // Scripts written without spaces between words (words.rs `no_space`).
+  var NO_SPACE = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2fa1f}]+/gu;
   var LATIN_MARKS = /([\u0000-\u024f])[\u0300-\u036f]+/g;
-  // Urdu is mostly written without zer, zabar, pesh and the like; a query without them finds
-  // text with them. Tatweel (ـ) only stretches a letter.
   var ARABIC_MARKS = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]/g;
   var SPLIT = /[^\p{L}\p{M}\p{N}]+/u;
-
-  // Letters readers expect to match: plain Latin for a few that Unicode decomposition leaves
-  // alone, and the Urdu forms of letters an Arabic keyboard types (ي ى ك ه).
   var EXTRA = { "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
     "\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u0647": "\u06c1" };
   var EXTRA_RE = /[ıłøđßæœ\u064a\u0649\u0643\u0647]/g;
@@ -82,7 +89,6 @@
       .replace(EXTRA_RE, function (c) { return EXTRA[c]; });
   }
 
-  // The words of a query, by Unicode word boundaries in the page's language.
   var segmenter = null;
   try {
     segmenter = new Intl.Segmenter(lang, { granularity: "word" });
@@ -91,7 +97,7 @@
   }
 
   function splitWords(text) {
-    if (!segmenter) return text.split(SPLIT);
+    if (!segmenter) return text.split(SPLIT).filter(Boolean);
     var out = [];
     for (var it = segmenter.segment(text)[Symbol.iterator](), step = it.next(); !step.done; step = it.next()) {
       if (step.value.isWordLike) out.push(step.value.segment);
@@ -99,8 +105,264 @@
     return out;
   }
 
-  // Fold `s` character by character, remembering for each folded position the index of the
-  // original character it came from, so matches found in folded text can be marked in `s`.
+  var manifest = null;  // once loaded
+  var stop = Object.create(null);
+  var termChars = 32;
+
+  // The terms of `text`, in order; with `all`, also the words no term is made of (stop
+  // words, single letters), which a phrase holds.
+  function terms(text, all) {
+    var out = [];
+    function add(w) {
+      var f = Array.from(fold(w));
+      if (f.length < 2 && !(all && f.length)) return;
+      var t = f.slice(0, termChars).join("");
+      if (!all && stop[t]) return;
+      out.push(t);
+    }
+    function bigrams(run) {
+      var f = Array.from(fold(run));
+      if (f.length === 1) { out.push(f[0]); return; }
+      for (var i = 0; i + 1 < f.length; i++) out.push(f[i] + f[i + 1]);
+    }
+    var rest = 0;
+    text.replace(NO_SPACE, function (run, at) {
+      splitWords(text.slice(rest, at)).forEach(add);
+      bigrams(run);
+      rest = at + run.length;
+      return run;
+    });
+    splitWords(text.slice(rest)).forEach(add);
+    return out;
+  }
+
+  // A query: its words, its quoted phrases, and whether its last word is still being typed.
+  function parse(q) {
+    var phrases = [];
+    var plain = q.replace(/"([^"]*)"?|“([^”]*)”?|«([^»]*)»?/g, function (all, a, b, c) {
+      var words = terms(a || b || c || "", true);
+      if (words.length > 1) phrases.push(words);
+      else if (words.length === 1) return " " + (a || b || c) + " ";
+      return " ";
+    });
+    var words = [];
+    terms(plain, false).forEach(function (t) { if (words.indexOf(t) === -1) words.push(t); });
+    var prefix = null;
+    // The last word, typed up to the end of the query, may be a word not yet finished.
+    if (words.length && /[\p{L}\p{M}\p{N}]$/u.test(q) && /[\p{L}\p{M}\p{N}]$/u.test(plain)) {
+      prefix = words[words.length - 1];
+    }
+    phrases.forEach(function (p) {
+      p.forEach(function (t) {
+        if (!stop[t] && Array.from(t).length > 1 && words.indexOf(t) === -1) words.push(t);
+      });
+    });
+    return { words: words, phrases: phrases, prefix: prefix };
+  }
+
+  // ---- the index: manifest, shards, fragments ----
+
+  function get(url, kind) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
+      return kind === "json" ? r.json() : r.arrayBuffer();
+    });
+  }
+
+  var loadingManifest = null;
+  function loadManifest() {
+    if (!loadingManifest) {
+      loadingManifest = get(manifestUrl, "json").then(function (m) {
+        if (!m || m.format !== FORMAT || !Array.isArray(m.shards)) throw new Error("not a search index");
+        var last = "";
+        m.firsts = m.shards.map(function (s) { if (s[0] != null) last = String(s[0]); return last; });
+        m.names = m.shards.map(function (s) { return String(s[1]); });
+        stop = Object.create(null);
+        (m.stop || []).forEach(function (w) { stop[w] = true; });
+        termChars = m.term_chars || termChars;
+        manifest = m;
+        return m;
+      }).catch(function (err) {
+        loadingManifest = null;
+        throw err;
+      });
+    }
+    return loadingManifest;
+  }
+
+  // The index of the first shard whose first term is not before `term`.
+  function lowerBound(term) {
+    var lo = 0, hi = manifest.firsts.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (manifest.firsts[mid] < term) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  // The shards that may hold `term`, or with `prefix`, every term starting with it.
+  function shardsFor(term, prefix) {
+    var firsts = manifest.firsts;
+    var at = lowerBound(term);
+    var start = at < firsts.length && firsts[at] === term ? at : Math.max(at - 1, 0);
+    var out = [];
+    for (var i = start; i < firsts.length; i++) {
+      if (i > start && !(prefix ? firsts[i].startsWith(term) : firsts[i] === term)) break;
+      // The pieces of the term itself are always read; longer terms up to a limit.
+      if (prefix && out.length >= MAX_PREFIX_SHARDS && firsts[i] !== term) break;
+      out.push(i);
+    }
+    return out;
+  }
+
+  var utf8 = new TextDecoder("utf-8");
+  var shards = Object.create(null);  // name -> promise of Map(term -> [ids, impacts])
+
+  function varint(bytes, pos) {
+    var n = 0, scale = 1;
+    for (;;) {
+      if (pos.at >= bytes.length) throw new Error("a shard ends inside a number");
+      var b = bytes[pos.at++];
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 128;
+    }
+  }
+
+  // A shard: entries of a front-coded term and its postings (ids as gaps, then impacts).
+  function decode(buffer) {
+    var bytes = new Uint8Array(buffer);
+    var pos = { at: 0 };
+    var map = new Map();
+    var previous = new Uint8Array(0);
+    while (pos.at < bytes.length) {
+      var shared = varint(bytes, pos);
+      var rest = varint(bytes, pos);
+      var term = new Uint8Array(shared + rest);
+      term.set(previous.subarray(0, shared));
+      term.set(bytes.subarray(pos.at, pos.at + rest), shared);
+      pos.at += rest;
+      var count = varint(bytes, pos);
+      var ids = new Array(count);
+      var id = 0;
+      for (var i = 0; i < count; i++) {
+        id = i === 0 ? varint(bytes, pos) : id + varint(bytes, pos);
+        ids[i] = id;
+      }
+      var impacts = bytes.subarray(pos.at, pos.at + count);
+      pos.at += count;
+      map.set(utf8.decode(term), [ids, impacts]);
+      previous = term;
+    }
+    return map;
+  }
+
+  function shard(i) {
+    var name = manifest.names[i];
+    if (!shards[name]) {
+      shards[name] = get(folder + "s/" + name + ".bin", "bin").then(decode).catch(function (err) {
+        delete shards[name];
+        throw err;
+      });
+    }
+    return shards[name];
+  }
+
+  var fragments = Object.create(null);  // id -> promise of the fragment
+
+  function fragment(id) {
+    if (!fragments[id]) {
+      fragments[id] = get(folder + "f/" + id + ".json", "json").catch(function (err) {
+        delete fragments[id];
+        throw err;
+      });
+    }
+    return fragments[id];
+  }
+
+  // The postings of a query word: Map(page id -> score). A prefix takes in every term it
+  // starts (each found page scoring by its best one).
+  function lookup(term, prefix) {
+    var picked = shardsFor(term, prefix);
+    return Promise.all(picked.map(shard)).then(function (maps) {
+      var n = manifest.pages || 1;
+      var scores = new Map();
+      var lists = [];
+      var byTerm = new Map();
+      maps.forEach(function (map) {
+        map.forEach(function (list, t) {
+          if (t === term || (prefix && t.startsWith(term))) {
+            if (!byTerm.has(t)) byTerm.set(t, []);
+            byTerm.get(t).push(list);
+          }
+        });
+      });
+      byTerm.forEach(function (pieces, t) {
+        var df = 0;
+        pieces.forEach(function (p) { df += p[0].length; });
+        var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        var weight = t === term ? 1 : PREFIX_WEIGHT;
+        lists.push([pieces, idf, weight]);
+      });
+      lists.forEach(function (l) {
+        l[0].forEach(function (p) {
+          var ids = p[0], impacts = p[1];
+          for (var i = 0; i < ids.length; i++) {
+            var impact = impacts[i];
+            var s = l[2] * ((impact >> 5) * TIER_BONUS + l[1] * (impact & 31) / 31 * (K1 + 1));
+            var was = scores.get(ids[i]);
+            if (was === undefined || s > was) scores.set(ids[i], s);
+          }
+        });
+      });
+      return scores;
+    });
+  }
+
+  // The pages with every word, best first (newest first on ties): [[id, score]].
+  function rank(found) {
+    found.sort(function (a, b) { return a.size - b.size; });
+    var hits = [];
+    if (!found.length) return hits;
+    found[0].forEach(function (s, id) {
+      var total = s;
+      for (var k = 1; k < found.length; k++) {
+        var other = found[k].get(id);
+        if (other === undefined) return;
+        total += other;
+      }
+      hits.push([id, total]);
+    });
+    hits.sort(function (a, b) { return b[1] - a[1] || b[0] - a[0]; });
+    return hits;
+  }
+
+  // ---- phrases ----
+
+  function escapeRe(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  function phraseRe(words) {
+    return new RegExp("(?:^|[^\\p{L}\\p{M}\\p{N}])" + words.map(escapeRe).join("[^\\p{L}\\p{M}\\p{N}]+") +
+      "(?![\\p{L}\\p{M}\\p{N}])", "u");
+  }
+
+  function fragmentText(f) {
+    return [f.t, f.s, (f.k || []).join(" · "), (f.e || []).join(" · "), f.x].join(" \n ");
+  }
+
+  // ---- rendering (DOM nodes and textContent only) ----
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  // Folds `s` character by character, remembering for each folded position the index of the
+  // original character it came from, so that matches in folded text can be marked in `s`.
   function foldMap(s) {
     var text = "";
     var map = [];
@@ -119,98 +381,11 @@
   }
 
   function origEnd(fm, i) {
-    // First original index after the folded range ending at i (exclusive).
     while (i < fm.map.length && i > 0 && fm.map[i] === fm.map[i - 1]) i++;
     return origStart(fm, i);
   }
 
-  function queryWords(q) {
-    var seen = Object.create(null);
-    return splitWords(fold(q)).filter(function (w) {
-      if (!w || seen[w]) return false;
-      seen[w] = true;
-      return true;
-    });
-  }
-
-  // ---- index ----
-
-  function list(v) {
-    return Array.isArray(v) ? v.join(" · ") : String(v || "");
-  }
-
-  function prepare(data) {
-    if (!Array.isArray(data)) throw new Error("index is not an array");
-    return data.map(function (d) {
-      return {
-        doc: d,
-        title: fold(d.title),
-        entities: fold([list(d.people), list(d.organizations), list(d.topics)].join(" · ")),
-        summary: fold(d.summary),
-        body: fold(d.body),
-        date: String(d.date || "")
-      };
-    });
-  }
-
-  function load() {
-    if (!loading) {
-      loading = fetch(indexUrl, { credentials: "same-origin" })
-        .then(function (r) {
-          if (!r.ok) throw new Error("HTTP " + r.status);
-          return r.json();
-        })
-        .then(function (data) {
-          docs = prepare(data);
-          return docs;
-        })
-        .catch(function (err) {
-          loading = null;
-          throw err;
-        });
-    }
-    return loading;
-  }
-
-  // ---- ranking: title > people/organizations/topics > summary > body; newest first on ties ----
-
-  function score(entry, words) {
-    var total = 0;
-    for (var i = 0; i < words.length; i++) {
-      var w = words[i];
-      if (entry.title.indexOf(w) !== -1) total += 1000;
-      else if (entry.entities.indexOf(w) !== -1) total += 100;
-      else if (entry.summary.indexOf(w) !== -1) total += 10;
-      else if (entry.body.indexOf(w) !== -1) total += 1;
-      else return 0; // every word must match somewhere
-    }
-    return total;
-  }
-
-  function search(words) {
-    var hits = [];
-    for (var i = 0; i < docs.length; i++) {
-      var s = score(docs[i], words);
-      if (s > 0) hits.push({ entry: docs[i], score: s });
-    }
-    hits.sort(function (a, b) {
-      if (b.score !== a.score) return b.score - a.score;
-      if (a.entry.date === b.entry.date) return 0;
-      return a.entry.date < b.entry.date ? 1 : -1;
-    });
-    return hits;
-  }
-
-  // ---- rendering (DOM nodes and textContent only) ----
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text != null) node.textContent = text;
-    return node;
-  }
-
-  // Append `text` to `parent`, wrapping every occurrence of the query words in <mark>.
+  // Appends `text` to `parent`, every occurrence of the query's words in <mark>.
   function appendHighlighted(parent, text, words) {
     var fm = foldMap(text);
     var ranges = [];
@@ -240,36 +415,48 @@
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  // Cut a window of the body around the first match, on word boundaries.
-  function bodyWindow(body, foldedBody, words) {
+  // Where in `text` the first of `words` is, in `text`'s own positions; -1 if nowhere.
+  function firstMatch(text, words) {
+    // Folding the whole text at once is fast; when it keeps the text's length (the usual
+    // case: an accented letter folds to one letter), positions in it are positions in the
+    // text. Otherwise fold character by character, keeping a map.
+    var folded = fold(text);
+    if (folded.length !== text.length) folded = null;
+    var fm = folded === null ? foldMap(text) : null;
+    var hay = folded !== null ? folded : fm.text;
     var first = -1;
     words.forEach(function (w) {
-      var at = foldedBody.indexOf(w);
+      var at = hay.indexOf(w);
       if (at !== -1 && (first === -1 || at < first)) first = at;
     });
-    if (first === -1) first = 0;
-    // Folding only ever drops characters, so the original position is at or after `first`.
+    if (first === -1 || folded !== null) return first;
+    return origStart(fm, first);
+  }
+
+  // A window of the text around its first match, cut on word boundaries.
+  function textWindow(body, first) {
+    if (first < 0) first = 0;
     var start = Math.max(0, first - 60);
     if (start > 0) {
       var space = body.indexOf(" ", start);
-      start = space !== -1 && space < first + 20 ? space + 1 : start;
+      start = space !== -1 && space < first ? space + 1 : start;
     }
     var end = Math.min(body.length, start + SNIPPET_LENGTH);
     if (end < body.length) {
       var cut = body.lastIndexOf(" ", end);
-      if (cut > start + SNIPPET_LENGTH / 2) end = cut;
+      if (cut > first && cut > start + SNIPPET_LENGTH / 2) end = cut;
     }
     return (start > 0 ? "… " : "") + body.slice(start, end).trim() + (end < body.length ? " …" : "");
   }
 
-  // The summary is the snippet: it is prose, and always written or taken from the article's
-  // opening. The body is used only when there is no summary (attache's index may hold the
-  // body as a list of distinct words rather than running text).
-  function snippet(entry, words) {
-    var d = entry.doc;
-    var summary = String(d.summary || "").trim();
-    if (summary) return summary;
-    return bodyWindow(String(d.body || ""), entry.body, words);
+  // The summary when it shows a match (or nothing does), else the text around the match.
+  function snippet(f, words) {
+    var summary = String(f.s || "").trim();
+    if (summary && firstMatch(summary, words) !== -1) return summary;
+    var body = String(f.x || "");
+    var at = firstMatch(body, words);
+    if (at !== -1) return textWindow(body, at);
+    return summary || textWindow(body, 0);
   }
 
   // Dates as the rest of the site writes them: the same CLDR long form, in the locale the
@@ -283,7 +470,6 @@
     dateFormat = null;
   }
 
-  // "2025-01-15" -> "15 January 2025", "15 января 2025 г.", "15 جنوری، 2025".
   function displayDate(iso) {
     var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
     if (!m || !dateFormat) return iso;
@@ -299,57 +485,131 @@
     results.appendChild(el("p", "search-status", text));
   }
 
-  function render(q, words, hits) {
-    clear();
-    var n = hits.length;
-    var text;
-    if (n === 0) text = fill(word("none"), { q: q });
-    else if (n > MAX_RESULTS) text = fill(counted("showing", n), { q: q, n: n, max: MAX_RESULTS });
-    else text = fill(counted("matches", n), { q: q, n: n });
-    results.appendChild(el("p", "search-status", text));
-    if (n === 0) return;
-
-    var ol = el("ol", "search-results-list");
-    hits.slice(0, MAX_RESULTS).forEach(function (hit) {
-      var d = hit.entry.doc;
-      var li = el("li");
-      var h = el("h2");
-      var a = el("a");
-      a.href = String(d.url || "#");
-      appendHighlighted(a, String(d.title || d.url || word("untitled")), words);
-      h.appendChild(a);
-      li.appendChild(h);
-      if (d.date) {
-        var meta = el("p", "search-meta");
-        var time = el("time", null, displayDate(String(d.date)));
-        time.setAttribute("datetime", String(d.date));
-        meta.appendChild(time);
-        li.appendChild(meta);
-      }
-      var text = snippet(hit.entry, words);
-      if (text) {
-        var p = el("p", "search-snippet");
-        appendHighlighted(p, text, words);
-        li.appendChild(p);
-      }
-      // Words that matched where the reader cannot see them (the article's text, its people or
-      // organizations): name them, so every result shows why it was found.
-      var shown = fold(String(d.title || "") + " " + text);
-      var hidden = words.filter(function (w) { return shown.indexOf(w) === -1; });
-      if (hidden.length) {
-        var also = el("p", "search-also", word("also") + " ");
-        hidden.forEach(function (w, i) {
-          if (i) also.appendChild(document.createTextNode(", "));
-          also.appendChild(el("mark", null, w));
-        });
-        li.appendChild(also);
-      }
-      ol.appendChild(li);
-    });
-    results.appendChild(ol);
+  function item(f, words) {
+    var li = el("li");
+    var h = el("h2");
+    var a = el("a");
+    a.href = String(f.u || "#");
+    appendHighlighted(a, String(f.t || f.u || word("untitled")), words);
+    h.appendChild(a);
+    li.appendChild(h);
+    if (f.d) {
+      var meta = el("p", "search-meta");
+      var time = el("time", null, displayDate(String(f.d)));
+      time.setAttribute("datetime", String(f.d));
+      meta.appendChild(time);
+      li.appendChild(meta);
+    }
+    var text = snippet(f, words);
+    if (text) {
+      var p = el("p", "search-snippet");
+      appendHighlighted(p, text, words);
+      li.appendChild(p);
+    }
+    // Words that matched where the reader cannot see them (key points, people, topics):
+    // name them, so that every result shows why it was found.
+    var shown = fold(String(f.t || "") + " " + text);
+    var hidden = words.filter(function (w) { return shown.indexOf(w) === -1; });
+    if (hidden.length) {
+      var also = el("p", "search-also", word("also") + " ");
+      hidden.forEach(function (w, i) {
+        if (i) also.appendChild(document.createTextNode(", "));
+        also.appendChild(el("mark", null, w));
+      });
+      li.appendChild(also);
+    }
+    return li;
   }
 
-  // ---- wiring ----
+  // ---- a search ----
+
+  // Marks the moment results are on the page, for measuring how soon after their data that is.
+  function shownMark() {
+    if (window.performance && performance.mark) performance.mark("attache-search-results");
+  }
+
+  var generation = 0;
+  var timer = 0;
+  var lastQuery = null;
+
+  // Shows the results of `query` from `hits` on: fetches fragments a page at a time (for a
+  // phrase, until PAGE of them hold it), then offers more.
+  function show(gen, q, query, hits) {
+    var highlight = query.words.slice();
+    query.phrases.forEach(function (p) { p.forEach(function (w) { if (highlight.indexOf(w) === -1) highlight.push(w); }); });
+    var res = query.phrases.map(phraseRe);
+    var shown = 0, next = 0;
+    var list = el("ol", "search-results-list");
+    var line = el("p", "search-status");
+    var more = el("button", "search-more", word("more"));
+    more.type = "button";
+
+    function update() {
+      var exact = !res.length || next >= hits.length;
+      var n = res.length ? shown : hits.length;
+      var text;
+      if (n === 0 && exact) text = fill(word("none"), { q: q });
+      else if (next < hits.length && !res.length) text = fill(counted("showing", n), { q: q, n: n, max: shown });
+      else text = fill(counted("matches", n), { q: q, n: n });
+      line.textContent = text;
+      more.hidden = next >= hits.length;
+    }
+
+    function batch() {
+      var found = 0;
+      function step() {
+        if (gen !== generation) return Promise.resolve();
+        if (next >= hits.length || found >= PAGE) return Promise.resolve();
+        var ids = hits.slice(next, next + PAGE - found).map(function (h) { return h[0]; });
+        next += ids.length;
+        return Promise.all(ids.map(fragment)).then(function (fs) {
+          if (gen !== generation) return;
+          fs.forEach(function (f) {
+            if (res.length) {
+              var text = fold(fragmentText(f));
+              if (!res.every(function (re) { return re.test(text); })) return;
+            }
+            list.appendChild(item(f, highlight));
+            shown++;
+            found++;
+          });
+          return step();
+        });
+      }
+      more.disabled = true;
+      return step().then(function () {
+        if (gen !== generation) return;
+        more.disabled = false;
+        update();
+      });
+    }
+
+    more.addEventListener("click", function () {
+      batch().then(shownMark, function () { status(word("failed")); });
+    });
+    return batch().then(function () {
+      if (gen !== generation) return;
+      clear();
+      results.appendChild(line);
+      if (shown) results.appendChild(list);
+      results.appendChild(more);
+      shownMark();
+    });
+  }
+
+  function search(gen, q) {
+    var query = parse(q);
+    if (!query.words.length) {
+      clear();
+      return Promise.resolve();
+    }
+    return Promise.all(query.words.map(function (w) {
+      return lookup(w, w === query.prefix);
+    })).then(function (found) {
+      if (gen !== generation) return;
+      return show(gen, q, query, rank(found));
+    });
+  }
 
   function updateUrl(q) {
     try {
@@ -363,27 +623,24 @@
   }
 
   function run() {
-    var q = input.value.trim();
-    if (q === lastQuery && docs) return;
-    updateUrl(q);
-    var words = queryWords(q);
-    if (!words.length) {
-      lastQuery = q;
+    var q = input.value.replace(/^\s+/, "");
+    if (q === lastQuery) return;
+    lastQuery = q;
+    updateUrl(q.trim());
+    var gen = ++generation;
+    if (!q.trim()) {
       clear();
       return;
     }
-    if (!docs) {
-      status(word("loading"));
-      load().then(function () {
-        lastQuery = null;
-        run();
-      }, function () {
-        status(word("failed"));
-      });
-      return;
-    }
-    lastQuery = q;
-    render(q, words, search(words));
+    if (!manifest) status(word("loading"));
+    loadManifest().then(function () {
+      if (gen !== generation) return;
+      return search(gen, q);
+    }).catch(function () {
+      if (gen !== generation) return;
+      lastQuery = null;
+      status(word("failed"));
+    });
   }
 
   input.addEventListener("input", function () {
@@ -405,6 +662,6 @@
     input.value = initial;
     run();
   } else {
-    load().catch(function () { /* reported when the user searches */ });
+    loadManifest().catch(function () { /* reported when the reader searches */ });
   }
 })();

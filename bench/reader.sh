@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Reader-side figures on the generated site (see bench/README.md, "What a reader downloads"):
+# the largest HTML page, what a one-word and a three-word search download (attache and
+# Pagefind, measured in headless Chromium), and what the search index adds to build time.
+#
+# Environment (all optional):
+#   BENCH_DIR        work folder                           (/tmp/attache-reader)
+#   BENCH_ARTICLES   articles in the generated site        (10000)
+#   BENCH_RUNS       hyperfine runs per build              (3)
+#   BENCH_SEED       corpus seed                           (1)
+#   BENCH_BEFORE     an attache binary from before sharded search, for its one-file index
+#   ONE_WORD, THREE_WORDS                                  (gwadar; gwadar memorandum partnership)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=${BENCH_DIR:-/tmp/attache-reader}
+N=${BENCH_ARTICLES:-10000}
+RUNS=${BENCH_RUNS:-3}
+SEED=${BENCH_SEED:-1}
+ONE=${ONE_WORD:-gwadar}
+THREE=${THREE_WORDS:-gwadar memorandum partnership}
+ATTACHE="$ROOT/target/release/attache"
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "building attache (release) and the corpus generator"
+(cd "$ROOT" && cargo build --release --quiet && cargo build --release --quiet --example corpus)
+
+mkdir -p "$WORK"
+SITE="$WORK/site-$N"
+PLAIN="$WORK/site-$N-nosearch"
+if [ ! -d "$SITE" ]; then
+    say "generating $N articles"
+    "$ROOT/target/release/examples/corpus" -n "$N" --seed "$SEED" --out "$SITE" \
+        --theme "$ROOT/themes/briefing"
+fi
+# The theme as it is now (search.js above all).
+rm -rf "$SITE/themes/briefing" && cp -r "$ROOT/themes/briefing" "$SITE/themes/briefing"
+rm -rf "$PLAIN" && cp -r "$SITE" "$PLAIN"
+printf '\nsearch:\n  enabled: false\n' >> "$PLAIN/site.yaml"
+
+say "build time with and without the search index ($RUNS runs each)"
+hyperfine --runs "$RUNS" --warmup 1 --export-json "$WORK/build.json" \
+    --prepare "rm -rf $WORK/out-a $WORK/out-b" \
+    "$ATTACHE build --root $SITE -o $WORK/out-a --quiet" \
+    "$ATTACHE build --root $PLAIN -o $WORK/out-b --quiet"
+OUT="$WORK/out-a"
+"$ATTACHE" build --root "$SITE" -o "$OUT" --quiet
+
+say "the largest HTML pages"
+find "$OUT" -name '*.html' -printf '%s %P\n' | sort -n | tail -3
+say "the search index"
+printf 'files: %s, bytes: %s (fragments %s, shards %s)\n' \
+    "$(find "$OUT/search" -type f | wc -l)" "$(du -sb "$OUT/search" | cut -f1)" \
+    "$(du -sb "$OUT/search/f" | cut -f1)" "$(du -sb "$OUT/search/s" | cut -f1)"
+
+if [ -n "${BENCH_BEFORE:-}" ]; then
+    say "before: the one-file index"
+    rm -rf "$WORK/out-before"
+    "$BENCH_BEFORE" build --root "$SITE" -o "$WORK/out-before" --quiet
+    printf 'search-index.json: %s bytes, %s gzipped\n' \
+        "$(stat -c %s "$WORK/out-before/search-index.json")" \
+        "$(gzip -6c "$WORK/out-before/search-index.json" | wc -c)"
+    rm -rf "$WORK/out-before"
+fi
+
+PAGEFIND=()
+if python3 -m pagefind --version >/dev/null 2>&1; then
+    PAGEFIND=(python3 -m pagefind)
+elif command -v pagefind >/dev/null; then
+    PAGEFIND=(pagefind)
+fi
+if [ ${#PAGEFIND[@]} -gt 0 ]; then
+    say "Pagefind over the same output ($RUNS runs)"
+    hyperfine --runs "$RUNS" --warmup 1 --export-json "$WORK/pagefind.json" \
+        --prepare "rm -rf $OUT/pagefind" "${PAGEFIND[*]} --site $OUT --quiet"
+    "${PAGEFIND[@]}" --site "$OUT" --quiet
+else
+    echo "Pagefind not found (pip install 'pagefind[bin]'): attache alone" >&2
+fi
+
+say "what a search downloads (headless Chromium; gzip -6 sizes)"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 --directory "$OUT" "$PORT" >/dev/null 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+sleep 1
+python3 "$ROOT/bench/search_transfer.py" "$OUT" "http://127.0.0.1:$PORT" "$ONE" "$THREE" \
+    | tee "$WORK/transfer.jsonl"

@@ -1,0 +1,393 @@
+//! The inverted index of one language's pages, and how it is cut into shards.
+//!
+//! Every term has its postings (page id, impact), sorted by id. The terms, in order, are
+//! cut into shards of at most [`MAX_SHARD`] bytes: a shard ends where the next term would
+//! make it too large, or — once it holds [`MIN_SHARD`] bytes — before a term whose hash
+//! says so (a cut chosen by content, as in content-defined chunking). A change to one term
+//! thus moves the cuts of its own neighbourhood only, and a shard no edit touched keeps its
+//! bytes and its name (a hash of its bytes). A term whose postings alone exceed the limit
+//! (a word on every page) is split by page id into pieces, each a shard of its own.
+//!
+//! The index is kept between rebuilds by `serve`: pages are added and removed one by one,
+//! a term's encoding is redone only when its postings changed, and a shard only when one of
+//! its terms did. A build makes a fresh one; both give the same bytes.
+
+use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use rustc_hash::{FxHashMap, FxHasher};
+use serde::Serialize;
+
+use super::analyse::{Posting, Vocab, fnv1a};
+
+/// A shard grows to at least this many bytes before a content-chosen cut may end it.
+const MIN_SHARD: usize = 8 * 1024;
+/// No shard (and no piece of a term) is larger, but for one term's single posting list
+/// entry, which is a few bytes.
+const MAX_SHARD: usize = 32 * 1024;
+/// Past [`MIN_SHARD`], one term in this many ends a shard.
+const CUT_EVERY: u64 = 16;
+
+/// The format of the manifest and shards; the script refuses others.
+pub const FORMAT: u32 = 1;
+
+/// What a shard holds: each entry's term id, piece and the term's version.
+type Holds = Vec<(u32, usize, u64)>;
+
+/// One shard as written: its name (a hash of its bytes) and its bytes.
+#[derive(Debug, Clone)]
+pub struct Shard {
+    pub name: String,
+    pub bytes: Bytes,
+}
+
+/// The inverted index.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub vocab: Vocab,
+    /// By term id: (page id, impact), sorted by page id.
+    postings: Vec<Vec<Posting>>,
+    /// By term id: the term's postings, encoded in pieces; `None` when they changed.
+    pieces: Vec<Option<Arc<[Bytes]>>>,
+    /// By term id: bumped whenever its postings change.
+    versions: Vec<u64>,
+    next_version: u64,
+    /// The term ids with postings, in the order of their terms.
+    order: Vec<u32>,
+    order_stale: bool,
+    /// The shards last written, by a fingerprint of what they hold (and, to rule out a
+    /// collision, what that is).
+    shards: FxHashMap<u64, (Holds, Shard)>,
+    pages: usize,
+}
+
+impl Index {
+    /// Adds the page `id` with its `terms` (ids in [`Index::vocab`]).
+    pub fn add(&mut self, id: u32, terms: &[Posting]) {
+        for &(term, impact) in terms {
+            let t = term as usize;
+            if t >= self.postings.len() {
+                self.postings.resize_with(t + 1, Vec::new);
+                self.pieces.resize(t + 1, None);
+                self.versions.resize(t + 1, 0);
+            }
+            let list = &mut self.postings[t];
+            if list.is_empty() {
+                self.order_stale = true;
+            }
+            match list.last() {
+                Some(&(last, _)) if last >= id => {
+                    let at = list.partition_point(|p| p.0 < id);
+                    list.insert(at, (id, impact));
+                }
+                _ => list.push((id, impact)),
+            }
+            self.changed(t);
+        }
+        self.pages += 1;
+    }
+
+    /// Removes the page `id`, which was added with `terms`.
+    pub fn remove(&mut self, id: u32, terms: &[Posting]) {
+        for &(term, _) in terms {
+            let t = term as usize;
+            let Some(list) = self.postings.get_mut(t) else {
+                continue;
+            };
+            if let Ok(at) = list.binary_search_by(|p| p.0.cmp(&id)) {
+                list.remove(at);
+                if list.is_empty() {
+                    self.order_stale = true;
+                }
+                self.changed(t);
+            }
+        }
+        self.pages = self.pages.saturating_sub(1);
+    }
+
+    fn changed(&mut self, t: usize) {
+        self.pieces[t] = None;
+        self.next_version += 1;
+        self.versions[t] = self.next_version;
+    }
+
+    /// The number of pages in the index.
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// The shards, in the order of their terms, each with the first term it holds (`None`
+    /// for a further piece of the term before it).
+    pub fn shards(&mut self) -> Vec<(Option<u32>, Shard)> {
+        if self.order_stale {
+            let vocab = &self.vocab;
+            let postings = &self.postings;
+            self.order = (0..postings.len() as u32)
+                .filter(|&t| !postings[t as usize].is_empty())
+                .collect();
+            self.order
+                .sort_unstable_by(|&a, &b| utf16_cmp(vocab.term(a), vocab.term(b)));
+            self.order_stale = false;
+        }
+        let plan = self.plan();
+        let mut kept = FxHashMap::default();
+        let mut out = Vec::with_capacity(plan.len());
+        for planned in plan {
+            let key: Holds = planned
+                .entries
+                .iter()
+                .map(|&(t, k)| (t, k, self.versions[t as usize]))
+                .collect();
+            let mut h = FxHasher::default();
+            key.hash(&mut h);
+            let fingerprint = h.finish();
+            let shard = match self.shards.remove(&fingerprint) {
+                Some((was, shard)) if was == key => shard,
+                _ => self.write(&planned.entries),
+            };
+            out.push((planned.first, shard.clone()));
+            kept.insert(fingerprint, (key, shard));
+        }
+        self.shards = kept;
+        out
+    }
+
+    /// The encoded pieces of term `t`.
+    fn pieces(&mut self, t: u32) -> Arc<[Bytes]> {
+        let t = t as usize;
+        if let Some(p) = &self.pieces[t] {
+            return p.clone();
+        }
+        let p: Arc<[Bytes]> = encode_pieces(&self.postings[t]).into();
+        self.pieces[t] = Some(p.clone());
+        p
+    }
+
+    /// Where the cuts fall (see the module doc).
+    fn plan(&mut self) -> Vec<Planned> {
+        let mut plan = Vec::new();
+        let mut current = Planned::default();
+        let mut size = 0;
+        for i in 0..self.order.len() {
+            let t = self.order[i];
+            let pieces = self.pieces(t);
+            if pieces.len() > 1 {
+                if !current.entries.is_empty() {
+                    plan.push(std::mem::take(&mut current));
+                    size = 0;
+                }
+                for k in 0..pieces.len() {
+                    plan.push(Planned {
+                        first: (k == 0).then_some(t),
+                        entries: vec![(t, k)],
+                    });
+                }
+                continue;
+            }
+            let term = self.vocab.term(t);
+            let entry = term.len() + 2 + pieces[0].len();
+            let cut = size + entry > MAX_SHARD
+                || (size >= MIN_SHARD && fnv1a(term.as_bytes()).is_multiple_of(CUT_EVERY));
+            if !current.entries.is_empty() && cut {
+                plan.push(std::mem::take(&mut current));
+                size = 0;
+            }
+            if current.entries.is_empty() {
+                current.first = Some(t);
+            }
+            current.entries.push((t, 0));
+            size += entry;
+        }
+        if !current.entries.is_empty() {
+            plan.push(current);
+        }
+        plan
+    }
+
+    /// A shard's bytes: for each entry, its term front-coded against the one before
+    /// (shared prefix length and the rest, in UTF-8 bytes), then the piece of its postings.
+    fn write(&mut self, entries: &[(u32, usize)]) -> Shard {
+        let mut out = Vec::new();
+        let mut previous: &[u8] = &[];
+        for &(t, k) in entries {
+            let pieces = self.pieces[t as usize]
+                .clone()
+                .expect("planned terms are encoded");
+            let term = self.vocab.term(t).as_bytes();
+            let shared = previous
+                .iter()
+                .zip(term)
+                .take_while(|(a, b)| a == b)
+                .count();
+            varint(&mut out, shared as u64);
+            varint(&mut out, (term.len() - shared) as u64);
+            out.extend_from_slice(&term[shared..]);
+            out.extend_from_slice(&pieces[k]);
+            previous = term;
+        }
+        // A hash that every build of attache computes alike: the name is in the output.
+        Shard {
+            name: format!("{:016x}", fnv1a(&out)),
+            bytes: Bytes::from(out),
+        }
+    }
+}
+
+/// One shard to be: its entries (term id, piece), and its first term.
+#[derive(Default)]
+struct Planned {
+    first: Option<u32>,
+    entries: Vec<(u32, usize)>,
+}
+
+/// A term's postings as pieces of at most [`MAX_SHARD`] bytes: each a count, the page
+/// ids (the first whole, the others as the difference from the one before), then the
+/// impacts, one byte each; numbers as LEB128 varints.
+fn encode_pieces(postings: &[Posting]) -> Vec<Bytes> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut size = 0;
+    let mut previous = 0;
+    for (i, &(id, _)) in postings.iter().enumerate() {
+        let delta = if i == start { id } else { id - previous };
+        let len = varint_len(u64::from(delta)) + 1;
+        if i > start && size + len + 4 > MAX_SHARD {
+            pieces.push(piece(&postings[start..i]));
+            start = i;
+            size = varint_len(u64::from(id)) + 1;
+        } else {
+            size += len;
+        }
+        previous = id;
+    }
+    pieces.push(piece(&postings[start..]));
+    pieces
+}
+
+fn piece(postings: &[Posting]) -> Bytes {
+    let mut out = Vec::with_capacity(postings.len() * 3 + 4);
+    varint(&mut out, postings.len() as u64);
+    let mut previous = 0;
+    for (i, &(id, _)) in postings.iter().enumerate() {
+        varint(&mut out, u64::from(if i == 0 { id } else { id - previous }));
+        previous = id;
+    }
+    out.extend(postings.iter().map(|p| p.1));
+    Bytes::from(out)
+}
+
+pub(super) fn varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn varint_len(n: u64) -> usize {
+    (64 - n.max(1).leading_zeros() as usize).div_ceil(7)
+}
+
+/// Orders strings as JavaScript compares them (by UTF-16 code units), so that the search
+/// page's binary search over the shards' first terms agrees with the order they were cut
+/// in. It differs from Rust's byte order only between characters above U+FFFF and those
+/// from U+E000 to U+FFFF.
+pub fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    fn key(c: char) -> u32 {
+        let c = c as u32;
+        if (0xE000..0x10000).contains(&c) {
+            c + 0x11_0000
+        } else {
+            c
+        }
+    }
+    a.chars().map(key).cmp(b.chars().map(key))
+}
+
+/// The manifest: what the search page reads first.
+#[derive(Serialize)]
+pub struct Manifest<'a> {
+    pub format: u32,
+    /// How many pages are indexed (for how rare a term is).
+    pub pages: usize,
+    /// Words the index leaves out (the language's stop words).
+    pub stop: &'a [&'a str],
+    /// Terms are cut to this many characters.
+    pub term_chars: usize,
+    /// Each shard's first term (or none: a further piece of the term before), and name.
+    pub shards: Vec<(Option<&'a str>, &'a str)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_are_leb128() {
+        let mut out = Vec::new();
+        for n in [0u64, 127, 128, 300, 1 << 30] {
+            out.clear();
+            varint(&mut out, n);
+            assert_eq!(out.len(), varint_len(n), "{n}");
+        }
+        out.clear();
+        varint(&mut out, 300);
+        assert_eq!(out, [0xAC, 0x02]);
+    }
+
+    #[test]
+    fn strings_sort_as_javascript_sorts_them() {
+        let mut v = vec!["\u{FF21}", "\u{1F600}", "b", "a", "ab"];
+        v.sort_by(|a, b| utf16_cmp(a, b));
+        assert_eq!(v, ["a", "ab", "b", "\u{1F600}", "\u{FF21}"]);
+    }
+
+    #[test]
+    fn a_term_on_every_page_is_split_into_pieces_of_bounded_size() {
+        let postings: Vec<Posting> = (0..100_000).map(|i| (i * 3, 7)).collect();
+        let pieces = encode_pieces(&postings);
+        assert!(pieces.len() > 1);
+        assert!(
+            pieces.iter().all(|p| p.len() <= MAX_SHARD),
+            "{:?}",
+            pieces.iter().map(|p| p.len()).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn an_edit_rewrites_only_the_shards_of_its_terms() {
+        let mut index = Index::default();
+        let terms: Vec<u32> = (0..5000)
+            .map(|i| index.vocab.intern(&format!("term{i:05}")))
+            .collect();
+        for page in 0..200u32 {
+            let mine: Vec<Posting> = terms
+                .iter()
+                .filter(|&&t| (t + page) % 7 == 0)
+                .map(|&t| (t, 5))
+                .collect();
+            index.add(page * 10, &mine);
+        }
+        let before: Vec<String> = index.shards().into_iter().map(|(_, s)| s.name).collect();
+        assert!(before.len() > 10, "{}", before.len());
+        // A new page with one term, at the end.
+        index.add(5000, &[(terms[2500], 9)]);
+        let after: Vec<String> = index.shards().into_iter().map(|(_, s)| s.name).collect();
+        let changed = after.iter().filter(|n| !before.contains(n)).count();
+        assert_eq!(changed, 1, "{before:?}\n{after:?}");
+        // The same index made afresh is the same.
+        let mut fresh = Index::default();
+        for (i, t) in index.vocab.terms.iter().enumerate() {
+            assert_eq!(fresh.vocab.intern(t), i as u32);
+        }
+        for (t, list) in index.postings.iter().enumerate() {
+            for &(id, impact) in list {
+                fresh.add(id, &[(t as u32, impact)]);
+            }
+        }
+        let again: Vec<String> = fresh.shards().into_iter().map(|(_, s)| s.name).collect();
+        assert_eq!(again, after);
+    }
+}
