@@ -19,6 +19,7 @@ use pulldown_cmark_escape::escape_href;
 use tera::Value;
 
 use super::job::{Reads, Scope as Edition, Writes, index_html};
+use super::share::{self, Share};
 use super::values::{html, list, obj, opt_text, text};
 use super::{Files, Local};
 use rayon::prelude::*;
@@ -146,12 +147,20 @@ pub fn render(r: &Local, of: PackOf) -> Result<Files, Diagnostic> {
     let Target { scope, path } = target(r, of);
     let pack = pack::assemble(r.site, r.lang, &scope)?;
     let value = pack_value(r, &pack, of, &path);
+    // A pack is shared as the page it is: its title and summary in a link preview.
+    let preview = Share {
+        title: pack.title,
+        description: pack.summary,
+        path: &path,
+        kind: share::Kind::Website,
+        image: None,
+    };
     r.page(
         "pack.html",
         &path,
         pack.title,
         "pack",
-        vec![("pack", value)],
+        vec![("pack", value), ("share", preview.value(r.shared))],
     )
 }
 
