@@ -547,3 +547,67 @@ fn packs_pdf_typesets_each_language_s_packs_as_attache_pack_lang_does() {
         ["/briefing/ur/topics/trade/pack/pack.pdf"]
     );
 }
+
+/// The desk fixture on 1 April 2025 has an article withdrawn in February and one
+/// scheduled for June, each naming a person no other article names.
+#[test]
+fn pages_not_yet_published_or_withdrawn_stay_out_of_the_packs_and_names_show_their_roles() {
+    let desk = Fixture::new("desk");
+    let public = desk.build(&["--now", "2025-04-01"]);
+    for rel in [
+        "pack/index.html",
+        "topics/trade/pack/index.html",
+        "topics/culture/pack/index.html",
+    ] {
+        let page = public.html(rel);
+        let titles = article_titles(&page);
+        let names = page.texts(".pack-named dt");
+        for gone in ["Withdrawn note", "Embargoed report"] {
+            assert!(
+                !titles.iter().any(|t| t.contains(gone)),
+                "{rel}: {titles:?}"
+            );
+        }
+        for gone in ["Withdrawn Person", "Scheduled Person"] {
+            assert!(!names.iter().any(|n| n.contains(gone)), "{rel}: {names:?}");
+        }
+    }
+    // A person with a profile is listed with the role it gives.
+    let briefing = public.html("pack/index.html");
+    assert!(
+        briefing
+            .texts(".pack-named dt")
+            .contains(&"Albert Khorev, Ambassador of Russia to Pakistan".to_string()),
+        "{:?}",
+        briefing.texts(".pack-named dt")
+    );
+    // Reviewing with --future puts the scheduled article in its topic's pack.
+    let review = desk.build(&["--now", "2025-04-01", "--future"]);
+    let trade = article_titles(&review.html("topics/trade/pack/index.html"));
+    assert!(trade.iter().any(|t| t == "Embargoed report"), "{trade:?}");
+}
+
+#[test]
+fn a_pack_page_is_one_page_however_long_the_lists_are_and_search_leaves_it_out() {
+    let paged = pack_site("pagination:\n  per_page: 1\n").build(&[]);
+    let whole = pack_site("").build(&[]);
+    // The topic's page is cut into pages; its pack still holds every article.
+    assert!(paged.has("topics/ports/page/2/index.html"));
+    for rel in ["pack/index.html", "topics/ports/pack/index.html"] {
+        assert_eq!(
+            article_titles(&paged.html(rel)),
+            article_titles(&whole.html(rel)),
+            "{rel}"
+        );
+        assert!(article_titles(&paged.html(rel)).len() > 1, "{rel}");
+        assert!(paged.html(rel).select("link[rel=next]").is_empty(), "{rel}");
+    }
+    assert!(!paged.files.keys().any(|k| k.contains("pack/page/")));
+    // No file of the search index points at a pack page.
+    for (path, bytes) in paged.files.iter().filter(|(k, _)| k.starts_with("search/")) {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("pack/"),
+            "{path} mentions a pack page"
+        );
+    }
+}
