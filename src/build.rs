@@ -1,5 +1,6 @@
 //! The pipeline: load → parse → index → render, as one call, plus writing to disk.
 
+use std::collections::btree_map::Entry;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -131,7 +132,14 @@ pub fn build_with(
     let dirs = SiteDirs::new(root, &config);
     let sources = load::load(&dirs)?;
     let mut stages = vec![("load", start.elapsed())];
-    let (site, output, warnings, left_out) = build_stages(config, sources, options, &mut stages)?;
+    let (site, mut output, warnings, left_out) =
+        build_stages(config, sources, options, &mut stages)?;
+    if site.config.packs.pdf {
+        let start = Instant::now();
+        let pdfs = pack_pdfs(&site, &dirs, &output).map_err(|d| d.with(warnings.0.clone()))?;
+        add_generated(&mut output, pdfs).map_err(|d| d.with(warnings.0.clone()))?;
+        stages.push(("pdf", start.elapsed()));
+    }
     Ok(Built {
         site,
         files: output.files.len(),
@@ -142,6 +150,36 @@ pub fn build_with(
         stages,
         left_out,
     })
+}
+
+/// The PDFs of the site's packs (`packs.pdf: true`), typeset with the fonts the theme
+/// carries and those among the site's static files, as `attache pack` does.
+fn pack_pdfs(site: &Site, dirs: &SiteDirs, output: &Output) -> Result<render::Files, Diagnostics> {
+    let statics = output
+        .files
+        .iter()
+        .map(|(rel, b)| (rel.as_str(), b.as_slice()));
+    let fonts = render::packs::fonts(dirs, statics)?;
+    render::packs::pdfs(site, &fonts)
+}
+
+/// Adds files made after rendering; a static file may not already be at their place.
+fn add_generated(output: &mut Output, files: render::Files) -> Result<(), Diagnostics> {
+    let mut problems = Vec::new();
+    for (rel, bytes) in files {
+        match output.files.entry(rel) {
+            Entry::Occupied(taken) => {
+                problems.push(render::static_collision(
+                    taken.key(),
+                    Path::new(taken.key()),
+                ));
+            }
+            Entry::Vacant(place) => {
+                place.insert(bytes);
+            }
+        }
+    }
+    Diagnostics(problems).into_result(())
 }
 
 /// The stages after load: the site, its output and the warnings.
@@ -202,7 +240,11 @@ fn prepare(
     // Templates and content are independent until rendering: check both, report both.
     let (templates, (pages, mut problems, left_out)) = rayon::join(
         || Templates::compile(&templates, &i18n, &config.languages),
-        || parse::parse_counted(content, &config, options.parse_options(false)),
+        || {
+            // Pack pages draw the bodies again from their Markdown.
+            let keep_markdown = config.packs.enabled;
+            parse::parse_counted(content, &config, options.parse_options(keep_markdown))
+        },
     );
     lap("parse", stages);
     let (site, index_problems) = index::index_lenient(config, pages);

@@ -33,8 +33,11 @@ pub fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
         }
     };
     let options = options.at_a_moment();
-    let (pages, parse_problems) =
-        parse::parse_lenient(sources.content, &config, options.parse_options(false));
+    let (pages, parse_problems) = parse::parse_lenient(
+        sources.content,
+        &config,
+        options.parse_options(config.packs.enabled),
+    );
     problems.extend(parse_problems);
     let (site, index_problems) = index::index_lenient(config, pages);
     problems.extend(index_problems);

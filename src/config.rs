@@ -196,11 +196,26 @@ struct LanguageEntry {
 }
 
 /// Briefing packs: a topic, or the whole briefing, as one printable document.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Packs {
     /// The order of the articles in a pack.
     pub order: PackOrder,
+    /// Write the HTML pack pages (`/pack/`, `/topics/<id>/pack/`) with the site.
+    pub enabled: bool,
+    /// Write `pack.pdf` beside each HTML pack page at build time (slow: the PDF engine
+    /// takes some 30 ms per article).
+    pub pdf: bool,
+}
+
+impl Default for Packs {
+    fn default() -> Self {
+        Packs {
+            order: PackOrder::default(),
+            enabled: true,
+            pdf: false,
+        }
+    }
 }
 
 /// Which article comes first in a pack.
@@ -299,6 +314,14 @@ impl Config {
                     "`{}` is not a time zone attache knows: {hint}",
                     config.timezone
                 ),
+            ));
+        }
+        if config.packs.pdf && !config.packs.enabled {
+            return Err(at_key(
+                "pdf",
+                "packs.pdf puts a PDF beside each pack page, but packs.enabled is false: \
+                 turn the pack pages on, or leave out `pdf: true`"
+                    .into(),
             ));
         }
         if let Some(image) = &config.image
@@ -635,6 +658,20 @@ mod tests {
         assert_eq!(c.output_dir, PathBuf::from("public"));
         assert!(c.feeds.enabled && c.search.enabled && c.taxonomies.people);
         assert_eq!(c.packs.order, PackOrder::NewestFirst);
+        assert!(c.packs.enabled && !c.packs.pdf);
+    }
+
+    #[test]
+    fn pack_pdfs_need_the_pack_pages() {
+        let c = Config::parse(&format!("{MINIMAL}packs:\n  pdf: true\n")).unwrap();
+        assert!(c.packs.pdf);
+        let e = Config::parse(&format!("{MINIMAL}packs:\n  enabled: false\n  pdf: true\n"))
+            .unwrap_err();
+        assert!(
+            e.problem.to_string().contains("packs.enabled is false"),
+            "{e}"
+        );
+        assert_eq!(e.location.map(|l| l.line), Some(5));
     }
 
     #[test]

@@ -267,6 +267,16 @@ pub enum Problem {
         "the pack is too large to typeset: its pages hold {size} MB of Markdown, more than the {limit} MB a pack may hold; this is the largest page"
     )]
     PackTooLarge { size: String, limit: usize },
+    #[error(
+        "the pack {pack} holds {size} MB of Markdown, more than the {limit} MB a pack may hold, so its page lists the articles without their text{pdf}; this is its largest page"
+    )]
+    PackOverLimit {
+        pack: String,
+        size: String,
+        limit: usize,
+        /// What happens to its PDF, when the site makes them.
+        pdf: &'static str,
+    },
     #[error("the PDF could not be typeset: {0}")]
     Typeset(String),
     #[error("cannot write the PDF here: {0}")]

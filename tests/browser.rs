@@ -3,7 +3,8 @@
 //! binary and served by an independent static server (`python3 -m http.server`) on 127.0.0.1.
 //!
 //! Covered: a reader's path through the site, every page crawled for console errors and failed
-//! requests, search, a 375 px phone viewport, dark mode, print, axe-core accessibility checks,
+//! requests, search, a 375 px phone viewport, dark mode, print (an article, and a topic's pack
+//! printed to PDF and read back with poppler), axe-core accessibility checks,
 //! JavaScript switched off, screenshots (written to `target/screenshots/`), and the theme's size
 //! and script budget; the briefing's Urdu and Russian editions (direction, search per language,
 //! accessibility); and an Urdu site (`tests/fixtures/urdu`) right to left at 375 px and 1280 px,
@@ -771,7 +772,13 @@ async fn page_basics(
     } else {
         ""
     };
-    for want in ["/topics/", "/timeline/", "/people/", "/organizations/"] {
+    // A pack page is a document to print: it has no site menu (checked in `pack_print`).
+    let wants: &[&str] = if page.ends_with("/pack/") {
+        &[]
+    } else {
+        &["/topics/", "/timeline/", "/people/", "/organizations/"]
+    };
+    for want in wants {
         let want = format!("{prefix}{want}");
         match nav.iter().find(|n| n["path"] == want.as_str()) {
             None => report.fail(check, &page, format!("the main nav has no link to {want}")),
@@ -1353,7 +1360,7 @@ if (vw > W || de.scrollWidth > vw) {
   problems.push('wider than the screen: ' + wide.join(', '));
 }
 window.scrollTo(0, 0);
-const targets = Array.from(document.querySelectorAll('.site-title, .site-nav a, .site-search input, .site-search button'));
+const targets = Array.from(document.querySelectorAll('.site-title, .site-nav a, .site-search input, .site-search button, .pack-toolbar a'));
 if (!targets.length) problems.push('no site title or nav');
 for (const el of targets) {
   const name = (el.textContent || el.getAttribute('name') || el.tagName).trim();
@@ -1564,6 +1571,194 @@ fn pdf_text(path: &Path) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// A topic's pack at print media: the toolbar and any site chrome hidden, the contents and
+/// every part starting a new sheet, headings kept with what follows, addresses printed.
+const PACK_PRINT_FACTS: &str = r##"
+const shown = el => el && getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
+const out = { print: matchMedia('print').matches, chrome: [], unbroken: [], loose: [], urls: [] };
+for (const sel of ['.pack-toolbar', '.site-header', '.site-nav', '.site-search', '.site-footer'])
+  document.querySelectorAll(sel).forEach(el => { if (shown(el)) out.chrome.push(sel); });
+document.querySelectorAll('.pack-contents, .pack-part').forEach(el => {
+  if (getComputedStyle(el).breakBefore !== 'page') out.unbroken.push(el.id || el.className);
+});
+document.querySelectorAll('.pack-part h2, .pack-part h3').forEach(h => {
+  if (getComputedStyle(h).breakAfter !== 'avoid') out.loose.push(h.textContent.trim());
+});
+document.querySelectorAll('.pack a[href^="http"]:not(.url)').forEach(a => {
+  out.urls.push({ href: a.getAttribute('href'), after: getComputedStyle(a, '::after').content });
+});
+out.title = document.querySelector('h1').textContent.trim();
+out.articles = Array.from(document.querySelectorAll('article.pack-part > header h2')).map(h => h.textContent.trim());
+out.toolbar = document.querySelector('.pack-toolbar').textContent.replace(/\s+/g, ' ').trim();
+return out;
+"##;
+
+/// A topic's pack, the way a reader prints it: the layout at print media, then Chromium's
+/// own PDF of the page (what `--print-to-pdf` makes, with the page's `@page` size), read back
+/// with pdftotext: no article split before its heading (each title heads its own sheet), no
+/// toolbar or menu, the running header with the pack's title and the page numbers in the
+/// margins, none on the cover. The first pages go to the screenshots as PNGs to look at.
+async fn pack_print(b: &Browser, report: &mut Report, shots: &Path) -> R<()> {
+    const C: &str = "pack print";
+    const PACK: &str = "/topics/trade/pack/";
+    b.viewport(DESKTOP_WIDTH, false).await?;
+    b.open(PACK).await?;
+    b.media("print", "light").await?;
+    let f = b.js(PACK_PRINT_FACTS, vec![]).await?;
+    b.media("", "light").await?;
+    if f["print"] != true {
+        report.fail(C, PACK, "print media was not applied");
+    }
+    for (key, says) in [
+        ("chrome", "is shown in print"),
+        ("unbroken", "does not start a new sheet"),
+        ("loose", "may be left alone at the foot of a sheet"),
+    ] {
+        for item in f[key].as_array().into_iter().flatten() {
+            report.fail(C, PACK, format!("{item} {says}"));
+        }
+    }
+    for u in f["urls"].as_array().into_iter().flatten() {
+        let href = u["href"].as_str().unwrap_or_default();
+        if !u["after"].as_str().unwrap_or_default().contains(href) {
+            report.fail(
+                C,
+                PACK,
+                format!("the link to {href} does not print its address"),
+            );
+        }
+    }
+    let title = f["title"].as_str().unwrap_or_default().to_string();
+    let articles: Vec<String> = f["articles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    if articles.len() < 2 {
+        report.fail(
+            C,
+            PACK,
+            format!("expected several articles, found {articles:?}"),
+        );
+    }
+
+    let printed = b
+        .cdp(
+            "Page.printToPDF",
+            json!({ "preferCSSPageSize": true, "displayHeaderFooter": false, "printBackground": false }),
+        )
+        .await?;
+    let pdf = base64_decode(printed["data"].as_str().ok_or("no PDF data")?)?;
+    let path = shots.join("pack.pdf");
+    fs::write(&path, &pdf).ctx(path.display())?;
+    let Some(pages) = pdf_pages(&path) else {
+        // Optional, where poppler's pdftotext is installed.
+        return Ok(());
+    };
+    // A sheet's lines, blank ones dropped, whitespace collapsed.
+    let lines = |page: &str| -> Vec<String> {
+        page.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let sheets: Vec<Vec<String>> = pages.iter().map(|p| lines(p)).collect();
+    // The cover, the contents, the overview, one sheet or more per article, the sources.
+    if sheets.len() < articles.len() + 4 {
+        report.fail(
+            C,
+            PACK,
+            format!(
+                "{} printed pages for {} articles",
+                sheets.len(),
+                articles.len()
+            ),
+        );
+    }
+    let first_words = |t: &str| t.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+    for article in &articles {
+        // The running header, the topics over the title, then the title itself.
+        let heads = sheets.iter().position(|s| {
+            s.iter()
+                .take(4)
+                .any(|l| l.starts_with(&first_words(article)))
+        });
+        if heads.is_none() {
+            report.fail(C, PACK, format!("{article:?} does not head a printed page"));
+        }
+    }
+    let all = sheets.concat().join("\n");
+    for chrome in [
+        f["toolbar"].as_str().unwrap_or("-"),
+        "Skip to content",
+        "Built with attache",
+    ] {
+        if all.contains(chrome) {
+            report.fail(C, PACK, format!("the PDF contains {chrome:?}"));
+        }
+    }
+    let cover = sheets.first().cloned().unwrap_or_default();
+    if cover.first() == Some(&title) || cover.last().is_some_and(|l| l == "1") {
+        report.fail(
+            C,
+            PACK,
+            "the cover carries the running header or a page number",
+        );
+    }
+    for (n, sheet) in sheets.iter().enumerate().skip(1) {
+        if sheet.first() != Some(&title) {
+            report.fail(
+                C,
+                PACK,
+                format!("page {} has no running header {title:?}", n + 1),
+            );
+        }
+        if sheet.last() != Some(&(n + 1).to_string()) {
+            report.fail(C, PACK, format!("page {} has no page number", n + 1));
+        }
+    }
+    // For the eye: the first sheets as pictures (poppler's pdftoppm).
+    let _ = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "4"])
+        .arg(&path)
+        .arg(shots.join("pack-page"))
+        .stderr(Stdio::null())
+        .status();
+    Ok(())
+}
+
+/// The text of each page of a PDF, by pdfinfo and pdftotext; None without poppler.
+fn pdf_pages(path: &Path) -> Option<Vec<String>> {
+    let info = Command::new("pdfinfo")
+        .arg(path)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let info = String::from_utf8_lossy(&info.stdout);
+    let count: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))?
+        .trim()
+        .parse()
+        .ok()?;
+    (1..=count.min(200))
+        .map(|n| {
+            let n = n.to_string();
+            let out = Command::new("pdftotext")
+                .args(["-layout", "-f", &n, "-l", &n])
+                .arg(path)
+                .arg("-")
+                .stderr(Stdio::null())
+                .output()
+                .ok()?;
+            out.status
+                .success()
+                .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+        })
+        .collect()
+}
+
 /// Runs axe-core (already injected) on the page; calls back with its violations.
 const AXE_RUN: &str = r#"
 const done = arguments[arguments.length - 1];
@@ -1579,7 +1774,14 @@ async fn accessibility(b: &Browser, axe: &str, report: &mut Report) -> R<()> {
     b.viewport(DESKTOP_WIDTH, false).await?;
     for scheme in ["light", "dark"] {
         b.media("", scheme).await?;
-        for page in ["/", TOPIC, ARTICLE, "/timeline/", "/search/?q=Khorev"] {
+        for page in [
+            "/",
+            TOPIC,
+            ARTICLE,
+            "/timeline/",
+            "/search/?q=Khorev",
+            "/topics/trade/pack/",
+        ] {
             b.open(page).await?;
             if page.starts_with("/search/") {
                 b.wait_for(
@@ -2134,6 +2336,11 @@ async fn the_briefing_in_a_real_browser() {
         let r = print(&b, &fixture, &mut report, &shots).await;
         report.outcome("print", r);
         eprintln!("print: {:?}", t.elapsed());
+
+        let t = Instant::now();
+        let r = pack_print(&b, &mut report, &shots).await;
+        report.outcome("pack print", r);
+        eprintln!("pack print: {:?}", t.elapsed());
 
         if let Some(axe) = &tools.axe {
             let t = Instant::now();

@@ -655,6 +655,21 @@ fn a_fifty_megabyte_article_builds_in_bounded_time() {
     assert!(page.len() > target, "{} bytes", page.len());
     let tail = String::from_utf8_lossy(&page[page.len() - 64 * 1024..]);
     assert!(tail.contains("The last words."));
+    // Its topic's pack would be too large to print: the pack page lists the articles
+    // without their text, and says so.
+    let rel = "topics/alpha/pack/index.html";
+    assert!(
+        site.files[rel].len() < 200_000,
+        "{} bytes",
+        site.files[rel].len()
+    );
+    let pack = site.html(rel);
+    assert!(
+        pack.texts("nav.pack-contents a")
+            .contains(&"The long read".to_string())
+    );
+    assert!(pack.select(".pack-article").is_empty());
+    assert_eq!(pack.select(".pack-notice").len(), 1);
     // Search takes in the article's first 256 KiB: no file of its index grows with it.
     let (largest, bytes) = site
         .files
@@ -1262,6 +1277,35 @@ fn an_invalid_site_yaml_is_refused_at_its_line() {
         file: "site.yaml",
         at: None,
         says: &["invalid site configuration"],
+    });
+}
+
+#[test]
+fn a_packs_setting_of_the_wrong_kind_is_refused_at_its_line() {
+    let desk = Desk::new();
+    let config = desk.read("site.yaml");
+    desk.write("site.yaml", format!("{config}packs:\n  pdf: sometimes\n"));
+    desk.refuses(Told {
+        file: "site.yaml",
+        at: Some("7:8"),
+        says: &["packs.pdf", "expected a boolean"],
+    });
+    desk.write(
+        "site.yaml",
+        format!("{config}packs:\n  enabled: false\n  pdf: true\n"),
+    );
+    desk.refuses(Told {
+        file: "site.yaml",
+        at: Some("8:3"),
+        says: &["packs.enabled is false"],
+    });
+    // A file of the site where a pack page goes.
+    desk.write("site.yaml", &config);
+    desk.write("static/topics/alpha/pack/index.html", "<p>mine</p>\n");
+    desk.refuses(Told {
+        file: "static/topics/alpha/pack/index.html",
+        at: None,
+        says: &["/topics/alpha/pack/index.html"],
     });
 }
 

@@ -803,7 +803,15 @@ fn editing_an_urdu_file_renders_the_urdu_pages_only() {
     edit(&site, urdu, |t| t + "\nایک اور سطر۔\n");
     let (pages, files) = rebuilt(&mut engine, &site, &[urdu]);
     only_urdu("an Urdu body", &pages, &files);
-    assert_eq!(pages, ["ur/articles/meeting/index.html"]);
+    // Its page, and the Urdu packs that hold its text.
+    assert_eq!(
+        pages,
+        [
+            "ur/articles/meeting/index.html",
+            "ur/pack/index.html",
+            "ur/topics/trade/pack/index.html"
+        ]
+    );
     assert_same_as_full_build(&engine, site.root(), "an Urdu body");
 
     // A new title shows on every Urdu list and feed, and on no page of another language.
@@ -1170,12 +1178,202 @@ fn a_body_edit_renders_few_pages() {
     let report = engine
         .rebuild(&[site.path("content/articles/2025/fourth.md")])
         .unwrap();
+    // The article's own page, and the packs that hold its text: the briefing's and those
+    // of its two topics. Not the third topic's pack, nor any list. (The feeds and the
+    // search index carry the text too; they are not pages.)
+    let mut updated: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    updated.sort_unstable();
     assert_eq!(
-        report.rendered, 1,
-        "only the article's own page: {report:?}"
+        updated,
+        [
+            "articles/fourth/index.html",
+            "pack/index.html",
+            "topics/alpha/pack/index.html",
+            "topics/gamma/pack/index.html",
+        ],
+        "{report:?}"
     );
+    assert_eq!(report.rendered, 4, "{report:?}");
     assert!(!report.full);
     assert_same_as_full_build(&engine, site.root(), "body edit");
+}
+
+#[test]
+fn a_pack_page_follows_the_articles_it_holds_and_nothing_else() {
+    let site = Fixture::new("pack");
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().unwrap();
+    let mut rebuild = |rel: &str| -> Vec<String> {
+        let report = engine.rebuild(&[site.path(rel)]).unwrap();
+        assert!(!report.full, "{rel}: {}", report.line());
+        assert_same_as_full_build(&engine, site.root(), rel);
+        let mut updated: Vec<String> = report.delta.upserts.into_iter().map(|(p, _)| p).collect();
+        updated.sort_unstable();
+        updated
+    };
+    let packs = |updated: &[String]| -> Vec<String> {
+        updated
+            .iter()
+            .filter(|p| p.ends_with("pack/index.html"))
+            .cloned()
+            .collect()
+    };
+
+    // A body edit of a fisheries article: its pack and the briefing's, not the ports pack.
+    edit(&site, "content/articles/2024/quota-review.md", |t| {
+        t + "\nThe review ends in May.\n"
+    });
+    let updated = rebuild("content/articles/2024/quota-review.md");
+    assert_eq!(
+        packs(&updated),
+        ["pack/index.html", "topics/fisheries/pack/index.html"]
+    );
+
+    // The ports overview: the ports pack and the briefing's.
+    edit(&site, "content/topics/ports.md", |t| {
+        t.replace("Both harbours are busy.", "Both harbours are very busy.")
+    });
+    let updated = rebuild("content/topics/ports.md");
+    assert_eq!(
+        packs(&updated),
+        ["pack/index.html", "topics/ports/pack/index.html"]
+    );
+
+    // A topic's title is in every pack that shows an article filed under it (and in the
+    // menus every themed page carries).
+    edit(&site, "content/topics/fisheries.md", |t| {
+        t.replace("title: \"Fisheries\"", "title: \"Fishing\"")
+    });
+    let updated = rebuild("content/topics/fisheries.md");
+    assert_eq!(
+        packs(&updated),
+        [
+            "pack/index.html",
+            "topics/fisheries/pack/index.html",
+            "topics/ports/pack/index.html"
+        ]
+    );
+
+    // A page no pack holds: no pack is rendered again.
+    edit(&site, "content/pages/about.md", |t| {
+        t + "\nAnd who edits it.\n"
+    });
+    let updated = rebuild("content/pages/about.md");
+    assert!(packs(&updated).is_empty(), "{updated:?}");
+
+    // An article moves from one topic to the other: both packs, and the briefing's (its
+    // topics are listed under its title).
+    edit(&site, "content/articles/2024/harbour-opens.md", |t| {
+        t.replace("topics: [ports]", "topics: [fisheries]")
+    });
+    let updated = rebuild("content/articles/2024/harbour-opens.md");
+    assert_eq!(
+        packs(&updated),
+        [
+            "pack/index.html",
+            "topics/fisheries/pack/index.html",
+            "topics/ports/pack/index.html"
+        ]
+    );
+    let ports =
+        String::from_utf8(engine.output().files["topics/ports/pack/index.html"].clone()).unwrap();
+    assert!(!ports.contains("The north harbour opens"));
+}
+
+#[test]
+fn with_packs_pdf_the_preview_serves_each_pack_pdf_and_typesets_only_those_that_changed() {
+    let site = Fixture::new("pack");
+    let config = site.read("site.yaml");
+    site.write("site.yaml", &format!("{config}packs:\n  pdf: true\n"));
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().unwrap();
+    assert_same_as_full_build(&engine, site.root(), "first build");
+    let pdfs = |engine: &Engine| -> Vec<String> {
+        engine
+            .output()
+            .files
+            .keys()
+            .filter(|k| k.ends_with(".pdf"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        pdfs(&engine),
+        [
+            "pack/pack.pdf",
+            "topics/fisheries/pack/pack.pdf",
+            "topics/ports/pack/pack.pdf"
+        ]
+    );
+
+    // A fisheries article's text: its topic's PDF and the briefing's, not the ports one.
+    edit(&site, "content/articles/2024/quota-review.md", |t| {
+        t + "\nThe review ends in May.\n"
+    });
+    let report = engine
+        .rebuild(&[site.path("content/articles/2024/quota-review.md")])
+        .unwrap();
+    let mut changed: Vec<&str> = report
+        .delta
+        .upserts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.ends_with(".pdf"))
+        .collect();
+    changed.sort_unstable();
+    assert_eq!(changed, ["pack/pack.pdf", "topics/fisheries/pack/pack.pdf"]);
+    assert_same_as_full_build(&engine, site.root(), "article edit");
+
+    // A page no pack holds: no PDF is typeset again.
+    edit(&site, "content/pages/about.md", |t| {
+        t + "\nAnd who edits it.\n"
+    });
+    let report = engine
+        .rebuild(&[site.path("content/pages/about.md")])
+        .unwrap();
+    assert!(
+        !report
+            .delta
+            .upserts
+            .iter()
+            .any(|(p, _)| p.ends_with(".pdf")),
+        "{:?}",
+        report
+            .delta
+            .upserts
+            .iter()
+            .map(|(p, _)| p)
+            .collect::<Vec<_>>()
+    );
+
+    // A new topic gets its pack and its PDF; deleting it takes both away.
+    site.write(
+        "content/topics/shipyards.md",
+        "---\ntitle: \"Shipyards\"\n---\nNo news yet.\n",
+    );
+    engine
+        .rebuild(&[site.path("content/topics/shipyards.md")])
+        .unwrap();
+    assert!(pdfs(&engine).contains(&"topics/shipyards/pack/pack.pdf".to_string()));
+    assert_same_as_full_build(&engine, site.root(), "new topic");
+    std::fs::remove_file(site.path("content/topics/shipyards.md")).unwrap();
+    engine
+        .rebuild(&[site.path("content/topics/shipyards.md")])
+        .unwrap();
+    assert!(!pdfs(&engine).contains(&"topics/shipyards/pack/pack.pdf".to_string()));
+    assert_same_as_full_build(&engine, site.root(), "topic deleted");
+
+    // Turning the PDFs off takes them away.
+    site.write("site.yaml", &config);
+    engine.rebuild(&[site.path("site.yaml")]).unwrap();
+    assert!(pdfs(&engine).is_empty());
+    assert_same_as_full_build(&engine, site.root(), "pdf off");
 }
 
 #[test]

@@ -63,6 +63,10 @@ impl Problem {
                 "make a pack of one topic with --topic, or split the largest page into several articles"
                     .to_string(),
             ),
+            Problem::PackOverLimit { .. } => Some(
+                "the topic packs may still fit; split the largest page into several articles, or turn the pack pages off with `packs: {enabled: false}` in site.yaml"
+                    .to_string(),
+            ),
             Problem::NotUtf8 { .. } => Some(
                 "save the file as UTF-8 text (in most editors: Save As, then Encoding: UTF-8)"
                     .to_string(),

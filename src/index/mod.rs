@@ -235,6 +235,7 @@ pub const GENERATED: &[&str] = &[
     "tags/",
     "search/",
     "articles/",
+    "pack/",
 ];
 
 pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
@@ -283,6 +284,7 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
         d.line_text = html.line.clone();
         out.push(d);
     }
+    out.extend(crate::render::packs::warnings(site));
     if let Some(limit) = site.config.freshness.warn_after_days {
         for ed in &site.editions {
             out.extend(ed.topics.iter().filter_map(|t| stale(ed, t, limit)));
@@ -680,6 +682,7 @@ pub fn reserved(path: &str) -> Option<&'static str> {
         "tags",
         "timeline",
         "search",
+        "pack",
     ]
     .into_iter()
     .find(|s| *s == first && path.len() > first.len())

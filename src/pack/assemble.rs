@@ -26,23 +26,8 @@ pub fn assemble<'s>(site: &'s Site, lang: Lang, scope: &Scope) -> Result<Pack<'s
         .get(lang)
         .map_or("en", |l| l.code.as_str());
     let words = Words::for_language(code);
-    let (topics, mut articles): (Vec<usize>, Vec<usize>) = match scope {
-        Scope::Briefing => (
-            (0..ed.topics.len()).collect(),
-            (0..ed.articles.len()).collect(),
-        ),
-        Scope::Topic(id) => {
-            let t = topic_position(ed, id)?;
-            (vec![t], ed.topics[t].articles.clone())
-        }
-    };
-    order(&mut articles, ed, site.config.packs.order);
-
-    // Site article index -> pack article index.
-    let mut position: Vec<Option<usize>> = vec![None; ed.articles.len()];
-    for (p, &a) in articles.iter().enumerate() {
-        position[a] = Some(p);
-    }
+    let Members { topics, articles } = members(site, lang, scope)?;
+    let position = positions(ed, &articles);
     let topic_anchor: HashMap<&str, String> = topics
         .iter()
         .map(|&t| {
@@ -68,6 +53,7 @@ pub fn assemble<'s>(site: &'s Site, lang: Lang, scope: &Scope) -> Result<Pack<'s
             });
         pack_articles.push(article(
             site,
+            lang,
             page,
             meta,
             &topic_anchor,
@@ -106,22 +92,7 @@ pub fn assemble<'s>(site: &'s Site, lang: Lang, scope: &Scope) -> Result<Pack<'s
         .filter_map(|a| a.page.article().map(ArticleMeta::last_modified))
         .chain(overviews.iter().filter_map(|o| o.updated))
         .max();
-    let named = |kind: EntityKind| -> Vec<Named<'s>> {
-        ed.entities[&kind]
-            .iter()
-            .filter_map(|e| {
-                let mut in_pack: Vec<usize> =
-                    e.articles.iter().filter_map(|&a| position[a]).collect();
-                in_pack.sort_unstable();
-                let profile = ed.profile_of(e).and_then(Page::profile);
-                (!in_pack.is_empty()).then_some(Named {
-                    name: &e.name,
-                    role: profile.and_then(|m| m.role_line()),
-                    articles: in_pack,
-                })
-            })
-            .collect()
-    };
+    let named = |kind: EntityKind| named_in(ed, kind, &position);
     let (title, summary) = match scope {
         Scope::Briefing => (words.briefing_title, site.config.description.as_str()),
         Scope::Topic(_) => (overviews[0].title, overviews[0].summary),
@@ -142,6 +113,78 @@ pub fn assemble<'s>(site: &'s Site, lang: Lang, scope: &Scope) -> Result<Pack<'s
         sources: sources.list,
         links,
     })
+}
+
+/// The pages a pack holds, as indices into its language's [`Edition`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Members {
+    /// Its topics (their overviews), in the edition's order.
+    pub topics: Vec<usize>,
+    /// Its articles, in the pack's order (`packs.order`).
+    pub articles: Vec<usize>,
+}
+
+/// Which pages the pack of `scope` in `lang` holds, in reading order, without reading
+/// them: what a renderer declares it shows. An unknown topic id is an error that names the
+/// known ones.
+pub fn members(site: &Site, lang: Lang, scope: &Scope) -> Result<Members, Diagnostic> {
+    let ed = &site.editions[lang];
+    let (topics, mut articles): (Vec<usize>, Vec<usize>) = match scope {
+        Scope::Briefing => (
+            (0..ed.topics.len()).collect(),
+            (0..ed.articles.len()).collect(),
+        ),
+        Scope::Topic(id) => {
+            let t = topic_position(ed, id)?;
+            (vec![t], ed.topics[t].articles.clone())
+        }
+    };
+    order(&mut articles, ed, site.config.packs.order);
+    Ok(Members { topics, articles })
+}
+
+impl Members {
+    /// How many bytes of Markdown the pack's bodies hold, and the file of the largest
+    /// (as [`Pack::size`], without assembling the pack).
+    pub fn size<'s>(&self, ed: &'s Edition) -> (usize, Option<&'s std::path::Path>) {
+        let pages = self
+            .topics
+            .iter()
+            .map(|&t| &ed.topics[t].page)
+            .chain(self.articles.iter().map(|&a| &ed.articles[a]));
+        super::largest(pages.map(|p| (p.markdown.as_deref().map_or(0, str::len), p)))
+    }
+}
+
+/// The people or organizations the pack's articles name (`position`: edition article
+/// index to pack article index), each with the pack's articles naming them.
+pub fn named_in<'s>(
+    ed: &'s Edition,
+    kind: EntityKind,
+    position: &[Option<usize>],
+) -> Vec<Named<'s>> {
+    ed.entities[&kind]
+        .iter()
+        .filter_map(|e| {
+            let mut in_pack: Vec<usize> = e.articles.iter().filter_map(|&a| position[a]).collect();
+            in_pack.sort_unstable();
+            let profile = ed.profile_of(e).and_then(Page::profile);
+            (!in_pack.is_empty()).then_some(Named {
+                name: &e.name,
+                role: profile.and_then(|m| m.role_line()),
+                articles: in_pack,
+            })
+        })
+        .collect()
+}
+
+/// Edition article index to pack article index, for the pack's `articles` in order.
+pub fn positions(ed: &Edition, articles: &[usize]) -> Vec<Option<usize>> {
+    let mut position: Vec<Option<usize>> = vec![None; ed.articles.len()];
+    for (p, &a) in articles.iter().enumerate() {
+        position[a] = Some(p);
+    }
+    position
 }
 
 fn topic_position(ed: &Edition, id: &str) -> Result<usize, Diagnostic> {
@@ -182,6 +225,7 @@ fn markdown(page: &Page) -> Result<&str, Diagnostic> {
 
 fn article<'s>(
     site: &'s Site,
+    lang: Lang,
     page: &'s Page,
     meta: &'s ArticleMeta,
     topic_anchor: &HashMap<&str, String>,
@@ -193,9 +237,9 @@ fn article<'s>(
         .iter()
         .map(|id| TopicRef {
             id,
-            title: site
-                .editions
-                .iter()
+            // In the pack's language where the topic has a version in it.
+            title: std::iter::once(&site.editions[lang])
+                .chain(&site.editions)
                 .find_map(|e| e.topic(id).map(|t| e.topics[t].page.title()))
                 .unwrap_or(id.as_str()),
             anchor: topic_anchor.get(id.as_str()).cloned(),

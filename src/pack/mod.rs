@@ -20,7 +20,7 @@ use std::path::Path;
 
 use pulldown_cmark::Event;
 
-pub use assemble::assemble;
+pub use assemble::{Members, assemble, members, named_in, positions};
 pub use links::Links;
 pub use make::{Made, PackOptions, check_output, make, write_pdf};
 
@@ -286,16 +286,37 @@ impl<'s> Pack<'s> {
             .iter()
             .map(|o| (o.body.len(), o.page))
             .chain(self.articles.iter().map(|a| (a.body.len(), a.page)));
-        let mut total = 0;
-        let mut largest: Option<(usize, &'s Page)> = None;
-        for (len, page) in bodies {
-            total += len;
-            if largest.is_none_or(|(l, _)| len > l) {
-                largest = Some((len, page));
-            }
-        }
-        (total, largest.map(|(_, p)| p.display.as_path()))
+        largest(bodies)
     }
+
+    /// Whether the pack holds more Markdown than a pack may ([`MAX_MARKDOWN_MB`]).
+    pub fn too_large(&self) -> bool {
+        self.size().0 > MAX_MARKDOWN_BYTES
+    }
+}
+
+/// How much Markdown one pack may hold, in MB. Typesetting takes time and memory in
+/// proportion to the text (measured: about 2.5 s of CPU and 450 MB per MB of Markdown);
+/// this bounds both, to some 1,700 printed pages, 10 s and 2 GB, and keeps a runaway file
+/// from stalling the machine. The largest topic of the 1,000-article benchmark site holds
+/// about 2 MB. An HTML pack page keeps to the same bound: past it, a browser takes minutes
+/// to lay out and print the page, and a build would write megabytes nobody prints.
+pub const MAX_MARKDOWN_MB: usize = 4;
+
+/// [`MAX_MARKDOWN_MB`] in bytes.
+pub const MAX_MARKDOWN_BYTES: usize = MAX_MARKDOWN_MB * 1_000_000;
+
+/// The total of `sizes` and the file of the largest.
+fn largest<'s>(sizes: impl Iterator<Item = (usize, &'s Page)>) -> (usize, Option<&'s Path>) {
+    let mut total = 0;
+    let mut largest: Option<(usize, &'s Page)> = None;
+    for (len, page) in sizes {
+        total += len;
+        if largest.is_none_or(|(l, _)| len > l) {
+            largest = Some((len, page));
+        }
+    }
+    (total, largest.map(|(_, p)| p.display.as_path()))
 }
 
 #[cfg(test)]

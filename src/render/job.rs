@@ -20,6 +20,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
+use super::packs::{self, PackOf};
 use super::{Files, Renderer, entities, feeds, pages, redirects, search, timeline};
 use crate::error::Diagnostic;
 use crate::i18n::Lang;
@@ -60,6 +61,8 @@ pub enum JobKind {
     SearchIndex,
     /// Redirect pages at every alias.
     Redirects,
+    /// A briefing pack's page (`/pack/`, `/topics/<id>/pack/`).
+    Pack(PackOf),
 }
 
 impl Job {
@@ -249,6 +252,7 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
             jobs.extend((0..pages::topic_pages(r, t)).map(|p| job(JobKind::Topic(t, p))));
         }
         jobs.extend((0..edition.pages.len()).map(|i| job(JobKind::Page(i))));
+        jobs.extend(packs::jobs(site, edition).map(|of| job(JobKind::Pack(of))));
         for kind in EntityKind::ALL {
             if kind.enabled(&site.config) {
                 jobs.push(job(JobKind::Entities(kind)));
@@ -298,6 +302,7 @@ impl Job {
             JobKind::Robots => feeds::robots_writes(),
             JobKind::SearchIndex => search::index_writes(&r),
             JobKind::Redirects => redirects::writes(&r),
+            JobKind::Pack(of) => packs::writes(&r, of),
         };
         if let Some(listed) = &mut writes.listed {
             listed.alternates = self.versions(site);
@@ -325,6 +330,7 @@ impl Job {
             JobKind::Robots => feeds::robots_reads(),
             JobKind::SearchIndex => search::index_reads(&r),
             JobKind::Redirects => redirects::reads(&r),
+            JobKind::Pack(of) => packs::reads(&r, of),
         };
         // A page links to its versions in the other languages.
         let reads = match self.kind {
@@ -358,6 +364,7 @@ impl Job {
             JobKind::Robots => Ok(feeds::robots(r.shared)),
             JobKind::SearchIndex => Ok(search::index(r, r.shared)),
             JobKind::Redirects => Ok(redirects::redirects(r, r.shared)),
+            JobKind::Pack(of) => packs::render(r, of),
         }
     }
 
@@ -416,7 +423,8 @@ impl Job {
             | JobKind::Sitemap
             | JobKind::Robots
             | JobKind::SearchIndex
-            | JobKind::Redirects => Vec::new(),
+            | JobKind::Redirects
+            | JobKind::Pack(_) => Vec::new(),
         }
     }
 }

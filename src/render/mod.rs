@@ -10,6 +10,7 @@ mod entities;
 pub mod feeds;
 pub mod job;
 mod languages;
+pub mod packs;
 mod pages;
 pub mod paging;
 mod profiles;

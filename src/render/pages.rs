@@ -428,6 +428,14 @@ pub(super) fn topic(r: &Local, t: usize, page: usize) -> Result<Files, Diagnosti
         ("content", html(if first { &p.body.html } else { "" })),
         ("toc", values::toc(if first { &p.body.toc } else { &[] })),
         ("feed_url", feed),
+        (
+            "pack_url",
+            if config.packs.enabled {
+                text(&shared.url(&format!("{}pack/", p.path)))
+            } else {
+                Value::none()
+            },
+        ),
         ("rss_url", rss),
         updated_iso,
         updated_display,

@@ -76,6 +76,14 @@ impl Templates {
                 }
                 serde_json::to_string(&json).map_err(|e| tera::Error::message(e.to_string()))
             });
+        // `{{ title | css_string }}`: text as a quoted CSS string, for a `<style>` block (the
+        // running header of a pack page). Safe there as it is: every character that could
+        // end the string, the declaration or the element is written as a CSS escape.
+        templates
+            .tera
+            .register_filter("css_string", |v: Value, _: Kwargs, _: &State| {
+                Value::safe_string(&css_string(&v.to_string()))
+            });
         let all = files.iter().map(|t| (t.name.as_str(), t.text.as_str()));
         if let Err(e) = templates.tera.add_raw_templates(all) {
             let reported = match e.kind() {
@@ -200,9 +208,34 @@ impl Templates {
     }
 }
 
+/// `text` as a quoted CSS string: quotes, backslashes, `<`, `>`, `&` and control characters
+/// escaped as `\HEX `, so it cannot end the string or a `<style>` element.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if matches!(c, '"' | '\\' | '<' | '>' | '&') || c.is_control() {
+            out.push_str(&format!("\\{:X} ", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_css_string_cannot_end_itself_or_its_style_element() {
+        assert_eq!(
+            css_string("Ports \"&\" </style><b>\\\n"),
+            "\"Ports \\22 \\26 \\22  \\3C /style\\3E \\3C b\\3E \\5C \\A \""
+        );
+        assert_eq!(css_string("پاکستان"), "\"پاکستان\"");
+    }
 
     fn file(name: &str, text: &str) -> TemplateFile {
         TemplateFile {

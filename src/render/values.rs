@@ -218,6 +218,14 @@ impl Shared {
             ),
             ("rss_url", rss_url),
             ("search", Value::from(config.search.enabled)),
+            (
+                "pack_url",
+                if config.packs.enabled {
+                    text(&format!("{base_path}{prefix}pack/"))
+                } else {
+                    Value::none()
+                },
+            ),
             ("search_url", text(&format!("{base_path}{prefix}search/"))),
             (
                 "taxonomies",

@@ -34,8 +34,10 @@ use crate::build::{self, BuildOptions};
 use crate::config::Config;
 use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, relative_to};
+use crate::i18n::Lang;
 use crate::load::SiteDirs;
 use crate::parse::ParseOptions;
+use crate::render::packs::{self, PackOf};
 use crate::render::{self, Job, JobKind, Renderer, Scope};
 
 /// What a rebuild did, for the terminal and the browser.
@@ -253,8 +255,9 @@ impl Engine {
         })
     }
 
-    fn parse_options(&self) -> ParseOptions {
-        self.options.parse_options(false)
+    /// How changed files are parsed: as the first build parsed them (see `Model::load`).
+    fn parse_options(&self, config: &Config) -> ParseOptions {
+        self.options.parse_options(config.packs.enabled)
     }
 
     /// Builds everything from disk, keeping what an incremental rebuild needs.
@@ -295,7 +298,8 @@ impl Engine {
             ..Work::default()
         };
         if !self.pending.is_empty() {
-            match update::update(&mut model, &self.pending, self.parse_options()) {
+            let options = self.parse_options(&model.site.config);
+            match update::update(&mut model, &self.pending, options) {
                 Ok(outcome) => work = work.and(self.affected(&mut model, outcome)),
                 Err(failed) => {
                     if failed.model_kept {
@@ -405,7 +409,16 @@ impl Engine {
             shared: &model.shared,
             templates: &model.sources.templates,
         };
-        let rendered = render_jobs(&renderer, &mut model.search, &jobs)?;
+        let mut rendered = render_jobs(&renderer, &mut model.search, &jobs)?;
+        let packs: Vec<(Lang, PackOf)> = jobs
+            .iter()
+            .filter_map(|job| match job.kind {
+                JobKind::Pack(of) => Some((job.lang, of)),
+                _ => None,
+            })
+            .collect();
+        let pdfs = pack_pdfs(model, &packs)?;
+        rendered.extend(pdfs.iter().cloned());
         // Folders whose files the jobs rendered replace as a whole (the search index's).
         let replaced: Vec<String> = jobs
             .iter()
@@ -429,12 +442,51 @@ impl Engine {
             .collect();
         pages.sort();
         let statics = work.statics.then_some(&model.sources.statics);
-        let written = |path: &str| model.jobs.writes(path);
-        let expected: Option<&dyn Fn(&str) -> bool> = work.structural.then_some(&written);
+        // The PDF beside a pack page is the build's, not the job's (see `pack_pdfs`).
+        let page_of_pdf = |path: &str| {
+            path.strip_suffix("pack.pdf")
+                .map(|dir| format!("{dir}index.html"))
+        };
+        let written = |path: &str| match page_of_pdf(path) {
+            Some(page) if model.site.config.packs.pdf => model.jobs.writes(&page),
+            _ => model.jobs.writes(path),
+        };
+        // A pack page rendered again without its PDF (the pack grew past the limit) has
+        // none any more.
+        let stale: BTreeSet<String> = packs
+            .iter()
+            .map(|&(lang, of)| {
+                packs::pdf_path(&packs::target(&Scope::of(&model.site, lang), of).path)
+            })
+            .filter(|pdf| model.site.config.packs.pdf && !pdfs.iter().any(|(p, _)| p == pdf))
+            .collect();
+        let kept = |path: &str| !stale.contains(path) && (!work.structural || written(path));
+        let expected: Option<&dyn Fn(&str) -> bool> =
+            (work.structural || !stale.is_empty()).then_some(&kept);
         let delta = self.served.apply(rendered, expected, &replaced, statics);
         trace::mark("compare");
         Ok((delta, pages))
     }
+}
+
+/// The PDFs beside the pack pages `packs` when the site makes them (`packs.pdf: true`),
+/// as a build typesets them ([`crate::build`]): a pack's PDF changes with its page, so it is
+/// typeset again whenever its page is rendered again.
+fn pack_pdfs(model: &Model, packs: &[(Lang, PackOf)]) -> Result<Vec<(String, Body)>, Diagnostics> {
+    if packs.is_empty() || !model.site.config.packs.pdf {
+        return Ok(Vec::new());
+    }
+    let statics = model
+        .sources
+        .statics
+        .iter()
+        .map(|(rel, s)| (rel.as_str(), &s.bytes[..]));
+    let fonts = packs::fonts(&model.sources.dirs, statics)?;
+    let files = packs::pdfs_of(&model.site, &fonts, packs.iter().copied())?;
+    Ok(files
+        .into_iter()
+        .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
+        .collect())
 }
 
 /// Renders `jobs`; each language's search index comes from the one kept for it in `kept`

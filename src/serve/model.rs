@@ -97,7 +97,7 @@ impl Model {
         let mut sources = load::load(&dirs)?;
         let mut warnings = std::mem::take(&mut sources.warnings);
         let texts = sources.content.clone();
-        let parse_options: ParseOptions = options.parse_options(false);
+        let parse_options: ParseOptions = options.parse_options(config.packs.enabled);
         let (templates, pages) = rayon::join(
             || Templates::compile(&sources.templates, &sources.i18n, &config.languages),
             || parse::parse_all(sources.content, &config, parse_options),

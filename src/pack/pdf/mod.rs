@@ -40,12 +40,7 @@ use world::PackWorld;
 /// The layout of every pack.
 const LAYOUT: &str = include_str!("pack.typ");
 
-/// How much Markdown one pack may hold, in MB. Typesetting takes time and memory in
-/// proportion to the text (measured: about 2.5 s of CPU and 450 MB per MB of Markdown);
-/// this bounds both, to some 1,700 printed pages, 10 s and 2 GB, and keeps a runaway file
-/// from stalling the machine. The largest topic of the 1,000-article benchmark site holds
-/// about 2 MB.
-pub const MAX_MARKDOWN_MB: usize = 4;
+pub use super::MAX_MARKDOWN_MB;
 
 /// A typeset pack.
 #[derive(Debug, Clone)]
@@ -60,7 +55,7 @@ pub struct Pdf {
 /// site's font files).
 pub fn typeset(pack: &Pack, fonts: &[StaticFile]) -> Result<Pdf, Diagnostic> {
     let (size, largest) = pack.size();
-    if size > MAX_MARKDOWN_MB * 1_000_000 {
+    if size > super::MAX_MARKDOWN_BYTES {
         let path = largest.map_or_else(|| "(pack)".into(), |p| p.to_path_buf());
         return Err(Diagnostic::new(
             path,
