@@ -163,6 +163,24 @@ fn pack_pdfs(site: &Site, dirs: &SiteDirs, output: &Output) -> Result<render::Fi
     render::packs::pdfs(site, &fonts)
 }
 
+/// The PDFs of the packs of a site built to disk; a static file may not already be at
+/// their place (as [`add_generated`] checks for a build in memory).
+fn disk_pack_pdfs(ready: &Ready, dirs: &SiteDirs) -> Result<render::Files, Diagnostics> {
+    let statics = ready
+        .statics
+        .iter()
+        .map(|f| (f.rel.as_str(), f.bytes.as_slice()));
+    let fonts = render::packs::fonts(dirs, statics)?;
+    let pdfs = render::packs::pdfs(&ready.site, &fonts)?;
+    let problems: Vec<_> = ready
+        .statics
+        .iter()
+        .filter(|f| pdfs.iter().any(|(rel, _)| *rel == f.rel))
+        .map(|f| render::static_collision(&f.rel, &f.display))
+        .collect();
+    Diagnostics(problems).into_result(pdfs)
+}
+
 /// Adds files made after rendering; a static file may not already be at their place.
 fn add_generated(output: &mut Output, files: render::Files) -> Result<(), Diagnostics> {
     let mut problems = Vec::new();
@@ -287,9 +305,11 @@ pub fn build_to_disk(
     options: &BuildOptions,
 ) -> Result<(Built, PathBuf), Diagnostics> {
     let start = Instant::now();
+    let options = &options.at_a_moment();
     let config = load_config(root, options)?;
     let dir = checked_output_dir(root, &config, out)?;
-    let sources = load::load(&SiteDirs::new(root, &config))?;
+    let dirs = SiteDirs::new(root, &config);
+    let sources = load::load(&dirs)?;
     let mut stages = vec![("load", start.elapsed())];
     let ready = prepare(config, sources, options, &mut stages)?;
     let clock = Instant::now();
@@ -301,6 +321,19 @@ pub fn build_to_disk(
     })
     .map_err(|d| d.with(warnings.0.clone()))?;
     stages.push(("render+write", clock.elapsed()));
+    let files = if ready.site.config.packs.pdf {
+        let clock = Instant::now();
+        let pdfs = disk_pack_pdfs(&ready, &dirs).map_err(|d| d.with(warnings.0.clone()))?;
+        for (rel, bytes) in &pdfs {
+            staging
+                .put(rel, bytes)
+                .map_err(|d| Diagnostics::one(d).with(warnings.0.clone()))?;
+        }
+        stages.push(("pdf", clock.elapsed()));
+        files + pdfs.len()
+    } else {
+        files
+    };
     let clock = Instant::now();
     let written = staging.finish().map_err(|d| d.with(warnings.0.clone()))?;
     stages.push(("swap", clock.elapsed()));
