@@ -177,9 +177,11 @@ pub fn render_each(
         .par_iter()
         .flat_map_iter(|job| job.writes(site).outputs)
         .collect();
+    // As in [`add_statics`]: not on a generated page, nor in a search index's folders.
+    let taken = |path: &str| generated.contains(path);
     let mut problems: Vec<Diagnostic> = statics
         .iter()
-        .filter(|s| generated.contains(&s.rel))
+        .filter(|s| taken(&s.rel) || search::in_index_folder(&s.rel, taken))
         .map(|s| static_collision(&s.rel, &s.display))
         .collect();
     let files = generated.len();
