@@ -2142,7 +2142,7 @@ fn serves_text_compressed_as_the_client_asks() {
     assert_eq!(again.header("etag"), Some(tags[1].as_str()));
 
     // Stylesheets and the search index are compressed; images are not.
-    for path in ["/style.css", "/search-index.json", "/atom.xml"] {
+    for path in ["/style.css", "/search/manifest.json", "/atom.xml"] {
         let whole = get(&handle, path);
         assert_eq!(whole.status, 200, "{path}");
         let gz = request("GET", &url(path), &[("accept-encoding", "gzip")]);
