@@ -11,13 +11,17 @@
 #   BENCH_SERVE_HEAVY_RUNS  adds, deletes, renames, retitles in it              (10)
 #   BENCH_SERVE_IDLE        seconds the server is watched doing nothing         (10)
 #   BENCH_SIZES      article counts, smallest first                      ("1000 10000")
+#                    sizes above 10,000 (e.g. 100000) run once per command, like-for-like only
+#   BENCH_BIG_RUNS   rounds for sizes above 10,000                       (1)
 #   BENCH_SEED       corpus seed                                         (1)
+#   BENCH_SERVE_SCENARIO  0 skips the serve edit scenario (examples/serve_bench.rs)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${BENCH_DIR:-/tmp/attache-bench}
 SHM=${BENCH_SHM:-/dev/shm}
 RUNS=${BENCH_RUNS:-5}
+BIG_RUNS=${BENCH_BIG_RUNS:-1}
 DISK_RUNS=${BENCH_DISK_RUNS:-3}
 SIZES=${BENCH_SIZES:-"1000 10000"}
 SEED=${BENCH_SEED:-1}
@@ -45,6 +49,7 @@ need hyperfine hyperfine
 need hugo hugo
 need /usr/bin/time time
 need jq jq
+need curl curl
 
 if [ ! -d "$SHM" ] || [ ! -w "$SHM" ]; then
     warn "$SHM is not a writable folder; outputs go to $WORK/shm (on disk) instead"
@@ -54,7 +59,7 @@ mkdir -p "$WORK" "$RESULTS" "$SHM"
 
 # Formats seconds for people: "412 ms" or "3.52 s".
 fmt_s() { awk -v s="$1" 'BEGIN { if (s == "" || s == "-") print "–"; else if (s < 1) printf "%.0f ms", s * 1000; else printf "%.2f s", s }'; }
-fmt_mib() { awk -v k="$1" 'BEGIN { if (k == "" || k == "-") print "–"; else printf "%.0f MiB", k / 1024 }'; }
+fmt_mib() { awk -v k="$1" 'BEGIN { if (k == "" || k == "-") print "–"; else if (k >= 1048576) printf "%.2f GiB", k / 1048576; else printf "%.0f MiB", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-" || b == 0) print "–"; else printf "%.2f×", a / b }'; }
 
 # hyperfine JSON → "median cpu" for the command at position $2 (0-based); cpu = user + system means.
@@ -102,6 +107,7 @@ peak_rss() {
 
 say "Building (release)"
 cd "$ROOT"
+echo "machine load before: $(uptime)"
 cargo build --release --example corpus
 ATTACHE_OK=1
 if ! cargo build --release; then
@@ -114,99 +120,174 @@ NPROC=$(nproc)
 CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
 REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
+LOADS=()
 
-declare -A A_MED A_CPU H_MED H_CPU A_RSS H_RSS L_MED L_CPU
+# Per size and command: wall median, CPU (user + system), peak RSS in KiB.
+# Commands: al = attache, like-for-like (related: false); hl = Hugo, like-for-like (no related);
+#           ar = attache with its related articles; hr = Hugo with its related articles.
+declare -A MED CPUT RSS
 SMALLEST=""
-LARGEST=""
+LARGEST=""   # the largest size of 10,000 or fewer: disk and serve figures are taken there
 for n in $SIZES; do
     if [ -z "$SMALLEST" ]; then SMALLEST=$n; fi
-    LARGEST=$n
+    if [ "$n" -le 10000 ]; then LARGEST=$n; fi
 done
+if [ -z "$LARGEST" ]; then LARGEST=$SMALLEST; fi
 
 A_OUT="$SHM/attache-out"
 H_OUT="$SHM/hugo-out"
 
+# The attache site without related articles: its own site.yaml, the same content and theme.
+norelated_site() {
+    local n=$1 dir="$WORK/attache-norel-$1"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    cp "$WORK/attache-$n/site.yaml" "$dir/site.yaml"
+    printf 'related: false\n' >>"$dir/site.yaml"
+    ln -s "../attache-$n/content" "$dir/content"
+    ln -s "../attache-$n/themes" "$dir/themes"
+}
+
+# The Hugo site's layouts without the related-articles block, as layouts-norelated/.
+norelated_layouts() {
+    local site=$1
+    rm -rf "$site/layouts-norelated"
+    cp -r "$site/layouts" "$site/layouts-norelated"
+    perl -0pi -e 's/\{\{ with first 5 \(site\.RegularPages\.Related \.\) \}\}.*?<\/section>\s*\{\{ end \}\}//s' \
+        "$site/layouts-norelated/_default/single.html"
+    if grep -q Related "$site/layouts-norelated/_default/single.html"; then
+        echo "could not remove related articles from the Hugo layouts" >&2
+        exit 1
+    fi
+}
+
+cmd_for() {
+    local what=$1 n=$2 out=$3
+    case $what in
+        al) echo "$ATTACHE build --root $WORK/attache-norel-$n -o $out --quiet" ;;
+        hl) echo "hugo --quiet -s $WORK/hugo-$n --layoutDir layouts-norelated -d $out" ;;
+        ar) echo "$ATTACHE build --root $WORK/attache-$n -o $out --quiet" ;;
+        hr) echo "hugo --quiet -s $WORK/hugo-$n -d $out" ;;
+    esac
+}
+out_for() { case $1 in a*) echo "$2/attache-out" ;; h*) echo "$2/hugo-out" ;; esac; }
+
 for n in $SIZES; do
+    if [ "$n" -gt 20000 ]; then
+        need_kib=$((n * 30))
+        avail=$(df --output=avail -k "$WORK" | tail -1)
+        if [ "$avail" -lt $((need_kib * 2)) ]; then
+            warn "$n articles need about $((need_kib / 1024)) MiB in $WORK and only $((avail / 1024)) MiB are free: skipped"
+            continue
+        fi
+    fi
     say "Generating $n articles (seed $SEED)"
     "$CORPUS" -n "$n" --seed "$SEED" --theme "$ROOT/themes/briefing" --force \
         --out "$WORK/attache-$n" --hugo-out "$WORK/hugo-$n"
+    norelated_site "$n"
+    norelated_layouts "$WORK/hugo-$n"
 
+    whats="al hl ar hr"
+    runs=$RUNS
+    if [ "$n" -gt 10000 ]; then whats="al hl"; runs=$BIG_RUNS; fi
     a_ok=$ATTACHE_OK
     if [ "$a_ok" = 1 ]; then
         rm -rf "$A_OUT"
-        if ! "$ATTACHE" build --root "$WORK/attache-$n" -o "$A_OUT" --quiet; then
+        if ! $(cmd_for al "$n" "$A_OUT") || ! $(cmd_for ar "$n" "$A_OUT"); then
             warn "attache build failed on the $n-article site: attache is skipped at this size"
             a_ok=0
         fi
     fi
     # Hugo must build cleanly, or the comparison is meaningless.
     rm -rf "$H_OUT"
-    hugo --quiet -s "$WORK/hugo-$n" -d "$H_OUT"
-    # A lighter Hugo site without related articles, which dominate Hugo's time: the
-    # conservative comparison (it does less than attache, which still lists related).
-    rm -rf "$WORK/hugo-lite-$n"
-    cp -r "$WORK/hugo-$n" "$WORK/hugo-lite-$n"
-    perl -0pi -e 's/\{\{ with first 5 \(site\.RegularPages\.Related \.\) \}\}.*?<\/section>\s*\{\{ end \}\}//s' \
-        "$WORK/hugo-lite-$n/layouts/_default/single.html"
-    if grep -q Related "$WORK/hugo-lite-$n/layouts/_default/single.html"; then
-        warn "could not remove related articles from the lite Hugo site"
-    fi
+    $(cmd_for hl "$n" "$H_OUT")
 
-    say "Timing $n articles, outputs on $SHM ($RUNS runs)"
+    say "Timing $n articles, outputs on $SHM ($runs rounds)"
+    LOADS+=("$n articles: $(uptime | sed 's/.*load average/load average/')")
     json="$RESULTS/hyperfine-$n.json"
     cmds=()
-    if [ "$a_ok" = 1 ]; then cmds+=("$ATTACHE build --root $WORK/attache-$n -o $A_OUT --quiet"); fi
-    cmds+=("hugo --quiet -s $WORK/hugo-$n -d $H_OUT")
-    cmds+=("hugo --quiet -s $WORK/hugo-lite-$n -d $H_OUT")
+    used=()
+    for w in $whats; do
+        if [ "$a_ok" != 1 ] && [ "${w:0:1}" = a ]; then MED[$n,$w]=-; CPUT[$n,$w]=-; continue; fi
+        cmds+=("$(cmd_for "$w" "$n" "$(out_for "$w" "$SHM")")")
+        used+=("$w")
+    done
     # Each run starts from an empty output folder (Hugo does not clean its destination).
-    alternate "$json" "$RUNS" "rm -rf $A_OUT $H_OUT" "${cmds[@]}"
-    first_hugo=0
-    if [ "$a_ok" = 1 ]; then
-        read -r A_MED[$n] A_CPU[$n] < <(hf_stats "$json" 0)
-        first_hugo=1
-    else
-        A_MED[$n]=-; A_CPU[$n]=-
-    fi
-    read -r H_MED[$n] H_CPU[$n] < <(hf_stats "$json" "$first_hugo")
-    read -r L_MED[$n] L_CPU[$n] < <(hf_stats "$json" $((first_hugo + 1)))
+    alternate "$json" "$runs" "rm -rf $A_OUT $H_OUT" "${cmds[@]}"
+    for i in "${!used[@]}"; do
+        read -r MED[$n,${used[$i]}] CPUT[$n,${used[$i]}] < <(hf_stats "$json" "$i")
+    done
 
     say "Peak memory, $n articles (one build each)"
-    A_RSS[$n]=-
-    if [ "$a_ok" = 1 ]; then
-        rm -rf "$A_OUT"
-        A_RSS[$n]=$(peak_rss "$ATTACHE" build --root "$WORK/attache-$n" -o "$A_OUT" --quiet)
-    fi
-    rm -rf "$H_OUT"
-    H_RSS[$n]=$(peak_rss hugo --quiet -s "$WORK/hugo-$n" -d "$H_OUT")
-
-    printf '\n%-8s %12s %12s %12s\n' "$n" "wall median" "CPU (u+s)" "peak RSS"
-    printf '%-8s %12s %12s %12s\n' attache "$(fmt_s "${A_MED[$n]}")" "$(fmt_s "${A_CPU[$n]}")" "$(fmt_mib "${A_RSS[$n]}")"
-    printf '%-8s %12s %12s %12s\n' hugo "$(fmt_s "${H_MED[$n]}")" "$(fmt_s "${H_CPU[$n]}")" "$(fmt_mib "${H_RSS[$n]}")"
-    printf '%-8s %12s %12s %12s\n' hugo-lite "$(fmt_s "${L_MED[$n]}")" "$(fmt_s "${L_CPU[$n]}")" ""
-    printf '%-8s %12s %12s %12s\n' ratio "$(ratio "${A_MED[$n]}" "${H_MED[$n]}")" \
-        "$(ratio "${A_CPU[$n]}" "${H_CPU[$n]}")" "$(ratio "${A_RSS[$n]}" "${H_RSS[$n]}")"
+    for w in $whats; do
+        RSS[$n,$w]=-
+        if [ "$a_ok" != 1 ] && [ "${w:0:1}" = a ]; then continue; fi
+        rm -rf "$A_OUT" "$H_OUT"
+        # shellcheck disable=SC2046
+        RSS[$n,$w]=$(peak_rss $(cmd_for "$w" "$n" "$(out_for "$w" "$SHM")"))
+    done
     rm -rf "$A_OUT" "$H_OUT"
+
+    printf '\n%-28s %12s %12s %12s\n' "$n articles" "wall median" "CPU (u+s)" "peak RSS"
+    for w in $whats; do
+        case $w in al) label="attache, like-for-like" ;; hl) label="Hugo, like-for-like" ;;
+            ar) label="attache with related" ;; hr) label="Hugo with related" ;; esac
+        printf '%-28s %12s %12s %12s\n' "$label" "$(fmt_s "${MED[$n,$w]}")" "$(fmt_s "${CPUT[$n,$w]}")" "$(fmt_mib "${RSS[$n,$w]}")"
+    done
+    if [ "$n" -gt 10000 ]; then
+        rm -rf "$WORK/attache-$n" "$WORK/hugo-$n" "$WORK/attache-norel-$n"
+    fi
 done
 
 n=$LARGEST
-say "Timing $n articles, outputs on disk under $WORK ($DISK_RUNS runs)"
-DA_OUT="$WORK/out-attache"
-DH_OUT="$WORK/out-hugo"
-json="$RESULTS/hyperfine-$n-disk.json"
+say "Outputs on disk under $WORK, $n articles: first build and one-article rebuild ($DISK_RUNS rounds)"
+LOADS+=("disk: $(uptime | sed 's/.*load average/load average/')")
+DISK="$WORK/disk"
+mkdir -p "$DISK"
+DA_OUT="$DISK/attache-out"
+DH_OUT="$DISK/hugo-out"
 a_ok=$ATTACHE_OK
-if [ "${A_MED[$n]}" = - ]; then a_ok=0; fi
+if [ "${MED[$n,al]:--}" = - ]; then a_ok=0; fi
 cmds=()
-if [ "$a_ok" = 1 ]; then cmds+=("$ATTACHE build --root $WORK/attache-$n -o $DA_OUT --quiet"); fi
-cmds+=("hugo --quiet -s $WORK/hugo-$n -d $DH_OUT")
-alternate "$json" "$DISK_RUNS" "rm -rf $DA_OUT $DH_OUT" "${cmds[@]}"
-DA_MED=-; DA_CPU=-
-if [ "$a_ok" = 1 ]; then
-    read -r DA_MED DA_CPU < <(hf_stats "$json" 0)
-    read -r DH_MED DH_CPU < <(hf_stats "$json" 1)
-else
-    read -r DH_MED DH_CPU < <(hf_stats "$json" 0)
-fi
-rm -rf "$DA_OUT" "$DH_OUT"
+if [ "$a_ok" = 1 ]; then cmds+=("$(cmd_for al "$n" "$DA_OUT")"); fi
+cmds+=("$(cmd_for hl "$n" "$DH_OUT")")
+json="$RESULTS/hyperfine-$n-disk-first.json"
+alternate "$json" "$DISK_RUNS" "sh -c 'rm -rf $DA_OUT $DH_OUT; sync'" "${cmds[@]}"
+declare -A DMED DCPU
+i=0
+if [ "$a_ok" = 1 ]; then read -r DMED[first,a] DCPU[first,a] < <(hf_stats "$json" 0); i=1; else DMED[first,a]=-; DCPU[first,a]=-; fi
+read -r DMED[first,h] DCPU[first,h] < <(hf_stats "$json" "$i")
+
+# One article edited before every rebuild (a sentence appended, in both sites), then synced,
+# so each rebuild starts from a clean page cache state and sees one changed article.
+article_rel=$(cd "$WORK/attache-$n/content/articles" && find . -name '*.md' | sort | sed -n '2p')
+EDIT="$WORK/edit-one-article.sh"
+cat >"$EDIT" <<EOS
+#!/bin/sh
+echo "An added sentence \$(date +%s%N)." >>"$WORK/attache-$n/content/articles/$article_rel"
+echo "An added sentence \$(date +%s%N)." >>"$WORK/hugo-$n/content/articles/$article_rel"
+sync
+EOS
+chmod +x "$EDIT"
+json="$RESULTS/hyperfine-$n-disk-rebuild.json"
+alternate "$json" "$DISK_RUNS" "$EDIT" "${cmds[@]}"
+i=0
+if [ "$a_ok" = 1 ]; then read -r DMED[re,a] DCPU[re,a] < <(hf_stats "$json" 0); i=1; else DMED[re,a]=-; DCPU[re,a]=-; fi
+read -r DMED[re,h] DCPU[re,h] < <(hf_stats "$json" "$i")
+# Which files one rebuild wrote: those newer than a stamp taken before it.
+declare -A NEWER TOTAL
+"$EDIT"
+touch "$DISK/stamp"
+sleep 0.01
+for w in a h; do
+    NEWER[$w]=-; TOTAL[$w]=-
+    if [ "$w" = a ] && [ "$a_ok" != 1 ]; then continue; fi
+    out=$(out_for "$w" "$DISK")
+    $(cmd_for "${w}l" "$n" "$out")
+    NEWER[$w]=$(find "$out" -type f -newer "$DISK/stamp" | wc -l)
+    TOTAL[$w]=$(find "$out" -type f | wc -l)
+done
+rm -rf "$DISK"
 
 B_MED=-; B_CPU=-
 if [ "$ATTACHE_OK" = 1 ]; then
@@ -223,8 +304,36 @@ if [ "$ATTACHE_OK" = 1 ]; then
     rm -rf "$B_OUT"
 fi
 
-SERVE_LINES=""
+# attache serve's memory: after its first build, and after serving pages compressed.
+S_START=-; S_AFTER=-; S_PAGES=0
 if [ "$ATTACHE_OK" = 1 ]; then
+    say "attache serve: memory on the $n-article site"
+    log="$RESULTS/serve-memory.log"
+    "$ATTACHE" serve --root "$WORK/attache-$n" --port 0 >"$log" 2>&1 &
+    spid=$!
+    url=""
+    for _ in $(seq 1 600); do
+        url=$(sed -n 's/^Serving .* at \(http[^ ]*\)$/\1/p' "$log" | head -1)
+        if [ -n "$url" ]; then break; fi
+        sleep 0.1
+    done
+    if [ -n "$url" ]; then
+        S_START=$(awk '/VmHWM/ { print $2 }' "/proc/$spid/status")
+        # Every article page, once, as a browser asks for it (brotli).
+        for p in $(cd "$WORK/attache-$n/content/articles" && find . -name '*.md' | sed 's|.*/||; s|\.md$||' | sort); do
+            curl -s -o /dev/null -H 'Accept-Encoding: br, gzip' "${url}articles/$p/" && S_PAGES=$((S_PAGES + 1))
+        done
+        curl -s -o /dev/null -H 'Accept-Encoding: br, gzip' "${url}search-index.json"
+        S_AFTER=$(awk '/VmHWM/ { print $2 }' "/proc/$spid/status")
+    else
+        warn "attache serve did not start: see $log"
+    fi
+    kill "$spid" 2>/dev/null || true
+    wait "$spid" 2>/dev/null || true
+fi
+
+SERVE_LINES=""
+if [ "$ATTACHE_OK" = 1 ] && [ "${BENCH_SERVE_SCENARIO:-1}" != 0 ]; then
     say "attache serve: edits to the page showing them, and idle, $LARGEST articles"
     cargo build --release --example serve_bench
     serve_log="$RESULTS/serve-$LARGEST.txt"
@@ -236,33 +345,60 @@ if [ "$ATTACHE_OK" = 1 ]; then
         warn "the serve scenario failed: skipped"
     fi
 fi
+LOADS+=("end: $(uptime | sed 's/.*load average/load average/')")
 
-say "Growth from $SMALLEST to $LARGEST articles"
-A_GROWTH=$(ratio "${A_MED[$LARGEST]}" "${A_MED[$SMALLEST]}")
-H_GROWTH=$(ratio "${H_MED[$LARGEST]}" "${H_MED[$SMALLEST]}")
-SIZE_RATIO=$(ratio "$LARGEST" "$SMALLEST")
-echo "attache: $A_GROWTH (linear would be $SIZE_RATIO); hugo: $H_GROWTH"
+row() {
+    # label, size, attache key, hugo key
+    local label=$1 n=$2 a=$3 h=$4
+    echo "| $label | $(fmt_s "${MED[$n,$a]:-}") | $(fmt_s "${MED[$n,$h]:-}") | $(ratio "${MED[$n,$a]:-}" "${MED[$n,$h]:-}") | $(fmt_s "${CPUT[$n,$a]:-}") | $(fmt_s "${CPUT[$n,$h]:-}") | $(ratio "${CPUT[$n,$a]:-}" "${CPUT[$n,$h]:-}") | $(fmt_mib "${RSS[$n,$a]:-}") | $(fmt_mib "${RSS[$n,$h]:-}") | $(ratio "${RSS[$n,$a]:-}" "${RSS[$n,$h]:-}") |"
+}
 
 say "Summary (Markdown)"
 SUMMARY="$RESULTS/summary.md"
 {
     echo "Benchmark of \`attache build\` against Hugo $HUGO_VERSION, $DATE, attache $REV,"
-    echo "$NPROC CPUs ($CPU), corpus seed $SEED; medians of $RUNS rounds after 1 warm-up round, the commands alternating within each round"
-    echo "($DISK_RUNS on disk). CPU is user + system time. Ratios are attache / Hugo: below 1× attache is faster."
+    echo "$NPROC CPUs ($CPU), corpus seed $SEED; medians of $RUNS rounds after 1 warm-up round ($BIG_RUNS above 10,000 articles), the commands alternating within each round"
+    echo "($DISK_RUNS on disk). CPU is user + system time. Ratios are attache / Hugo: below 1× attache is faster (or smaller)."
+    echo "Machine load: $(IFS=';'; echo "${LOADS[*]}")."
     if [ "$ATTACHE_OK" != 1 ]; then echo; echo "**attache did not build: its cells are empty.**"; fi
+    echo
+    echo "Like-for-like (the same pages, lists, search index content; no related articles on either side), outputs on tmpfs:"
     echo
     echo "| site | attache wall | Hugo wall | wall ratio | attache CPU | Hugo CPU | CPU ratio | attache peak RSS | Hugo peak RSS | RSS ratio |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for n in $SIZES; do
-        echo "| $n articles, output on tmpfs | $(fmt_s "${A_MED[$n]}") | $(fmt_s "${H_MED[$n]}") | $(ratio "${A_MED[$n]}" "${H_MED[$n]}") | $(fmt_s "${A_CPU[$n]}") | $(fmt_s "${H_CPU[$n]}") | $(ratio "${A_CPU[$n]}" "${H_CPU[$n]}") | $(fmt_mib "${A_RSS[$n]}") | $(fmt_mib "${H_RSS[$n]}") | $(ratio "${A_RSS[$n]}" "${H_RSS[$n]}") |"
+        if [ -n "${MED[$n,hl]:-}" ]; then row "$n articles" "$n" al hl; fi
     done
-    for n in $SIZES; do
-        echo "| $n articles, Hugo without related articles | $(fmt_s "${A_MED[$n]}") | $(fmt_s "${L_MED[$n]}") | $(ratio "${A_MED[$n]}" "${L_MED[$n]}") | $(fmt_s "${A_CPU[$n]}") | $(fmt_s "${L_CPU[$n]}") | $(ratio "${A_CPU[$n]}" "${L_CPU[$n]}") | | | |"
-    done
-    echo "| $LARGEST articles, output on disk | $(fmt_s "$DA_MED") | $(fmt_s "$DH_MED") | $(ratio "$DA_MED" "$DH_MED") | $(fmt_s "$DA_CPU") | $(fmt_s "$DH_CPU") | $(ratio "$DA_CPU" "$DH_CPU") | | | |"
-    echo "| shipped briefing (attache only) | $(fmt_s "$B_MED") | | | $(fmt_s "$B_CPU") | | | | | |"
     echo
-    echo "Growth from $SMALLEST to $LARGEST articles ($SIZE_RATIO the content): attache $A_GROWTH, Hugo $H_GROWTH (wall-clock medians)."
+    echo "Each with its own related articles (not the same work: attache scores the 25 nearest articles in time in each list, Hugo scans whole lists):"
+    echo
+    echo "| site | attache wall | Hugo wall | wall ratio | attache CPU | Hugo CPU | CPU ratio | attache peak RSS | Hugo peak RSS | RSS ratio |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for n in $SIZES; do
+        if [ -n "${MED[$n,hr]:-}" ]; then row "$n articles, with related" "$n" ar hr; fi
+    done
+    echo
+    for n in $SIZES; do
+        if [ "$n" -gt 10000 ] && [ -n "${MED[$n,al]:-}" ] && [ "${MED[$LARGEST,al]:--}" != - ]; then
+            echo "Growth from $LARGEST to $n articles ($(ratio "$n" "$LARGEST") the content), like-for-like: attache $(ratio "${MED[$n,al]}" "${MED[$LARGEST,al]}") wall, $(ratio "${CPUT[$n,al]}" "${CPUT[$LARGEST,al]}") CPU; Hugo $(ratio "${MED[$n,hl]}" "${MED[$LARGEST,hl]}") wall, $(ratio "${CPUT[$n,hl]}" "${CPUT[$LARGEST,hl]}") CPU."
+        fi
+    done
+    echo "Growth from $SMALLEST to $LARGEST articles ($(ratio "$LARGEST" "$SMALLEST") the content), like-for-like: attache $(ratio "${MED[$LARGEST,al]:-}" "${MED[$SMALLEST,al]:-}"), Hugo $(ratio "${MED[$LARGEST,hl]:-}" "${MED[$SMALLEST,hl]:-}") (wall-clock medians)."
+    echo
+    echo "On disk ($WORK), $LARGEST articles, like-for-like sites:"
+    echo
+    echo "| build | attache wall | Hugo wall | wall ratio | attache CPU | Hugo CPU | files written (attache) | files written (Hugo) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| first build, empty output folder | $(fmt_s "${DMED[first,a]}") | $(fmt_s "${DMED[first,h]}") | $(ratio "${DMED[first,a]}" "${DMED[first,h]}") | $(fmt_s "${DCPU[first,a]}") | $(fmt_s "${DCPU[first,h]}") | ${TOTAL[a]} | ${TOTAL[h]} |"
+    echo "| rebuild after editing one article | $(fmt_s "${DMED[re,a]}") | $(fmt_s "${DMED[re,h]}") | $(ratio "${DMED[re,a]}" "${DMED[re,h]}") | $(fmt_s "${DCPU[re,a]}") | $(fmt_s "${DCPU[re,h]}") | ${NEWER[a]} of ${TOTAL[a]} | ${NEWER[h]} of ${TOTAL[h]} |"
+    echo
+    echo "attache's rebuild on disk takes $(ratio "${DMED[re,a]}" "${MED[$LARGEST,al]:-}") its build time on tmpfs."
+    if [ "$S_START" != - ]; then
+        echo
+        echo "\`attache serve\` on the $LARGEST-article site (with related articles): peak RSS $(fmt_mib "$S_START") after its first build; $(fmt_mib "$S_AFTER") after serving all $S_PAGES article pages and the search index compressed (brotli) once each."
+    fi
+    echo
+    echo "Shipped briefing (attache only): $(fmt_s "$B_MED") wall, $(fmt_s "$B_CPU") CPU."
     if [ -n "$SERVE_LINES" ]; then
         echo
         echo "\`attache serve\` on the $LARGEST-article site (${BENCH_SERVE_RUNS:-30} runs of each edit, ${BENCH_SERVE_HEAVY_RUNS:-10} of those that move pages):"

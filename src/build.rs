@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::emit::{self, Output};
+use crate::emit::{self, Output, Written};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::index::{self, EntityKind, Site};
-use crate::load::{self, SiteDirs, Sources};
+use crate::load::{self, SiteDirs, Sources, StaticFile};
 use crate::parse::{self, ParseOptions};
 use crate::render::{self, Templates};
 
@@ -49,7 +49,13 @@ impl BuildOptions {
 /// A site built in memory.
 pub struct Built {
     pub site: Site,
+    /// The files, for a build in memory; empty for a build to disk, which writes each file
+    /// as it is rendered.
     pub output: Output,
+    /// How many files the build made.
+    pub files: usize,
+    /// What a build to disk wrote and what it kept from the previous output.
+    pub written: Option<Written>,
     /// What the writer should know although the site built (sorted by file).
     pub warnings: Diagnostics,
     pub elapsed: Duration,
@@ -93,7 +99,7 @@ impl Built {
                 "organizations"
             ),
             count(entities(EntityKind::Tags), "tag", "tags"),
-            count(self.output.files.len(), "file", "files"),
+            count(self.files, "file", "files"),
         )
     }
 }
@@ -136,7 +142,9 @@ pub fn build_with(
     }
     Ok(Built {
         site,
+        files: output.files.len(),
         output,
+        written: None,
         warnings,
         elapsed: start.elapsed(),
         stages,
@@ -153,6 +161,24 @@ fn pack_pdfs(site: &Site, dirs: &SiteDirs, output: &Output) -> Result<render::Fi
         .map(|(rel, b)| (rel.as_str(), b.as_slice()));
     let fonts = render::packs::fonts(dirs, statics)?;
     render::packs::pdfs(site, &fonts)
+}
+
+/// The PDFs of the packs of a site built to disk; a static file may not already be at
+/// their place (as [`add_generated`] checks for a build in memory).
+fn disk_pack_pdfs(ready: &Ready, dirs: &SiteDirs) -> Result<render::Files, Diagnostics> {
+    let statics = ready
+        .statics
+        .iter()
+        .map(|f| (f.rel.as_str(), f.bytes.as_slice()));
+    let fonts = render::packs::fonts(dirs, statics)?;
+    let pdfs = render::packs::pdfs(&ready.site, &fonts)?;
+    let problems: Vec<_> = ready
+        .statics
+        .iter()
+        .filter(|f| pdfs.iter().any(|(rel, _)| *rel == f.rel))
+        .map(|f| render::static_collision(&f.rel, &f.display))
+        .collect();
+    Diagnostics(problems).into_result(pdfs)
 }
 
 /// Adds files made after rendering; a static file may not already be at their place.
@@ -184,15 +210,39 @@ pub fn build_from_sources(
         .map(|(site, output, warnings, _)| (site, output, warnings))
 }
 
-/// Parse and index go on past problems, as `check` does, so a failed build reports every
-/// problem of every file (a duplicate URL along with a bad date elsewhere), and the
-/// warnings with them; rendering starts only when there is no error.
+/// A site ready to render: indexed, its templates compiled, and the warnings so far.
+struct Ready {
+    site: Site,
+    templates: Templates,
+    statics: Vec<StaticFile>,
+    warnings: Diagnostics,
+    /// The pages left out because they are not yet published or have expired.
+    left_out: parse::LeftOut,
+}
+
 fn build_stages(
     config: Config,
     sources: Sources,
     options: &BuildOptions,
     stages: &mut Vec<(&'static str, Duration)>,
 ) -> Result<(Site, Output, Diagnostics, parse::LeftOut), Diagnostics> {
+    let ready = prepare(config, sources, options, stages)?;
+    let clock = Instant::now();
+    let output = render::render(&ready.site, &ready.templates, &ready.statics)
+        .map_err(|d| d.with(ready.warnings.0.clone()))?;
+    stages.push(("render", clock.elapsed()));
+    Ok((ready.site, output, ready.warnings, ready.left_out))
+}
+
+/// Parse and index go on past problems, as `check` does, so a failed build reports every
+/// problem of every file (a duplicate URL along with a bad date elsewhere), and the
+/// warnings with them; rendering starts only when there is no error.
+fn prepare(
+    config: Config,
+    sources: Sources,
+    options: &BuildOptions,
+    stages: &mut Vec<(&'static str, Duration)>,
+) -> Result<Ready, Diagnostics> {
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
         stages.push((name, clock.elapsed()));
@@ -228,10 +278,13 @@ fn build_stages(
         _ => return Err(problems),
     };
     lap("index", stages);
-    let output =
-        render::render(&site, &templates, &statics).map_err(|d| d.with(problems.0.clone()))?;
-    lap("render", stages);
-    Ok((site, output, problems, left_out))
+    Ok(Ready {
+        site,
+        templates,
+        statics,
+        warnings: problems,
+        left_out,
+    })
 }
 
 /// The output folder a build writes to: `-o` if given, else `output_dir` from site.yaml.
@@ -242,20 +295,64 @@ pub fn output_dir(root: &Path, config: &Config, flag: Option<&Path>) -> PathBuf 
     }
 }
 
-/// Builds the site and writes it to `out` (or the configured output folder).
+/// Builds the site and writes it to `out` (or the configured output folder), each file as
+/// soon as it is rendered, into a staging folder that replaces the output folder only when
+/// every file is written. Files whose bytes did not change are linked from the previous
+/// output rather than written again (see [`emit::Staging`]).
 pub fn build_to_disk(
     root: &Path,
     out: Option<&Path>,
     options: &BuildOptions,
 ) -> Result<(Built, PathBuf), Diagnostics> {
     let start = Instant::now();
+    let options = &options.at_a_moment();
     let config = load_config(root, options)?;
     let dir = checked_output_dir(root, &config, out)?;
-    let mut built = build_with(root, config, options)?;
-    let write_start = Instant::now();
-    emit::write(&built.output, &dir)?;
-    built.stages.push(("write", write_start.elapsed()));
-    built.elapsed = start.elapsed();
+    let dirs = SiteDirs::new(root, &config);
+    let sources = load::load(&dirs)?;
+    let mut stages = vec![("load", start.elapsed())];
+    let ready = prepare(config, sources, options, &mut stages)?;
+    let clock = Instant::now();
+    let warnings = &ready.warnings;
+    let staging =
+        emit::Staging::begin(&dir).map_err(|d| Diagnostics::one(d).with(warnings.0.clone()))?;
+    let files = render::render_each(&ready.site, &ready.templates, &ready.statics, &|p, b| {
+        staging.put(p, b)
+    })
+    .map_err(|d| d.with(warnings.0.clone()))?;
+    stages.push(("render+write", clock.elapsed()));
+    let files = if ready.site.config.packs.pdf {
+        let clock = Instant::now();
+        let pdfs = disk_pack_pdfs(&ready, &dirs).map_err(|d| d.with(warnings.0.clone()))?;
+        for (rel, bytes) in &pdfs {
+            staging
+                .put(rel, bytes)
+                .map_err(|d| Diagnostics::one(d).with(warnings.0.clone()))?;
+        }
+        stages.push(("pdf", clock.elapsed()));
+        files + pdfs.len()
+    } else {
+        files
+    };
+    let clock = Instant::now();
+    let written = staging.finish().map_err(|d| d.with(warnings.0.clone()))?;
+    stages.push(("swap", clock.elapsed()));
+    let Ready {
+        site,
+        warnings,
+        left_out,
+        ..
+    } = ready;
+    let built = Built {
+        site,
+        left_out,
+        output: Output::default(),
+        files,
+        written: Some(written),
+        warnings,
+        elapsed: start.elapsed(),
+        stages,
+    };
     Ok((built, dir))
 }
 

@@ -324,7 +324,15 @@ fn run_build(args: BuildArgs) -> ExitCode {
             }
             if std::env::var_os("ATTACHE_TIMINGS").is_some() {
                 for (stage, time) in &built.stages {
-                    eprintln!("{stage:>8}: {:>7.1} ms", time.as_secs_f64() * 1000.0);
+                    eprintln!("{stage:>12}: {:>7.1} ms", time.as_secs_f64() * 1000.0);
+                }
+                if let Some(w) = built.written {
+                    eprintln!(
+                        "     written: {} files, {:.1} MB; {} unchanged files linked from the previous output",
+                        w.written,
+                        w.written_bytes as f64 / 1e6,
+                        w.linked
+                    );
                 }
             }
             ExitCode::SUCCESS

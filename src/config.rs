@@ -58,6 +58,10 @@ pub struct Config {
     pub markdown: Markdown,
     #[serde(default)]
     pub packs: Packs,
+    /// List related articles under each article (`related: false` leaves them out, and
+    /// their cost with them).
+    #[serde(default = "default_related")]
+    pub related: bool,
     /// The picture link previews show for pages that set none (`image`): a path below
     /// the site or a full URL.
     #[serde(default)]
@@ -223,6 +227,10 @@ pub enum PackOrder {
     NewestFirst,
     /// The earliest first: the story as it happened.
     OldestFirst,
+}
+
+fn default_related() -> bool {
+    true
 }
 
 fn default_timezone() -> String {

@@ -1,17 +1,20 @@
 //! Stage 5, emit: the rendered site as a map from output path to bytes, and writing it to
 //! disk so that a failed build never leaves a half-written site.
 //!
-//! The site is written to a staging folder beside the output folder and swapped in only
-//! when every file is written. The output folder carries a marker file; attache replaces
+//! The site is written to a staging folder beside the output folder, file by file as it is
+//! rendered ([`Staging`]), and swapped in only when every file is written. The output folder carries a marker file; attache replaces
 //! only folders that carry it (or empty ones), never a folder it did not make.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, Problem};
+
+mod staging;
+pub use staging::{Staging, Written};
 
 /// The marker file that says "attache made this folder".
 pub const MARKER: &str = ".attache-output";
@@ -119,97 +122,23 @@ fn absolute(path: &Path) -> PathBuf {
     resolved
 }
 
-/// Writes `output` to `dir`, replacing what a previous build left there.
-pub fn write(output: &Output, dir: &Path) -> Result<(), Diagnostics> {
-    let display = dir.to_path_buf();
-    let fail = |path: &Path, e: std::io::Error| {
-        Diagnostic::new(path.to_path_buf(), Problem::Write(e.into()))
-    };
-
-    if dir.exists() && !is_ours(dir) {
-        return Err(
-            Diagnostic::new(display.clone(), Problem::OutputNotOurs { path: display }).into(),
-        );
-    }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_string());
-    fs::create_dir_all(&parent).map_err(|e| fail(&parent, e))?;
-    let staging = parent.join(format!(".{name}.attache-staging"));
-    let old = parent.join(format!(".{name}.attache-old"));
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(|e| fail(leftover, e))?;
-        }
-    }
-
-    let result = write_tree(output, &staging);
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if dir.exists() {
-        fs::rename(dir, &old).map_err(|e| fail(dir, e))?;
-    }
-    if let Err(e) = fs::rename(&staging, dir) {
-        // Put the previous site back so the writer still has one.
-        let _ = fs::rename(&old, dir);
-        let _ = fs::remove_dir_all(&staging);
-        return Err(fail(dir, e).into());
-    }
-    if old.exists() {
-        fs::remove_dir_all(&old).map_err(|e| fail(&old, e))?;
-    }
-    Ok(())
+/// Writes `output` to `dir`, replacing what a previous build left there; files whose bytes
+/// did not change are linked from the previous output (see [`Staging`]).
+pub fn write(output: &Output, dir: &Path) -> Result<Written, Diagnostics> {
+    let staging = Staging::begin(dir)?;
+    let problems: Vec<Diagnostic> = output
+        .files
+        .par_iter()
+        .filter_map(|(path, bytes)| staging.put(path, bytes).err())
+        .collect();
+    Diagnostics(problems).into_result(())?;
+    staging.finish()
 }
 
 /// A folder attache may replace: made by attache, or empty.
 fn is_ours(dir: &Path) -> bool {
     dir.join(MARKER).is_file()
         || fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
-}
-
-fn write_tree(output: &Output, staging: &Path) -> Result<(), Diagnostics> {
-    let fail = |path: &Path, e: std::io::Error| {
-        Diagnostic::new(path.to_path_buf(), Problem::Write(e.into()))
-    };
-    fs::create_dir_all(staging).map_err(|e| fail(staging, e))?;
-    let mut dirs = BTreeSet::new();
-    for path in output.files.keys() {
-        if !is_safe_output_path(path) {
-            return Err(Diagnostic::new(
-                path.clone(),
-                Problem::UnsafeOutput {
-                    reason: format!("would receive `{path}`, a path that leaves it"),
-                },
-            )
-            .into());
-        }
-        if let Some((d, _)) = path.rsplit_once('/') {
-            dirs.insert(d);
-        }
-    }
-    for d in &dirs {
-        let p = staging.join(d);
-        fs::create_dir_all(&p).map_err(|e| fail(&p, e))?;
-    }
-    let problems: Vec<Diagnostic> = output
-        .files
-        .par_iter()
-        .filter_map(|(path, bytes)| {
-            let p = staging.join(path);
-            fs::write(&p, bytes).err().map(|e| fail(&p, e))
-        })
-        .collect();
-    Diagnostics(problems).into_result(())?;
-    let marker = staging.join(MARKER);
-    fs::write(&marker, MARKER_TEXT).map_err(|e| fail(&marker, e))?;
-    Ok(())
 }
 
 #[cfg(test)]

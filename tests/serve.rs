@@ -2076,6 +2076,106 @@ fn serves_pages_with_types_etags_heads_and_redirects() {
     stop(handle);
 }
 
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("a gzip stream");
+    out
+}
+
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli::Decompressor::new(bytes, 4096)
+        .read_to_end(&mut out)
+        .expect("a brotli stream");
+    out
+}
+
+/// A reader's browser asks for brotli or gzip and gets the very page it would get plain,
+/// compressed, with a tag of its own for each encoding; images go as they are; after an
+/// edit the compressed page is the new one.
+#[test]
+fn serves_text_compressed_as_the_client_asks() {
+    let site = Fixture::new("basic");
+    site.write("static/pixel.png", "not really a png");
+    let handle = start(&site);
+    let events = Events::connect(&handle);
+    let url = |path: &str| format!("http://{}{path}", handle.addr());
+    let plain = get(&handle, "/articles/fourth/");
+    assert_eq!(plain.status, 200);
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.header("vary"), Some("accept-encoding"));
+
+    let br = request(
+        "GET",
+        &url("/articles/fourth/"),
+        &[("accept-encoding", "gzip, deflate, br")],
+    );
+    assert_eq!(br.status, 200);
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert_eq!(br.header("vary"), Some("accept-encoding"));
+    assert_eq!(
+        br.header("content-length"),
+        Some(br.body.len().to_string().as_str())
+    );
+    assert!(br.body.len() < plain.body.len(), "smaller than the page");
+    assert_eq!(unbrotli(&br.body), plain.body, "the same page");
+
+    let gz = request(
+        "GET",
+        &url("/articles/fourth/"),
+        &[("accept-encoding", "gzip")],
+    );
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    assert_eq!(gunzip(&gz.body), plain.body);
+
+    // Each encoding has its own tag, and a client that has it gets 304.
+    let tags = [&plain, &br, &gz].map(|g| g.header("etag").unwrap().to_string());
+    assert_eq!(tags.iter().collect::<BTreeSet<_>>().len(), 3, "{tags:?}");
+    let again = request(
+        "GET",
+        &url("/articles/fourth/"),
+        &[("accept-encoding", "br"), ("if-none-match", &tags[1])],
+    );
+    assert_eq!(again.status, 304);
+    assert_eq!(again.header("etag"), Some(tags[1].as_str()));
+
+    // Stylesheets and the search index are compressed; images are not.
+    for path in ["/style.css", "/search/manifest.json", "/atom.xml"] {
+        let whole = get(&handle, path);
+        assert_eq!(whole.status, 200, "{path}");
+        let gz = request("GET", &url(path), &[("accept-encoding", "gzip")]);
+        assert_eq!(gz.header("content-encoding"), Some("gzip"), "{path}");
+        assert_eq!(gunzip(&gz.body), whole.body, "{path}");
+    }
+    let png = request(
+        "GET",
+        &url("/pixel.png"),
+        &[("accept-encoding", "br, gzip")],
+    );
+    assert_eq!(png.header("content-encoding"), None);
+    assert_eq!(png.body, b"not really a png");
+    // A client that refuses both gets the page plain.
+    let refused = request("GET", &url("/"), &[("accept-encoding", "br;q=0, gzip;q=0")]);
+    assert_eq!(refused.header("content-encoding"), None);
+
+    // After an edit, the compressed page is the new one.
+    edit(&site, "content/articles/2025/fourth.md", |t| {
+        t + "\nA sentence freshly added.\n"
+    });
+    events.expect("reload");
+    let br = request(
+        "GET",
+        &url("/articles/fourth/"),
+        &[("accept-encoding", "br")],
+    );
+    let text = String::from_utf8(unbrotli(&br.body)).unwrap();
+    assert!(text.contains("freshly added"), "{text}");
+    assert_eq!(text, get(&handle, "/articles/fourth/").text());
+    stop(handle);
+}
+
 #[test]
 fn request_paths_never_leave_the_output() {
     let site = Fixture::new("basic");

@@ -358,10 +358,12 @@ fn index_pages(
     earlier: Option<Vec<Earlier>>,
 ) -> (Site, Vec<Diagnostic>) {
     let languages = config.languages.len().max(1);
+    let related = config.related;
     let results: Vec<(Edition, Vec<Diagnostic>)> = if languages == 1 {
         vec![index_edition(
             pages,
             earlier.and_then(|e| e.into_iter().next()),
+            related,
         )]
     } else {
         let mut by_lang: Vec<Vec<Page>> = (0..languages).map(|_| Vec::new()).collect();
@@ -374,7 +376,7 @@ fn index_pages(
             .into_iter()
             .map(|pages| {
                 let earlier = earlier.as_mut().and_then(Iterator::next);
-                index_edition(pages, earlier)
+                index_edition(pages, earlier, related)
             })
             .collect()
     };
@@ -392,8 +394,13 @@ fn index_pages(
     (site, problems)
 }
 
-/// One language's edition from its pages, and the problems of its profiles.
-fn index_edition(pages: Vec<Page>, earlier: Option<Earlier>) -> (Edition, Vec<Diagnostic>) {
+/// One language's edition from its pages, and the problems of its profiles;
+/// `related: false` (site.yaml) leaves out related articles and their cost.
+fn index_edition(
+    pages: Vec<Page>,
+    earlier: Option<Earlier>,
+    related: bool,
+) -> (Edition, Vec<Diagnostic>) {
     let mut home = None;
     let mut articles: Vec<Page> = Vec::new();
     let mut topic_pages = Vec::new();
@@ -441,6 +448,7 @@ fn index_edition(pages: Vec<Page>, earlier: Option<Earlier>) -> (Edition, Vec<Di
     let names = entities::Names::new(&entities, &spellings);
     let lists = |i: usize| related_lists(&articles[i], &filed, &topic_pos, &names);
     let related = match &earlier {
+        _ if !related => related::none(articles.len()),
         None => related::all(articles.len(), lists),
         Some(earlier) => {
             let changed = earlier

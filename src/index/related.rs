@@ -101,6 +101,16 @@ pub(super) fn all<'a>(n: usize, lists: impl Fn(usize) -> Lists<'a> + Sync) -> Ve
         .collect()
 }
 
+/// No related articles for any of the `n` articles (`related: false` in site.yaml).
+pub(super) fn none(n: usize) -> Vec<Related> {
+    (0..n)
+        .map(|i| Related {
+            articles: Vec::new(),
+            span: (i, i),
+        })
+        .collect()
+}
+
 /// The related articles of the site before an edit, and what the edit changed.
 pub(super) struct Reuse<'a> {
     /// Every article before the edit, by index: its content path,

@@ -109,38 +109,105 @@ pub fn render_jobs(renderer: &Renderer, jobs: &[Job]) -> Result<Output, Diagnost
 fn render_some(renderer: &Renderer, jobs: &[Job]) -> (Output, Vec<Diagnostic>) {
     let results: Vec<Result<Files, Diagnostic>> = jobs
         .par_iter()
-        .map(|&job| {
-            let files = job.render(renderer)?;
-            if cfg!(debug_assertions) {
-                let writes = job.writes(renderer.site);
-                let named: Vec<&str> = files
-                    .iter()
-                    .map(|(p, _)| p.as_str())
-                    .filter(|p| !writes.in_folders(p))
-                    .collect();
-                assert_eq!(named, writes.outputs, "{job:?} writes what it declares");
-            }
-            Ok(files)
-        })
+        .map(|&job| render_job(renderer, job))
         .collect();
     let mut output = Output::default();
     let mut problems: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
             Ok(files) => output.files.extend(files),
-            Err(d) => {
-                let seen = problems.iter().any(|p| {
-                    p.path == d.path
-                        && p.location == d.location
-                        && p.problem.to_string() == d.problem.to_string()
-                });
-                if !seen {
-                    problems.push(d);
-                }
-            }
+            Err(d) => problems.push(d),
         }
     }
-    (output, problems)
+    (output, once_each(problems))
+}
+
+fn render_job(renderer: &Renderer, job: Job) -> Result<Files, Diagnostic> {
+    let files = job.render(renderer)?;
+    if cfg!(debug_assertions) {
+        // Files inside a job's folders (the search index's shards) are not named one by one.
+        let writes = job.writes(renderer.site);
+        let named: Vec<&str> = files
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .filter(|p| !writes.in_folders(p))
+            .collect();
+        assert_eq!(named, writes.outputs, "{job:?} writes what it declares");
+    }
+    Ok(files)
+}
+
+/// The problems in order, each told once: many pages with the same template error give
+/// the same problem.
+fn once_each(all: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for d in all {
+        let seen = problems.iter().any(|p| {
+            p.path == d.path
+                && p.location == d.location
+                && p.problem.to_string() == d.problem.to_string()
+        });
+        if !seen {
+            problems.push(d);
+        }
+    }
+    problems
+}
+
+/// Where a streaming render puts each file: output path and contents, from many threads.
+pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync);
+
+/// Renders the whole site as [`render`] does, but hands each file to `put` as soon as its
+/// job is rendered instead of collecting the output: memory holds the pages being rendered,
+/// not the site's. Returns how many files were put.
+pub fn render_each(
+    site: &Site,
+    templates: &Templates,
+    statics: &[StaticFile],
+    put: Sink,
+) -> Result<usize, Diagnostics> {
+    let shared = Shared::all(site);
+    let renderer = Renderer {
+        site,
+        shared: &shared,
+        templates,
+    };
+    let jobs = all_jobs(site);
+    let generated: rustc_hash::FxHashSet<String> = jobs
+        .par_iter()
+        .flat_map_iter(|job| job.writes(site).outputs)
+        .collect();
+    // As in [`add_statics`]: not on a generated page, nor in a search index's folders.
+    let taken = |path: &str| generated.contains(path);
+    let mut problems: Vec<Diagnostic> = statics
+        .iter()
+        .filter(|s| taken(&s.rel) || search::in_index_folder(&s.rel, taken))
+        .map(|s| static_collision(&s.rel, &s.display))
+        .collect();
+    let files = generated.len();
+    drop(generated);
+    let rendered: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|&job| {
+            let files = match render_job(&renderer, job) {
+                Ok(files) => files,
+                Err(d) => return Some(d),
+            };
+            files
+                .iter()
+                .find_map(|(path, bytes)| put(path, bytes).err())
+        })
+        .collect();
+    problems.extend(once_each(rendered));
+    if problems.is_empty() {
+        problems.extend(
+            statics
+                .par_iter()
+                .filter_map(|s| put(&s.rel, &s.bytes).err())
+                .collect::<Vec<_>>(),
+        );
+    }
+    Diagnostics(problems).into_result(files + statics.len())
 }
 
 /// The problem of a static file (at output path `rel`, from the file `display`) whose

@@ -7,6 +7,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::sync::broadcast;
 
+use super::compress::Compressed;
 use super::hosts::HostPolicy;
 use super::output::Body;
 use super::reload::Notice;
@@ -17,6 +18,8 @@ pub struct ServedFile {
     /// Names this version of the file (without quotes); HTML pages add the generation.
     pub etag: String,
     pub content_type: &'static str,
+    /// Its compressed forms, made when first asked for.
+    pub compressed: Compressed,
 }
 
 /// What the server shows besides the files: the state of the last build.
@@ -89,6 +92,7 @@ impl App {
                     body: body.clone(),
                     etag: format!("{:x}-{:x}", self.nonce, self.next()),
                     content_type: content_type(path),
+                    compressed: Compressed::default(),
                 };
                 (path.clone(), Arc::new(served))
             })

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
 use super::app::{App, ServedFile};
+use super::compress;
 use super::output::Body;
 use super::reload::{self, CLIENT_PATH, EVENTS_PATH};
 
@@ -135,32 +136,68 @@ fn is_html(file: &ServedFile) -> bool {
 
 /// Serves one file. An HTML page carries the generation it is served from (in its
 /// live-reload tag), so its tag names the generation too: after any change a page is
-/// sent again, with the generation it now belongs to.
+/// sent again, with the generation it now belongs to. Text is sent compressed when the
+/// client accepts it, each encoding with its own ETag.
 fn serve_file(file: &ServedFile, generation: &str, headers: &HeaderMap) -> Response {
-    let tag = if is_html(file) {
-        format!("\"{}.{generation}\"", file.etag)
-    } else {
-        format!("\"{}\"", file.etag)
-    };
+    let html = is_html(file);
+    let compressible = compress::compressible(file.content_type);
+    let encoding = compressible
+        .then(|| {
+            compress::negotiate(
+                headers
+                    .get(header::ACCEPT_ENCODING)
+                    .and_then(|v| v.to_str().ok()),
+            )
+        })
+        .flatten();
+    let tag = format!(
+        "\"{}{}{}\"",
+        file.etag,
+        if html {
+            format!(".{generation}")
+        } else {
+            String::new()
+        },
+        encoding.map_or("", |e| e.etag_suffix())
+    );
     // Hex digits, dots and dashes are a valid header value.
     let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
+    let finish = |mut r: Response| {
+        let h = r.headers_mut();
+        h.insert(header::ETAG, etag.clone());
+        if compressible {
+            h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        with_common(r)
+    };
     if let Some(tags) = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         && etag_matches(tags, &etag)
     {
-        let mut r = StatusCode::NOT_MODIFIED.into_response();
-        r.headers_mut().insert(header::ETAG, etag);
-        return with_common(r);
+        return finish(StatusCode::NOT_MODIFIED.into_response());
     }
-    let (body, length) = match &file.body {
-        Body::Whole(bytes) if is_html(file) => {
+    let as_served = || {
+        if html {
+            reload::inject(&file.body.to_vec(), generation)
+        } else {
+            file.body.to_vec()
+        }
+    };
+    let (body, length) = match (&file.body, encoding) {
+        (_, Some(e)) => {
+            let key = if html { generation } else { "" };
+            let bytes = file.compressed.get(e, key, as_served);
+            let n = bytes.len();
+            (axum::body::Body::from(bytes), n)
+        }
+        (Body::Whole(bytes), None) if html => {
             let html = reload::inject(bytes, generation);
             let n = html.len();
             (axum::body::Body::from(html), n)
         }
-        Body::Whole(bytes) => (axum::body::Body::from(bytes.clone()), bytes.len()),
-        Body::Parts(parts) => {
+        (Body::Whole(bytes), None) => (axum::body::Body::from(bytes.clone()), bytes.len()),
+        (Body::Parts(parts), None) => {
             let parts: Vec<Result<Bytes, std::convert::Infallible>> =
                 parts.iter().cloned().map(Ok).collect();
             (
@@ -179,8 +216,11 @@ fn serve_file(file: &ServedFile, generation: &str, headers: &HeaderMap) -> Respo
         .into_response();
     r.headers_mut()
         .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    r.headers_mut().insert(header::ETAG, etag);
-    with_common(r)
+    if let Some(e) = encoding {
+        r.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(e.name()));
+    }
+    finish(r)
 }
 
 fn etag_matches(header_value: &str, etag: &HeaderValue) -> bool {

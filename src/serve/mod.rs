@@ -23,7 +23,8 @@
 //!     ([`crate::render::job`]);
 //!   - `output`: the output as served and what a rebuild changed in it ([`Delta`]).
 //! - [`app`](self): what the server threads share: files and generation, errors, notices.
-//! - [`http`]: requests, answered only from memory; `hosts`: which `Host` is this server.
+//! - [`http`]: requests, answered only from memory; `hosts`: which `Host` is this server;
+//!   `compress`: brotli and gzip forms of the files, made once per version.
 //! - [`reload`]: the Server-Sent Events channel and the script injected into pages.
 //!
 //! Three threads: the HTTP server (a tokio runtime), the rebuild loop (owns the [`Engine`]
@@ -33,6 +34,7 @@
 mod affected;
 mod app;
 mod classify;
+mod compress;
 mod engine;
 mod hosts;
 pub mod http;

@@ -1,0 +1,205 @@
+//! Rebuilds on disk write only what changed: a writer edits one article and builds again;
+//! every file whose bytes are the same is the very file of the previous build (same inode,
+//! same modification time), so deploy tools see only the real changes; the changed files
+//! are new. A rebuild that fails leaves the previous output as it was, and what a previous
+//! output holds that attache did not put there (links, folders) is never followed.
+#![cfg(unix)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use common::{Fixture, snapshot};
+
+/// Every regular file under `dir`: its inode, modification time and bytes.
+fn files(dir: &Path) -> BTreeMap<String, (u64, i64, i64, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                rel,
+                (
+                    m.ino(),
+                    m.mtime(),
+                    m.mtime_nsec(),
+                    fs::read(e.path()).unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn append_to_article(fixture: &Fixture, rel: &str, text: &str) {
+    let before = fixture.read(rel);
+    fixture.write(rel, &format!("{before}\n{text}\n"));
+}
+
+fn leftovers(fixture: &Fixture) -> Vec<String> {
+    fs::read_dir(fixture.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("attache-"))
+        .collect()
+}
+
+#[test]
+fn after_a_one_article_edit_only_the_changed_files_are_new() {
+    let fixture = Fixture::new("basic");
+    let public = fixture.build(&[]);
+    drop(public);
+    let before = files(&fixture.path("public"));
+    append_to_article(
+        &fixture,
+        "content/articles/2024/second.md",
+        "A sentence added after the first build.",
+    );
+    // The clock moves on, so a file written again could not keep its time by chance.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fixture.build(&[]);
+    let after = files(&fixture.path("public"));
+    // The search index's shards are named by their contents: an edit that changes the
+    // words of a shard gives it a new name. Every other file keeps its place.
+    let named = |files: &std::collections::BTreeMap<String, _>| -> Vec<String> {
+        files
+            .keys()
+            .filter(|p: &&String| !p.starts_with("search/s/"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(named(&before), named(&after), "the same files");
+    let mut changed = Vec::new();
+    for (path, (ino, secs, nanos, bytes)) in &after {
+        let Some((old_ino, old_secs, old_nanos, old_bytes)) = before.get(path) else {
+            assert!(path.starts_with("search/s/"), "{path} is new");
+            changed.push(path.as_str());
+            continue;
+        };
+        if bytes == old_bytes {
+            assert_eq!(ino, old_ino, "{path} did not change: it is the same file");
+            assert_eq!(
+                (secs, nanos),
+                (old_secs, old_nanos),
+                "{path} keeps its time"
+            );
+        } else {
+            assert_ne!(ino, old_ino, "{path} changed: it is a new file");
+            changed.push(path.as_str());
+        }
+    }
+    assert!(
+        changed.contains(&"articles/second/index.html"),
+        "the edited article's page changed: {changed:?}"
+    );
+    assert!(
+        changed.len() * 3 < after.len(),
+        "most files are kept: {changed:?} of {}",
+        after.len()
+    );
+    // A rebuild with no edit writes nothing new.
+    fixture.build(&[]);
+    let again = files(&fixture.path("public"));
+    for (path, (ino, ..)) in &again {
+        assert_eq!(
+            *ino, after[path].0,
+            "{path} is kept by a build with no change"
+        );
+    }
+}
+
+#[test]
+fn a_rebuild_that_fails_while_rendering_leaves_the_previous_output_intact() {
+    let fixture = Fixture::new("basic");
+    fixture.build(&[]);
+    let before = files(&fixture.path("public"));
+    append_to_article(
+        &fixture,
+        "content/articles/2024/second.md",
+        "An edit that would change its page.",
+    );
+    // Compiles, but fails on the plain pages while the articles are being written.
+    fixture.write(
+        "templates/page.html",
+        "<!doctype html>\n<h1>{{ page.no_such_field.deeper }}</h1>\n",
+    );
+    let out = fixture.attache(&["build"]);
+    assert!(!out.status.success(), "the build should fail");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("templates/page.html"), "{said}");
+    assert_eq!(
+        files(&fixture.path("public")),
+        before,
+        "inodes, times, bytes"
+    );
+    assert!(leftovers(&fixture).is_empty(), "{:?}", leftovers(&fixture));
+}
+
+#[test]
+fn a_link_planted_in_the_previous_output_is_replaced_not_followed() {
+    let fixture = Fixture::new("basic");
+    fixture.build(&[]);
+    let public = fixture.path("public");
+    let outside = tempfile::tempdir().unwrap();
+    // A file link to a file outside with the very bytes the page will have.
+    let page = public.join("articles/second/index.html");
+    let target = outside.path().join("page.html");
+    fs::copy(&page, &target).unwrap();
+    fs::remove_file(&page).unwrap();
+    std::os::unix::fs::symlink(&target, &page).unwrap();
+    // A folder link to a copy of a folder of the output.
+    let topics = public.join("topics");
+    let copied = outside.path().join("topics");
+    common::copy_dir(&topics, &copied);
+    fs::remove_dir_all(&topics).unwrap();
+    std::os::unix::fs::symlink(&copied, &topics).unwrap();
+    let outside_before = files(outside.path());
+
+    fixture.build(&[]);
+    for p in [&page, &topics] {
+        let m = fs::symlink_metadata(p).unwrap();
+        assert!(!m.file_type().is_symlink(), "{} is ours again", p.display());
+    }
+    assert!(page.is_file() && topics.is_dir());
+    // Nothing outside was written, linked or removed.
+    assert_eq!(files(outside.path()), outside_before);
+    for (path, _) in outside_before {
+        let m = fs::metadata(outside.path().join(&path)).unwrap();
+        assert_eq!(m.nlink(), 1, "{path} outside is not linked into the output");
+    }
+    // And the output is what a build from nothing gives.
+    let fresh = Fixture::new("basic");
+    fresh.build(&[]);
+    assert_eq!(snapshot(&public), snapshot(&fresh.path("public")));
+}
+
+#[test]
+fn a_file_replaced_by_a_folder_in_the_previous_output_is_written_again() {
+    let fixture = Fixture::new("basic");
+    fixture.build(&[]);
+    let page = fixture.path("public/articles/second/index.html");
+    let bytes = fs::read(&page).unwrap();
+    fs::remove_file(&page).unwrap();
+    fs::create_dir(&page).unwrap();
+    fs::write(page.join("index.html"), &bytes).unwrap();
+    // And a folder replaced by a file.
+    let folder = fixture.path("public/topics/alpha");
+    fs::remove_dir_all(&folder).unwrap();
+    fs::write(&folder, "not a folder").unwrap();
+
+    fixture.build(&[]);
+    assert!(page.is_file(), "the page is a file again");
+    assert_eq!(fs::read(&page).unwrap(), bytes);
+    assert!(folder.join("index.html").is_file());
+    assert!(leftovers(&fixture).is_empty());
+}
