@@ -21,7 +21,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 
 use super::packs::{self, PackOf};
-use super::{Files, Renderer, entities, feeds, pages, redirects, search, timeline};
+use super::{Files, Renderer, entities, feeds, pages, redirects, search, service_pages, timeline};
 use crate::error::Diagnostic;
 use crate::i18n::Lang;
 use crate::index::{Edition, EntityKind, PageRef, Site};
@@ -295,8 +295,8 @@ impl Job {
             JobKind::Page(i) => pages::page_writes(&r, i),
             JobKind::Entities(kind) => entities::entities_writes(&r, kind),
             JobKind::Entity(kind, i, p) => entities::entity_writes(&r, kind, i, p),
-            JobKind::Search => pages::search_writes(&r),
-            JobKind::NotFound => pages::not_found_writes(&r),
+            JobKind::Search => service_pages::search_writes(&r),
+            JobKind::NotFound => service_pages::not_found_writes(&r),
             JobKind::Feeds => feeds::feeds_writes(&r),
             JobKind::Sitemap => feeds::sitemap_writes(),
             JobKind::Robots => feeds::robots_writes(),
@@ -323,8 +323,8 @@ impl Job {
             JobKind::Page(i) => pages::page_reads(i),
             JobKind::Entities(kind) => entities::entities_reads(&r, kind),
             JobKind::Entity(kind, i, p) => entities::entity_reads(&r, kind, i, p),
-            JobKind::Search => pages::search_reads(),
-            JobKind::NotFound => pages::not_found_reads(),
+            JobKind::Search => service_pages::search_reads(),
+            JobKind::NotFound => service_pages::not_found_reads(),
             JobKind::Feeds => feeds::feeds_reads(&r),
             JobKind::Sitemap => feeds::sitemap_reads(),
             JobKind::Robots => feeds::robots_reads(),
@@ -357,8 +357,8 @@ impl Job {
             JobKind::Page(i) => pages::page(r, i),
             JobKind::Entities(kind) => entities::entities(r, kind),
             JobKind::Entity(kind, i, p) => entities::entity(r, kind, i, p),
-            JobKind::Search => pages::search(r),
-            JobKind::NotFound => pages::not_found(r),
+            JobKind::Search => service_pages::search(r),
+            JobKind::NotFound => service_pages::not_found(r),
             JobKind::Feeds => Ok(feeds::site_feeds(r, r.shared)),
             JobKind::Sitemap => Ok(feeds::sitemap(r.site, r.shared)),
             JobKind::Robots => Ok(feeds::robots(r.shared)),

@@ -16,6 +16,7 @@ pub mod paging;
 mod profiles;
 pub mod redirects;
 pub mod search;
+mod service_pages;
 pub mod share;
 pub mod templates;
 mod timeline;

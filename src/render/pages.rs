@@ -9,8 +9,8 @@ use super::languages::elsewhere;
 use super::paging::{self, Paged};
 use super::share::{self, Share};
 use super::values::{self, html, list, obj, opt_text, reading_time, text};
-use super::{Files, Local, search};
-use crate::error::{Diagnostic, Problem};
+use super::{Files, Local};
+use crate::error::Diagnostic;
 use crate::index::{Edition, EntityKind, PageRef};
 use crate::parse::front_matter::PageDate;
 use crate::parse::{Meta, Page};
@@ -538,56 +538,6 @@ pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
             ("publication", values::publication(p, &shared.dates)),
             ("page", page_value),
         ],
-    )
-}
-
-// ---- search: `/search/` ---------------------------------------------------------------------
-
-pub(super) fn search_writes(s: &Scope) -> Writes {
-    Writes::page(&s.local("search/"), None)
-}
-
-pub(super) fn search_reads() -> Reads {
-    Reads::themed()
-}
-
-pub(super) fn search(r: &Local) -> Result<Files, Diagnostic> {
-    if !r.templates.has("search.html") {
-        return Err(Diagnostic::new(
-            "templates/search.html",
-            Problem::Template("search is on but the theme has no `search.html`: add one or set `search: {enabled: false}` in site.yaml".into()),
-        ));
-    }
-    r.page(
-        "search.html",
-        &r.local("search/"),
-        r.word("search"),
-        "search",
-        vec![(
-            "index_url",
-            text(&r.shared.url(&search::manifest_path(&search::folder(r)))),
-        )],
-    )
-}
-
-// ---- the page for unknown addresses: `/404.html` ----------------------------------------
-
-/// Hosts serve it for unknown paths; it is not in the sitemap.
-pub(super) fn not_found_writes(s: &Scope) -> Writes {
-    Writes::files(vec![s.local("404.html")])
-}
-
-pub(super) fn not_found_reads() -> Reads {
-    Reads::themed()
-}
-
-pub(super) fn not_found(r: &Local) -> Result<Files, Diagnostic> {
-    r.page(
-        "404.html",
-        &r.local("404.html"),
-        r.word("page_not_found"),
-        "404",
-        vec![],
     )
 }
 
