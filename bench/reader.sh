@@ -79,10 +79,4 @@ else
 fi
 
 say "what a search downloads (headless Chromium; gzip -6 sizes)"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$OUT" "$PORT" >/dev/null 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-sleep 1
-python3 "$ROOT/bench/search_transfer.py" "$OUT" "http://127.0.0.1:$PORT" "$ONE" "$THREE" \
-    | tee "$WORK/transfer.jsonl"
+python3 "$ROOT/bench/search_transfer.py" "$OUT" "$ONE" "$THREE" | tee "$WORK/transfer.jsonl"

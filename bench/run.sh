@@ -323,7 +323,7 @@ if [ "$ATTACHE_OK" = 1 ]; then
         for p in $(cd "$WORK/attache-$n/content/articles" && find . -name '*.md' | sed 's|.*/||; s|\.md$||' | sort); do
             curl -s -o /dev/null -H 'Accept-Encoding: br, gzip' "${url}articles/$p/" && S_PAGES=$((S_PAGES + 1))
         done
-        curl -s -o /dev/null -H 'Accept-Encoding: br, gzip' "${url}search-index.json"
+        curl -s -o /dev/null -H 'Accept-Encoding: br, gzip' "${url}search/manifest.json"
         S_AFTER=$(awk '/VmHWM/ { print $2 }' "/proc/$spid/status")
     else
         warn "attache serve did not start: see $log"
@@ -395,7 +395,7 @@ SUMMARY="$RESULTS/summary.md"
     echo "attache's rebuild on disk takes $(ratio "${DMED[re,a]}" "${MED[$LARGEST,al]:-}") its build time on tmpfs."
     if [ "$S_START" != - ]; then
         echo
-        echo "\`attache serve\` on the $LARGEST-article site (with related articles): peak RSS $(fmt_mib "$S_START") after its first build; $(fmt_mib "$S_AFTER") after serving all $S_PAGES article pages and the search index compressed (brotli) once each."
+        echo "\`attache serve\` on the $LARGEST-article site (with related articles): peak RSS $(fmt_mib "$S_START") after its first build; $(fmt_mib "$S_AFTER") after serving all $S_PAGES article pages and the search manifest compressed (brotli) once each."
     fi
     echo
     echo "Shipped briefing (attache only): $(fmt_s "$B_MED") wall, $(fmt_s "$B_CPU") CPU."

@@ -1,25 +1,30 @@
 #!/usr/bin/env python3
 """What a search downloads, in headless Chromium: attache's search page and Pagefind's.
 
-    search_transfer.py SITE_DIR ORIGIN QUERY...
+    search_transfer.py SITE_DIR QUERY...
 
-SITE_DIR is a built attache site, served at ORIGIN (http://127.0.0.1:PORT), with Pagefind's
-index in SITE_DIR/pagefind/ when Pagefind is compared. For each query, the page runs the
+SITE_DIR is a built attache site, with Pagefind's index in SITE_DIR/pagefind/ when Pagefind
+is compared. The script serves it on 127.0.0.1 itself and writes down every file the
+browser asks for, so requests made by Web Workers (Pagefind searches in one) count as well
+as the page's own. For each query, a fresh browser opens the search page, which runs the
 search and shows (attache) or loads (Pagefind, through its JavaScript API) the first ten
-results; the browser's resource timing says which files it fetched, and each is counted at
-its size compressed with gzip -6 (files Pagefind stores compressed are counted as stored).
-Prints one JSON line per engine and query: files, bytes, and for attache how long after
-the last byte arrived the results were on the page.
+results; every search file requested is counted at its size compressed with gzip -6 (files
+Pagefind stores compressed are counted as stored). Prints one JSON line per engine and
+query: files, bytes, and for attache how long after the last byte arrived the results were
+on the page.
 
 Talks WebDriver to chromedriver (on PATH) over plain HTTP; standard library only.
 """
 
+import functools
 import gzip
+import http.server
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -47,7 +52,40 @@ return { after: marks[marks.length - 1].startTime - Math.max(0, ...search.map(e 
 
 PAGEFIND_DONE = "return window.__done || null;"
 
-RESOURCES = "return performance.getEntriesByType('resource').map(e => e.name);"
+
+
+class Requests:
+    """The paths the site's server was asked for, in order, from any client."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.paths = []
+
+    def add(self, path):
+        with self.lock:
+            self.paths.append(path)
+
+    def take(self):
+        with self.lock:
+            paths, self.paths = self.paths, []
+        return paths
+
+
+def serve(site, requests):
+    """Serves SITE on a free port of 127.0.0.1 in a thread; returns the server."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            requests.add(urllib.parse.urlparse(self.path).path)
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def free_port():
@@ -72,7 +110,10 @@ def compressed(path):
 
 
 def main():
-    site, origin, queries = sys.argv[1], sys.argv[2].rstrip("/"), sys.argv[3:]
+    site, queries = sys.argv[1], sys.argv[2:]
+    requests = Requests()
+    server = serve(site, requests)
+    origin = "http://127.0.0.1:%d" % server.server_address[1]
     with open(os.path.join(site, "pagefind-search.html"), "w") as f:
         f.write(PAGEFIND_PAGE)
     port = free_port()
@@ -96,12 +137,10 @@ def main():
                     "browserName": "chrome",
                     "goog:chromeOptions": {"args": ["--headless", "--no-sandbox",
                                                     "--disable-gpu", "--disable-dev-shm-usage"]},
-                    # Requests of workers too (Pagefind searches in one), which the
-                    # page's resource timing does not see.
-                    "goog:loggingPrefs": {"performance": "ALL"},
                 }}}
                 session = call(base, "POST", "/session", caps)["sessionId"]
                 s = "/session/" + session
+                requests.take()
                 try:
                     call(base, "POST", s + "/url",
                          {"url": origin + page + urllib.parse.quote(query)})
@@ -112,17 +151,10 @@ def main():
                         if result:
                             break
                         time.sleep(0.05)
-                    names = call(base, "POST", s + "/execute/sync",
-                                 {"script": RESOURCES, "args": []})
-                    for entry in call(base, "POST", s + "/se/log", {"type": "performance"}):
-                        message = json.loads(entry["message"])["message"]
-                        if message["method"] == "Network.requestWillBeSent":
-                            names.append(message["params"]["request"]["url"])
                 finally:
                     call(base, "DELETE", s)
                 files = []
-                for name in dict.fromkeys(names):
-                    path = urllib.parse.urlparse(name).path
+                for path in dict.fromkeys(requests.take()):
                     # What search costs, not the page around it (stylesheet, icon).
                     if not path.startswith(("/search/", "/search.js", "/pagefind/")):
                         continue
@@ -137,6 +169,7 @@ def main():
     finally:
         driver.terminate()
         driver.wait(10)
+        server.shutdown()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use super::{
-    Language, Links, Named, Overview, Pack, PackArticle, PackSource, Scope, TopicRef, Words,
+    Language, Links, MAX_MARKDOWN_BYTES, Named, Overview, Pack, PackArticle, PackSource, Scope,
+    TopicRef, Words,
 };
 use crate::config::PackOrder;
 use crate::error::{Diagnostic, Problem, did_you_mean};
@@ -26,7 +27,11 @@ pub fn assemble<'s>(site: &'s Site, lang: Lang, scope: &Scope) -> Result<Pack<'s
         .get(lang)
         .map_or("en", |l| l.code.as_str());
     let words = Words::for_language(code);
-    let Members { topics, articles } = members(site, lang, scope)?;
+    let members = members(site, lang, scope)?;
+    // A pack over the limit shows no body (see [`Pack::too_large`]): the links of its
+    // bodies are not worked out, which at 10,000 articles is most of its cost.
+    let shows_bodies = members.size(ed).0 <= MAX_MARKDOWN_BYTES;
+    let Members { topics, articles } = members;
     let position = positions(ed, &articles);
     let topic_anchor: HashMap<&str, String> = topics
         .iter()
@@ -97,7 +102,7 @@ pub fn assemble<'s>(site: &'s Site, lang: Lang, scope: &Scope) -> Result<Pack<'s
         Scope::Briefing => (words.briefing_title, site.config.description.as_str()),
         Scope::Topic(_) => (overviews[0].title, overviews[0].summary),
     };
-    let links = links(site, lang, &topic_anchor, &position);
+    let links = shows_bodies.then(|| links(site, lang, &topic_anchor, &position));
     Ok(Pack {
         scope: scope.clone(),
         site_title: &site.config.title,

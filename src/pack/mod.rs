@@ -261,22 +261,28 @@ pub struct Pack<'s> {
     pub sources: Vec<PackSource<'s>>,
     pub people: Vec<Named<'s>>,
     pub organizations: Vec<Named<'s>>,
-    links: Links<'s>,
+    /// How links in the bodies are drawn; none for a pack too large to show its bodies.
+    links: Option<Links<'s>>,
 }
 
 impl<'s> Pack<'s> {
     /// The parsed events of the `i`-th overview's body, ready to draw: links inside the
     /// pack are `#anchor`, every other link an absolute URL, links that would run a
     /// script are emptied, and every heading id is `<section anchor>--<heading id>`.
+    /// None for a pack [too large](Pack::too_large) to show its bodies.
     pub fn overview_events(&self, i: usize) -> Vec<Event<'s>> {
         let o = &self.overviews[i];
-        self.links.events(o.body, &o.page.rel, &o.anchor)
+        self.links
+            .as_ref()
+            .map_or_else(Vec::new, |l| l.events(o.body, &o.page.rel, &o.anchor))
     }
 
     /// The parsed events of the `i`-th article's body, as [`Pack::overview_events`].
     pub fn article_events(&self, i: usize) -> Vec<Event<'s>> {
         let a = &self.articles[i];
-        self.links.events(a.body, &a.page.rel, &a.anchor)
+        self.links
+            .as_ref()
+            .map_or_else(Vec::new, |l| l.events(a.body, &a.page.rel, &a.anchor))
     }
 
     /// How many bytes of Markdown the pack's bodies hold, and the file of the largest.

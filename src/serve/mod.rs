@@ -41,6 +41,7 @@ pub mod http;
 mod live;
 mod model;
 mod output;
+mod reindex;
 pub mod reload;
 mod search;
 mod sources;

@@ -7,18 +7,18 @@
 //! title, topics and names), or the site is indexed again from the pages in memory. Either
 //! way the result says how each page changed, for [`super::affected`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
 use tera::Value;
 
-use super::affected::{Before, Changed, Moves};
+use super::affected::{Changed, Moves};
 use super::model::{Lookup, Model};
+use super::reindex::reindex;
 use super::trace;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::i18n::Lang;
-use crate::index::{self, PageRef, Site};
+use crate::index::{PageRef, Site};
 use crate::parse::translate::{Original, Originals};
 use crate::parse::{self, Head, Kind, Meta, Page, ParseOptions};
 use crate::render::View;
@@ -42,7 +42,7 @@ pub(super) struct Failed {
 }
 
 impl Failed {
-    fn kept(problems: Vec<Diagnostic>) -> Failed {
+    pub(super) fn kept(problems: Vec<Diagnostic>) -> Failed {
         Failed {
             problems: Diagnostics(problems).sorted(),
             model_kept: true,
@@ -51,7 +51,7 @@ impl Failed {
 }
 
 /// A content file parsed again: the page, or `None` when the file is gone or a draft.
-type Parsed = (String, Option<Page>);
+pub(super) type Parsed = (String, Option<Page>);
 
 /// Parses the `pending` content files (and the pages they affect) and updates the site.
 pub(super) fn update(
@@ -472,7 +472,7 @@ fn same_place(site: &Site, lang: Lang, at: PageRef, new: &Page) -> bool {
 }
 
 /// What a link to a page shows: its title and URL path.
-fn link(page: &Page) -> (&str, &str) {
+pub(super) fn link(page: &Page) -> (&str, &str) {
     (page.title(), &page.path)
 }
 
@@ -525,288 +525,4 @@ fn put_in_place(model: &mut Model, pages: Vec<Parsed>) -> Changed {
         model.shared[lang] = shared;
     }
     changed
-}
-
-/// Indexes the site again with the new pages. `pending` are the files whose text changed;
-/// the other pages parsed again changed at most in where their links lead. `lookup` has
-/// the URLs and topic ids after the edit, when they changed.
-fn reindex(
-    model: &mut Model,
-    pages: Vec<Parsed>,
-    pending: &BTreeSet<String>,
-    lookup: Option<Lookup>,
-) -> Result<Outcome, Failed> {
-    // URLs first, on paths alone, so that a collision leaves the site untouched. Most
-    // edits make none, which a quick look finds; a collision is then reported as a build
-    // reports it.
-    if !may_collide(&model.site, &pages) {
-        trace::mark("urls");
-        return reindex_unchecked(model, pages, pending, lookup);
-    }
-    // The pages in file order, as a full build sees them.
-    let mut claims: BTreeMap<&str, index::Claim> = model
-        .site
-        .all_pages()
-        .map(|p| (p.rel.as_str(), index::Claim::of(p)))
-        .collect();
-    for (rel, page) in &pages {
-        match page {
-            Some(p) => claims.insert(rel, index::Claim::of(p)),
-            None => claims.remove(rel.as_str()),
-        };
-    }
-    let claims: Vec<index::Claim> = claims.into_values().collect();
-    let prefixes = index::prefixes(&model.site.config);
-    let problems = index::check_urls(&claims, &prefixes).problems;
-    if !problems.is_empty() {
-        return Err(Failed::kept(problems));
-    }
-    drop(claims);
-    trace::mark("urls");
-    reindex_unchecked(model, pages, pending, lookup)
-}
-
-/// Whether the pages after the edit might share a URL (with each other, or with a page
-/// attache makes itself). A site with aliases always gets the whole check.
-fn may_collide(site: &Site, pages: &[Parsed]) -> bool {
-    // Every language's pages are under its own prefix, which the quick look does not know.
-    if site.editions.len() > 1 {
-        return true;
-    }
-    let replaced: FxHashSet<&str> = pages.iter().map(|(rel, _)| rel.as_str()).collect();
-    let mut seen: FxHashSet<&str> = FxHashSet::default();
-    site.all_pages()
-        .filter(|p| !replaced.contains(p.rel.as_str()))
-        .map(|p| p.path.as_str())
-        .chain(
-            pages
-                .iter()
-                .filter_map(|(_, p)| p.as_ref().map(|p| p.path.as_str())),
-        )
-        .any(|path| {
-            index::GENERATED.contains(&path)
-                || index::reserved(path).is_some()
-                || !seen.insert(path)
-        })
-        || site
-            .all_pages()
-            .chain(pages.iter().filter_map(|(_, p)| p.as_ref()))
-            .any(|p| !p.meta.common().aliases.is_empty())
-}
-
-/// [`reindex`], once the URLs are known to be unique.
-fn reindex_unchecked(
-    model: &mut Model,
-    pages: Vec<Parsed>,
-    pending: &BTreeSet<String>,
-    lookup: Option<Lookup>,
-) -> Result<Outcome, Failed> {
-    // Take the pages out of the site (no copies), swap in the new ones, index again.
-    let before = Before::of(&model.site);
-    let old_cards: Vec<Vec<Value>> = model
-        .shared
-        .iter_mut()
-        .map(|s| std::mem::take(&mut s.cards))
-        .collect();
-    let old_lookup = std::mem::take(&mut model.lookup);
-    let config = model.site.config.clone();
-    let site = std::mem::replace(&mut model.site, Site::empty(config.clone()));
-    // Every page in one list of slots, edition after edition; where each edition starts.
-    let mut starts = Vec::with_capacity(site.editions.len());
-    let mut shapes = Vec::with_capacity(site.editions.len());
-    let mut slots: Vec<Option<Page>> = Vec::new();
-    let mut related = Vec::with_capacity(site.editions.len());
-    for edition in site.editions {
-        starts.push(slots.len());
-        shapes.push((
-            usize::from(edition.home.is_some()),
-            edition.articles.len(),
-            edition.topics.len(),
-            edition.pages.len(),
-        ));
-        related.push(edition.related);
-        slots.extend(
-            edition
-                .home
-                .into_iter()
-                .chain(edition.articles)
-                .chain(edition.topics.into_iter().map(|t| t.page))
-                .chain(edition.pages)
-                .chain(edition.profiles)
-                .map(Some),
-        );
-    }
-    let slot_of = |lang: Lang, at: PageRef| -> usize {
-        let (home, n_articles, n_topics, n_pages) = shapes[lang];
-        starts[lang]
-            + match at {
-                PageRef::Home => 0,
-                PageRef::Article(i) => home + i,
-                PageRef::Topic(i) => home + n_articles + i,
-                PageRef::Page(i) => home + n_articles + n_topics + i,
-                PageRef::Profile(i) => home + n_articles + n_topics + n_pages + i,
-            }
-    };
-    let mut changed_articles: Vec<Vec<(usize, Page)>> =
-        (0..starts.len()).map(|_| Vec::new()).collect();
-    // Pages whose content changed: the files edited, and pages whose links now lead
-    // elsewhere; and what a link to them showed.
-    let mut reparsed: HashMap<String, Option<(String, String)>> = HashMap::new();
-    for (rel, page) in pages {
-        let was = old_lookup.locate.get(&rel).copied();
-        let old = was.and_then(|(lang, at)| slots[slot_of(lang, at)].take());
-        let text_changed = pending.contains(&rel)
-            || match (&old, &page) {
-                (Some(old), Some(new)) => {
-                    old.body.html != new.body.html || old.body.summary_html != new.body.summary_html
-                }
-                _ => true,
-            };
-        if text_changed {
-            let old_link = old.as_ref().map(|p| {
-                let (title, path) = link(p);
-                (title.to_string(), path.to_string())
-            });
-            reparsed.insert(rel.clone(), old_link);
-        }
-        slots.extend(page.map(Some));
-        if let (true, Some(old), Some((lang, PageRef::Article(i)))) = (text_changed, old, was) {
-            changed_articles[lang].push((i, old));
-        }
-    }
-    let pages = in_file_order(slots.into_iter().flatten().collect());
-    // A profile's names decide which articles share a person or an organization: when
-    // one changes, every article's related list is chosen again.
-    let profile_changed = pending.iter().any(|rel| {
-        matches!(
-            crate::parse::Kind::of(rel),
-            Some(crate::parse::Kind::Person | crate::parse::Kind::Organization)
-        )
-    });
-    let earlier = related
-        .into_iter()
-        .zip(changed_articles)
-        .enumerate()
-        .map(|(lang, (related, changed))| index::Earlier {
-            rels: if profile_changed {
-                &[]
-            } else {
-                before.articles(lang)
-            },
-            related,
-            changed,
-        })
-        .collect();
-    trace::mark("take");
-    model.site = match index::index_again(config, pages, earlier) {
-        Ok(site) => site,
-        Err(problems) => {
-            return Err(Failed {
-                problems,
-                model_kept: false,
-            });
-        }
-    };
-    trace::mark("index");
-    let lookup = lookup.unwrap_or(old_lookup);
-    model.lookup = Lookup {
-        locate: Lookup::locate(&model.site),
-        ..lookup
-    };
-    trace::mark("lookup");
-
-    let moves = Moves::new(&before, &model.site);
-    let mut changed = Changed::default();
-    for (rel, old_link) in &reparsed {
-        let Some(&(lang, at)) = model.lookup.locate.get(rel) else {
-            continue;
-        };
-        changed.page(lang, at, View::Full);
-        let page = model.site.page(lang, at).expect("located");
-        let (title, path) = link(page);
-        if old_link
-            .as_ref()
-            .is_none_or(|(t, p)| (t.as_str(), p.as_str()) != (title, path))
-        {
-            changed.page(lang, at, View::Ref);
-        }
-    }
-
-    let base_path = model.site.config.base_path().to_string();
-    for (lang, old_cards) in old_cards.into_iter().enumerate() {
-        // Search-index entries hold a page's text, and the titles of its topics.
-        let topic_refs = Shared::topic_refs(&model.site, lang);
-        let refs_same = topic_refs == model.shared[lang].topic_refs;
-        if refs_same {
-            let site = &model.site;
-            model.search[lang].moved(&site.editions[lang], |at| {
-                site.page(lang, at)
-                    .is_some_and(|p| !pending.contains(&p.rel))
-            });
-        } else {
-            model.search[lang].clear();
-        }
-        // Cards: kept for the articles that did not change while the topics they name
-        // look the same.
-        let was_at: FxHashMap<&str, usize> = before
-            .articles(lang)
-            .iter()
-            .enumerate()
-            .map(|(i, rel)| (rel.as_str(), i))
-            .collect();
-        let dates = &model.shared[lang].dates;
-        let cards: Vec<(Value, bool)> = model.site.editions[lang]
-            .articles
-            .par_iter()
-            .map(|a| {
-                let old = was_at.get(a.rel.as_str()).map(|&i| &old_cards[i]);
-                match old {
-                    Some(c) if refs_same && !reparsed.contains_key(&a.rel) => (c.clone(), false),
-                    _ => {
-                        let card = values::card(a, &base_path, &topic_refs, dates);
-                        let differs = old != Some(&card);
-                        (card, differs)
-                    }
-                }
-            })
-            .collect();
-        let mut kept = Vec::with_capacity(cards.len());
-        for (i, (card, differs)) in cards.into_iter().enumerate() {
-            if differs {
-                changed.page(lang, PageRef::Article(i), View::Card);
-            }
-            kept.push(card);
-        }
-        let shared = Shared::with_cards(&model.site, lang, kept);
-        if shared.topic_cards != model.shared[lang].topic_cards {
-            changed.topic_cards.insert(lang);
-        }
-        if shared.globals != model.shared[lang].globals {
-            changed.globals.insert(lang);
-        }
-        model.shared[lang] = shared;
-    }
-    trace::mark("cards");
-    Ok(Outcome::Reindexed { changed, moves })
-}
-
-/// Pages as a build hands them to `index`: in the order of their content paths. Articles
-/// are left as they are: `index` puts them in an order of their own that does not depend
-/// on the order it gets them in, and they are nearly in it already.
-fn in_file_order(pages: Vec<Page>) -> Vec<Page> {
-    let mut order: Vec<(bool, &str, usize)> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| match p.kind {
-            Kind::Article => (true, "", i),
-            _ => (false, p.rel.as_str(), i),
-        })
-        .collect();
-    order.sort_unstable();
-    let order: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
-    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .map(|i| slots[i].take().expect("each page once"))
-        .collect()
 }
