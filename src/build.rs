@@ -200,16 +200,6 @@ fn add_generated(output: &mut Output, files: render::Files) -> Result<(), Diagno
     Diagnostics(problems).into_result(())
 }
 
-/// The stages after load: the site, its output and the warnings.
-pub fn build_from_sources(
-    config: Config,
-    sources: Sources,
-    options: &BuildOptions,
-) -> Result<(Site, Output, Diagnostics), Diagnostics> {
-    build_stages(config, sources, &options.at_a_moment(), &mut Vec::new())
-        .map(|(site, output, warnings, _)| (site, output, warnings))
-}
-
 /// A site ready to render: indexed, its templates compiled, and the warnings so far.
 struct Ready {
     site: Site,

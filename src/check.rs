@@ -14,7 +14,7 @@ use crate::parse::{self, Page};
 use crate::render::{self, Templates};
 
 /// Checks the site at `root`; the result lists every problem found, sorted by file.
-pub fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
+pub(crate) fn check(root: &Path, options: &BuildOptions) -> Diagnostics {
     let config = match load_config(root, options) {
         Ok(c) => c,
         Err(d) => return d,
@@ -189,7 +189,7 @@ fn percent_decode(s: &str) -> String {
 
 /// The report in the terminal form: `file:line:col: message` lines grouped by file, then
 /// a count.
-pub fn format_text(problems: &Diagnostics) -> String {
+pub(crate) fn format_text(problems: &Diagnostics) -> String {
     let mut by_file: BTreeMap<&PathBuf, Vec<&Diagnostic>> = BTreeMap::new();
     for d in problems.iter() {
         by_file.entry(&d.path).or_default().push(d);
@@ -222,7 +222,7 @@ pub fn format_text(problems: &Diagnostics) -> String {
 
 /// The report as one JSON document, for editors and CI: `count` (all problems),
 /// `errors` and `warnings` (how many of each), and `problems`, each with its `severity`.
-pub fn format_json(problems: &Diagnostics) -> String {
+pub(crate) fn format_json(problems: &Diagnostics) -> String {
     let list: Vec<serde_json::Value> = problems
         .iter()
         .map(|d| {

@@ -26,17 +26,6 @@ pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
-impl Output {
-    /// How many HTML pages the output holds.
-    pub fn page_count(&self) -> usize {
-        self.files.keys().filter(|k| k.ends_with(".html")).count()
-    }
-
-    pub fn total_bytes(&self) -> usize {
-        self.files.values().map(Vec::len).sum()
-    }
-}
-
 /// An output path is safe when it is relative and only goes down: no `..`, no root, no
 /// drive prefix, no empty or `.` segments, no backslashes or NUL.
 pub fn is_safe_output_path(path: &str) -> bool {

@@ -12,17 +12,17 @@
 //! `attache` binary only parses arguments and calls [`cli::run`].
 
 pub mod build;
-pub mod check;
+pub(crate) mod check;
 pub mod cli;
 pub mod config;
 pub mod emit;
 pub mod error;
 pub mod i18n;
-pub mod import;
-pub mod index;
+pub(crate) mod import;
+pub(crate) mod index;
 pub mod load;
-pub mod pack;
+pub(crate) mod pack;
 pub mod parse;
 pub mod render;
-pub mod scaffold;
+pub(crate) mod scaffold;
 pub mod serve;

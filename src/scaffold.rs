@@ -14,10 +14,10 @@ use crate::parse::{checked_slug, topic_id};
 
 mod translation;
 
-pub use translation::{NewTranslation, new_translation};
+pub(crate) use translation::{NewTranslation, new_translation};
 
 #[derive(Debug, Error)]
-pub enum ScaffoldError {
+pub(crate) enum ScaffoldError {
     #[error(
         "{path} already exists; attache never overwrites a file (pick another title or --slug)"
     )]
@@ -68,7 +68,7 @@ pub enum ScaffoldError {
 
 /// What `attache new article` needs.
 #[derive(Debug, Clone)]
-pub struct NewArticle {
+pub(crate) struct NewArticle {
     pub title: String,
     pub topics: Vec<String>,
     /// Default: today.
@@ -79,7 +79,7 @@ pub struct NewArticle {
 }
 
 /// Writes `content/articles/<year>/<slug>.md` and returns its path.
-pub fn new_article(root: &Path, article: &NewArticle) -> Result<PathBuf, ScaffoldError> {
+pub(crate) fn new_article(root: &Path, article: &NewArticle) -> Result<PathBuf, ScaffoldError> {
     let config = Config::load(root).map_err(crate::error::Diagnostics::from)?;
     let lang_line = match &article.lang {
         Some(tag) => {
@@ -154,7 +154,11 @@ Write the article here. Remove `draft: true` above to publish it.\n",
 }
 
 /// Writes `content/topics/<id>.md` and returns its path.
-pub fn new_topic(root: &Path, id: &str, title: Option<&str>) -> Result<PathBuf, ScaffoldError> {
+pub(crate) fn new_topic(
+    root: &Path,
+    id: &str,
+    title: Option<&str>,
+) -> Result<PathBuf, ScaffoldError> {
     Config::load(root).map_err(crate::error::Diagnostics::from)?;
     let slug = topic_id(id).map_err(|reason| ScaffoldError::BadName {
         value: id.to_string(),
@@ -173,7 +177,7 @@ pub fn new_topic(root: &Path, id: &str, title: Option<&str>) -> Result<PathBuf, 
 }
 
 /// Creates a minimal working site in `dir`: settings, a home page, one topic, one article.
-pub fn init(dir: &Path, title: &str) -> Result<Vec<PathBuf>, ScaffoldError> {
+pub(crate) fn init(dir: &Path, title: &str) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.exists() && fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
         return Err(ScaffoldError::NotEmpty {
             path: dir.to_path_buf(),

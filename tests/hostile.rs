@@ -1867,7 +1867,7 @@ mod preview {
     const WAIT: Duration = Duration::from_secs(10);
 
     /// Pages the basic fixture has, as a reader would ask for them.
-    pub const VALID: &[&str] = &[
+    pub(crate) const VALID: &[&str] = &[
         "/",
         "/articles/first/",
         "/articles/second/",
@@ -1880,7 +1880,7 @@ mod preview {
         "/about/",
     ];
 
-    pub fn start(desk: &Desk) -> Handle {
+    pub(crate) fn start(desk: &Desk) -> Handle {
         let mut options = ServeOptions::new(desk.root());
         options.port = 0;
         options.quiet = true;
@@ -1888,7 +1888,7 @@ mod preview {
     }
 
     /// One response on a keep-alive connection: status and body.
-    pub fn read_response(stream: &mut TcpStream) -> Option<(u16, Vec<u8>)> {
+    pub(crate) fn read_response(stream: &mut TcpStream) -> Option<(u16, Vec<u8>)> {
         let mut head = Vec::new();
         let mut byte = [0u8; 1];
         while !head.ends_with(b"\r\n\r\n") {
@@ -1915,25 +1915,29 @@ mod preview {
         Some((status, body))
     }
 
-    pub fn get_on(stream: &mut TcpStream, addr: SocketAddr, path: &str) -> Option<(u16, Vec<u8>)> {
+    pub(crate) fn get_on(
+        stream: &mut TcpStream,
+        addr: SocketAddr,
+        path: &str,
+    ) -> Option<(u16, Vec<u8>)> {
         let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
         stream.write_all(request.as_bytes()).ok()?;
         read_response(stream)
     }
 
-    pub fn connect(addr: SocketAddr) -> TcpStream {
+    pub(crate) fn connect(addr: SocketAddr) -> TcpStream {
         let stream = TcpStream::connect(addr).expect("connect");
         stream.set_read_timeout(Some(WAIT)).unwrap();
         stream.set_write_timeout(Some(WAIT)).unwrap();
         stream
     }
 
-    pub fn get(addr: SocketAddr, path: &str) -> Option<(u16, Vec<u8>)> {
+    pub(crate) fn get(addr: SocketAddr, path: &str) -> Option<(u16, Vec<u8>)> {
         get_on(&mut connect(addr), addr, path)
     }
 
     /// Sends `bytes` as a request; the status, or `None` if the server closed instead.
-    pub fn send(addr: SocketAddr, bytes: &[u8]) -> Option<u16> {
+    pub(crate) fn send(addr: SocketAddr, bytes: &[u8]) -> Option<u16> {
         let mut stream = connect(addr);
         // The server may close while a huge request is still being written.
         let _ = stream.write_all(bytes);
@@ -1941,13 +1945,13 @@ mod preview {
     }
 
     /// `attache serve` in a process of its own, so its memory can be measured alone.
-    pub struct Server {
+    pub(crate) struct Server {
         pub child: std::process::Child,
         pub addr: SocketAddr,
     }
 
     impl Server {
-        pub fn start(desk: &Desk) -> Server {
+        pub(crate) fn start(desk: &Desk) -> Server {
             use std::io::BufRead;
             let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
                 .args(["serve", "--port", "0", "--root"])
@@ -1976,7 +1980,7 @@ mod preview {
         }
 
         /// Resident memory of the server process, in KB.
-        pub fn rss_kb(&self) -> usize {
+        pub(crate) fn rss_kb(&self) -> usize {
             rss_kb_of(&format!("/proc/{}/status", self.child.id()))
         }
     }
@@ -2001,7 +2005,7 @@ mod preview {
 
     /// Keep-alive clients asking for valid pages as fast as they can, for `time`.
     /// Returns (answers, answers that were not 2xx/3xx).
-    pub fn load(addr: SocketAddr, clients: usize, time: Duration) -> (usize, usize) {
+    pub(crate) fn load(addr: SocketAddr, clients: usize, time: Duration) -> (usize, usize) {
         let done = Arc::new(AtomicUsize::new(0));
         let bad = Arc::new(AtomicUsize::new(0));
         let until = Instant::now() + time;
@@ -2034,7 +2038,7 @@ mod preview {
 
     /// Stops the server, failing if that takes long (open idle connections must not hold
     /// it).
-    pub fn stop(handle: Handle) {
+    pub(crate) fn stop(handle: Handle) {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             handle.shutdown();
@@ -2047,7 +2051,7 @@ mod preview {
     }
 
     /// Polls `ok` until it holds, for at most `WAIT`.
-    pub fn converges(what: &str, mut ok: impl FnMut() -> bool) {
+    pub(crate) fn converges(what: &str, mut ok: impl FnMut() -> bool) {
         let deadline = Instant::now() + WAIT;
         while Instant::now() < deadline {
             if ok() {

@@ -21,7 +21,7 @@ const CONFIGS: &[&str] = &[
     "config.yml",
 ];
 
-pub fn plan(src: &Path) -> Result<Plan, ImportError> {
+pub(super) fn plan(src: &Path) -> Result<Plan, ImportError> {
     let Some(config_rel) = CONFIGS.iter().find(|f| src.join(f).is_file()) else {
         return Err(ImportError::NotASite {
             path: src.to_path_buf(),

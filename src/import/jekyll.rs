@@ -22,7 +22,7 @@ const EXCLUDED: &[&str] = &[
     "CNAME",
 ];
 
-pub fn plan(src: &Path) -> Result<Plan, ImportError> {
+pub(super) fn plan(src: &Path) -> Result<Plan, ImportError> {
     let Some(config_rel) = ["_config.yml", "_config.yaml"]
         .into_iter()
         .find(|f| src.join(f).is_file())

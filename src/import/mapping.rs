@@ -14,7 +14,7 @@ use crate::parse::front_matter::{self, Fields, PageDate};
 use crate::parse::{checked_slug, leftovers, markdown};
 
 /// A content file of the source site, its front matter read loosely.
-pub struct Entry {
+pub(crate) struct Entry {
     /// Path in the source, with `/`.
     pub rel: String,
     pub fields: Fields,
@@ -25,7 +25,11 @@ pub struct Entry {
 
 impl Entry {
     /// Reads `rel`; `None` (with a note) when it has no front matter that can be read.
-    pub fn read(root: &Path, rel: &str, plan: &mut Plan) -> Result<Option<Entry>, ImportError> {
+    pub(crate) fn read(
+        root: &Path,
+        rel: &str,
+        plan: &mut Plan,
+    ) -> Result<Option<Entry>, ImportError> {
         let bytes = super::read(root, rel)?;
         let Ok(text) = crate::load::decode_text(bytes) else {
             plan.notes.push(note(
@@ -63,12 +67,12 @@ impl Entry {
         }))
     }
 
-    pub fn take(&mut self, key: &str) -> Option<Value> {
+    pub(crate) fn take(&mut self, key: &str) -> Option<Value> {
         let at = self.fields.iter().position(|(k, _)| k == key)?;
         Some(self.fields.remove(at).1)
     }
 
-    pub fn text(&mut self, key: &str) -> Option<String> {
+    pub(crate) fn text(&mut self, key: &str) -> Option<String> {
         match self.take(key)? {
             Value::String(s) if !s.trim().is_empty() => Some(s),
             Value::Number(n) => Some(n.to_string()),
@@ -79,16 +83,16 @@ impl Entry {
 
     /// A list; with `split_words`, one string is several words (as Jekyll reads
     /// `tags: a b c`), else a list of one.
-    pub fn list(&mut self, key: &str, split_words: bool) -> Vec<String> {
+    pub(crate) fn list(&mut self, key: &str, split_words: bool) -> Vec<String> {
         list_of(self.take(key), split_words)
     }
 
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 }
 
-pub fn list_of(value: Option<Value>, split_words: bool) -> Vec<String> {
+pub(crate) fn list_of(value: Option<Value>, split_words: bool) -> Vec<String> {
     let scalar = |v: Value| match v {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
@@ -104,7 +108,7 @@ pub fn list_of(value: Option<Value>, split_words: bool) -> Vec<String> {
 }
 
 /// Everything an import will write, and what it could not convert.
-pub struct Plan {
+pub(crate) struct Plan {
     pub files: Files,
     pub notes: Vec<Diagnostic>,
     pub settings: Settings,
@@ -122,7 +126,7 @@ pub struct Plan {
 }
 
 /// What a source reader found out about one post.
-pub struct Post {
+pub(crate) struct Post {
     pub entry: Entry,
     /// The slug it had (file name, bundle folder or `slug:`).
     pub slug: String,
@@ -162,7 +166,7 @@ const DROPPED: &[&str] = &[
 ];
 
 impl Plan {
-    pub fn new(settings: Settings) -> Plan {
+    pub(crate) fn new(settings: Settings) -> Plan {
         let tz = settings
             .timezone
             .as_deref()
@@ -184,7 +188,7 @@ impl Plan {
     }
 
     /// Copies a static file to `static/<to>`.
-    pub fn copy(&mut self, root: &Path, from: &str, to: &str) -> Result<(), ImportError> {
+    pub(crate) fn copy(&mut self, root: &Path, from: &str, to: &str) -> Result<(), ImportError> {
         let bytes = super::read(root, from)?;
         if crate::emit::is_safe_output_path(to) {
             self.files.insert(format!("static/{to}"), bytes);
@@ -200,7 +204,7 @@ impl Plan {
     }
 
     /// The date a post's front matter or file name gives, in the site's time zone.
-    pub fn date_of(&self, value: &Value) -> Option<PageDate> {
+    pub(crate) fn date_of(&self, value: &Value) -> Option<PageDate> {
         match value {
             Value::String(s) => PageDate::parse_in(s, &self.tz).ok(),
             _ => None,
@@ -208,7 +212,7 @@ impl Plan {
     }
 
     /// Converts a post into `content/articles/<year>/<slug>.md`.
-    pub fn article(&mut self, post: Post) {
+    pub(crate) fn article(&mut self, post: Post) {
         let Post {
             mut entry,
             slug,
@@ -336,7 +340,13 @@ impl Plan {
     }
 
     /// Converts a page into `content/pages/<slug>.md`, or the home page.
-    pub fn page(&mut self, mut entry: Entry, slug: &str, old_url: Option<String>, home: bool) {
+    pub(crate) fn page(
+        &mut self,
+        mut entry: Entry,
+        slug: &str,
+        old_url: Option<String>,
+        home: bool,
+    ) {
         let rel = entry.rel.clone();
         let slug = match checked_slug(slug) {
             Ok(s) => s,
@@ -495,7 +505,7 @@ impl Plan {
     }
 
     /// Adds site.yaml (unless importing into an attache site) and a file per new topic.
-    pub fn finish(&mut self, source: &str, existing_site: Option<&Path>) {
+    pub(crate) fn finish(&mut self, source: &str, existing_site: Option<&Path>) {
         for (id, title) in std::mem::take(&mut self.topics) {
             let rel = format!("content/topics/{id}.md");
             if existing_site.is_some_and(|d| d.join(&rel).exists()) {
@@ -577,7 +587,7 @@ fn author_names(value: Option<Value>) -> Vec<String> {
 }
 
 /// `release-notes` as `Release notes`.
-pub fn title_from(slug: &str) -> String {
+pub(crate) fn title_from(slug: &str) -> String {
     let words = slug.replace(['-', '_'], " ");
     let mut chars = words.chars();
     match chars.next() {

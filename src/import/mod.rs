@@ -9,7 +9,7 @@
 
 mod hugo;
 mod jekyll;
-pub mod mapping;
+pub(crate) mod mapping;
 mod zola;
 
 use std::collections::BTreeMap;
@@ -17,7 +17,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Problem};
-pub use mapping::Plan;
 
 /// The kinds of site `attache import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -39,7 +38,7 @@ impl SourceKind {
 
 /// Why an import did not happen; nothing was written.
 #[derive(Debug, thiserror::Error)]
-pub enum ImportError {
+pub(crate) enum ImportError {
     #[error("{path} is not a {kind} site: {reason}")]
     NotASite {
         path: PathBuf,
@@ -76,20 +75,18 @@ pub enum ImportError {
 
 /// What an import did.
 #[derive(Debug)]
-pub struct Imported {
+pub(crate) struct Imported {
     pub articles: usize,
     pub pages: usize,
     pub topics: usize,
     pub statics: usize,
-    /// Files written, relative to DEST.
-    pub written: Vec<String>,
     /// What could not be converted, by file and line in SRC (all warnings).
     pub notes: Vec<Diagnostic>,
 }
 
 impl Imported {
     /// One line on what was imported.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let n = |count: usize, one: &str, many: &str| {
             format!("{count} {}", if count == 1 { one } else { many })
         };
@@ -104,7 +101,7 @@ impl Imported {
 }
 
 /// Imports the site at `src` into `dest` (a new or empty folder, or an attache site).
-pub fn import(kind: SourceKind, src: &Path, dest: &Path) -> Result<Imported, ImportError> {
+pub(crate) fn import(kind: SourceKind, src: &Path, dest: &Path) -> Result<Imported, ImportError> {
     let dest_is_site = check_dest(src, dest)?;
     let mut plan = match kind {
         SourceKind::Jekyll => jekyll::plan(src)?,
@@ -127,7 +124,6 @@ pub fn import(kind: SourceKind, src: &Path, dest: &Path) -> Result<Imported, Imp
             first: first.to_string(),
         });
     }
-    let mut written = Vec::with_capacity(plan.files.len());
     for (rel, bytes) in &plan.files {
         let path = dest.join(rel);
         let write = |path: &Path| -> std::io::Result<()> {
@@ -140,7 +136,6 @@ pub fn import(kind: SourceKind, src: &Path, dest: &Path) -> Result<Imported, Imp
             path: path.clone(),
             source,
         })?;
-        written.push(rel.clone());
     }
     let mut notes = plan.notes;
     notes.sort_by(|a, b| (&a.path, a.location).cmp(&(&b.path, b.location)));
@@ -149,7 +144,6 @@ pub fn import(kind: SourceKind, src: &Path, dest: &Path) -> Result<Imported, Imp
         pages: plan.pages,
         topics: plan.topics_written,
         statics: plan.statics,
-        written,
         notes,
     })
 }
@@ -197,7 +191,7 @@ fn check_dest(src: &Path, dest: &Path) -> Result<bool, ImportError> {
 }
 
 /// A note on something not converted, at a file (relative to SRC) and line.
-pub fn note(file: &str, line: Option<usize>, message: String) -> Diagnostic {
+pub(crate) fn note(file: &str, line: Option<usize>, message: String) -> Diagnostic {
     let mut d = Diagnostic::warning(file, Problem::Import(message));
     d.location = line.map(|l| crate::error::Location::new(l, 1));
     d
@@ -205,7 +199,7 @@ pub fn note(file: &str, line: Option<usize>, message: String) -> Diagnostic {
 
 /// Every file below `dir`, as paths relative to `root` with `/`, sorted; names starting
 /// with `.` (and editor leftovers) are left out.
-pub fn files_under(root: &Path, dir: &Path) -> Vec<String> {
+pub(crate) fn files_under(root: &Path, dir: &Path) -> Vec<String> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -232,13 +226,13 @@ pub fn files_under(root: &Path, dir: &Path) -> Vec<String> {
 }
 
 /// Reads a file of the source site.
-pub fn read(root: &Path, rel: &str) -> Result<Vec<u8>, ImportError> {
+pub(crate) fn read(root: &Path, rel: &str) -> Result<Vec<u8>, ImportError> {
     let path = root.join(rel);
     fs::read(&path).map_err(|source| ImportError::Read { path, source })
 }
 
 /// Reads a settings file (YAML or TOML, by extension) as a YAML value.
-pub fn read_settings(root: &Path, rel: &str) -> Result<serde_yaml::Value, ImportError> {
+pub(crate) fn read_settings(root: &Path, rel: &str) -> Result<serde_yaml::Value, ImportError> {
     let bytes = read(root, rel)?;
     let text = String::from_utf8_lossy(&bytes);
     let bad = |reason: String| ImportError::NotASite {
@@ -257,7 +251,7 @@ pub fn read_settings(root: &Path, rel: &str) -> Result<serde_yaml::Value, Import
 }
 
 /// The text at `path` (`["params", "author"]`) in a settings value, if it is text.
-pub fn setting(value: &serde_yaml::Value, path: &[&str]) -> Option<String> {
+pub(crate) fn setting(value: &serde_yaml::Value, path: &[&str]) -> Option<String> {
     let mut v = value;
     for key in path {
         v = v.get(*key)?;
@@ -271,7 +265,7 @@ pub fn setting(value: &serde_yaml::Value, path: &[&str]) -> Option<String> {
 
 /// The site's settings as found in the source, for site.yaml.
 #[derive(Debug, Default, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub title: Option<String>,
     pub description: Option<String>,
     pub base_url: Option<String>,
@@ -281,4 +275,4 @@ pub struct Settings {
 }
 
 /// Files to write, by path under DEST.
-pub type Files = BTreeMap<String, Vec<u8>>;
+pub(crate) type Files = BTreeMap<String, Vec<u8>>;

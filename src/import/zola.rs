@@ -10,7 +10,7 @@ use super::mapping::{Entry, Plan, Post, title_from};
 use super::{ImportError, Settings, files_under, note, read_settings, setting};
 use crate::load::markdown_stem;
 
-pub fn plan(src: &Path) -> Result<Plan, ImportError> {
+pub(super) fn plan(src: &Path) -> Result<Plan, ImportError> {
     if !src.join("config.toml").is_file() {
         return Err(ImportError::NotASite {
             path: src.to_path_buf(),

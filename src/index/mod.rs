@@ -12,15 +12,15 @@ use crate::error::{Diagnostic, Diagnostics, Problem};
 use crate::i18n::Lang;
 use crate::parse::front_matter::PageDate;
 use crate::parse::{Kind, Page};
-pub use entities::{Entity, EntityKind};
-pub use related::{RELATED, Related};
+pub(crate) use entities::{Entity, EntityKind};
+pub(crate) use related::Related;
 
 mod entities;
 mod related;
 mod urls;
 
 use urls::keep_unique_urls;
-pub use urls::{Claim, GENERATED, UrlCheck, check_urls, prefixes, reserved};
+pub(crate) use urls::{Claim, GENERATED, check_urls, prefixes, reserved};
 
 /// A topic and the articles filed under it (indices into `Site::articles`, newest first).
 #[derive(Debug, Clone)]
@@ -229,14 +229,14 @@ impl Translations {
     }
 }
 
-pub fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
+pub(crate) fn index(config: Config, pages: Vec<Page>) -> Result<Site, Diagnostics> {
     let (site, problems) = index_lenient(config, pages);
     Diagnostics(problems).into_result(site)
 }
 
 /// Indexes what it can: pages whose URL is taken by an earlier page (or by a generated
 /// page) are left out and reported, and the rest of the site is indexed.
-pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
+pub(crate) fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
     let (pages, mut problems) = keep_unique_urls(pages, &config);
     let (site, more) = index_pages(config, pages, None);
     problems.extend(more);
@@ -245,7 +245,7 @@ pub fn index_lenient(config: Config, pages: Vec<Page>) -> (Site, Vec<Diagnostic>
 
 /// The warnings of every page of the site, and those about the site as a whole: raw
 /// HTML shown as text is one warning for the whole site, at its first place.
-pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn warnings(site: &Site) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = site
         .all_pages()
         .flat_map(|p| p.warnings.iter().cloned())
@@ -320,7 +320,7 @@ fn stale(ed: &Edition, topic: &Topic, limit: u32) -> Option<Diagnostic> {
 
 /// What indexing again after an edit keeps from one edition before it (`serve` does this).
 #[derive(Default)]
-pub struct Earlier<'a> {
+pub(crate) struct Earlier<'a> {
     /// Every article before the edit, by index: its content path,
     pub rels: &'a [String],
     /// and its related articles.
@@ -332,7 +332,7 @@ pub struct Earlier<'a> {
 
 /// As [`index`], after an edit: the same site, with the related articles of `earlier`
 /// (one per edition) kept where the edit cannot have changed them.
-pub fn index_again(
+pub(crate) fn index_again(
     config: Config,
     pages: Vec<Page>,
     earlier: Vec<Earlier>,

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// How many related articles an article lists.
-pub const RELATED: usize = 5;
+pub(crate) const RELATED: usize = 5;
 
 /// How many neighbours on each side of an article in a list are candidates.
 const WINDOW: usize = 25;

@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::parse::{Kind, Page};
 
 /// URL paths attache generates itself, which no content file may take.
-pub const GENERATED: &[&str] = &[
+pub(crate) const GENERATED: &[&str] = &[
     "topics/",
     "timeline/",
     "people/",
@@ -24,7 +24,7 @@ pub const GENERATED: &[&str] = &[
 
 /// What one content file asks for in the output: its URL path and its aliases.
 #[derive(Debug, Clone, Copy)]
-pub struct Claim<'a> {
+pub(crate) struct Claim<'a> {
     pub display: &'a Path,
     pub kind: Kind,
     pub path: &'a str,
@@ -33,7 +33,7 @@ pub struct Claim<'a> {
 }
 
 impl<'a> Claim<'a> {
-    pub fn of(page: &'a Page) -> Self {
+    pub(crate) fn of(page: &'a Page) -> Self {
         Claim {
             display: &page.display,
             kind: page.kind,
@@ -45,7 +45,7 @@ impl<'a> Claim<'a> {
 }
 
 /// The start of the URL paths of each language's pages (`""`, `ur/`, `ru/`).
-pub fn prefixes(config: &Config) -> Vec<String> {
+pub(crate) fn prefixes(config: &Config) -> Vec<String> {
     (0..config.languages.len())
         .map(|lang| crate::i18n::prefix(&config.languages, lang))
         .collect()
@@ -54,7 +54,7 @@ pub fn prefixes(config: &Config) -> Vec<String> {
 /// What the URL check found: per claim, whether its page keeps its URL (the first one
 /// to claim a URL does; an alias in conflict does not cost a page its place), and every
 /// collision.
-pub struct UrlCheck {
+pub(crate) struct UrlCheck {
     pub kept: Vec<bool>,
     pub problems: Vec<Diagnostic>,
 }
@@ -64,7 +64,7 @@ pub struct UrlCheck {
 /// or of a generated page. Every collision names both files. Claims come in file order;
 /// `prefixes` are the start of each language's URL paths ([`prefixes`]): each language's
 /// edition has attache's own pages under its own, which no page in another may take.
-pub fn check_urls(claims: &[Claim], prefixes: &[String]) -> UrlCheck {
+pub(crate) fn check_urls(claims: &[Claim], prefixes: &[String]) -> UrlCheck {
     let mut owners: FxHashMap<&str, &Path> = FxHashMap::default();
     owners.reserve(claims.len());
     let mut problems = Vec::new();
@@ -159,7 +159,7 @@ fn own_section(kind: Kind, section: &str) -> bool {
 
 /// The section of attache's own pages a path lies in (`tags` for `tags/x/`), which no
 /// chosen URL or alias may take; `page/<n>/` holds the pages of the home page's list.
-pub fn reserved(path: &str) -> Option<&'static str> {
+pub(crate) fn reserved(path: &str) -> Option<&'static str> {
     let mut segments = path.split('/');
     let first = segments.next()?;
     let number = segments.next().unwrap_or("");

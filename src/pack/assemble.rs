@@ -19,7 +19,11 @@ use crate::parse::{Meta, Page};
 /// that names the known ones; a page parsed without its Markdown (see
 /// [`crate::parse::ParseOptions::keep_markdown`]) is an error too, as the pack could not
 /// show its body.
-pub fn assemble<'s>(site: &'s Site, lang: Lang, scope: &Scope) -> Result<Pack<'s>, Diagnostic> {
+pub(crate) fn assemble<'s>(
+    site: &'s Site,
+    lang: Lang,
+    scope: &Scope,
+) -> Result<Pack<'s>, Diagnostic> {
     let ed = &site.editions[lang];
     let code = site
         .config
@@ -122,7 +126,7 @@ pub fn assemble<'s>(site: &'s Site, lang: Lang, scope: &Scope) -> Result<Pack<'s
 
 /// The pages a pack holds, as indices into its language's [`Edition`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Members {
+pub(crate) struct Members {
     /// Its topics (their overviews), in the edition's order.
     pub topics: Vec<usize>,
     /// Its articles, in the pack's order (`packs.order`).
@@ -132,7 +136,7 @@ pub struct Members {
 /// Which pages the pack of `scope` in `lang` holds, in reading order, without reading
 /// them: what a renderer declares it shows. An unknown topic id is an error that names the
 /// known ones.
-pub fn members(site: &Site, lang: Lang, scope: &Scope) -> Result<Members, Diagnostic> {
+pub(crate) fn members(site: &Site, lang: Lang, scope: &Scope) -> Result<Members, Diagnostic> {
     let ed = &site.editions[lang];
     let (topics, mut articles): (Vec<usize>, Vec<usize>) = match scope {
         Scope::Briefing => (
@@ -151,7 +155,7 @@ pub fn members(site: &Site, lang: Lang, scope: &Scope) -> Result<Members, Diagno
 impl Members {
     /// How many bytes of Markdown the pack's bodies hold, and the file of the largest
     /// (as [`Pack::size`], without assembling the pack).
-    pub fn size<'s>(&self, ed: &'s Edition) -> (usize, Option<&'s std::path::Path>) {
+    pub(crate) fn size<'s>(&self, ed: &'s Edition) -> (usize, Option<&'s std::path::Path>) {
         let pages = self
             .topics
             .iter()
@@ -163,7 +167,7 @@ impl Members {
 
 /// The people or organizations the pack's articles name (`position`: edition article
 /// index to pack article index), each with the pack's articles naming them.
-pub fn named_in<'s>(
+pub(crate) fn named_in<'s>(
     ed: &'s Edition,
     kind: EntityKind,
     position: &[Option<usize>],
@@ -184,7 +188,7 @@ pub fn named_in<'s>(
 }
 
 /// Edition article index to pack article index, for the pack's `articles` in order.
-pub fn positions(ed: &Edition, articles: &[usize]) -> Vec<Option<usize>> {
+pub(crate) fn positions(ed: &Edition, articles: &[usize]) -> Vec<Option<usize>> {
     let mut position: Vec<Option<usize>> = vec![None; ed.articles.len()];
     for (p, &a) in articles.iter().enumerate() {
         position[a] = Some(p);

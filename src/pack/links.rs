@@ -24,7 +24,7 @@ struct Target<'s> {
 
 /// The link table of one pack.
 #[derive(Debug, Clone)]
-pub struct Links<'s> {
+pub(crate) struct Links<'s> {
     base: Option<url::Url>,
     /// Content path (`articles/2025/x.md`) to page.
     pages: HashMap<&'s str, Target<'s>>,
@@ -62,19 +62,11 @@ impl<'s> Links<'s> {
         links
     }
 
-    /// The pack anchor of the page made from `rel`, or `""` when it is not in the pack.
-    pub fn anchor_of(&self, rel: &str) -> &str {
-        self.pages
-            .get(rel)
-            .and_then(|t| t.anchor.as_deref())
-            .unwrap_or("")
-    }
-
     /// The events of a body from `rel` whose section starts at `anchor`, ready to draw:
     /// links decided (see [`Links::resolve`]), raw HTML as text unless the site allows
     /// it, the `<!-- more -->` marker dropped, and heading ids and footnote labels made
     /// unique in the pack by starting them with `anchor`.
-    pub fn events(&self, markdown: &'s str, rel: &str, anchor: &str) -> Vec<Event<'s>> {
+    pub(crate) fn events(&self, markdown: &'s str, rel: &str, anchor: &str) -> Vec<Event<'s>> {
         let mut events: Vec<Event<'s>> = Vec::new();
         let mut headings: Vec<(usize, u8, String)> = Vec::new();
         let mut heading: Option<(usize, String)> = None;
@@ -156,7 +148,7 @@ impl<'s> Links<'s> {
     /// Where a link written in the body of `rel` (whose section is `anchor`) leads:
     /// `#anchor` inside the pack, an absolute URL outside it, `""` for a link that would
     /// run a script.
-    pub fn resolve(&self, dest: &str, rel: &str, anchor: &str) -> String {
+    pub(crate) fn resolve(&self, dest: &str, rel: &str, anchor: &str) -> String {
         if dest.is_empty() || (!self.markdown.unsafe_html && is_dangerous_url(dest)) {
             return String::new();
         }

@@ -12,7 +12,7 @@ use crate::parse::{self, ParseOptions};
 
 /// What to make a pack of.
 #[derive(Debug, Clone, Default)]
-pub struct PackOptions {
+pub(crate) struct PackOptions {
     /// One topic's pack; the whole briefing when `None`.
     pub topic: Option<String>,
     /// The language of the pack; the site's when `None`.
@@ -27,7 +27,7 @@ pub struct PackOptions {
 
 /// A typeset pack and what went into it.
 #[derive(Debug, Clone)]
-pub struct Made {
+pub(crate) struct Made {
     pub pdf: pdf::Pdf,
     pub title: String,
     pub articles: usize,
@@ -38,7 +38,7 @@ pub struct Made {
 }
 
 /// Reads the site at `root` and typesets the pack `options` ask for.
-pub fn make(root: &Path, options: &PackOptions) -> Result<Made, Diagnostics> {
+pub(crate) fn make(root: &Path, options: &PackOptions) -> Result<Made, Diagnostics> {
     let start = Instant::now();
     let mut clock = start;
     let mut stages = Vec::new();
@@ -116,7 +116,7 @@ fn check_language(config: &Config, lang: Option<&str>) -> Result<Lang, Diagnosti
 
 /// Checks, before any work, that a PDF can be written at `out`: not a folder, in a
 /// folder that exists.
-pub fn check_output(out: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn check_output(out: &Path) -> Result<(), Diagnostic> {
     let fail = |reason: String| Err(Diagnostic::new(out, Problem::PackOutput(reason)));
     if out.as_os_str().is_empty() {
         return fail("no file name was given".into());
@@ -141,7 +141,7 @@ fn parent_of(out: &Path) -> PathBuf {
 /// Writes `bytes` to `out` whole or not at all: into a temporary file beside it, then
 /// renamed over it, so a reader never sees half a PDF and a failure leaves any previous
 /// file as it was.
-pub fn write_pdf(bytes: &[u8], out: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn write_pdf(bytes: &[u8], out: &Path) -> Result<(), Diagnostic> {
     check_output(out)?;
     let name = out
         .file_name()

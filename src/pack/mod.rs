@@ -13,16 +13,16 @@
 
 mod assemble;
 mod links;
-pub mod make;
-pub mod pdf;
+pub(crate) mod make;
+pub(crate) mod pdf;
 
 use std::path::Path;
 
 use pulldown_cmark::Event;
 
-pub use assemble::{Members, assemble, members, named_in, positions};
-pub use links::Links;
-pub use make::{Made, PackOptions, check_output, make, write_pdf};
+pub(crate) use assemble::{Members, assemble, members, named_in, positions};
+pub(crate) use links::Links;
+pub(crate) use make::{PackOptions, check_output, make, write_pdf};
 
 use crate::parse::Page;
 use crate::parse::front_matter::PageDate;
@@ -38,14 +38,14 @@ pub enum Scope {
 
 /// Which way text runs in a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub(crate) enum Direction {
     Ltr,
     Rtl,
 }
 
 impl Direction {
     /// The direction of a language, from its BCP 47 tag (`ur`, `ar-EG`).
-    pub fn of_language(code: &str) -> Direction {
+    pub(crate) fn of_language(code: &str) -> Direction {
         const RTL: &[&str] = &[
             "ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi",
         ];
@@ -59,7 +59,7 @@ impl Direction {
 
     /// The direction a run of text starts in: that of its first letter with a strong
     /// direction (Unicode's rule for a paragraph), or `None` when it has no such letter.
-    pub fn of_text(text: &str) -> Option<Direction> {
+    pub(crate) fn of_text(text: &str) -> Option<Direction> {
         use unicode_bidi::BidiClass::{AL, L, R};
         text.chars()
             .find_map(|c| match unicode_bidi::bidi_class(c) {
@@ -70,7 +70,7 @@ impl Direction {
     }
 
     /// `ltr` or `rtl`, as HTML's `dir` and Typst's `text(dir:)` spell it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Direction::Ltr => "ltr",
             Direction::Rtl => "rtl",
@@ -80,7 +80,7 @@ impl Direction {
 
 /// The language a pack is written in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Language {
+pub(crate) struct Language {
     /// The BCP 47 tag from site.yaml (`en`, `ur`).
     pub code: String,
     /// Its name in itself, for the cover (`English`, `اردو`); the code when unknown.
@@ -89,7 +89,7 @@ pub struct Language {
 }
 
 impl Language {
-    pub fn new(code: &str) -> Language {
+    pub(crate) fn new(code: &str) -> Language {
         let primary = code.split(['-', '_']).next().unwrap_or("");
         let name = match primary.to_ascii_lowercase().as_str() {
             "en" => "English",
@@ -114,7 +114,7 @@ impl Language {
 /// The words a pack prints around the content. English for now: this is where the
 /// theme's `i18n/<code>.yaml` will plug in once the site has languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Words {
+pub(crate) struct Words {
     pub briefing_title: &'static str,
     pub as_of: &'static str,
     pub language: &'static str,
@@ -137,7 +137,7 @@ pub struct Words {
 }
 
 impl Words {
-    pub fn for_language(_code: &str) -> &'static Words {
+    pub(crate) fn for_language(_code: &str) -> &'static Words {
         &ENGLISH
     }
 }
@@ -166,7 +166,7 @@ static ENGLISH: Words = Words {
 
 /// A topic overview in a pack.
 #[derive(Debug, Clone)]
-pub struct Overview<'s> {
+pub(crate) struct Overview<'s> {
     pub page: &'s Page,
     pub id: &'s str,
     pub title: &'s str,
@@ -181,7 +181,7 @@ pub struct Overview<'s> {
 
 /// A topic an article is filed under, and its overview's anchor when the pack has it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopicRef<'s> {
+pub(crate) struct TopicRef<'s> {
     pub id: &'s str,
     pub title: &'s str,
     pub anchor: Option<String>,
@@ -189,7 +189,7 @@ pub struct TopicRef<'s> {
 
 /// An article in a pack.
 #[derive(Debug, Clone)]
-pub struct PackArticle<'s> {
+pub(crate) struct PackArticle<'s> {
     pub page: &'s Page,
     pub title: &'s str,
     pub date: PageDate,
@@ -214,7 +214,7 @@ pub struct PackArticle<'s> {
 
 /// One source in the pack's consolidated list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PackSource<'s> {
+pub(crate) struct PackSource<'s> {
     /// 1-based, in order of first citation.
     pub number: usize,
     /// The item's own title, cited as such.
@@ -233,7 +233,7 @@ pub struct PackSource<'s> {
 
 /// A person or organization named in the pack, and the articles naming them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Named<'s> {
+pub(crate) struct Named<'s> {
     pub name: &'s str,
     /// What the entity's profile says it is, as the list shows it after the name:
     /// `Chairman (Clean and Green Islamabad Movement)`.
@@ -246,7 +246,7 @@ pub struct Named<'s> {
 ///
 /// [`Site`]: crate::index::Site
 #[derive(Debug, Clone)]
-pub struct Pack<'s> {
+pub(crate) struct Pack<'s> {
     pub scope: Scope,
     pub site_title: &'s str,
     pub title: &'s str,
@@ -270,7 +270,7 @@ impl<'s> Pack<'s> {
     /// pack are `#anchor`, every other link an absolute URL, links that would run a
     /// script are emptied, and every heading id is `<section anchor>--<heading id>`.
     /// None for a pack [too large](Pack::too_large) to show its bodies.
-    pub fn overview_events(&self, i: usize) -> Vec<Event<'s>> {
+    pub(crate) fn overview_events(&self, i: usize) -> Vec<Event<'s>> {
         let o = &self.overviews[i];
         self.links
             .as_ref()
@@ -278,7 +278,7 @@ impl<'s> Pack<'s> {
     }
 
     /// The parsed events of the `i`-th article's body, as [`Pack::overview_events`].
-    pub fn article_events(&self, i: usize) -> Vec<Event<'s>> {
+    pub(crate) fn article_events(&self, i: usize) -> Vec<Event<'s>> {
         let a = &self.articles[i];
         self.links
             .as_ref()
@@ -286,7 +286,7 @@ impl<'s> Pack<'s> {
     }
 
     /// How many bytes of Markdown the pack's bodies hold, and the file of the largest.
-    pub fn size(&self) -> (usize, Option<&'s Path>) {
+    pub(crate) fn size(&self) -> (usize, Option<&'s Path>) {
         let bodies = self
             .overviews
             .iter()
@@ -296,7 +296,7 @@ impl<'s> Pack<'s> {
     }
 
     /// Whether the pack holds more Markdown than a pack may ([`MAX_MARKDOWN_MB`]).
-    pub fn too_large(&self) -> bool {
+    pub(crate) fn too_large(&self) -> bool {
         self.size().0 > MAX_MARKDOWN_BYTES
     }
 }
@@ -307,10 +307,10 @@ impl<'s> Pack<'s> {
 /// from stalling the machine. The largest topic of the 1,000-article benchmark site holds
 /// about 2 MB. An HTML pack page keeps to the same bound: past it, a browser takes minutes
 /// to lay out and print the page, and a build would write megabytes nobody prints.
-pub const MAX_MARKDOWN_MB: usize = 4;
+pub(crate) const MAX_MARKDOWN_MB: usize = 4;
 
 /// [`MAX_MARKDOWN_MB`] in bytes.
-pub const MAX_MARKDOWN_BYTES: usize = MAX_MARKDOWN_MB * 1_000_000;
+pub(crate) const MAX_MARKDOWN_BYTES: usize = MAX_MARKDOWN_MB * 1_000_000;
 
 /// The total of `sizes` and the file of the largest.
 fn largest<'s>(sizes: impl Iterator<Item = (usize, &'s Page)>) -> (usize, Option<&'s Path>) {

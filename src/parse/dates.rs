@@ -20,7 +20,7 @@ pub struct PageDate {
 }
 
 /// The spelling shown when a date cannot be read and no better guess is at hand.
-pub const DATE_EXAMPLE: &str = "2025-01-15, or with a time 2025-01-15 09:30:00 +05:00";
+pub(super) const DATE_EXAMPLE: &str = "2025-01-15, or with a time 2025-01-15 09:30:00 +05:00";
 
 impl PageDate {
     /// Reads `value` with date-times without an offset taken as UTC.

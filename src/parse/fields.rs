@@ -309,7 +309,7 @@ const SYNONYMS: &[(&str, &str)] = &[
 
 /// The field a key not known was probably meant to be: one within a typing slip (one
 /// edit in a short key, two in a longer one), or a synonym from another tool.
-pub fn near_key<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+pub(super) fn near_key<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     let lower = key.to_lowercase();
     if let Some(&k) = known.iter().find(|k| **k == lower) {
         return Some(k);
@@ -329,7 +329,7 @@ pub fn near_key<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
 }
 
 /// The spelling shown with a date that cannot be read.
-pub fn date_help(suggestion: Option<&str>) -> String {
+pub(super) fn date_help(suggestion: Option<&str>) -> String {
     match suggestion {
         Some(s) => format!("did you mean `{s}`? Dates are written YYYY-MM-DD"),
         None => format!("write dates as YYYY-MM-DD, e.g. {DATE_EXAMPLE}"),

@@ -44,7 +44,7 @@ pub struct Head {
 
 /// Where a page stands among the languages, as far as the first pass knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Role {
+pub(super) enum Role {
     /// Its URL is known: a page in the default language, or a page of a one-language site.
     Placed { original: Option<String> },
     /// A translation named by its file (`x.ur.md`): of the file at this content path.
@@ -140,7 +140,7 @@ impl<'a> Settings<'a> {
 /// A translation's URL is worked out once the page it translates is known
 /// ([`super::translate`]). `now` is the moment of the build, for `publish_date` and
 /// `expiry_date`.
-pub fn read_head(
+pub(super) fn read_head(
     file: ContentFile,
     settings: &Settings,
     now: jiff::Timestamp,
@@ -400,7 +400,7 @@ fn spots(meta: &Meta, text: &str) -> Vec<Spot> {
 
 /// The kind, id and URL path a file would have by its name alone, for a file whose front
 /// matter could not be read.
-pub fn fallback(rel: &str, settings: &Settings) -> Option<(Kind, String, String)> {
+pub(super) fn fallback(rel: &str, settings: &Settings) -> Option<(Kind, String, String)> {
     let (lang, base) = match translate::named(rel, settings.languages).ok()? {
         Some((lang, base)) => (lang, base),
         None => (0, rel.to_string()),
@@ -425,7 +425,7 @@ pub fn fallback(rel: &str, settings: &Settings) -> Option<(Kind, String, String)
 /// The name a file's slug comes from, and a date its name starts with: for an article
 /// `2013-02-24-title.md` (Jekyll; Zola also allows `_`) gives `title` and that date, and
 /// `some-post/index.md` (a Hugo or Zola page bundle) gives `some-post`.
-pub fn name_parts(rel: &str, kind: Kind) -> (String, Option<Date>) {
+pub(super) fn name_parts(rel: &str, kind: Kind) -> (String, Option<Date>) {
     let mut parts = rel.rsplit('/');
     let name = parts.next().unwrap_or("");
     let stem = markdown_stem(name).unwrap_or(name);

@@ -10,7 +10,7 @@ use html5ever::tokenizer::{
 };
 
 /// Every `id` (and `name` of an `<a>`) in `html`, in document order.
-pub fn ids(html: &str) -> Vec<String> {
+pub(super) fn ids(html: &str) -> Vec<String> {
     let tokenizer = Tokenizer::new(Ids::default(), TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from(html));

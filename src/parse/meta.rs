@@ -95,7 +95,7 @@ impl ArticleMeta {
 
 /// The date of an article that has none of its own yet (a translation, until it takes its
 /// original's).
-pub const UNDATED: PageDate = PageDate {
+pub(super) const UNDATED: PageDate = PageDate {
     instant: jiff::Timestamp::UNIX_EPOCH,
     date: jiff::civil::date(1970, 1, 1),
 };
@@ -237,7 +237,11 @@ pub const PAGE_KEYS: &[&str] = &[
 /// Reads an article. `file_date` is the date in a Jekyll-style file name
 /// (`2013-02-24-title.md`), used when there is no `date`. A translation (`translation`)
 /// may leave the date out: it comes from the page it translates.
-pub fn article(r: &mut Reader, file_date: Option<Date>, translation: bool) -> Option<ArticleMeta> {
+pub(super) fn article(
+    r: &mut Reader,
+    file_date: Option<Date>,
+    translation: bool,
+) -> Option<ArticleMeta> {
     let title = r.required_text("title");
     let date = match r.has("date") {
         true => r.date("date"),
@@ -304,7 +308,7 @@ pub fn article(r: &mut Reader, file_date: Option<Date>, translation: bool) -> Op
     (!r.has_errors()).then_some(meta)
 }
 
-pub fn topic(r: &mut Reader) -> Option<TopicMeta> {
+pub(super) fn topic(r: &mut Reader) -> Option<TopicMeta> {
     let meta = TopicMeta {
         title: r.required_text("title").unwrap_or_default(),
         summary: r.text("summary"),
@@ -317,7 +321,7 @@ pub fn topic(r: &mut Reader) -> Option<TopicMeta> {
 }
 
 /// A plain page, or the home page (which has no URL of its own to choose).
-pub fn page(r: &mut Reader, home: bool) -> Option<PageMeta> {
+pub(super) fn page(r: &mut Reader, home: bool) -> Option<PageMeta> {
     let meta = PageMeta {
         title: r.required_text("title").unwrap_or_default(),
         summary: r.text("summary"),

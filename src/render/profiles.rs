@@ -33,7 +33,7 @@ fn organization(shared: &Shared, name: Option<&str>) -> Value {
 }
 
 /// A profile as the entity page shows it.
-pub fn profile_value(shared: &Shared, page: &Page) -> Value {
+pub(super) fn profile_value(shared: &Shared, page: &Page) -> Value {
     let Some(m) = page.profile() else {
         return Value::none();
     };
@@ -94,7 +94,7 @@ pub fn profile_value(shared: &Shared, page: &Page) -> Value {
 
 /// The topics the articles naming `e` are filed under, as (topic index, how many of its
 /// articles), most articles first, then in the order of the topics.
-pub fn entity_topics(ed: &Edition, e: &Entity) -> Vec<(usize, usize)> {
+pub(super) fn entity_topics(ed: &Edition, e: &Entity) -> Vec<(usize, usize)> {
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for &a in &e.articles {
         for id in ed.articles[a].article().map_or(&[][..], |m| &m.topics) {
@@ -109,7 +109,7 @@ pub fn entity_topics(ed: &Edition, e: &Entity) -> Vec<(usize, usize)> {
 }
 
 /// `[{id, title, url, count}]` for [`entity_topics`].
-pub fn topics_value(ed: &Edition, shared: &Shared, e: &Entity) -> Value {
+pub(super) fn topics_value(ed: &Edition, shared: &Shared, e: &Entity) -> Value {
     list(entity_topics(ed, e).into_iter().map(|(t, count)| {
         let page = &ed.topics[t].page;
         obj([
@@ -123,7 +123,7 @@ pub fn topics_value(ed: &Edition, shared: &Shared, e: &Entity) -> Value {
 
 /// The entities of `kind` (those `keep` lets through), as lists show them:
 /// `{name, url, count, role}`.
-pub fn entity_list(
+pub(super) fn entity_list(
     s: &Scope,
     shared: &Shared,
     kind: EntityKind,
@@ -154,7 +154,7 @@ pub fn entity_list(
 /// People grouped by the organization their profile names, organizations by name, then
 /// those without one last, in a group with no name (the theme names it in the page's
 /// language): `[{name, url, entities}]`. Only people are grouped.
-pub fn groups(s: &Scope, shared: &Shared, kind: EntityKind) -> Value {
+pub(super) fn groups(s: &Scope, shared: &Shared, kind: EntityKind) -> Value {
     let ed = s.ed;
     if kind != EntityKind::People {
         return Value::none();

@@ -34,7 +34,7 @@ const TAKEN_FIELDS: [&str; 7] = [
 
 /// What `attache new article --lang CODE --of ORIGINAL` needs.
 #[derive(Debug, Clone)]
-pub struct NewTranslation {
+pub(crate) struct NewTranslation {
     /// The language of the translation: one of the site's, not the default.
     pub lang: String,
     /// The article it translates: its file name without extension (its slug, usually), or
@@ -45,7 +45,7 @@ pub struct NewTranslation {
 }
 
 /// Writes the translation beside its original and returns its path.
-pub fn new_translation(root: &Path, t: &NewTranslation) -> Result<PathBuf, ScaffoldError> {
+pub(crate) fn new_translation(root: &Path, t: &NewTranslation) -> Result<PathBuf, ScaffoldError> {
     let config = Config::load(root).map_err(crate::error::Diagnostics::from)?;
     let language = translation_language(&config.languages, &t.lang)?;
     let dirs = SiteDirs::new(root, &config);

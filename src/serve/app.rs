@@ -146,7 +146,7 @@ impl App {
 }
 
 /// The Content-Type of an output file, by its name.
-pub fn content_type(path: &str) -> &'static str {
+pub(super) fn content_type(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
     if name == "atom.xml" {
         return "application/atom+xml";

@@ -61,7 +61,7 @@ impl Encoding {
 
 /// The encoding to answer with, from an `Accept-Encoding` value: the one with the highest
 /// quality the client accepts (brotli before gzip when equal), or none (identity).
-pub fn negotiate(accept: Option<&str>) -> Option<Encoding> {
+pub(super) fn negotiate(accept: Option<&str>) -> Option<Encoding> {
     let accept = accept?;
     let mut br: Option<f32> = None;
     let mut gzip: Option<f32> = None;
@@ -98,7 +98,7 @@ pub fn negotiate(accept: Option<&str>) -> Option<Encoding> {
 /// Whether files of this Content-Type gain from compression: text and the text-based
 /// formats do; images other than SVG, fonts other than TrueType and OpenType, PDFs,
 /// audio, video and archives are compressed already.
-pub fn compressible(content_type: &str) -> bool {
+pub(super) fn compressible(content_type: &str) -> bool {
     let t = content_type.split(';').next().unwrap_or("").trim();
     t.starts_with("text/")
         || t.ends_with("+xml")

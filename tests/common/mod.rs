@@ -10,42 +10,42 @@ use std::process::{Command, Output};
 use scraper::{Html, Selector};
 
 /// The repository root.
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A copy of `tests/fixtures/<name>` in a fresh temporary folder.
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub dir: tempfile::TempDir,
 }
 
 impl Fixture {
-    pub fn new(name: &str) -> Fixture {
+    pub(crate) fn new(name: &str) -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
         Fixture { dir }
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root().join(rel)
     }
 
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         let p = self.path(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(p, text).unwrap();
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.path(rel)).unwrap()
     }
 
     /// Runs the real `attache` binary in the site folder.
-    pub fn attache(&self, args: &[&str]) -> Output {
+    pub(crate) fn attache(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_attache"))
             .args(args)
             .current_dir(self.root())
@@ -55,7 +55,7 @@ impl Fixture {
     }
 
     /// `attache build` into `public/`, asserting success; returns the output folder.
-    pub fn build(&self, extra: &[&str]) -> Site {
+    pub(crate) fn build(&self, extra: &[&str]) -> Site {
         let mut args = vec!["build", "--quiet"];
         args.extend_from_slice(extra);
         let out = self.attache(&args);
@@ -68,7 +68,7 @@ impl Fixture {
     }
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
@@ -82,7 +82,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file of a built site, by path relative to the output folder.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
@@ -100,24 +100,24 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// A built site on disk.
-pub struct Site {
+pub(crate) struct Site {
     pub dir: PathBuf,
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
 impl Site {
-    pub fn read(dir: &Path) -> Site {
+    pub(crate) fn read(dir: &Path) -> Site {
         Site {
             dir: dir.to_path_buf(),
             files: snapshot(dir),
         }
     }
 
-    pub fn has(&self, rel: &str) -> bool {
+    pub(crate) fn has(&self, rel: &str) -> bool {
         self.files.contains_key(rel)
     }
 
-    pub fn text(&self, rel: &str) -> String {
+    pub(crate) fn text(&self, rel: &str) -> String {
         let bytes = self
             .files
             .get(rel)
@@ -125,11 +125,11 @@ impl Site {
         String::from_utf8(bytes.clone()).unwrap()
     }
 
-    pub fn html(&self, rel: &str) -> Page {
+    pub(crate) fn html(&self, rel: &str) -> Page {
         Page(Html::parse_document(&self.text(rel)))
     }
 
-    pub fn html_files(&self) -> Vec<String> {
+    pub(crate) fn html_files(&self) -> Vec<String> {
         self.files
             .keys()
             .filter(|k| k.ends_with(".html"))
@@ -139,16 +139,16 @@ impl Site {
 }
 
 /// A parsed HTML page.
-pub struct Page(pub Html);
+pub(crate) struct Page(pub Html);
 
 impl Page {
-    pub fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+    pub(crate) fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
         let sel = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
         self.0.select(&sel).collect()
     }
 
     /// The text of each element matching `css`, whitespace collapsed.
-    pub fn texts(&self, css: &str) -> Vec<String> {
+    pub(crate) fn texts(&self, css: &str) -> Vec<String> {
         self.select(css)
             .iter()
             .map(|e| {
@@ -161,7 +161,7 @@ impl Page {
             .collect()
     }
 
-    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+    pub(crate) fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
         self.select(css)
             .iter()
             .filter_map(|e| e.value().attr(attr).map(str::to_owned))
@@ -169,7 +169,7 @@ impl Page {
     }
 
     /// Links (href) inside `<main>` that point at articles.
-    pub fn article_links(&self) -> Vec<String> {
+    pub(crate) fn article_links(&self) -> Vec<String> {
         let mut links: Vec<String> = self
             .attrs("main a[href]", "href")
             .into_iter()
@@ -185,7 +185,7 @@ impl Page {
 /// script and stylesheet (absolute under `base_url`, root-relative or relative to the
 /// page) must name a file in the output. Returns the broken ones as `page: target`, and
 /// how many were followed.
-pub fn broken_internal_links(site: &Site, base_url: &str) -> (Vec<String>, usize) {
+pub(crate) fn broken_internal_links(site: &Site, base_url: &str) -> (Vec<String>, usize) {
     let base_path = base_url
         .find("://")
         .and_then(|i| base_url[i + 3..].find('/').map(|j| &base_url[i + 3 + j..]))

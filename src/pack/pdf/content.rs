@@ -24,18 +24,18 @@ use typst::utils::PicoStr;
 use crate::pack::Direction;
 
 /// A label from an anchor; `None` for an empty one, which Typst cannot have.
-pub fn label(anchor: &str) -> Option<Label> {
+pub(crate) fn label(anchor: &str) -> Option<Label> {
     Label::new(PicoStr::intern(anchor))
 }
 
 /// A piece of plain text, laid out in its own direction when that differs from `base`.
-pub fn text(s: &str, base: Direction) -> Content {
+pub(crate) fn text(s: &str, base: Direction) -> Content {
     directed(TextElem::packed(s), Direction::of_text(s), base)
 }
 
 /// A bullet list of plain texts (key points), laid out in the direction of its first
 /// item, as a list in a body is.
-pub fn list(items: &[String], base: Direction) -> Content {
+pub(crate) fn list(items: &[String], base: Direction) -> Content {
     let dir = items.iter().find_map(|i| Direction::of_text(i));
     let items = items
         .iter()
@@ -46,7 +46,7 @@ pub fn list(items: &[String], base: Direction) -> Content {
 
 /// `"rtl"` or `"ltr"` when `s` starts in the other direction than `base`, for a layout
 /// to set a whole block (a title) that way.
-pub fn block_direction(s: &str, base: Direction) -> Option<&'static str> {
+pub(crate) fn block_direction(s: &str, base: Direction) -> Option<&'static str> {
     Direction::of_text(s)
         .filter(|d| *d != base)
         .map(Direction::as_str)
@@ -54,7 +54,7 @@ pub fn block_direction(s: &str, base: Direction) -> Option<&'static str> {
 
 /// The content of a body's events. `base` is the pack's direction: a paragraph, heading,
 /// list item or cell whose first letter runs the other way is laid out that way.
-pub fn body(events: &[Event], base: Direction) -> Content {
+pub(crate) fn body(events: &[Event], base: Direction) -> Content {
     let no_notes = HashMap::new();
     let mut footnotes = HashMap::new();
     let mut rest = Vec::with_capacity(events.len());

@@ -20,7 +20,7 @@
 //! The same pack gives the same bytes: the world has no clock, the document date is
 //! `none`, and the PDF's identifier is derived from the pack's title.
 
-pub mod content;
+pub(crate) mod content;
 mod world;
 
 use std::time::{Duration, Instant};
@@ -40,11 +40,11 @@ use world::PackWorld;
 /// The layout of every pack.
 const LAYOUT: &str = include_str!("pack.typ");
 
-pub use super::MAX_MARKDOWN_MB;
+pub(crate) use super::MAX_MARKDOWN_MB;
 
 /// A typeset pack.
 #[derive(Debug, Clone)]
-pub struct Pdf {
+pub(crate) struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
     /// Time spent in each step: building the content, laying it out, writing the PDF.
@@ -53,7 +53,7 @@ pub struct Pdf {
 
 /// Typesets `pack` with the fonts built into attache and `fonts` (the theme's and the
 /// site's font files).
-pub fn typeset(pack: &Pack, fonts: &[StaticFile]) -> Result<Pdf, Diagnostic> {
+pub(crate) fn typeset(pack: &Pack, fonts: &[StaticFile]) -> Result<Pdf, Diagnostic> {
     let (size, largest) = pack.size();
     if size > super::MAX_MARKDOWN_BYTES {
         let path = largest.map_or_else(|| "(pack)".into(), |p| p.to_path_buf());

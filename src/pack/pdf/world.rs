@@ -9,7 +9,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-pub struct PackWorld {
+pub(super) struct PackWorld {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
@@ -18,7 +18,7 @@ pub struct PackWorld {
 
 impl PackWorld {
     /// A world whose main file is `layout`, with `inputs` as `sys.inputs`.
-    pub fn new(layout: &str, inputs: Dict, fonts: Vec<Font>) -> PackWorld {
+    pub(super) fn new(layout: &str, inputs: Dict, fonts: Vec<Font>) -> PackWorld {
         PackWorld {
             library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
@@ -28,7 +28,7 @@ impl PackWorld {
     }
 
     /// Where a byte offset of the layout file lies, for messages about it.
-    pub fn main_source(&self) -> &Source {
+    pub(super) fn main_source(&self) -> &Source {
         &self.main
     }
 }
