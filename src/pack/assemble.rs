@@ -66,7 +66,7 @@ pub(crate) fn assemble<'s>(
             page,
             meta,
             &topic_anchor,
-            markdown(page)?,
+            markdown(page, shows_bodies)?,
             cited,
         ));
     }
@@ -86,7 +86,7 @@ pub(crate) fn assemble<'s>(
                     _ => None,
                 },
                 anchor: topic_anchor[page.id.as_str()].clone(),
-                body: markdown(page)?,
+                body: markdown(page, shows_bodies)?,
                 article_count: topic
                     .articles
                     .iter()
@@ -161,7 +161,7 @@ impl Members {
             .iter()
             .map(|&t| &ed.topics[t].page)
             .chain(self.articles.iter().map(|&a| &ed.articles[a]));
-        super::largest(pages.map(|p| (p.markdown.as_deref().map_or(0, str::len), p)))
+        super::largest(pages.map(|p| (p.markdown_len, p)))
     }
 }
 
@@ -221,7 +221,12 @@ fn order(articles: &mut [usize], ed: &Edition, order: PackOrder) {
     }
 }
 
-fn markdown(page: &Page) -> Result<&str, Diagnostic> {
+/// The Markdown of a page in a pack; none is needed when the pack shows no body, and a
+/// build keeps none for such pages.
+fn markdown(page: &Page, shows_bodies: bool) -> Result<&str, Diagnostic> {
+    if !shows_bodies {
+        return Ok(page.markdown.as_deref().unwrap_or(""));
+    }
     page.markdown.as_deref().ok_or_else(|| {
         Diagnostic::new(
             page.display.clone(),
