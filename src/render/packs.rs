@@ -468,7 +468,7 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
                         size: format!("{:.1}", size as f64 / 1e6),
                         limit: MAX_MARKDOWN_MB,
                         pdf: if site.config.packs.pdf {
-                            " and no PDF"
+                            " (and no PDF is made)"
                         } else {
                             ""
                         },
