@@ -676,7 +676,10 @@ fn a_fifty_megabyte_article_builds_in_bounded_time() {
     assert!(beta.select(".pack-notice").is_empty());
     let bodies = beta.texts(".pack-article");
     assert_eq!(bodies.len(), 2, "{bodies:?}");
-    assert!(bodies.iter().any(|b| b.contains("custom slug")), "{bodies:?}");
+    assert!(
+        bodies.iter().any(|b| b.contains("custom slug")),
+        "{bodies:?}"
+    );
     // Search takes in the article's first 256 KiB: no file of its index grows with it.
     let (largest, bytes) = site
         .files

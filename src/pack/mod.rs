@@ -257,7 +257,12 @@ pub(crate) struct Pack<'s> {
     pub language: Language,
     pub words: &'static Words,
     pub overviews: Vec<Overview<'s>>,
+    /// The articles it shows: all it holds, or none when it is [too large](Pack::too_large).
     pub articles: Vec<PackArticle<'s>>,
+    /// How many articles it holds.
+    pub held: usize,
+    /// How many bytes of Markdown its bodies hold, and the file of the largest.
+    size: (usize, Option<&'s Path>),
     pub sources: Vec<PackSource<'s>>,
     pub people: Vec<Named<'s>>,
     pub organizations: Vec<Named<'s>>,
@@ -287,12 +292,7 @@ impl<'s> Pack<'s> {
 
     /// How many bytes of Markdown the pack's bodies hold, and the file of the largest.
     pub(crate) fn size(&self) -> (usize, Option<&'s Path>) {
-        let bodies = self
-            .overviews
-            .iter()
-            .map(|o| (o.page.markdown_len, o.page))
-            .chain(self.articles.iter().map(|a| (a.page.markdown_len, a.page)));
-        largest(bodies)
+        self.size
     }
 
     /// Whether the pack holds more Markdown than a pack may ([`MAX_MARKDOWN_MB`]).
