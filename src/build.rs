@@ -9,6 +9,7 @@ use crate::emit::{self, Output, Written};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::index::{self, EntityKind, Site};
 use crate::load::{self, SiteDirs, Sources, StaticFile};
+use crate::pack;
 use crate::parse::{self, ParseOptions};
 use crate::render::{self, Templates};
 
@@ -255,7 +256,8 @@ fn prepare(
         },
     );
     lap("parse", stages);
-    let (site, index_problems) = index::index_lenient(config, pages);
+    let (mut site, index_problems) = index::index_lenient(config, pages);
+    pack::drop_unshown_markdown(&mut site);
     problems.extend(index_problems);
     problems.extend(load_warnings);
     problems.extend(index::warnings(&site));

@@ -271,7 +271,7 @@ pub enum Problem {
     )]
     PackTooLarge { size: String, limit: usize },
     #[error(
-        "the pack {pack} holds {size} MB of Markdown, more than the {limit} MB a pack may hold, so its page lists the articles without their text{pdf}; this is its largest page"
+        "the pack {pack} holds {size} MB of Markdown, more than the {limit} MB a pack may hold, so its page shows no article, only links to the topic pages{pdf}; this is its largest page"
     )]
     PackOverLimit {
         pack: String,

@@ -32,10 +32,18 @@ pub(crate) fn assemble<'s>(
         .map_or("en", |l| l.code.as_str());
     let words = Words::for_language(code);
     let members = members(site, lang, scope)?;
-    // A pack over the limit shows no body (see [`Pack::too_large`]): the links of its
-    // bodies are not worked out, which at 10,000 articles is most of its cost.
-    let shows_bodies = members.size(ed).0 <= MAX_MARKDOWN_BYTES;
+    let size = members.size(ed);
+    // A pack over the limit shows no body (see [`Pack::too_large`]), so it is only its
+    // cover: no articles, sources, names or links are worked out, which at 10,000 articles
+    // would be nearly all of its cost, paid again on every edit under `serve`.
+    let shows_bodies = size.0 <= MAX_MARKDOWN_BYTES;
     let Members { topics, articles } = members;
+    let held = articles.len();
+    let as_of_articles = articles
+        .iter()
+        .filter_map(|&a| ed.articles[a].article().map(ArticleMeta::last_modified))
+        .max();
+    let articles = if shows_bodies { articles } else { Vec::new() };
     let position = positions(ed, &articles);
     let topic_anchor: HashMap<&str, String> = topics
         .iter()
@@ -66,7 +74,7 @@ pub(crate) fn assemble<'s>(
             page,
             meta,
             &topic_anchor,
-            markdown(page)?,
+            markdown(page, shows_bodies)?,
             cited,
         ));
     }
@@ -86,19 +94,22 @@ pub(crate) fn assemble<'s>(
                     _ => None,
                 },
                 anchor: topic_anchor[page.id.as_str()].clone(),
-                body: markdown(page)?,
-                article_count: topic
-                    .articles
-                    .iter()
-                    .filter(|&&a| position[a].is_some())
-                    .count(),
+                body: markdown(page, shows_bodies)?,
+                article_count: if shows_bodies {
+                    topic
+                        .articles
+                        .iter()
+                        .filter(|&&a| position[a].is_some())
+                        .count()
+                } else {
+                    topic.articles.len()
+                },
             })
         })
         .collect::<Result<Vec<_>, Diagnostic>>()?;
 
-    let as_of = pack_articles
-        .iter()
-        .filter_map(|a| a.page.article().map(ArticleMeta::last_modified))
+    let as_of = as_of_articles
+        .into_iter()
         .chain(overviews.iter().filter_map(|o| o.updated))
         .max();
     let named = |kind: EntityKind| named_in(ed, kind, &position);
@@ -119,6 +130,8 @@ pub(crate) fn assemble<'s>(
         organizations: named(EntityKind::Organizations),
         overviews,
         articles: pack_articles,
+        held,
+        size,
         sources: sources.list,
         links,
     })
@@ -161,7 +174,7 @@ impl Members {
             .iter()
             .map(|&t| &ed.topics[t].page)
             .chain(self.articles.iter().map(|&a| &ed.articles[a]));
-        super::largest(pages.map(|p| (p.markdown.as_deref().map_or(0, str::len), p)))
+        super::largest(pages.map(|p| (p.markdown_len, p)))
     }
 }
 
@@ -221,7 +234,12 @@ fn order(articles: &mut [usize], ed: &Edition, order: PackOrder) {
     }
 }
 
-fn markdown(page: &Page) -> Result<&str, Diagnostic> {
+/// The Markdown of a page in a pack; none is needed when the pack shows no body, and a
+/// build keeps none for such pages.
+fn markdown(page: &Page, shows_bodies: bool) -> Result<&str, Diagnostic> {
+    if !shows_bodies {
+        return Ok(page.markdown.as_deref().unwrap_or(""));
+    }
     page.markdown.as_deref().ok_or_else(|| {
         Diagnostic::new(
             page.display.clone(),

@@ -80,7 +80,7 @@ pub(crate) fn make(root: &Path, options: &PackOptions) -> Result<Made, Diagnosti
     stages.extend(pdf.stages.iter().copied());
     Ok(Made {
         title: pack.title.to_string(),
-        articles: pack.articles.len(),
+        articles: pack.held,
         sources: pack.sources.len(),
         pdf,
         elapsed: start.elapsed(),

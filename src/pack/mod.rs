@@ -257,7 +257,12 @@ pub(crate) struct Pack<'s> {
     pub language: Language,
     pub words: &'static Words,
     pub overviews: Vec<Overview<'s>>,
+    /// The articles it shows: all it holds, or none when it is [too large](Pack::too_large).
     pub articles: Vec<PackArticle<'s>>,
+    /// How many articles it holds.
+    pub held: usize,
+    /// How many bytes of Markdown its bodies hold, and the file of the largest.
+    size: (usize, Option<&'s Path>),
     pub sources: Vec<PackSource<'s>>,
     pub people: Vec<Named<'s>>,
     pub organizations: Vec<Named<'s>>,
@@ -287,12 +292,7 @@ impl<'s> Pack<'s> {
 
     /// How many bytes of Markdown the pack's bodies hold, and the file of the largest.
     pub(crate) fn size(&self) -> (usize, Option<&'s Path>) {
-        let bodies = self
-            .overviews
-            .iter()
-            .map(|o| (o.body.len(), o.page))
-            .chain(self.articles.iter().map(|a| (a.body.len(), a.page)));
-        largest(bodies)
+        self.size
     }
 
     /// Whether the pack holds more Markdown than a pack may ([`MAX_MARKDOWN_MB`]).
@@ -343,5 +343,45 @@ mod tests {
     fn a_language_is_named_in_itself() {
         assert_eq!(Language::new("ur").name, "اردو");
         assert_eq!(Language::new("xx").name, "xx");
+    }
+}
+
+/// Lets go of the Markdown kept for packs (see [`crate::parse::ParseOptions::keep_markdown`])
+/// on every page that no pack of its edition can show: a pack over [`MAX_MARKDOWN_BYTES`]
+/// shows no body. On a site of 10,000 articles, where the whole briefing and every topic
+/// are over it, a build then keeps no Markdown at all (some 60 MB).
+pub(crate) fn drop_unshown_markdown(site: &mut crate::index::Site) {
+    for lang in 0..site.editions.len() {
+        let ed = &site.editions[lang];
+        let mut shown_articles = vec![false; ed.articles.len()];
+        let mut shown_topics = vec![false; ed.topics.len()];
+        let scopes = std::iter::once(Scope::Briefing)
+            .chain(ed.topics.iter().map(|t| Scope::Topic(t.page.id.clone())));
+        for scope in scopes {
+            // Every scope named here is the edition's own, so members are always found.
+            let Ok(pack) = members(site, lang, &scope) else {
+                continue;
+            };
+            if pack.size(ed).0 > MAX_MARKDOWN_BYTES {
+                continue;
+            }
+            for &t in &pack.topics {
+                shown_topics[t] = true;
+            }
+            for &a in &pack.articles {
+                shown_articles[a] = true;
+            }
+        }
+        let ed = &mut site.editions[lang];
+        for (page, shown) in ed.articles.iter_mut().zip(shown_articles) {
+            if !shown {
+                page.markdown = None;
+            }
+        }
+        for (topic, shown) in ed.topics.iter_mut().zip(shown_topics) {
+            if !shown {
+                topic.page.markdown = None;
+            }
+        }
     }
 }

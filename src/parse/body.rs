@@ -100,6 +100,7 @@ pub(super) fn read_body(
         .summary()
         .map(str::to_owned)
         .unwrap_or_else(|| body.summary.clone());
+    let markdown_len = text.len() - head.body_offset;
     let markdown = head
         .keep_markdown
         .then(|| text[head.body_offset..].to_string());
@@ -117,6 +118,7 @@ pub(super) fn read_body(
         summary,
         warnings,
         markdown,
+        markdown_len,
         publication: head.publication,
         spots: head.spots,
     };

@@ -174,8 +174,11 @@ pub struct Page {
     /// What the writer should know about this file although it built (a misspelt key).
     pub warnings: Vec<Diagnostic>,
     /// The Markdown after the front matter, kept only when [`ParseOptions::keep_markdown`]
-    /// asks for it: packs walk it again as events, a build does not need it.
+    /// asks for it: packs walk it again as events, a build does not need it. A build lets
+    /// go of it once no pack can show it (see [`crate::pack::drop_unshown_markdown`]).
     pub markdown: Option<String>,
+    /// How many bytes that Markdown has, kept or not: what a pack would hold.
+    pub markdown_len: usize,
     /// The language it is written in: which edition of the site it is in.
     pub lang: Lang,
     /// The content path of the page it translates, for a translation.

@@ -205,10 +205,10 @@ fn pack_value(r: &Local, pack: &Pack, of: PackOf, path: &str) -> Value {
         let a = &pack.articles[i];
         obj([("title", text(a.title)), ("anchor", text(&a.anchor))])
     };
-    // A pack too large to show its bodies lists no articles either (at 10,000 articles
-    // their titles alone make megabytes): the page sends readers to the topic pages.
-    let shown = if too_large { 0 } else { pack.articles.len() };
-    let articles = list(pack.articles[..shown].iter().enumerate().map(|(i, a)| {
+    // A pack too large to show its bodies has no articles to list either (at 10,000
+    // articles their titles alone make megabytes): the page sends readers to the topic
+    // pages.
+    let articles = list(pack.articles.iter().enumerate().map(|(i, a)| {
         let (date_iso, date_display) = dates(Some(a.date));
         let (updated_iso, updated_display) = dates(a.updated);
         let topics = list(a.topics.iter().map(|t| {
@@ -249,7 +249,7 @@ fn pack_value(r: &Local, pack: &Pack, of: PackOf, path: &str) -> Value {
             ("content", html(&body_html(pack.article_events(i)))),
         ])
     }));
-    let sources = list(pack.sources.iter().filter(|_| !too_large).map(|s| {
+    let sources = list(pack.sources.iter().map(|s| {
         let (date_iso, date_display) = dates(s.date);
         obj([
             ("number", Value::from(s.number)),
@@ -265,7 +265,7 @@ fn pack_value(r: &Local, pack: &Pack, of: PackOf, path: &str) -> Value {
         ])
     }));
     let named = |named: &[pack::Named]| {
-        list(named.iter().filter(|_| !too_large).map(|n| {
+        list(named.iter().map(|n| {
             obj([
                 ("name", text(n.name)),
                 ("role", opt_text(n.role.as_deref())),
@@ -291,7 +291,7 @@ fn pack_value(r: &Local, pack: &Pack, of: PackOf, path: &str) -> Value {
         ("as_of_iso", as_of_iso),
         ("as_of_display", as_of_display),
         ("too_large", Value::from(too_large)),
-        ("article_count", Value::from(pack.articles.len())),
+        ("article_count", Value::from(pack.held)),
         ("size_mb", text(&format!("{:.1}", size as f64 / 1e6))),
         ("limit_mb", Value::from(MAX_MARKDOWN_MB)),
         ("overviews", overviews),
@@ -468,7 +468,7 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
                         size: format!("{:.1}", size as f64 / 1e6),
                         limit: MAX_MARKDOWN_MB,
                         pdf: if site.config.packs.pdf {
-                            " and no PDF"
+                            " (and no PDF is made)"
                         } else {
                             ""
                         },

@@ -109,16 +109,22 @@ pub fn og_locale(code: &str) -> String {
 pub fn script_json(value: &Json) -> Value {
     let raw = serde_json::to_string(value).unwrap_or_default();
     let mut safe = String::with_capacity(raw.len() + 16);
-    for c in raw.chars() {
-        match c {
-            '<' => safe.push_str("\\u003c"),
-            '>' => safe.push_str("\\u003e"),
-            '&' => safe.push_str("\\u0026"),
-            '\u{2028}' => safe.push_str("\\u2028"),
-            '\u{2029}' => safe.push_str("\\u2029"),
-            c => safe.push(c),
-        }
+    // Copies the runs between the characters to escape whole: most text has none.
+    let mut copied = 0;
+    for (at, c) in raw.char_indices() {
+        let escape = match c {
+            '<' => "\\u003c",
+            '>' => "\\u003e",
+            '&' => "\\u0026",
+            '\u{2028}' => "\\u2028",
+            '\u{2029}' => "\\u2029",
+            _ => continue,
+        };
+        safe.push_str(&raw[copied..at]);
+        safe.push_str(escape);
+        copied = at + c.len_utf8();
     }
+    safe.push_str(&raw[copied..]);
     Value::safe_string(&safe)
 }
 

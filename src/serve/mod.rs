@@ -17,7 +17,10 @@
 //!   - `classify`: what a changed path is (content, template, static file, site.yaml);
 //!   - `sources`: the sources in memory, re-read through `load` (one walker, one set of
 //!     rules with a build);
-//!   - `update`: parse what changed and bring the site up to date, in place or re-indexed;
+//!   - `update`: parse what changed and bring the site up to date, in place or, through
+//!     `reindex`, indexed again when pages came, went or moved;
+//!   - `search`: the search index of each language, its shards written again only where
+//!     an edit touched them;
 //!   - `model`: the site in memory and what is kept between rebuilds;
 //!   - `affected`: which render jobs show what changed, from the jobs' own declarations
 //!     ([`crate::render::job`]);
