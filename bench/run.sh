@@ -108,9 +108,11 @@ peak_rss() {
 say "Building (release)"
 cd "$ROOT"
 echo "machine load before: $(uptime)"
+# One cargo run for all three: the examples' dev-dependencies change the library's
+# features, so building them apart compiles attache again each time.
 cargo build --release --example corpus
 ATTACHE_OK=1
-if ! cargo build --release; then
+if ! cargo build --release --bin attache --example corpus --example serve_bench; then
     warn "cargo build --release failed: attache steps are skipped"
     ATTACHE_OK=0
 fi
@@ -335,7 +337,6 @@ fi
 SERVE_LINES=""
 if [ "$ATTACHE_OK" = 1 ] && [ "${BENCH_SERVE_SCENARIO:-1}" != 0 ]; then
     say "attache serve: edits to the page showing them, and idle, $LARGEST articles"
-    cargo build --release --example serve_bench
     serve_log="$RESULTS/serve-$LARGEST.txt"
     if "$ROOT/target/release/examples/serve_bench" "$WORK/attache-$LARGEST" \
         --runs "${BENCH_SERVE_RUNS:-30}" --heavy-runs "${BENCH_SERVE_HEAVY_RUNS:-10}" \
