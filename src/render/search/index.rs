@@ -56,7 +56,12 @@ pub struct Index {
     next_version: u64,
     /// The term ids with postings, in the order of their terms.
     order: Vec<u32>,
-    order_stale: bool,
+    /// Terms whose postings were empty and since got some: to be placed in `order`. An
+    /// edit under `serve` adds a few, which are merged in rather than the whole
+    /// vocabulary sorted again.
+    order_added: Vec<u32>,
+    /// Whether some term's postings became empty, so `order` must let go of it.
+    order_removed: bool,
     /// The shards last written, by a fingerprint of what they hold (and, to rule out a
     /// collision, what that is).
     shards: FxHashMap<u64, (Holds, Shard)>,
@@ -75,7 +80,7 @@ impl Index {
             }
             let list = &mut self.postings[t];
             if list.is_empty() {
-                self.order_stale = true;
+                self.order_added.push(term);
             }
             match list.last() {
                 Some(&(last, _)) if last >= id => {
@@ -99,7 +104,7 @@ impl Index {
             if let Ok(at) = list.binary_search_by(|p| p.0.cmp(&id)) {
                 list.remove(at);
                 if list.is_empty() {
-                    self.order_stale = true;
+                    self.order_removed = true;
                 }
                 self.changed(t);
             }
@@ -121,16 +126,7 @@ impl Index {
     /// The shards, in the order of their terms, each with the first term it holds (`None`
     /// for a further piece of the term before it).
     pub fn shards(&mut self) -> Vec<(Option<u32>, Shard)> {
-        if self.order_stale {
-            let vocab = &self.vocab;
-            let postings = &self.postings;
-            self.order = (0..postings.len() as u32)
-                .filter(|&t| !postings[t as usize].is_empty())
-                .collect();
-            self.order
-                .sort_unstable_by(|&a, &b| utf16_cmp(vocab.term(a), vocab.term(b)));
-            self.order_stale = false;
-        }
+        self.place_terms();
         let plan = self.plan();
         let mut kept = FxHashMap::default();
         let mut out = Vec::with_capacity(plan.len());
@@ -152,6 +148,47 @@ impl Index {
         }
         self.shards = kept;
         out
+    }
+
+    /// Brings `order` up to date: the terms that lost their last posting leave it, those
+    /// that got their first are merged in at their places.
+    fn place_terms(&mut self) {
+        let (vocab, postings) = (&self.vocab, &self.postings);
+        if self.order_removed {
+            self.order.retain(|&t| !postings[t as usize].is_empty());
+            self.order_removed = false;
+        }
+        if self.order_added.is_empty() {
+            return;
+        }
+        let mut added = std::mem::take(&mut self.order_added);
+        added.retain(|&t| !postings[t as usize].is_empty());
+        added.sort_unstable_by(|&a, &b| utf16_cmp(vocab.term(a), vocab.term(b)));
+        added.dedup();
+        let old = std::mem::take(&mut self.order);
+        let mut order = Vec::with_capacity(old.len() + added.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() && j < added.len() {
+            match utf16_cmp(vocab.term(old[i]), vocab.term(added[j])) {
+                std::cmp::Ordering::Less => {
+                    order.push(old[i]);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    order.push(added[j]);
+                    j += 1;
+                }
+                // A term that lost its postings and got new ones is still in place.
+                std::cmp::Ordering::Equal => {
+                    order.push(old[i]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        order.extend_from_slice(&old[i..]);
+        order.extend_from_slice(&added[j..]);
+        self.order = order;
     }
 
     /// The encoded pieces of term `t`.
@@ -354,6 +391,30 @@ mod tests {
             "{:?}",
             pieces.iter().map(|p| p.len()).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn terms_that_come_and_go_are_placed_as_a_fresh_index_places_them() {
+        let mut index = Index::default();
+        let mut term = |w: &str| index.vocab.intern(w);
+        let (b, d, a, c, e) = (term("b"), term("d"), term("a"), term("c"), term("e"));
+        index.add(1, &[(b, 1), (d, 1)]);
+        let shards = |index: &mut Index| {
+            index.shards();
+            index
+                .order
+                .iter()
+                .map(|&t| index.vocab.term(t).to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shards(&mut index), ["b", "d"]);
+        // New words before, between and after; one page's word gone; one gone and back.
+        index.add(2, &[(a, 1), (c, 1), (e, 1)]);
+        index.remove(1, &[(b, 1), (d, 1)]);
+        index.add(3, &[(d, 1)]);
+        assert_eq!(shards(&mut index), ["a", "c", "d", "e"]);
+        index.remove(2, &[(a, 1), (c, 1), (e, 1)]);
+        assert_eq!(shards(&mut index), ["d"]);
     }
 
     #[test]
