@@ -194,9 +194,11 @@ pub fn render_each(
                 Ok(files) => files,
                 Err(d) => return Some(d),
             };
+            // In parallel: the search index is one job of some ten thousand files, which
+            // written one by one were the tail of the build.
             files
-                .iter()
-                .find_map(|(path, bytes)| put(path, bytes).err())
+                .par_iter()
+                .find_map_first(|(path, bytes)| put(path, bytes).err())
         })
         .collect();
     problems.extend(once_each(rendered));
