@@ -5,6 +5,7 @@
 #
 # Environment (all optional):
 #   BENCH_DIR        work folder                           (/tmp/attache-reader)
+#   BENCH_SHM        tmpfs folder for the timed builds' outputs (/dev/shm)
 #   BENCH_ARTICLES   articles in the generated site        (10000)
 #   BENCH_RUNS       hyperfine runs per build              (3)
 #   BENCH_SEED       corpus seed                           (1)
@@ -14,6 +15,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${BENCH_DIR:-/tmp/attache-reader}
+SHM=${BENCH_SHM:-/dev/shm}
 N=${BENCH_ARTICLES:-10000}
 RUNS=${BENCH_RUNS:-3}
 SEED=${BENCH_SEED:-1}
@@ -41,10 +43,12 @@ rm -rf "$PLAIN" && cp -r "$SITE" "$PLAIN"
 printf '\nsearch:\n  enabled: false\n' >> "$PLAIN/site.yaml"
 
 say "build time with and without the search index ($RUNS runs each)"
+# Outputs on tmpfs: on disk, write-back noise is larger than what the index costs.
 hyperfine --runs "$RUNS" --warmup 1 --export-json "$WORK/build.json" \
-    --prepare "rm -rf $WORK/out-a $WORK/out-b" \
-    "$ATTACHE build --root $SITE -o $WORK/out-a --quiet" \
-    "$ATTACHE build --root $PLAIN -o $WORK/out-b --quiet"
+    --prepare "rm -rf $SHM/attache-reader-a $SHM/attache-reader-b" \
+    "$ATTACHE build --root $SITE -o $SHM/attache-reader-a --quiet" \
+    "$ATTACHE build --root $PLAIN -o $SHM/attache-reader-b --quiet"
+rm -rf "$SHM/attache-reader-a" "$SHM/attache-reader-b"
 OUT="$WORK/out-a"
 "$ATTACHE" build --root "$SITE" -o "$OUT" --quiet
 

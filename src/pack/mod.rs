@@ -325,27 +325,6 @@ fn largest<'s>(sizes: impl Iterator<Item = (usize, &'s Page)>) -> (usize, Option
     (total, largest.map(|(_, p)| p.display.as_path()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn direction_follows_the_language_and_the_first_strong_letter() {
-        assert_eq!(Direction::of_language("ur"), Direction::Rtl);
-        assert_eq!(Direction::of_language("ur-PK"), Direction::Rtl);
-        assert_eq!(Direction::of_language("en"), Direction::Ltr);
-        assert_eq!(Direction::of_text("2025: پاکستان"), Some(Direction::Rtl));
-        assert_eq!(Direction::of_text("«Pakistan» اور"), Some(Direction::Ltr));
-        assert_eq!(Direction::of_text("2025 — 10%"), None);
-    }
-
-    #[test]
-    fn a_language_is_named_in_itself() {
-        assert_eq!(Language::new("ur").name, "اردو");
-        assert_eq!(Language::new("xx").name, "xx");
-    }
-}
-
 /// Lets go of the Markdown kept for packs (see [`crate::parse::ParseOptions::keep_markdown`])
 /// on every page that no pack of its edition can show: a pack over [`MAX_MARKDOWN_BYTES`]
 /// shows no body. On a site of 10,000 articles, where the whole briefing and every topic
@@ -383,5 +362,26 @@ pub(crate) fn drop_unshown_markdown(site: &mut crate::index::Site) {
                 topic.page.markdown = None;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direction_follows_the_language_and_the_first_strong_letter() {
+        assert_eq!(Direction::of_language("ur"), Direction::Rtl);
+        assert_eq!(Direction::of_language("ur-PK"), Direction::Rtl);
+        assert_eq!(Direction::of_language("en"), Direction::Ltr);
+        assert_eq!(Direction::of_text("2025: پاکستان"), Some(Direction::Rtl));
+        assert_eq!(Direction::of_text("«Pakistan» اور"), Some(Direction::Ltr));
+        assert_eq!(Direction::of_text("2025 — 10%"), None);
+    }
+
+    #[test]
+    fn a_language_is_named_in_itself() {
+        assert_eq!(Language::new("ur").name, "اردو");
+        assert_eq!(Language::new("xx").name, "xx");
     }
 }
