@@ -7,6 +7,7 @@
 //! result is planned in memory first, so nothing is written when DEST is refused or any
 //! file would be overwritten. SRC is only ever read.
 
+mod entry;
 mod hugo;
 mod jekyll;
 pub(crate) mod mapping;
