@@ -9,7 +9,6 @@ use crate::emit::{self, Output, Written};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::index::{self, EntityKind, Site};
 use crate::load::{self, SiteDirs, Sources, StaticFile};
-use crate::pack;
 use crate::parse::{self, ParseOptions};
 use crate::render::{self, Templates};
 
@@ -257,7 +256,7 @@ fn prepare(
     );
     lap("parse", stages);
     let (mut site, index_problems) = index::index_lenient(config, pages);
-    pack::drop_unshown_markdown(&mut site);
+    render::packs::drop_unshown_markdown(&mut site);
     problems.extend(index_problems);
     problems.extend(load_warnings);
     problems.extend(index::warnings(&site));

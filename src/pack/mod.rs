@@ -325,46 +325,6 @@ fn largest<'s>(sizes: impl Iterator<Item = (usize, &'s Page)>) -> (usize, Option
     (total, largest.map(|(_, p)| p.display.as_path()))
 }
 
-/// Lets go of the Markdown kept for packs (see [`crate::parse::ParseOptions::keep_markdown`])
-/// on every page that no pack of its edition can show: a pack over [`MAX_MARKDOWN_BYTES`]
-/// shows no body. On a site of 10,000 articles, where the whole briefing and every topic
-/// are over it, a build then keeps no Markdown at all (some 60 MB).
-pub(crate) fn drop_unshown_markdown(site: &mut crate::index::Site) {
-    for lang in 0..site.editions.len() {
-        let ed = &site.editions[lang];
-        let mut shown_articles = vec![false; ed.articles.len()];
-        let mut shown_topics = vec![false; ed.topics.len()];
-        let scopes = std::iter::once(Scope::Briefing)
-            .chain(ed.topics.iter().map(|t| Scope::Topic(t.page.id.clone())));
-        for scope in scopes {
-            // Every scope named here is the edition's own, so members are always found.
-            let Ok(pack) = members(site, lang, &scope) else {
-                continue;
-            };
-            if pack.size(ed).0 > MAX_MARKDOWN_BYTES {
-                continue;
-            }
-            for &t in &pack.topics {
-                shown_topics[t] = true;
-            }
-            for &a in &pack.articles {
-                shown_articles[a] = true;
-            }
-        }
-        let ed = &mut site.editions[lang];
-        for (page, shown) in ed.articles.iter_mut().zip(shown_articles) {
-            if !shown {
-                page.markdown = None;
-            }
-        }
-        for (topic, shown) in ed.topics.iter_mut().zip(shown_topics) {
-            if !shown {
-                topic.page.markdown = None;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

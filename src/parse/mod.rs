@@ -175,7 +175,7 @@ pub struct Page {
     pub warnings: Vec<Diagnostic>,
     /// The Markdown after the front matter, kept only when [`ParseOptions::keep_markdown`]
     /// asks for it: packs walk it again as events, a build does not need it. A build lets
-    /// go of it once no pack can show it (see [`crate::pack::drop_unshown_markdown`]).
+    /// go of it once no pack can show it (see [`crate::render::packs::drop_unshown_markdown`]).
     pub markdown: Option<String>,
     /// How many bytes that Markdown has, kept or not: what a pack would hold.
     pub markdown_len: usize,

@@ -447,7 +447,7 @@ pub fn fonts<'a>(
 }
 
 /// A warning for each pack of the site that holds more Markdown than a pack may: its page
-/// lists its articles without their text, and it gets no PDF. The warning names the pack,
+/// is only its cover, linking to the topic pages, and it gets no PDF. The warning names the pack,
 /// the limit, and the pack's largest page.
 pub fn warnings(site: &Site) -> Vec<Diagnostic> {
     all(site)
@@ -477,6 +477,38 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
             })
         })
         .collect()
+}
+
+/// Lets go of the Markdown kept for packs (see [`crate::parse::ParseOptions::keep_markdown`])
+/// on every page that no pack of the site can show: a pack over [`MAX_MARKDOWN_BYTES`]
+/// shows no body. On a site of 10,000 articles, where the whole briefing and every topic
+/// are over it, a build then keeps no Markdown at all (some 60 MB).
+pub fn drop_unshown_markdown(site: &mut Site) {
+    let mut shown: Vec<(Vec<bool>, Vec<bool>)> = site
+        .editions
+        .iter()
+        .map(|ed| (vec![false; ed.topics.len()], vec![false; ed.articles.len()]))
+        .collect();
+    for (lang, of) in all(site) {
+        let r = Edition::of(site, lang);
+        let Ok(members) = pack::members(site, lang, &target(&r, of).scope) else {
+            continue;
+        };
+        if members.size(r.ed).0 > MAX_MARKDOWN_BYTES {
+            continue;
+        }
+        let (topics, articles) = &mut shown[lang];
+        members.topics.iter().for_each(|&t| topics[t] = true);
+        members.articles.iter().for_each(|&a| articles[a] = true);
+    }
+    for (ed, (topics, articles)) in site.editions.iter_mut().zip(shown) {
+        let pages = ed.topics.iter_mut().map(|t| &mut t.page).zip(topics);
+        for (page, shown) in pages.chain(ed.articles.iter_mut().zip(articles)) {
+            if !shown {
+                page.markdown = None;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
