@@ -7,7 +7,7 @@
 #   BENCH_DIR        work folder                           (/tmp/attache-reader)
 #   BENCH_SHM        tmpfs folder for the timed builds' outputs (/dev/shm)
 #   BENCH_ARTICLES   articles in the generated site        (10000)
-#   BENCH_RUNS       hyperfine runs per build              (3)
+#   BENCH_RUNS       timed builds of each kind, and Pagefind runs (3)
 #   BENCH_SEED       corpus seed                           (1)
 #   BENCH_BEFORE     an attache binary from before sharded search, for its one-file index
 #   ONE_WORD, THREE_WORDS                                  (gwadar; gwadar memorandum partnership)
@@ -42,12 +42,29 @@ rm -rf "$SITE/themes/briefing" && cp -r "$ROOT/themes/briefing" "$SITE/themes/br
 rm -rf "$PLAIN" && cp -r "$SITE" "$PLAIN"
 printf '\nsearch:\n  enabled: false\n' >> "$PLAIN/site.yaml"
 
-say "build time with and without the search index ($RUNS runs each)"
-# Outputs on tmpfs: on disk, write-back noise is larger than what the index costs.
-hyperfine --runs "$RUNS" --warmup 1 --export-json "$WORK/build.json" \
-    --prepare "rm -rf $SHM/attache-reader-a $SHM/attache-reader-b" \
-    "$ATTACHE build --root $SITE -o $SHM/attache-reader-a --quiet" \
-    "$ATTACHE build --root $PLAIN -o $SHM/attache-reader-b --quiet"
+say "build time with and without the search index ($RUNS runs each, alternating)"
+# Outputs on tmpfs: on disk, write-back noise is larger than what the index costs. The two
+# builds alternate, so that a machine slowing down or speeding up weighs on both alike.
+python3 - "$ATTACHE" "$SITE" "$PLAIN" "$SHM" "$RUNS" "$WORK/build.json" <<'PY'
+import json, shutil, statistics, subprocess, sys, time
+attache, site, plain, shm, runs, out = sys.argv[1:]
+times = {"with": [], "without": []}
+def build(root, dest):
+    shutil.rmtree(dest, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run([attache, "build", "--root", root, "-o", dest, "--quiet"],
+                   check=True, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+build(site, f"{shm}/attache-reader-a")  # warm-up
+for _ in range(int(runs)):
+    times["with"].append(build(site, f"{shm}/attache-reader-a"))
+    times["without"].append(build(plain, f"{shm}/attache-reader-b"))
+json.dump(times, open(out, "w"))
+a, b = statistics.median(times["with"]), statistics.median(times["without"])
+pairs = statistics.median(x / y for x, y in zip(times["with"], times["without"]))
+print(f"with the index {a:.3f} s, without {b:.3f} s (medians): the index adds "
+      f"{a - b:.3f} s, {100 * (a / b - 1):.1f} % (median of paired ratios {100 * (pairs - 1):.1f} %)")
+PY
 rm -rf "$SHM/attache-reader-a" "$SHM/attache-reader-b"
 OUT="$WORK/out-a"
 "$ATTACHE" build --root "$SITE" -o "$OUT" --quiet

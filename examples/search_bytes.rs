@@ -31,6 +31,7 @@ fn main() {
     let manifest = file(MANIFEST).expect("the output has a search index");
     let manifest = read::Manifest::parse(&manifest).expect("a manifest");
     let stop: Vec<&str> = manifest.stop.iter().map(String::as_str).collect();
+    let stop = words::StopWords::new(&stop);
     for query in args {
         let mut terms = Vec::new();
         let mut buffer = String::new();

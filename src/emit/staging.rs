@@ -16,8 +16,9 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{MARKER, MARKER_TEXT, is_ours, is_safe_output_path};
 use crate::error::{Diagnostic, Diagnostics, Problem};
@@ -50,6 +51,9 @@ pub struct Staging {
     written: AtomicUsize,
     written_bytes: AtomicU64,
     linked: AtomicUsize,
+    /// The folders made so far, below the staging folder: each file's folder would
+    /// otherwise be looked up on disk again (ten thousand search fragments share one).
+    folders: Mutex<FxHashSet<String>>,
     finished: bool,
 }
 
@@ -99,6 +103,7 @@ impl Staging {
             written: AtomicUsize::new(0),
             written_bytes: AtomicU64::new(0),
             linked: AtomicUsize::new(0),
+            folders: Mutex::default(),
             finished: false,
         })
     }
@@ -118,13 +123,25 @@ impl Staging {
         self.place(path, bytes)
     }
 
+    /// Makes the folder `dir` (an output path) in the staging folder, unless made before.
+    fn make_folder(&self, dir: &str) -> Result<(), Diagnostic> {
+        // A thread that panicked while holding the lock left the set as it was: usable.
+        let made = || self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        if made().contains(dir) {
+            return Ok(());
+        }
+        let d = self.staging.join(dir);
+        fs::create_dir_all(&d).map_err(|e| fail(&d, e))?;
+        made().insert(dir.to_string());
+        Ok(())
+    }
+
     /// Puts `bytes` at `path` in the staging folder: a link to the previous output's file
     /// when it holds the same bytes, else a new file.
     fn place(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.staging.join(path);
         if let Some((dir, _)) = path.rsplit_once('/') {
-            let d = self.staging.join(dir);
-            fs::create_dir_all(&d).map_err(|e| fail(&d, e))?;
+            self.make_folder(dir)?;
         }
         if self.previous.get(path) == Some(&(bytes.len() as u64)) {
             let before = self.dir.join(path);

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::links::{Resolved, reference, resolve_link};
 pub use super::links::{has_scheme, is_dangerous_url, join_content_path};
+use super::plain_text::{PlainText, collapse_whitespace};
 use crate::i18n::Lang;
 
 /// One entry of a table of contents; `children` are the headings one level below.
@@ -31,7 +32,7 @@ pub struct Rendered {
     /// HTML of the part before `<!-- more -->`, when there is such a marker.
     pub summary_html: Option<String>,
     pub word_count: usize,
-    /// The body as plain text, whitespace not normalised (for the search index).
+    /// The body as plain text, whitespace collapsed (for the search index).
     pub text: String,
     /// Links and images that point inside the site, for `attache check`.
     pub references: Vec<Reference>,
@@ -130,7 +131,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     let mut headings: Vec<(usize, u8, String)> = Vec::new(); // (event index, level, text)
     let mut heading_open: Option<usize> = None;
     let mut heading_text = String::new();
-    let mut text = String::new();
+    let mut text = PlainText::default();
     let mut first_paragraph: Option<String> = None;
     let mut paragraph_depth = 0usize;
     let mut in_first_paragraph = false;
@@ -258,9 +259,9 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
             if in_first_paragraph && let Some(p) = first_paragraph.as_mut() {
                 p.push_str(t);
             }
-            text.push_str(t);
+            text.push(t);
         } else if matches!(event, Event::SoftBreak | Event::HardBreak) {
-            text.push(' ');
+            text.space();
             if in_first_paragraph && let Some(p) = first_paragraph.as_mut() {
                 p.push(' ');
             }
@@ -268,7 +269,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
             event,
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell)
         ) {
-            text.push(' ');
+            text.space();
         }
         events.push(event);
     }
@@ -285,16 +286,14 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
         Some((index, text_len)) => {
             let mut summary_html = String::new();
             html::push_html(&mut summary_html, events[..index].iter().cloned());
-            (collapse_whitespace(&text[..text_len]), Some(summary_html))
+            (text.as_str()[..text_len].to_string(), Some(summary_html))
         }
         None => (
             collapse_whitespace(first_paragraph.as_deref().unwrap_or("")),
             None,
         ),
     };
-    // The text is only split into words (word count, search index), so its whitespace
-    // is left as it is rather than collapsed at the cost of another pass and copy.
-    let word_count = text.split_whitespace().count();
+    let word_count = text.words();
     let leftovers = super::leftovers::find(body, &code);
     (
         Rendered {
@@ -303,7 +302,7 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
             summary,
             summary_html,
             word_count,
-            text,
+            text: text.into_string(),
             references,
             anchors,
             links_to,
@@ -409,17 +408,6 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         }
     }
     roots
-}
-
-fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 #[cfg(test)]

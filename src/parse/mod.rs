@@ -16,6 +16,7 @@ pub mod leftovers;
 mod links;
 pub mod markdown;
 mod meta;
+mod plain_text;
 pub mod profile;
 pub mod translate;
 pub mod urls;

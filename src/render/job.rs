@@ -69,6 +69,12 @@ impl Job {
     pub fn new(lang: Lang, kind: JobKind) -> Job {
         Job { lang, kind }
     }
+
+    /// Whether the job takes far longer than a page's: an edition's search index, and its
+    /// feeds (the site's, each topic's and each entity's).
+    pub fn runs_long(&self) -> bool {
+        matches!(self.kind, JobKind::SearchIndex | JobKind::Feeds)
+    }
 }
 
 /// What a job writes.

@@ -173,7 +173,9 @@ pub fn render_each(
         shared: &shared,
         templates,
     };
-    let jobs = all_jobs(site);
+    let mut jobs = all_jobs(site);
+    // The long jobs first: started last, each was the build's tail on one core.
+    jobs.sort_by_key(|job| !job.runs_long());
     let generated: rustc_hash::FxHashSet<String> = jobs
         .par_iter()
         .flat_map_iter(|job| job.writes(site).outputs)

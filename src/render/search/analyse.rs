@@ -30,7 +30,8 @@ pub struct Doc<'a> {
     pub key_points: &'a [String],
     /// People, organizations and the titles of its topics.
     pub entities: Vec<&'a str>,
-    /// The body as plain text.
+    /// The body as plain text, its whitespace collapsed (as the parser leaves it): the
+    /// fragment keeps it as it is.
     pub body: &'a str,
 }
 
@@ -64,18 +65,54 @@ pub struct Analysed {
 /// Terms interned to small numbers, so that a page's terms are a list of numbers.
 #[derive(Debug, Default)]
 pub struct Vocab {
-    ids: FxHashMap<Box<str>, u32>,
+    /// Terms of up to fifteen bytes, most of them, by [`words::packed`]: looking one up
+    /// compares numbers rather than following a pointer to compare bytes.
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<Box<str>, u32>,
+    /// The short term last looked up in each of [`RECENT`] slots (picked by a hash of
+    /// it), with its id: the words a text repeats most are found here, in a table small
+    /// enough to stay in the processor's cache. Empty until the first lookup.
+    recent: Vec<(u128, u32)>,
     pub(super) terms: Vec<Box<str>>,
 }
 
+/// Slots in [`Vocab::recent`], a power of two.
+const RECENT: usize = 4096;
+
 impl Vocab {
     pub fn intern(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.ids.get(term) {
+        let Some(key) = words::packed(term) else {
+            if let Some(&id) = self.long.get(term) {
+                return id;
+            }
+            let id = self.push(term);
+            self.long.insert(term.into(), id);
             return id;
+        };
+        if self.recent.is_empty() {
+            // No term packs to 0 (its length, at least 1, is in the top byte).
+            self.recent = vec![(0, 0); RECENT];
         }
+        let mixed = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = (mixed >> (64 - RECENT.trailing_zeros())) as usize;
+        if self.recent[slot].0 == key {
+            return self.recent[slot].1;
+        }
+        let id = match self.short.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = self.push(term);
+                self.short.insert(key, id);
+                id
+            }
+        };
+        self.recent[slot] = (key, id);
+        id
+    }
+
+    fn push(&mut self, term: &str) -> u32 {
         let id = u32::try_from(self.terms.len()).expect("fewer than 4 billion terms");
         self.terms.push(term.into());
-        self.ids.insert(term.into(), id);
         id
     }
 
@@ -108,6 +145,7 @@ struct Counts {
 /// with a vocabulary of its own, merged into `vocab` in order (so ids do not depend on the
 /// number of threads).
 pub fn analyse_all(docs: &[Doc], stop: &[&str], vocab: &mut Vocab) -> Vec<Analysed> {
+    let stop = &words::StopWords::new(stop);
     let batch = docs
         .len()
         .div_ceil(rayon::current_num_threads() * 4)
@@ -155,7 +193,7 @@ pub fn analyse_all(docs: &[Doc], stop: &[&str], vocab: &mut Vocab) -> Vec<Analys
 /// The terms of `doc` with their impacts; `n` numbers the page in its batch (from 1).
 fn terms(
     doc: &Doc,
-    stop: &[&str],
+    stop: &words::StopWords,
     n: u32,
     vocab: &mut Vocab,
     counts: &mut Counts,
@@ -238,17 +276,12 @@ struct Fragment<'a> {
     k: &'a [String],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     e: &'a Vec<&'a str>,
-    x: String,
+    /// Written by [`fragment`] itself, last: see [`push_json_string`].
+    #[serde(skip)]
+    x: &'a str,
 }
 
 fn fragment(doc: &Doc) -> Vec<u8> {
-    let mut text = String::with_capacity(doc.body.len().min(MAX_TEXT));
-    for word in capped(doc.body).split_whitespace() {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(word);
-    }
     let f = Fragment {
         t: doc.title,
         u: &doc.url,
@@ -256,10 +289,36 @@ fn fragment(doc: &Doc) -> Vec<u8> {
         s: doc.summary,
         k: doc.key_points,
         e: &doc.entities,
-        x: text,
+        x: capped(doc.body),
     };
+    // Room for it all at once: grown as it is written, the text was copied over and over.
+    let mut out = Vec::with_capacity(f.x.len() + f.s.len() + 512);
     // Plain strings and lists serialize without fail.
-    serde_json::to_vec(&f).expect("a fragment is plain data")
+    serde_json::to_writer(&mut out, &f).expect("a fragment is plain data");
+    // The object ends in `}`: the text goes in before it.
+    out.pop();
+    out.extend_from_slice(b",\"x\":");
+    push_json_string(&mut out, f.x);
+    out.push(b'}');
+    out
+}
+
+/// Writes `text` as a JSON string, as `serde_json` does: a text with nothing to escape (no
+/// quote, backslash or control character, which a page's collapsed text seldom has) is
+/// copied as it is, after one pass the compiler makes wide, instead of being escaped
+/// byte by byte.
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    let plain = text.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        // A string serializes without fail.
+        serde_json::to_writer(&mut *out, text).expect("a string is plain data");
+    }
 }
 
 /// Ids place pages in postings. A page's id comes from its date and URL alone (so that a
@@ -355,6 +414,19 @@ mod tests {
         let mut more = docs.clone();
         more.push(doc("/new/", Some("2025-02-01"), "", ""));
         assert_eq!(&assign_ids(&more)[..docs.len()], &ids[..]);
+    }
+
+    #[test]
+    fn a_fragment_is_the_json_serde_writes() {
+        for body in ["Plain text, ملاقات", "A \"quoted\" word\\ and a \u{1}"] {
+            let d = doc("/a/", Some("2025-01-15"), "T", body);
+            let f: serde_json::Value = serde_json::from_slice(&fragment(&d)).unwrap();
+            assert_eq!(f["x"], body);
+            assert_eq!(f["t"], "T");
+            let mut out = Vec::new();
+            push_json_string(&mut out, body);
+            assert_eq!(out, serde_json::to_vec(body).unwrap());
+        }
     }
 
     #[test]

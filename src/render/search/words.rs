@@ -15,6 +15,7 @@
 //! 4. A folded word of one character, or on the language's stop list, is no term; a long
 //!    one is cut to [`MAX_TERM_CHARS`] characters, which a query's word is cut to as well.
 
+use rustc_hash::FxHashSet;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -57,50 +58,84 @@ fn no_space(c: char) -> bool {
 /// returns false to stop. `buffer` is scratch space, kept by the caller across calls.
 pub fn for_each_term(
     text: &str,
-    stop: &[&str],
+    stop: &StopWords,
     buffer: &mut String,
     mut each: impl FnMut(&str) -> bool,
 ) {
-    if text.is_ascii() {
-        for_each_word(text, |word| word_term(word, stop, buffer, &mut each));
-        return;
-    }
-    // Runs of characters of scripts without spaces, and the text between them.
-    let mut rest = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if !no_space(c) {
-            continue;
-        }
-        let mut end = at + c.len_utf8();
-        while let Some(&(i, c)) = chars.peek() {
-            if !no_space(c) {
-                break;
-            }
-            end = i + c.len_utf8();
-            chars.next();
-        }
+    let mut lower = String::with_capacity(MAX_TERM_CHARS);
+    let mut words = |text: &str, buffer: &mut String, each: &mut dyn FnMut(&str) -> bool| {
         let mut go = true;
-        for_each_word(&text[rest..at], |word| {
-            go = word_term(word, stop, buffer, &mut each);
+        for_each_word(text, |word| {
+            go = if word.is_ascii() {
+                ascii_term(word, stop, &mut lower, &mut *each)
+            } else {
+                word_term(word, stop, buffer, &mut *each)
+            };
             go
         });
-        if !go || !bigrams(&text[at..end], buffer, &mut each) {
+        go
+    };
+    // Runs of characters of scripts without spaces, and the text between them. Those
+    // scripts lie above U+0800, so only characters that start with a three- or four-byte
+    // lead (0xE0 and up) are looked at.
+    let bytes = text.as_bytes();
+    let (mut rest, mut at) = (0, 0);
+    while let Some(found) = bytes[at..].iter().position(|&b| b >= 0xE0) {
+        let start = at + found;
+        // A lead byte starts a character, so `start` is a boundary.
+        let run: usize = text[start..]
+            .chars()
+            .take_while(|&c| no_space(c))
+            .map(char::len_utf8)
+            .sum();
+        if run == 0 {
+            // Not such a script: step over the character (three or four bytes).
+            at = start + text[start..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let end = start + run;
+        if !words(&text[rest..start], buffer, &mut each)
+            || !bigrams(&text[start..end], buffer, &mut each)
+        {
             return;
         }
-        rest = end;
+        (rest, at) = (end, end);
     }
-    for_each_word(&text[rest..], |word| {
-        word_term(word, stop, buffer, &mut each)
-    });
+    words(&text[rest..], buffer, &mut each);
+}
+
+/// The term of a word of ASCII characters, if it makes one; false when `each` says stop.
+/// Folding such a word is making it lower case, and its length in bytes is its length in
+/// characters, so the term is made with no look at its characters but that.
+fn ascii_term(
+    word: &str,
+    stop: &StopWords,
+    lower: &mut String,
+    each: &mut dyn FnMut(&str) -> bool,
+) -> bool {
+    if word.len() < 2 {
+        return true;
+    }
+    // Any byte offset of an ASCII word is a character boundary.
+    let cut = &word[..word.len().min(MAX_TERM_CHARS)];
+    // Most words are in lower case already: those are their own term, not copied.
+    let term = if cut.bytes().any(|b| b.is_ascii_uppercase()) {
+        lower.clear();
+        lower.push_str(cut);
+        lower.make_ascii_lowercase();
+        lower.as_str()
+    } else {
+        cut
+    };
+    stop.contains(term) || each(term)
 }
 
 /// The term of one word, if it makes one; false when `each` says stop.
 fn word_term(
     word: &str,
-    stop: &[&str],
+    stop: &StopWords,
     buffer: &mut String,
-    each: &mut impl FnMut(&str) -> bool,
+    each: &mut dyn FnMut(&str) -> bool,
 ) -> bool {
     fold(word, buffer);
     let mut chars = buffer.char_indices();
@@ -110,14 +145,67 @@ fn word_term(
     if let Some((cut, _)) = buffer.char_indices().nth(MAX_TERM_CHARS) {
         buffer.truncate(cut);
     }
-    if stop.contains(&buffer.as_str()) {
+    if stop.contains(buffer) {
         return true;
     }
     each(buffer)
 }
 
+/// A stop list made quick to ask: its words of up to fifteen bytes (all of English's) as
+/// numbers in a hash set, so that asking about a word costs no call to compare bytes.
+#[derive(Debug, Clone, Default)]
+pub struct StopWords<'a> {
+    short: FxHashSet<u128>,
+    long: Vec<&'a str>,
+    /// The length in bytes of the longest: most longer words need not be looked up.
+    longest: usize,
+}
+
+impl<'a> StopWords<'a> {
+    pub fn new(words: &[&'a str]) -> StopWords<'a> {
+        let mut stop = StopWords::default();
+        for &w in words {
+            stop.longest = stop.longest.max(w.len());
+            match packed(w) {
+                Some(key) => {
+                    stop.short.insert(key);
+                }
+                None => stop.long.push(w),
+            }
+        }
+        stop
+    }
+
+    /// Whether `term` is on the list.
+    pub fn contains(&self, term: &str) -> bool {
+        if term.len() > self.longest {
+            return false;
+        }
+        match packed(term) {
+            Some(key) => self.short.contains(&key),
+            None => self.long.contains(&term),
+        }
+    }
+}
+
+/// A word of up to fifteen bytes as one number (its bytes, then its length in the top
+/// byte): most words are that short, and numbers are hashed and compared in place.
+pub(super) fn packed(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 15 {
+        return None;
+    }
+    // Shifted in one by one, in registers: bytes copied into an array and read back as
+    // one number stall the processor (the read cannot be served from the small writes).
+    let key = bytes
+        .iter()
+        .rev()
+        .fold(0u128, |key, &b| key << 8 | u128::from(b));
+    Some(key | (bytes.len() as u128) << 120)
+}
+
 /// The overlapping pairs of characters of a run of a script without spaces, folded.
-fn bigrams(run: &str, buffer: &mut String, each: &mut impl FnMut(&str) -> bool) -> bool {
+fn bigrams(run: &str, buffer: &mut String, each: &mut dyn FnMut(&str) -> bool) -> bool {
     let mut folded = String::new();
     fold(run, &mut folded);
     let chars: Vec<(usize, char)> = folded.char_indices().collect();
@@ -192,15 +280,32 @@ pub fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(&'a str) -> bool) {
     let edge = |b: &u8| b.is_ascii_punctuation() && *b != b'_';
     // Split at ASCII whitespace, byte by byte; a run holding any other space (no-break,
     // ideographic) is not plain ASCII and goes to the segmenter, which splits it there.
-    for run in text.split_ascii_whitespace() {
-        let bytes = run.as_bytes();
-        let start = bytes.iter().position(|b| !edge(b)).unwrap_or(bytes.len());
-        let end = bytes
-            .iter()
-            .rposition(|b| !edge(b))
-            .map_or(start, |i| i + 1);
-        // ASCII bytes never fall inside a character, so these are character boundaries.
-        let trimmed = &run[start..end];
+    // ASCII bytes never fall inside a character, so every cut below is at a boundary.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at].is_ascii_whitespace() {
+            at += 1;
+            continue;
+        }
+        // Most runs are letters and digits only: one look at each byte.
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        if at > start && bytes.get(at).is_none_or(u8::is_ascii_whitespace) {
+            if !each(&text[start..at]) {
+                return;
+            }
+            continue;
+        }
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let run = &bytes[start..at];
+        let first = run.iter().position(|b| !edge(b)).unwrap_or(run.len());
+        let last = run.iter().rposition(|b| !edge(b)).map_or(first, |i| i + 1);
+        let trimmed = &text[start + first..start + last];
         if trimmed.is_empty() {
             continue;
         }
@@ -225,10 +330,15 @@ mod tests {
     fn terms(text: &str, language: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut buffer = String::new();
-        for_each_term(text, stop_words(language), &mut buffer, |t| {
-            out.push(t.to_string());
-            true
-        });
+        for_each_term(
+            text,
+            &StopWords::new(stop_words(language)),
+            &mut buffer,
+            |t| {
+                out.push(t.to_string());
+                true
+            },
+        );
         out
     }
 
@@ -278,6 +388,33 @@ mod tests {
         assert_eq!(
             terms(&format!("x {long} y"), "en"),
             ["a".repeat(MAX_TERM_CHARS)]
+        );
+    }
+
+    #[test]
+    fn ascii_words_give_the_terms_folding_gives() {
+        let long = "X".repeat(40);
+        let text =
+            format!("The SCO's 2025 summit: U.S. a-b don't 3.5 _x_ A {long} flights, AND Trade.");
+        let stop = &StopWords::new(stop_words("en"));
+        let (mut fast, mut general) = (Vec::new(), Vec::new());
+        let (mut lower, mut buffer) = (String::new(), String::new());
+        for_each_word(&text, |word| {
+            ascii_term(word, stop, &mut lower, &mut |t| {
+                fast.push(t.to_string());
+                true
+            });
+            word_term(word, stop, &mut buffer, &mut |t| {
+                general.push(t.to_string());
+                true
+            })
+        });
+        assert_eq!(fast, general);
+        assert!(fast.contains(&"x".repeat(MAX_TERM_CHARS)), "{fast:?}");
+        // In a text that is not all ASCII, the ASCII words are terms just the same.
+        assert_eq!(
+            terms("Pakistan’s SCO “summit” 中华 Karachi", "en"),
+            ["pakistan’s", "sco", "summit", "中华", "karachi"]
         );
     }
 
