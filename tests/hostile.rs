@@ -670,10 +670,14 @@ fn a_fifty_megabyte_article_builds_in_bounded_time() {
     );
     assert!(pack.select(".pack-article").is_empty());
     assert_eq!(pack.select(".pack-notice").len(), 1);
+    // Nothing to print: the toolbar does not offer to.
+    let print_hint = |toolbar: Vec<String>| toolbar.concat().contains("Print command");
+    assert!(!print_hint(pack.texts(".pack-toolbar")));
     // The build let go of the Markdown that only the too large packs held, but a topic
     // whose pack fits still shows every article's text, one in the large topic too.
     let beta = site.html("topics/beta/pack/index.html");
     assert!(beta.select(".pack-notice").is_empty());
+    assert!(print_hint(beta.texts(".pack-toolbar")));
     let bodies = beta.texts(".pack-article");
     assert_eq!(bodies.len(), 2, "{bodies:?}");
     assert!(
