@@ -59,6 +59,9 @@ pub struct Edition {
     pub entities: BTreeMap<EntityKind, Vec<Entity>>,
     /// Up to [`RELATED`] related articles per article.
     pub related: Vec<Related>,
+    /// The years with articles, newest first, each with its articles (positions in
+    /// `articles`, in order): made once here, not by each of the timeline's year pages.
+    pub years: Vec<(i16, Vec<usize>)>,
 }
 
 /// Where a page made from a content file is in its [`Edition`].
@@ -476,8 +479,10 @@ fn index_edition(
         .map(|(page, articles)| Topic { page, articles })
         .collect();
 
+    let years = years_of(&articles);
     let edition = Edition {
         home,
+        years,
         articles,
         topics,
         pages: plain,
@@ -486,6 +491,19 @@ fn index_edition(
         related,
     };
     (edition, problems)
+}
+
+/// The years of `articles`, newest first, each with its articles in order. Articles are
+/// ordered by instant and a year by the date as written, which agree but for dates written
+/// in far-apart time zones around New Year, so every article is looked at rather than one
+/// run per year assumed.
+fn years_of(articles: &[Page]) -> Vec<(i16, Vec<usize>)> {
+    let mut years: BTreeMap<std::cmp::Reverse<i16>, Vec<usize>> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        let year = a.article().map_or(0, |m| m.date.date.year());
+        years.entry(std::cmp::Reverse(year)).or_default().push(i);
+    }
+    years.into_iter().map(|(y, a)| (y.0, a)).collect()
 }
 
 /// Articles newest first; on the same date by title, then by file. The pages are large, so

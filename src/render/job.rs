@@ -251,7 +251,7 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
         jobs.extend([JobKind::Topics, JobKind::Timeline].map(job));
         for (year, articles) in timeline::years(r) {
             let pages = timeline::year_pages(r, articles.len());
-            jobs.extend((0..pages).map(|p| job(JobKind::TimelineYear(year, p))));
+            jobs.extend((0..pages).map(|p| job(JobKind::TimelineYear(*year, p))));
         }
         jobs.extend((0..edition.articles.len()).map(|i| job(JobKind::Article(i))));
         for t in 0..edition.topics.len() {

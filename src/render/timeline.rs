@@ -14,34 +14,21 @@ use crate::error::Diagnostic;
 use crate::index::Edition;
 
 /// The calendar year of article `i` as written.
-fn year_of(ed: &Edition, i: usize) -> i16 {
-    ed.articles[i].article().map_or(0, |m| m.date.date.year())
-}
-
 fn month_of(ed: &Edition, i: usize) -> i8 {
     ed.articles[i].article().map_or(1, |m| m.date.date.month())
 }
 
 /// The years with articles, newest first, each with its articles (in the site's order).
-pub(super) fn years(s: &Scope) -> Vec<(i16, Vec<usize>)> {
-    let mut years: std::collections::BTreeMap<std::cmp::Reverse<i16>, Vec<usize>> =
-        Default::default();
-    for i in 0..s.ed.articles.len() {
-        years
-            .entry(std::cmp::Reverse(year_of(s.ed, i)))
-            .or_default()
-            .push(i);
-    }
-    years.into_iter().map(|(y, a)| (y.0, a)).collect()
+pub(super) fn years<'a>(s: &Scope<'a>) -> &'a [(i16, Vec<usize>)] {
+    &s.ed.years
 }
 
-/// The articles of `year`, in the site's order. Articles are ordered by instant and a
-/// year by the date as written, which agree but for dates written in far-apart time zones
-/// around New Year, so this looks at every article rather than assume one run per year.
-fn articles_of(ed: &Edition, year: i16) -> Vec<usize> {
-    (0..ed.articles.len())
-        .filter(|&i| year_of(ed, i) == year)
-        .collect()
+/// The articles of `year`, in the site's order.
+fn articles_of(ed: &Edition, year: i16) -> &[usize] {
+    ed.years
+        .iter()
+        .find(|(y, _)| *y == year)
+        .map_or(&[], |(_, articles)| articles.as_slice())
 }
 
 fn year_path(s: &Scope, year: i16) -> String {
@@ -57,7 +44,7 @@ fn outline(s: &Scope) -> Vec<(i16, Vec<Month>)> {
     let per = paging::per_page(s.site);
     let ed = s.ed;
     years(s)
-        .into_iter()
+        .iter()
         .map(|(year, articles)| {
             let mut months = Vec::new();
             let mut at = 0;
@@ -65,7 +52,7 @@ fn outline(s: &Scope) -> Vec<(i16, Vec<Month>)> {
                 months.push((month_of(ed, group[0]), group.len(), at / per));
                 at += group.len();
             }
-            (year, months)
+            (*year, months)
         })
         .collect()
 }
@@ -149,12 +136,7 @@ fn year_paged(s: &Scope, year: i16, page: usize) -> (Paged, Vec<usize>, usize) {
 
 /// Every year with articles, newest first (the years the page links to).
 fn all_years(ed: &Edition) -> Vec<i16> {
-    let mut years: Vec<i16> = (0..ed.articles.len()).map(|i| year_of(ed, i)).collect();
-    // Nearly in order already: a run per year.
-    years.dedup();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    years
+    ed.years.iter().map(|(year, _)| *year).collect()
 }
 
 pub(super) fn year_writes(s: &Scope, year: i16, page: usize) -> Writes {
