@@ -64,29 +64,36 @@ impl Kept {
     pub(super) fn files(&mut self, s: &Scope, shared: &Shared) -> Vec<(String, Body)> {
         let stop = words::stop_words(search::language(shared));
         let folder = search::folder(s);
-        let pages: Vec<(&str, Doc)> = search::indexed_pages(s.ed)
-            .map(|(_, p)| (p.rel.as_str(), search::doc(s, shared, p)))
-            .collect();
+        // A page analysed before needs only what its id is made from.
+        let (rels, docs): (Vec<&str>, Vec<Doc>) = search::indexed_pages(s.ed)
+            .map(|(_, p)| {
+                let doc = if self.analysed.contains_key(&p.rel) {
+                    search::placed_doc(shared, p)
+                } else {
+                    search::doc(s, shared, p)
+                };
+                (p.rel.as_str(), doc)
+            })
+            .unzip();
         // Analyse the pages that are new or changed.
-        let missing: Vec<usize> = (0..pages.len())
-            .filter(|&i| !self.analysed.contains_key(pages[i].0))
+        let missing: Vec<usize> = (0..rels.len())
+            .filter(|&i| !self.analysed.contains_key(rels[i]))
             .collect();
-        let docs: Vec<Doc> = missing.iter().map(|&i| pages[i].1.clone()).collect();
-        let analysed = analyse::analyse_all(&docs, stop, &mut self.index.vocab);
+        let changed: Vec<Doc> = missing.iter().map(|&i| docs[i].clone()).collect();
+        let analysed = analyse::analyse_all(&changed, stop, &mut self.index.vocab);
         for (&i, Analysed { terms, fragment }) in missing.iter().zip(analysed) {
             let page = Page {
                 terms,
                 fragment: Bytes::from(fragment),
             };
-            self.analysed.insert(pages[i].0.to_string(), Arc::new(page));
+            self.analysed.insert(rels[i].to_string(), Arc::new(page));
         }
         // Move the postings of the pages that came, went, changed or took another id.
-        let docs: Vec<Doc> = pages.iter().map(|(_, d)| d.clone()).collect();
         let ids = analyse::assign_ids(&docs);
-        let now: FxHashMap<&str, (u32, Arc<Page>)> = pages
+        let now: FxHashMap<&str, (u32, Arc<Page>)> = rels
             .iter()
             .zip(&ids)
-            .map(|((rel, _), &id)| (*rel, (id, Arc::clone(&self.analysed[*rel]))))
+            .map(|(rel, &id)| (*rel, (id, Arc::clone(&self.analysed[*rel]))))
             .collect();
         let same = |placed: &(u32, Arc<Page>), now: Option<&(u32, Arc<Page>)>| {
             now.is_some_and(|(id, page)| *id == placed.0 && Arc::ptr_eq(page, &placed.1))
@@ -120,7 +127,7 @@ impl Kept {
             .into_iter()
             .map(|(path, bytes)| (path, Body::Whole(bytes)))
             .collect();
-        files.extend(pages.iter().zip(&ids).map(|((rel, _), &id)| {
+        files.extend(rels.iter().zip(&ids).map(|(rel, &id)| {
             (
                 search::fragment_path(&folder, id),
                 Body::Whole(self.analysed[*rel].fragment.clone()),

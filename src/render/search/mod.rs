@@ -136,6 +136,20 @@ pub fn doc<'a>(s: &Scope<'a>, shared: &Shared, page: &'a Page) -> Doc<'a> {
     }
 }
 
+/// What the id of a page of the edition `s` is made from, its URL and date, and nothing
+/// else: `serve` keeps the analysis of a page an edit did not change, and needs only its id.
+pub fn placed_doc<'a>(shared: &Shared, page: &'a Page) -> Doc<'a> {
+    Doc {
+        url: shared.url(&page.path),
+        date: page.article().map(|m| m.date.date),
+        title: "",
+        summary: "",
+        key_points: &[],
+        entities: Vec::new(),
+        body: "",
+    }
+}
+
 /// The files of the index of `docs` (pages written in `language`, a subtag such as `en`)
 /// in `folder`: the manifest first, then the shards and the fragments.
 pub fn build(docs: &[Doc], language: &str, folder: &str) -> Vec<(String, Bytes)> {
