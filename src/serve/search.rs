@@ -64,29 +64,26 @@ impl Kept {
     pub(super) fn files(&mut self, s: &Scope, shared: &Shared) -> Vec<(String, Body)> {
         let stop = words::stop_words(search::language(shared));
         let folder = search::folder(s);
-        // A page analysed before needs only what its id is made from.
-        let (rels, docs): (Vec<&str>, Vec<Doc>) = search::indexed_pages(s.ed)
-            .map(|(_, p)| {
-                let doc = if self.analysed.contains_key(&p.rel) {
-                    search::placed_doc(shared, p)
-                } else {
-                    search::doc(s, shared, p)
-                };
-                (p.rel.as_str(), doc)
-            })
-            .unzip();
-        // Analyse the pages that are new or changed.
-        let missing: Vec<usize> = (0..rels.len())
-            .filter(|&i| !self.analysed.contains_key(rels[i]))
+        let pages: Vec<_> = search::indexed_pages(s.ed).map(|(_, p)| p).collect();
+        let rels: Vec<&str> = pages.iter().map(|p| p.rel.as_str()).collect();
+        // Every page's id comes from its URL and date alone.
+        let docs: Vec<Doc> = pages
+            .iter()
+            .map(|p| search::placed_doc(shared, p))
             .collect();
-        let changed: Vec<Doc> = missing.iter().map(|&i| docs[i].clone()).collect();
+        // Analyse the pages that are new or changed, seen in full.
+        let missing: Vec<_> = pages
+            .iter()
+            .filter(|p| !self.analysed.contains_key(&p.rel))
+            .collect();
+        let changed: Vec<Doc> = missing.iter().map(|p| search::doc(s, shared, p)).collect();
         let analysed = analyse::analyse_all(&changed, stop, &mut self.index.vocab);
-        for (&i, Analysed { terms, fragment }) in missing.iter().zip(analysed) {
+        for (p, Analysed { terms, fragment }) in missing.iter().zip(analysed) {
             let page = Page {
                 terms,
                 fragment: Bytes::from(fragment),
             };
-            self.analysed.insert(rels[i].to_string(), Arc::new(page));
+            self.analysed.insert(p.rel.clone(), Arc::new(page));
         }
         // Move the postings of the pages that came, went, changed or took another id.
         let ids = analyse::assign_ids(&docs);

@@ -126,13 +126,12 @@ pub fn doc<'a>(s: &Scope<'a>, shared: &Shared, page: &'a Page) -> Doc<'a> {
         }));
     }
     Doc {
-        url: shared.url(&page.path),
-        date: meta.map(|m| m.date.date),
         title: page.title(),
         summary: &page.summary,
         key_points: meta.map_or(&[], |m| m.key_points.as_slice()),
         entities,
         body: &page.body.text,
+        ..placed_doc(shared, page)
     }
 }
 
