@@ -152,29 +152,7 @@ impl Shared {
         } else {
             Value::none()
         };
-        let topic_cards = list(edition.topics.iter().map(|t| {
-            obj([
-                ("id", text(&t.page.id)),
-                ("title", text(t.page.title())),
-                ("url", text(&format!("{base_path}{}", t.page.path))),
-                ("summary", text(&t.page.summary)),
-                ("count", Value::from(t.articles.len())),
-                (
-                    "latest",
-                    t.articles
-                        .first()
-                        .map_or_else(Value::none, |&i| cards[i].clone()),
-                ),
-                (
-                    "feed_url",
-                    if config.feeds.enabled && config.feeds.per_topic {
-                        text(&feed_url(&t.page.path))
-                    } else {
-                        Value::none()
-                    },
-                ),
-            ])
-        }));
+        let topic_cards = Shared::topic_cards(site, lang, &cards);
         // The menu is on every page, so it carries no counts: adding an article changes
         // the pages that list it, not every page (counts are on the topic cards).
         let nav_topics = list(edition.topics.iter().map(|t| {
@@ -263,6 +241,36 @@ impl Shared {
             entity_urls,
             topic_cards,
         }
+    }
+
+    /// The card of each topic of the edition in `lang`, in topic order: what the topics
+    /// index shows, with the card of each topic's latest article (from `cards`).
+    pub fn topic_cards(site: &Site, lang: Lang, cards: &[Value]) -> Value {
+        let config = &site.config;
+        let base_path = config.base_path();
+        list(site.editions[lang].topics.iter().map(|t| {
+            obj([
+                ("id", text(&t.page.id)),
+                ("title", text(t.page.title())),
+                ("url", text(&format!("{base_path}{}", t.page.path))),
+                ("summary", text(&t.page.summary)),
+                ("count", Value::from(t.articles.len())),
+                (
+                    "latest",
+                    t.articles
+                        .first()
+                        .map_or_else(Value::none, |&i| cards[i].clone()),
+                ),
+                (
+                    "feed_url",
+                    if config.feeds.enabled && config.feeds.per_topic {
+                        text(&format!("{base_path}{}atom.xml", t.page.path))
+                    } else {
+                        Value::none()
+                    },
+                ),
+            ])
+        }))
     }
 
     pub fn url(&self, path: &str) -> String {

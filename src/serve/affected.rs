@@ -4,6 +4,7 @@
 //! list, a count, the menus — judged by comparing its declarations before and after.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -27,6 +28,66 @@ pub(super) struct JobTable {
     others: FxHashSet<String>,
     /// The folders some job writes every file of.
     folders: Vec<String>,
+    /// Which jobs show what: made when an edit in place first asks, kept while the jobs'
+    /// reads stay the same.
+    readers: OnceLock<Readers>,
+}
+
+/// The reverse of every job's [`Reads`]: the jobs (by index) that show a page in a given
+/// way, and those that show each language's shared values. An edit in place finds the
+/// jobs it touches here instead of asking each of the site's jobs.
+#[derive(Default)]
+struct Readers {
+    shows: FxHashMap<(Lang, PageRef, View), Vec<usize>>,
+    globals: FxHashMap<Lang, Vec<usize>>,
+    topic_cards: FxHashMap<Lang, Vec<usize>>,
+}
+
+impl Readers {
+    fn of(entries: &[Entry]) -> Readers {
+        let mut r = Readers::default();
+        for (i, e) in entries.iter().enumerate() {
+            r.add(i, &e.reads);
+        }
+        r
+    }
+
+    /// Job `i` now reads `new` instead of `old`.
+    fn replace(&mut self, i: usize, old: &Reads, new: &Reads) {
+        if old != new {
+            self.remove(i, old);
+            self.add(i, new);
+        }
+    }
+
+    fn add(&mut self, i: usize, reads: &Reads) {
+        if reads.globals {
+            self.globals.entry(reads.lang).or_default().push(i);
+        }
+        if reads.topic_cards {
+            self.topic_cards.entry(reads.lang).or_default().push(i);
+        }
+        for &(at, view) in &reads.shows {
+            let jobs = self.shows.entry((reads.lang, at, view)).or_default();
+            // A job may show a page twice; it is one reader.
+            if !jobs.contains(&i) {
+                jobs.push(i);
+            }
+        }
+    }
+
+    fn remove(&mut self, i: usize, reads: &Reads) {
+        let drop_from = |jobs: Option<&mut Vec<usize>>| {
+            if let Some(jobs) = jobs {
+                jobs.retain(|&j| j != i);
+            }
+        };
+        drop_from(self.globals.get_mut(&reads.lang));
+        drop_from(self.topic_cards.get_mut(&reads.lang));
+        for &(at, view) in &reads.shows {
+            drop_from(self.shows.get_mut(&(reads.lang, at, view)));
+        }
+    }
 }
 
 impl JobTable {
@@ -57,6 +118,7 @@ impl JobTable {
             by_key,
             others,
             folders,
+            readers: OnceLock::new(),
         }
     }
 
@@ -85,7 +147,11 @@ impl JobTable {
                 let writes = job.writes(site);
                 listed |= writes.listed != self.entries[i].writes.listed;
                 self.entries[i].writes = writes;
-                self.entries[i].reads = job.reads(site);
+                let reads = job.reads(site);
+                if let Some(readers) = self.readers.get_mut() {
+                    readers.replace(i, &self.entries[i].reads, &reads);
+                }
+                self.entries[i].reads = reads;
             }
         }
         listed
@@ -128,11 +194,26 @@ impl Changed {
 /// The keys of the jobs that show what changed, when no page moved: the same jobs
 /// exist, each showing the same pages in the same order.
 pub(super) fn in_place(table: &JobTable, changed: &Changed) -> BTreeSet<String> {
-    table
-        .entries
-        .par_iter()
-        .filter(|e| changed.shown(&e.reads))
-        .map(|e| e.writes.key().to_string())
+    let readers = table.readers.get_or_init(|| Readers::of(&table.entries));
+    let by_lang = |map: &FxHashMap<Lang, Vec<usize>>, langs: &FxHashSet<Lang>| {
+        langs
+            .iter()
+            .filter_map(|lang| map.get(lang))
+            .flatten()
+            .copied()
+            .collect::<Vec<usize>>()
+    };
+    let shown = changed
+        .pages
+        .iter()
+        .filter_map(|key| readers.shows.get(key))
+        .flatten()
+        .copied();
+    by_lang(&readers.globals, &changed.globals)
+        .into_iter()
+        .chain(by_lang(&readers.topic_cards, &changed.topic_cards))
+        .chain(shown)
+        .map(|i| table.entries[i].writes.key().to_string())
         .collect()
 }
 

@@ -26,7 +26,7 @@ use bytes::Bytes;
 use super::affected::{self, JobTable};
 use super::classify::{self, Change, Known};
 use super::model::Model;
-use super::output::{Body, Delta, Served};
+use super::output::{Body, Delta, Gone, Served};
 use super::search;
 use super::trace;
 use super::update::{self, Outcome};
@@ -300,7 +300,10 @@ impl Engine {
         if !self.pending.is_empty() {
             let options = self.parse_options(&model.site.config);
             match update::update(&mut model, &self.pending, options) {
-                Ok(outcome) => work = work.and(self.affected(&mut model, outcome)),
+                Ok(outcome) => {
+                    trace::mark("put in place");
+                    work = work.and(self.affected(&mut model, outcome));
+                }
                 Err(failed) => {
                     if failed.model_kept {
                         self.model = Some(model);
@@ -409,7 +412,7 @@ impl Engine {
             shared: &model.shared,
             templates: &model.sources.templates,
         };
-        let mut rendered = render_jobs(&renderer, &mut model.search, &jobs)?;
+        let (mut rendered, gone) = render_jobs(&renderer, &mut model.search, &jobs)?;
         let packs: Vec<(Lang, PackOf)> = jobs
             .iter()
             .filter_map(|job| match job.kind {
@@ -419,12 +422,6 @@ impl Engine {
             .collect();
         let pdfs = pack_pdfs(model, &packs)?;
         rendered.extend(pdfs.iter().cloned());
-        // Folders whose files the jobs rendered replace as a whole (the search index's).
-        let replaced: Vec<String> = jobs
-            .iter()
-            .filter(|j| j.kind == JobKind::SearchIndex)
-            .flat_map(|j| j.writes(&model.site).folders)
-            .collect();
         trace::mark("render");
         if std::env::var_os("ATTACHE_SERVE_TRACE").is_some() {
             let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
@@ -463,7 +460,7 @@ impl Engine {
         let kept = |path: &str| !stale.contains(path) && (!work.structural || written(path));
         let expected: Option<&dyn Fn(&str) -> bool> =
             (work.structural || !stale.is_empty()).then_some(&kept);
-        let delta = self.served.apply(rendered, expected, &replaced, statics);
+        let delta = self.served.apply(rendered, expected, &gone, statics);
         trace::mark("compare");
         Ok((delta, pages))
     }
@@ -490,25 +487,30 @@ fn pack_pdfs(model: &Model, packs: &[(Lang, PackOf)]) -> Result<Vec<(String, Bod
 }
 
 /// Renders `jobs`; each language's search index comes from the one kept for it in `kept`
-/// (by language).
+/// (by language), which also says which of its files are gone.
 fn render_jobs(
     renderer: &Renderer,
     kept: &mut [search::Kept],
     jobs: &[Job],
-) -> Result<Vec<(String, Body)>, Diagnostics> {
+) -> Result<(Vec<(String, Body)>, Gone), Diagnostics> {
     let (index, pages): (Vec<Job>, Vec<Job>) =
         jobs.iter().partition(|j| j.kind == JobKind::SearchIndex);
     let output = render::render_jobs(renderer, &pages)?;
+    trace::mark("render pages");
     let mut files: Vec<(String, Body)> = output
         .files
         .into_iter()
         .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
         .collect();
+    let mut gone = Gone::default();
     for job in index {
         let scope = Scope::of(renderer.site, job.lang);
-        files.extend(kept[job.lang].files(&scope, &renderer.shared[job.lang]));
+        let written = kept[job.lang].files(&scope, &renderer.shared[job.lang]);
+        files.extend(written.files);
+        gone = gone.and(written.gone);
+        trace::mark("search index");
     }
-    Ok(files)
+    Ok((files, gone))
 }
 
 fn fallback_config() -> Config {

@@ -78,6 +78,38 @@ impl Delta {
     }
 }
 
+/// Generated files a rebuild took away, besides those its jobs no longer write.
+#[derive(Debug, Default)]
+pub(super) struct Gone {
+    /// Folders whose files the rebuild gave in full: any other file there is gone.
+    folders: Vec<String>,
+    /// Files named as gone.
+    files: Vec<String>,
+}
+
+impl Gone {
+    /// Every file in `folders` that the rebuild did not give.
+    pub(super) fn rest_of(folders: Vec<String>) -> Gone {
+        Gone {
+            folders,
+            files: Vec::new(),
+        }
+    }
+
+    pub(super) fn files(files: Vec<String>) -> Gone {
+        Gone {
+            folders: Vec::new(),
+            files,
+        }
+    }
+
+    pub(super) fn and(mut self, other: Gone) -> Gone {
+        self.folders.extend(other.folders);
+        self.files.extend(other.files);
+        self
+    }
+}
+
 /// The output as served: the generated files and the static files, by output path.
 #[derive(Default)]
 pub(super) struct Served {
@@ -104,28 +136,32 @@ impl Served {
 
     /// Puts a rebuild's files in place and returns what changed. `rendered` are the files
     /// rendered again; `expected`, when files may have gone, says which generated paths
-    /// there are now; `replaced` are folders whose files `rendered` gives in full (a file
-    /// there that it leaves out is gone); `statics`, when they may have changed, the static
-    /// files there are now.
+    /// there are now; `gone`, what else the rebuild took away; `statics`, when they may
+    /// have changed, the static files there are now.
     pub(super) fn apply(
         &mut self,
         rendered: Vec<(String, Body)>,
         expected: Option<&dyn Fn(&str) -> bool>,
-        replaced: &[String],
+        gone: &Gone,
         statics: Option<&BTreeMap<String, Static>>,
     ) -> Delta {
         let mut delta = Delta::default();
-        if !replaced.is_empty() {
+        if !gone.folders.is_empty() {
             let now: rustc_hash::FxHashSet<&str> =
                 rendered.iter().map(|(p, _)| p.as_str()).collect();
             self.generated.retain(|path, _| {
-                let gone = replaced.iter().any(|f| path.starts_with(f.as_str()))
+                let gone = gone.folders.iter().any(|f| path.starts_with(f.as_str()))
                     && !now.contains(path.as_str());
                 if gone {
                     delta.removals.push(path.clone());
                 }
                 !gone
             });
+        }
+        for path in &gone.files {
+            if self.generated.remove(path).is_some() {
+                delta.removals.push(path.clone());
+            }
         }
         if let Some(expected) = expected {
             self.generated.retain(|path, _| {

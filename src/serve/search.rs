@@ -1,18 +1,22 @@
 //! The search index of each language's edition as `serve` keeps it between rebuilds (one
-//! [`Kept`] per language): each page's analysis (its terms
-//! and fragment) by content path, and the inverted index itself
-//! ([`crate::render::search::Index`]). An edit analyses again only the pages it changed,
-//! moves their postings in the index, and re-encodes only the shards of the terms whose
-//! postings changed; the files of everything else are the same `Bytes` as before, so
-//! comparing them with what is served costs nothing and the delta holds only what the
-//! edit touched.
+//! [`Kept`] per language): each page's analysis (its terms and fragment) by content path,
+//! and the inverted index itself ([`crate::render::search::Index`]).
+//!
+//! An edit that moves no page (the common case: a sentence changed) costs only what it
+//! touched: the changed pages are analysed again, their postings replaced under the same
+//! ids, the shards around the terms whose postings changed planned and encoded again, and
+//! the files given are the manifest, the shards and the changed pages' fragments, with the
+//! shards that are gone named. After pages came, went or moved, every page's id is found
+//! again from its URL and date, the pages that took another id move in the index, and the
+//! whole folder is given. Either way the files of everything else are the same `Bytes` as
+//! before, so comparing them with what is served costs nothing.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::output::Body;
+use super::output::{Body, Gone};
 use crate::index::{Edition, PageRef};
 use crate::render::Scope;
 use crate::render::search::{self, Analysed, Doc, Index, analyse, words};
@@ -27,6 +31,13 @@ pub(super) struct Kept {
     index: Index,
     /// The pages the index holds, by content path: their ids and analyses.
     placed: FxHashMap<String, (u32, Arc<Page>)>,
+    /// The pages changed in place since the index was last written, and where they are.
+    forgotten: Vec<(String, PageRef)>,
+    /// True while every page the index holds is where it was when the index was last
+    /// written: then only the `forgotten` pages need work.
+    in_place: bool,
+    /// The shard files last written.
+    shard_paths: FxHashSet<String>,
 }
 
 /// One page's analysis.
@@ -35,35 +46,110 @@ struct Page {
     fragment: Bytes,
 }
 
+/// The files of an index as written again, and those that are gone.
+pub(super) struct Written {
+    pub(super) files: Vec<(String, Body)>,
+    pub(super) gone: Gone,
+}
+
 impl Kept {
-    /// The page at `at` changed: it must be analysed again.
+    /// The page at `at` changed in place: it must be analysed again.
     pub(super) fn forget(&mut self, ed: &Edition, at: PageRef) {
         if let Some(page) = ed.page(at) {
             self.analysed.remove(&page.rel);
+            self.forgotten.push((page.rel.clone(), at));
         }
     }
 
     /// After the site was indexed again: keeps the analyses of the pages that are still
     /// in the edition (`ed`, as it is now) and for which `keep` holds.
     pub(super) fn moved(&mut self, ed: &Edition, keep: impl Fn(PageRef) -> bool) {
-        let kept: FxHashMap<&str, ()> = ed
+        let kept: FxHashSet<&str> = ed
             .page_refs()
             .filter(|(at, _)| keep(*at))
-            .map(|(_, p)| (p.rel.as_str(), ()))
+            .map(|(_, p)| p.rel.as_str())
             .collect();
-        self.analysed
-            .retain(|rel, _| kept.contains_key(rel.as_str()));
+        self.analysed.retain(|rel, _| kept.contains(rel.as_str()));
+        self.in_place = false;
     }
 
     /// Every page must be analysed again (the topics' titles, which pages name, changed).
     pub(super) fn clear(&mut self) {
         self.analysed.clear();
+        self.in_place = false;
     }
 
     /// The files of the index of the edition `s`, as a build writes them.
-    pub(super) fn files(&mut self, s: &Scope, shared: &Shared) -> Vec<(String, Body)> {
+    pub(super) fn files(&mut self, s: &Scope, shared: &Shared) -> Written {
         let stop = words::stop_words(search::language(shared));
         let folder = search::folder(s);
+        if self.in_place
+            && let Some(fragments) = self.replace_forgotten(s, shared, stop, &folder)
+        {
+            let (mut files, gone) = self.write(stop, &folder);
+            files.extend(fragments);
+            return Written {
+                files,
+                gone: Gone::files(gone),
+            };
+        }
+        let fragments = self.place_all(s, shared, stop, &folder);
+        let (mut files, _) = self.write(stop, &folder);
+        files.extend(fragments);
+        Written {
+            files,
+            gone: Gone::rest_of(search::owned_folders(&folder)),
+        }
+    }
+
+    /// Analyses the pages changed in place again and replaces their postings, under the
+    /// ids they had; gives their fragments. `None` when a page is not where it was.
+    fn replace_forgotten(
+        &mut self,
+        s: &Scope,
+        shared: &Shared,
+        stop: &[&str],
+        folder: &str,
+    ) -> Option<Vec<(String, Body)>> {
+        let mut forgotten = std::mem::take(&mut self.forgotten);
+        forgotten.sort_unstable();
+        forgotten.dedup();
+        let pages: Vec<_> = forgotten
+            .iter()
+            .map(|(rel, at)| {
+                s.ed.page(*at)
+                    .filter(|p| p.rel == *rel && self.placed.contains_key(rel))
+            })
+            .collect::<Option<_>>()?;
+        let docs: Vec<Doc> = pages.iter().map(|p| search::doc(s, shared, p)).collect();
+        let analysed = analyse::analyse_all(&docs, stop, &mut self.index.vocab);
+        let mut fragments = Vec::with_capacity(pages.len());
+        for (p, Analysed { terms, fragment }) in pages.iter().zip(analysed) {
+            let page = Arc::new(Page {
+                terms,
+                fragment: Bytes::from(fragment),
+            });
+            let placed = self.placed.get_mut(&p.rel)?;
+            self.index.replace(placed.0, &placed.1.terms, &page.terms);
+            placed.1 = Arc::clone(&page);
+            let path = search::fragment_path(folder, placed.0);
+            fragments.push((path, Body::Whole(page.fragment.clone())));
+            self.analysed.insert(p.rel.clone(), page);
+        }
+        Some(fragments)
+    }
+
+    /// Finds every page's id again, analyses the pages that are new or changed, and moves
+    /// the postings of those that came, went, changed or took another id; gives every
+    /// page's fragment.
+    fn place_all(
+        &mut self,
+        s: &Scope,
+        shared: &Shared,
+        stop: &[&str],
+        folder: &str,
+    ) -> Vec<(String, Body)> {
+        self.forgotten.clear();
         let pages: Vec<_> = search::indexed_pages(s.ed).map(|(_, p)| p).collect();
         let rels: Vec<&str> = pages.iter().map(|p| p.rel.as_str()).collect();
         // Every page's id comes from its URL and date alone.
@@ -85,7 +171,6 @@ impl Kept {
             };
             self.analysed.insert(p.rel.clone(), Arc::new(page));
         }
-        // Move the postings of the pages that came, went, changed or took another id.
         let ids = analyse::assign_ids(&docs);
         let now: FxHashMap<&str, (u32, Arc<Page>)> = rels
             .iter()
@@ -119,17 +204,30 @@ impl Kept {
             .into_iter()
             .map(|(rel, placed)| (rel.to_string(), placed))
             .collect();
-        // The files: the manifest and shards, then a fragment per page.
-        let mut files: Vec<(String, Body)> = search::write(&mut self.index, stop, &folder)
+        self.in_place = true;
+        rels.iter()
+            .zip(&ids)
+            .map(|(rel, &id)| {
+                let fragment = self.analysed[*rel].fragment.clone();
+                (search::fragment_path(folder, id), Body::Whole(fragment))
+            })
+            .collect()
+    }
+
+    /// The manifest and the shards, and the shard files written before that are gone.
+    fn write(&mut self, stop: &[&str], folder: &str) -> (Vec<(String, Body)>, Vec<String>) {
+        let files: Vec<(String, Body)> = search::write(&mut self.index, stop, folder)
             .into_iter()
             .map(|(path, bytes)| (path, Body::Whole(bytes)))
             .collect();
-        files.extend(rels.iter().zip(&ids).map(|(rel, &id)| {
-            (
-                search::fragment_path(&folder, id),
-                Body::Whole(self.analysed[*rel].fragment.clone()),
-            )
-        }));
-        files
+        let paths: FxHashSet<String> = files.iter().skip(1).map(|(path, _)| path.clone()).collect();
+        let gone = self
+            .shard_paths
+            .iter()
+            .filter(|p| !paths.contains(*p))
+            .cloned()
+            .collect();
+        self.shard_paths = paths;
+        (files, gone)
     }
 }

@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rayon::prelude::*;
-use tera::Value;
 
 use super::affected::{Changed, Moves};
 use super::model::{Lookup, Model};
@@ -491,38 +490,61 @@ fn slot(site: &mut Site, lang: Lang, at: PageRef) -> &mut Page {
 fn put_in_place(model: &mut Model, pages: Vec<Parsed>) -> Changed {
     let mut changed = Changed::default();
     let base_path = model.site.config.base_path().to_string();
-    let mut touched: BTreeMap<Lang, Vec<Value>> = BTreeMap::new();
+    // By language: whether a page other than an article changed there (the values shared
+    // by the edition's pages may then change), and whether an article's card did.
+    let mut touched: BTreeMap<Lang, Touched> = BTreeMap::new();
     for (rel, page) in pages {
         let page = page.expect("checked by same_place");
         let (lang, at) = model.lookup.locate[&rel];
         model.search[lang].forget(&model.site.editions[lang], at);
         changed.page(lang, at, View::Full);
-        let cards = touched
-            .entry(lang)
-            .or_insert_with(|| std::mem::take(&mut model.shared[lang].cards));
-        let shared = &model.shared[lang];
+        let touched = touched.entry(lang).or_default();
+        let shared = &mut model.shared[lang];
         let old = slot(&mut model.site, lang, at);
         if link(old) != link(&page) {
             changed.page(lang, at, View::Ref);
         }
         if let PageRef::Article(i) = at {
             let card = values::card(&page, &base_path, &shared.topic_refs, &shared.dates);
-            if card != cards[i] {
-                cards[i] = card;
+            if card != shared.cards[i] {
+                shared.cards[i] = card;
+                touched.cards = true;
                 changed.page(lang, at, View::Card);
             }
+        } else {
+            touched.other = true;
         }
         *old = page;
     }
-    for (lang, cards) in touched {
-        let shared = Shared::with_cards(&model.site, lang, cards);
-        if shared.topic_cards != model.shared[lang].topic_cards {
-            changed.topic_cards.insert(lang);
+    for (lang, touched) in touched {
+        let old = &mut model.shared[lang];
+        if touched.other {
+            // Titles, menus and summaries of topics and pages are in the shared values.
+            let shared = Shared::with_cards(&model.site, lang, std::mem::take(&mut old.cards));
+            if shared.topic_cards != old.topic_cards {
+                changed.topic_cards.insert(lang);
+            }
+            if shared.globals != old.globals {
+                changed.globals.insert(lang);
+            }
+            *old = shared;
+        } else if touched.cards {
+            // Articles alone show in nothing shared but the topic cards' latest articles.
+            let topic_cards = Shared::topic_cards(&model.site, lang, &old.cards);
+            if topic_cards != old.topic_cards {
+                changed.topic_cards.insert(lang);
+                old.topic_cards = topic_cards;
+            }
         }
-        if shared.globals != model.shared[lang].globals {
-            changed.globals.insert(lang);
-        }
-        model.shared[lang] = shared;
     }
     changed
+}
+
+/// What changed in one language's edition by an edit in place.
+#[derive(Default)]
+struct Touched {
+    /// A page other than an article.
+    other: bool,
+    /// An article's card.
+    cards: bool,
 }

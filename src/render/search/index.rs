@@ -1,40 +1,28 @@
 //! The inverted index of one language's pages, and how it is cut into shards.
 //!
-//! Every term has its postings (page id, impact), sorted by id. The terms, in order, are
-//! cut into shards of at most [`MAX_SHARD`] bytes: a shard ends where the next term would
-//! make it too large, or — once it holds [`MIN_SHARD`] bytes — before a term whose hash
-//! says so (a cut chosen by content, as in content-defined chunking). A change to one term
-//! thus moves the cuts of its own neighbourhood only, and a shard no edit touched keeps its
-//! bytes and its name (a hash of its bytes). A term whose postings alone exceed the limit
-//! (a word on every page) is split by page id into pieces, each a shard of its own.
+//! Every term has its postings (page id, impact), sorted by id, encoded in pieces of at
+//! most [`MAX_SHARD`] bytes (a word on every page takes several). The terms, in order, are
+//! cut into shards where their content says ([`super::shards`]), so a change to one term
+//! moves the cuts of its own neighbourhood only, and a shard no edit touched keeps its
+//! bytes and its name (a hash of its bytes).
 //!
-//! The index is kept between rebuilds by `serve`: pages are added and removed one by one,
-//! a term's encoding is redone only when its postings changed, and a shard only when one of
-//! its terms did. A build makes a fresh one; both give the same bytes.
+//! The index is kept between rebuilds by `serve`: pages are added, removed and replaced
+//! one by one, a term's encoding is redone only when its postings changed, and the cuts
+//! are planned again only around the terms that did ([`super::shards`]). A build makes a
+//! fresh one; both give the same bytes.
 
 use std::cmp::Ordering;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::analyse::{Posting, Vocab, fnv1a};
-
-/// A shard grows to at least this many bytes before a content-chosen cut may end it.
-const MIN_SHARD: usize = 8 * 1024;
-/// No shard (and no piece of a term) is larger, but for one term's single posting list
-/// entry, which is a few bytes.
-const MAX_SHARD: usize = 32 * 1024;
-/// Past [`MIN_SHARD`], one term in this many ends a shard.
-const CUT_EVERY: u64 = 16;
+use super::analyse::{Posting, Vocab};
+use super::shards::{MAX_SHARD, Planned};
 
 /// The format of the manifest and shards; the script refuses others.
 pub const FORMAT: u32 = 1;
-
-/// What a shard holds: each entry's term id, piece and the term's version.
-type Holds = Vec<(u32, usize, u64)>;
 
 /// One shard as written: its name (a hash of its bytes) and its bytes.
 #[derive(Debug, Clone)]
@@ -51,20 +39,18 @@ pub struct Index {
     postings: Vec<Vec<Posting>>,
     /// By term id: the term's postings, encoded in pieces; `None` when they changed.
     pieces: Vec<Option<Arc<[Bytes]>>>,
-    /// By term id: bumped whenever its postings change.
-    versions: Vec<u64>,
-    next_version: u64,
+    /// The terms whose postings changed since the shards were last planned.
+    touched: Vec<u32>,
     /// The term ids with postings, in the order of their terms.
-    order: Vec<u32>,
+    pub(super) order: Vec<u32>,
     /// Terms whose postings were empty and since got some: to be placed in `order`. An
     /// edit under `serve` adds a few, which are merged in rather than the whole
     /// vocabulary sorted again.
     order_added: Vec<u32>,
     /// Whether some term's postings became empty, so `order` must let go of it.
     order_removed: bool,
-    /// The shards last written, by a fingerprint of what they hold (and, to rule out a
-    /// collision, what that is).
-    shards: FxHashMap<u64, (Holds, Shard)>,
+    /// The shards last planned, in order.
+    plan: Vec<Planned>,
     pages: usize,
 }
 
@@ -76,7 +62,6 @@ impl Index {
             if t >= self.postings.len() {
                 self.postings.resize_with(t + 1, Vec::new);
                 self.pieces.resize(t + 1, None);
-                self.versions.resize(t + 1, 0);
             }
             let list = &mut self.postings[t];
             if list.is_empty() {
@@ -112,10 +97,43 @@ impl Index {
         self.pages = self.pages.saturating_sub(1);
     }
 
+    /// Replaces the terms of page `id`, added with `old`, by `new`: only the postings
+    /// whose impact changed, or that came or went, change (an edit of a sentence leaves
+    /// most of a page's terms as they were).
+    pub fn replace(&mut self, id: u32, old: &[Posting], new: &[Posting]) {
+        let before: FxHashMap<u32, u8> = old.iter().copied().collect();
+        let now: FxHashMap<u32, u8> = new.iter().copied().collect();
+        let gone: Vec<Posting> = old
+            .iter()
+            .filter(|(t, _)| !now.contains_key(t))
+            .copied()
+            .collect();
+        let came: Vec<Posting> = new
+            .iter()
+            .filter(|(t, _)| !before.contains_key(t))
+            .copied()
+            .collect();
+        self.remove(id, &gone);
+        self.add(id, &came);
+        // The page was counted out and in again.
+        for &(term, impact) in new {
+            if before.get(&term).is_some_and(|&was| was != impact) {
+                let t = term as usize;
+                let list = &mut self.postings[t];
+                if let Ok(at) = list.binary_search_by(|p| p.0.cmp(&id)) {
+                    list[at].1 = impact;
+                    self.changed(t);
+                }
+            }
+        }
+    }
+
     fn changed(&mut self, t: usize) {
         self.pieces[t] = None;
-        self.next_version += 1;
-        self.versions[t] = self.next_version;
+        // Without a plan, everything is planned anyway.
+        if !self.plan.is_empty() {
+            self.touched.push(t as u32);
+        }
     }
 
     /// The number of pages in the index.
@@ -126,28 +144,19 @@ impl Index {
     /// The shards, in the order of their terms, each with the first term it holds (`None`
     /// for a further piece of the term before it).
     pub fn shards(&mut self) -> Vec<(Option<u32>, Shard)> {
+        let touched = std::mem::take(&mut self.touched);
         self.place_terms();
-        let plan = self.plan();
-        let mut kept = FxHashMap::default();
-        let mut out = Vec::with_capacity(plan.len());
-        for planned in plan {
-            let key: Holds = planned
-                .entries
-                .iter()
-                .map(|&(t, k)| (t, k, self.versions[t as usize]))
-                .collect();
-            let mut h = FxHasher::default();
-            key.hash(&mut h);
-            let fingerprint = h.finish();
-            let shard = match self.shards.remove(&fingerprint) {
-                Some((was, shard)) if was == key => shard,
-                _ => self.write(&planned.entries),
-            };
-            out.push((planned.first, shard.clone()));
-            kept.insert(fingerprint, (key, shard));
-        }
-        self.shards = kept;
-        out
+        let old = std::mem::take(&mut self.plan);
+        // Planning again around many terms costs more than planning everything.
+        self.plan = if old.is_empty() || touched.len() * 8 > self.order.len() {
+            self.plan_from(0, |_| None).0
+        } else {
+            self.replan(old, &touched)
+        };
+        self.plan
+            .iter()
+            .map(|p| (p.first, p.shard.clone()))
+            .collect()
     }
 
     /// Brings `order` up to date: the terms that lost their last posting leave it, those
@@ -192,7 +201,7 @@ impl Index {
     }
 
     /// The encoded pieces of term `t`.
-    fn pieces(&mut self, t: u32) -> Arc<[Bytes]> {
+    pub(super) fn pieces(&mut self, t: u32) -> Arc<[Bytes]> {
         let t = t as usize;
         if let Some(p) = &self.pieces[t] {
             return p.clone();
@@ -201,82 +210,6 @@ impl Index {
         self.pieces[t] = Some(p.clone());
         p
     }
-
-    /// Where the cuts fall (see the module doc).
-    fn plan(&mut self) -> Vec<Planned> {
-        let mut plan = Vec::new();
-        let mut current = Planned::default();
-        let mut size = 0;
-        for i in 0..self.order.len() {
-            let t = self.order[i];
-            let pieces = self.pieces(t);
-            if pieces.len() > 1 {
-                if !current.entries.is_empty() {
-                    plan.push(std::mem::take(&mut current));
-                    size = 0;
-                }
-                for k in 0..pieces.len() {
-                    plan.push(Planned {
-                        first: (k == 0).then_some(t),
-                        entries: vec![(t, k)],
-                    });
-                }
-                continue;
-            }
-            let term = self.vocab.term(t);
-            let entry = term.len() + 2 + pieces[0].len();
-            let cut = size + entry > MAX_SHARD
-                || (size >= MIN_SHARD && fnv1a(term.as_bytes()).is_multiple_of(CUT_EVERY));
-            if !current.entries.is_empty() && cut {
-                plan.push(std::mem::take(&mut current));
-                size = 0;
-            }
-            if current.entries.is_empty() {
-                current.first = Some(t);
-            }
-            current.entries.push((t, 0));
-            size += entry;
-        }
-        if !current.entries.is_empty() {
-            plan.push(current);
-        }
-        plan
-    }
-
-    /// A shard's bytes: for each entry, its term front-coded against the one before
-    /// (shared prefix length and the rest, in UTF-8 bytes), then the piece of its postings.
-    fn write(&mut self, entries: &[(u32, usize)]) -> Shard {
-        let mut out = Vec::new();
-        let mut previous: &[u8] = &[];
-        for &(t, k) in entries {
-            let pieces = self.pieces[t as usize]
-                .clone()
-                .expect("planned terms are encoded");
-            let term = self.vocab.term(t).as_bytes();
-            let shared = previous
-                .iter()
-                .zip(term)
-                .take_while(|(a, b)| a == b)
-                .count();
-            varint(&mut out, shared as u64);
-            varint(&mut out, (term.len() - shared) as u64);
-            out.extend_from_slice(&term[shared..]);
-            out.extend_from_slice(&pieces[k]);
-            previous = term;
-        }
-        // A hash that every build of attache computes alike: the name is in the output.
-        Shard {
-            name: format!("{:016x}", fnv1a(&out)),
-            bytes: Bytes::from(out),
-        }
-    }
-}
-
-/// One shard to be: its entries (term id, piece), and its first term.
-#[derive(Default)]
-struct Planned {
-    first: Option<u32>,
-    entries: Vec<(u32, usize)>,
 }
 
 /// A term's postings as pieces of at most [`MAX_SHARD`] bytes: each a count, the page

@@ -25,6 +25,7 @@
 pub mod analyse;
 pub mod index;
 pub mod read;
+mod shards;
 pub mod words;
 
 use bytes::Bytes;
@@ -47,7 +48,7 @@ pub fn manifest_path(folder: &str) -> String {
 }
 
 /// The folders of the index in `folder` whose files come and go with the site.
-fn owned_folders(folder: &str) -> Vec<String> {
+pub fn owned_folders(folder: &str) -> Vec<String> {
     vec![format!("{folder}s/"), format!("{folder}f/")]
 }
 
