@@ -28,9 +28,12 @@ pub(super) struct JobTable {
     others: FxHashSet<String>,
     /// The folders some job writes every file of.
     folders: Vec<String>,
-    /// Which jobs show what: made when an edit in place first asks, kept while the jobs'
-    /// reads stay the same.
+    /// Which jobs show what: made when an edit in place first asks (or when `serve` has
+    /// time after an edit), kept up to date as jobs declare their reads again.
     readers: OnceLock<Readers>,
+    /// The jobs (by index) rendered again in place whose reads are still to be declared
+    /// again: that can wait until the reload notice went out (see [`JobTable::catch_up`]).
+    stale: BTreeSet<usize>,
 }
 
 /// The reverse of every job's [`Reads`]: the jobs (by index) that show a page in a given
@@ -119,6 +122,7 @@ impl JobTable {
             others,
             folders,
             readers: OnceLock::new(),
+            stale: BTreeSet::new(),
         }
     }
 
@@ -137,24 +141,36 @@ impl JobTable {
             || self.folders.iter().any(|f| path.starts_with(f.as_str()))
     }
 
-    /// Declares the jobs with `keys` again, after their pages changed in place. True when
-    /// a sitemap entry changed.
+    /// Declares what the jobs with `keys` write again, after their pages changed in
+    /// place; what they read is declared again by [`JobTable::catch_up`]. True when a
+    /// sitemap entry changed.
     pub(super) fn refresh(&mut self, site: &Site, keys: &BTreeSet<String>) -> bool {
         let mut listed = false;
         for key in keys {
             if let Some(&i) = self.by_key.get(key) {
-                let job = self.entries[i].job;
-                let writes = job.writes(site);
+                let writes = self.entries[i].job.writes(site);
                 listed |= writes.listed != self.entries[i].writes.listed;
                 self.entries[i].writes = writes;
-                let reads = job.reads(site);
-                if let Some(readers) = self.readers.get_mut() {
-                    readers.replace(i, &self.entries[i].reads, &reads);
-                }
-                self.entries[i].reads = reads;
+                self.stale.insert(i);
             }
         }
         listed
+    }
+
+    /// Declares again what the jobs rendered in place since the last call read (a pack's
+    /// reads follow every article it holds: milliseconds that need not delay a reload),
+    /// and makes the index of readers if there is none. Called after an edit's reload
+    /// notice went out, and before anything reads the declarations, with the site as the
+    /// edit left it.
+    pub(super) fn catch_up(&mut self, site: &Site) {
+        for i in std::mem::take(&mut self.stale) {
+            let reads = self.entries[i].job.reads(site);
+            if let Some(readers) = self.readers.get_mut() {
+                readers.replace(i, &self.entries[i].reads, &reads);
+            }
+            self.entries[i].reads = reads;
+        }
+        self.readers.get_or_init(|| Readers::of(&self.entries));
     }
 
     /// The keys of the jobs that show the sitemap entries of all jobs.

@@ -195,6 +195,14 @@ impl Engine {
         self.served.files()
     }
 
+    /// Does what the last rebuild left for later because only the next one needs it;
+    /// `serve` calls this once the pages were told of the change.
+    pub fn catch_up(&mut self) {
+        if let Some(model) = &mut self.model {
+            model.jobs.catch_up(&model.site);
+        }
+    }
+
     /// A full build from disk.
     pub fn build(&mut self) -> Result<Report, Diagnostics> {
         let start = Instant::now();
@@ -280,6 +288,8 @@ impl Engine {
             return self.build_from_disk();
         };
         trace::start();
+        // What the last edit left to do, if it was not done after its notice.
+        model.jobs.catch_up(&model.site);
         // 1. Read what changed.
         let read = model.sources.read(changes);
         self.pending.extend(read.content);

@@ -19,6 +19,8 @@ pub(super) fn rebuild_loop(
     app: Arc<App>,
     quiet: bool,
 ) {
+    // What the first edit would otherwise wait for, done while nothing changes.
+    engine.catch_up();
     loop {
         let batch = watch::next_batch(&rx);
         if batch.stop {
@@ -62,6 +64,7 @@ pub(super) fn rebuild_loop(
             continue;
         }
         publish(&app, &engine, &result, was_failing, quiet, false);
+        engine.catch_up();
         if watcher.set(&engine.watched_dirs()) {
             // A folder came (back): what was made in it before it was watched is read now.
             let was_failing = engine.is_failing();

@@ -16,7 +16,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 
 /// After a change, further changes arriving within this gap join the same rebuild (an
 /// editor's "save all", a `git checkout`).
-pub const SETTLE: Duration = Duration::from_millis(5);
+pub const SETTLE: Duration = Duration::from_millis(2);
 /// A burst is cut after this long, so a stream of changes still shows progress.
 pub const MAX_BATCH: Duration = Duration::from_millis(300);
 
