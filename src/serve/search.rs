@@ -93,13 +93,17 @@ impl Kept {
                 gone: Gone::files(gone),
             };
         }
-        let fragments = self.place_all(s, shared, stop, &folder);
-        let (mut files, _) = self.write(stop, &folder);
+        let fresh = self.placed.is_empty();
+        let (fragments, gone_fragments) = self.place_all(s, shared, stop, &folder);
+        let (mut files, gone_shards) = self.write(stop, &folder);
         files.extend(fragments);
-        Written {
-            files,
-            gone: Gone::rest_of(search::owned_folders(&folder)),
-        }
+        // An index made afresh replaces whatever the folders held before.
+        let gone = if fresh {
+            Gone::rest_of(search::owned_folders(&folder))
+        } else {
+            Gone::files(gone_shards.into_iter().chain(gone_fragments).collect())
+        };
+        Written { files, gone }
     }
 
     /// Analyses the pages changed in place again and replaces their postings, under the
@@ -140,15 +144,15 @@ impl Kept {
     }
 
     /// Finds every page's id again, analyses the pages that are new or changed, and moves
-    /// the postings of those that came, went, changed or took another id; gives every
-    /// page's fragment.
+    /// the postings of those that came, went, changed or took another id; gives their
+    /// fragments, and the fragment files no page has any more.
     fn place_all(
         &mut self,
         s: &Scope,
         shared: &Shared,
         stop: &[&str],
         folder: &str,
-    ) -> Vec<(String, Body)> {
+    ) -> (Vec<(String, Body)>, Vec<String>) {
         self.forgotten.clear();
         let pages: Vec<_> = search::indexed_pages(s.ed).map(|(_, p)| p).collect();
         let rels: Vec<&str> = pages.iter().map(|p| p.rel.as_str()).collect();
@@ -180,9 +184,14 @@ impl Kept {
         let same = |placed: &(u32, Arc<Page>), now: Option<&(u32, Arc<Page>)>| {
             now.is_some_and(|(id, page)| *id == placed.0 && Arc::ptr_eq(page, &placed.1))
         };
+        let ids_now: FxHashSet<u32> = ids.iter().copied().collect();
+        let mut gone = Vec::new();
         for (rel, placed) in &self.placed {
             if !same(placed, now.get(rel.as_str())) {
                 self.index.remove(placed.0, &placed.1.terms);
+                if !ids_now.contains(&placed.0) {
+                    gone.push(search::fragment_path(folder, placed.0));
+                }
             }
         }
         let mut added: Vec<(u32, &str)> = now
@@ -195,8 +204,12 @@ impl Kept {
             .map(|(rel, (id, _))| (*id, *rel))
             .collect();
         added.sort_unstable();
-        for (id, rel) in added {
-            self.index.add(id, &now[rel].1.terms);
+        let mut fragments = Vec::with_capacity(added.len());
+        for &(id, rel) in &added {
+            let page = &now[rel].1;
+            self.index.add(id, &page.terms);
+            let path = search::fragment_path(folder, id);
+            fragments.push((path, Body::Whole(page.fragment.clone())));
         }
         self.analysed
             .retain(|rel, _| now.contains_key(rel.as_str()));
@@ -205,13 +218,7 @@ impl Kept {
             .map(|(rel, placed)| (rel.to_string(), placed))
             .collect();
         self.in_place = true;
-        rels.iter()
-            .zip(&ids)
-            .map(|(rel, &id)| {
-                let fragment = self.analysed[*rel].fragment.clone();
-                (search::fragment_path(folder, id), Body::Whole(fragment))
-            })
-            .collect()
+        (fragments, gone)
     }
 
     /// The manifest and the shards, and the shard files written before that are gone.
