@@ -62,6 +62,9 @@ pub struct Edition {
     /// The years with articles, newest first, each with its articles (positions in
     /// `articles`, in order): made once here, not by each of the timeline's year pages.
     pub years: Vec<(i16, Vec<usize>)>,
+    /// Each topic's position in `topics`, by id: pages ask for it for every topic an
+    /// article names, thousands of times per build.
+    topic_at: FxHashMap<String, usize>,
 }
 
 /// Where a page made from a content file is in its [`Edition`].
@@ -149,7 +152,7 @@ impl Edition {
 
     /// The position of the topic `id` among this edition's topics.
     pub fn topic(&self, id: &str) -> Option<usize> {
-        self.topics.iter().position(|t| t.page.id == id)
+        self.topic_at.get(id).copied()
     }
 }
 
@@ -477,12 +480,20 @@ fn index_edition(
         .into_iter()
         .zip(filed)
         .map(|(page, articles)| Topic { page, articles })
+        .collect::<Vec<Topic>>();
+    // Should two topics share an id, the first is the one found (inserted last).
+    let topic_at = topics
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, t)| (t.page.id.clone(), i))
         .collect();
 
     let years = years_of(&articles);
     let edition = Edition {
         home,
         years,
+        topic_at,
         articles,
         topics,
         pages: plain,

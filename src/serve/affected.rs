@@ -70,12 +70,12 @@ impl Readers {
         if reads.topic_cards {
             self.topic_cards.entry(reads.lang).or_default().push(i);
         }
+        // A job that shows a page twice is listed twice (the keys found are a set).
         for &(at, view) in &reads.shows {
-            let jobs = self.shows.entry((reads.lang, at, view)).or_default();
-            // A job may show a page twice; it is one reader.
-            if !jobs.contains(&i) {
-                jobs.push(i);
-            }
+            self.shows
+                .entry((reads.lang, at, view))
+                .or_default()
+                .push(i);
         }
     }
 

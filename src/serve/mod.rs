@@ -12,18 +12,21 @@
 //! ```
 //!
 //! - [`watch`]: the OS file watcher (no timers: idle means asleep) and batching of changes.
-//! - [`live`]: the rebuild loop; publishes each result and tells the pages.
+//! - [`live`]: the rebuild loop; publishes each result and tells the pages, then lets the
+//!   engine catch up on what only the next edit needs (`Engine::catch_up`: the jobs'
+//!   declarations of what they read), so a save waits only for what it changed.
 //! - [`engine`]: [`Engine`], the incremental builder: one rebuild, step by step:
 //!   - `classify`: what a changed path is (content, template, static file, site.yaml);
 //!   - `sources`: the sources in memory, re-read through `load` (one walker, one set of
 //!     rules with a build);
 //!   - `update`: parse what changed and bring the site up to date, in place or, through
 //!     `reindex`, indexed again when pages came, went or moved;
-//!   - `search`: the search index of each language, its shards written again only where
-//!     an edit touched them;
+//!   - `search`: the search index of each language: an edit in place re-analyses only the
+//!     pages it changed, and the shards are planned and written again only around the
+//!     terms whose postings changed;
 //!   - `model`: the site in memory and what is kept between rebuilds;
 //!   - `affected`: which render jobs show what changed, from the jobs' own declarations
-//!     ([`crate::render::job`]);
+//!     ([`crate::render::job`]), looked up in a reverse index (page → the jobs showing it);
 //!   - `output`: the output as served and what a rebuild changed in it ([`Delta`]).
 //! - [`app`](self): what the server threads share: files and generation, errors, notices.
 //! - [`http`]: requests, answered only from memory; `hosts`: which `Host` is this server;
