@@ -15,8 +15,8 @@
 //! 2. **Through the server** (served in-process on 127.0.0.1, listened to over the
 //!    live-reload channel like a browser), `--runs` times each: an article edit until the
 //!    `reload` event, a stylesheet edit until the `css` event, an article added and
-//!    deleted until their `reload` events. The clock starts just before the write, so the
-//!    figures include the file watcher.
+//!    deleted, and one renamed (there and back), until their `reload` events. The clock
+//!    starts just before the write, so the figures include the file watcher.
 //! 3. **From outside**, as a user sees it: save an article, then ask for its page every
 //!    millisecond until the new text is served.
 //! 4. **Idle**: the CPU time the process uses in `--idle-secs` seconds (default 10) of
@@ -425,6 +425,19 @@ fn main() {
         "reload",
         args.heavy_runs,
     );
+    // A rename there and back: each way is a rename.
+    let away = |i: usize| rename_from.with_file_name(format!("bench-served-{i}.md"));
+    let renamed_ms = saved(
+        &|i| {
+            let (from, to) = match i % 2 {
+                0 => (rename_from.clone(), away(i / 2)),
+                _ => (away(i / 2), rename_from.clone()),
+            };
+            fs::rename(from, to).unwrap();
+        },
+        "reload",
+        2 * args.heavy_runs,
+    );
 
     // 3. From outside: save, then ask for the page until it shows the new text.
     let page = url_path(&root, &article_path);
@@ -488,6 +501,7 @@ fn main() {
     stats("  stylesheet: save -> css event", css_ms);
     stats("  add an article: save -> reload event", added_ms);
     stats("  delete an article: save -> reload event", deleted_ms);
+    stats("  rename an article: save -> reload event", renamed_ms);
     println!("from outside (save, then GET every ms until served):");
     stats("  article: save -> new text served", outside);
     println!(
