@@ -22,6 +22,10 @@ pub struct Entity {
     /// The slugs of the other spellings that lead to it (a profile's aliases and its
     /// names in other scripts), so that a link from any of them finds its page.
     pub other_slugs: Vec<String>,
+    /// The topics its articles are filed under, as (topic index, how many of its
+    /// articles), most articles first, then in the order of the topics: found once per
+    /// index, not by each page of a long entity list.
+    pub topics: Vec<(usize, usize)>,
 }
 
 /// The kinds of entity pages.
@@ -198,6 +202,7 @@ fn profile_entities(
             articles: Vec::new(),
             profile: Some(p),
             other_slugs,
+            topics: Vec::new(),
         });
     }
     problems
@@ -223,6 +228,7 @@ fn collect_kind<'a>(kind: EntityKind, articles: &'a [Page], profiles: &[Page]) -
                         articles: Vec::new(),
                         profile: None,
                         other_slugs: Vec::new(),
+                        topics: Vec::new(),
                     });
                     list.len() - 1
                 })
@@ -289,5 +295,42 @@ impl<'s, 'a> Names<'s, 'a> {
             None => *self.by_slug[k].get(slug::slugify(name).as_str())?,
         };
         Some(self.entities[&kind][at].articles.as_slice())
+    }
+}
+
+/// Fills in each entity's [`Entity::topics`], once its articles and the edition's topics
+/// (`topic_at`: each topic's position, by id) are known.
+pub(super) fn file_topics(
+    entities: &mut BTreeMap<EntityKind, Vec<Entity>>,
+    articles: &[Page],
+    topic_at: &FxHashMap<String, usize>,
+) {
+    // Each article's topics, looked up once rather than once per name it carries.
+    let filed: Vec<Vec<usize>> = articles
+        .par_iter()
+        .map(|a| {
+            a.article()
+                .map_or(&[][..], |m| &m.topics)
+                .iter()
+                .filter_map(|id| topic_at.get(id).copied())
+                .collect()
+        })
+        .collect();
+    for list in entities.values_mut() {
+        list.par_iter_mut().for_each(|e| {
+            let mut counts = vec![0usize; topic_at.len()];
+            for &a in &e.articles {
+                for &t in &filed[a] {
+                    counts[t] += 1;
+                }
+            }
+            let mut topics: Vec<(usize, usize)> = counts
+                .into_iter()
+                .enumerate()
+                .filter(|&(_, n)| n > 0)
+                .collect();
+            topics.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            e.topics = topics;
+        });
     }
 }

@@ -441,7 +441,7 @@ fn index_edition(
         }
     }
 
-    let (entities, spellings, problems) = entities::collect(&articles, &profiles);
+    let (mut entities, spellings, problems) = entities::collect(&articles, &profiles);
     let names = entities::Names::new(&entities, &spellings);
     let lists = |i: usize| related_lists(&articles[i], &filed, &topic_pos, &names);
     let related = match &earlier {
@@ -488,6 +488,7 @@ fn index_edition(
         .rev()
         .map(|(i, t)| (t.page.id.clone(), i))
         .collect();
+    entities::file_topics(&mut entities, &articles, &topic_at);
 
     let years = years_of(&articles);
     let edition = Edition {

@@ -112,8 +112,8 @@ pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize, page: usize) -
     if let Some(p) = e.profile {
         reads = reads.full(PageRef::Profile(p));
     }
-    let topics = profiles::entity_topics(ed, e);
-    for (t, _) in &topics {
+    let topics = profiles::entity_topics(e);
+    for (t, _) in topics {
         reads = reads.link(PageRef::Topic(*t));
     }
     // The first page's feeds carry each newest article's card, and its date of revision

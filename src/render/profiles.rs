@@ -2,8 +2,6 @@
 //! shows them, the people list grouped by organization, and the topics an entity appears
 //! in (documented in docs/templates.md).
 
-use std::collections::BTreeMap;
-
 use tera::Value;
 
 use super::job::Scope;
@@ -94,23 +92,13 @@ pub(super) fn profile_value(shared: &Shared, page: &Page) -> Value {
 
 /// The topics the articles naming `e` are filed under, as (topic index, how many of its
 /// articles), most articles first, then in the order of the topics.
-pub(super) fn entity_topics(ed: &Edition, e: &Entity) -> Vec<(usize, usize)> {
-    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-    for &a in &e.articles {
-        for id in ed.articles[a].article().map_or(&[][..], |m| &m.topics) {
-            if let Some(t) = ed.topic(id) {
-                *counts.entry(t).or_default() += 1;
-            }
-        }
-    }
-    let mut topics: Vec<(usize, usize)> = counts.into_iter().collect();
-    topics.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    topics
+pub(super) fn entity_topics(e: &Entity) -> &[(usize, usize)] {
+    &e.topics
 }
 
 /// `[{id, title, url, count}]` for [`entity_topics`].
 pub(super) fn topics_value(ed: &Edition, shared: &Shared, e: &Entity) -> Value {
-    list(entity_topics(ed, e).into_iter().map(|(t, count)| {
+    list(entity_topics(e).iter().map(|&(t, count)| {
         let page = &ed.topics[t].page;
         obj([
             ("id", text(&page.id)),
