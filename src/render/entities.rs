@@ -112,7 +112,7 @@ pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize, page: usize) -
     if let Some(p) = e.profile {
         reads = reads.full(PageRef::Profile(p));
     }
-    let topics = profiles::entity_topics(e);
+    let topics = &e.topics;
     for (t, _) in topics {
         reads = reads.link(PageRef::Topic(*t));
     }

@@ -90,15 +90,9 @@ pub(super) fn profile_value(shared: &Shared, page: &Page) -> Value {
     ])
 }
 
-/// The topics the articles naming `e` are filed under, as (topic index, how many of its
-/// articles), most articles first, then in the order of the topics.
-pub(super) fn entity_topics(e: &Entity) -> &[(usize, usize)] {
-    &e.topics
-}
-
-/// `[{id, title, url, count}]` for [`entity_topics`].
+/// `[{id, title, url, count}]` for [`Entity::topics`].
 pub(super) fn topics_value(ed: &Edition, shared: &Shared, e: &Entity) -> Value {
-    list(entity_topics(e).iter().map(|&(t, count)| {
+    list(e.topics.iter().map(|&(t, count)| {
         let page = &ed.topics[t].page;
         obj([
             ("id", text(&page.id)),

@@ -227,7 +227,12 @@ impl Kept {
             .into_iter()
             .map(|(path, bytes)| (path, Body::Whole(bytes)))
             .collect();
-        let paths: FxHashSet<String> = files.iter().skip(1).map(|(path, _)| path.clone()).collect();
+        let manifest = search::manifest_path(folder);
+        let paths: FxHashSet<String> = files
+            .iter()
+            .filter(|(path, _)| *path != manifest)
+            .map(|(path, _)| path.clone())
+            .collect();
         let gone = self
             .shard_paths
             .iter()
