@@ -502,6 +502,36 @@ fn a_static_file_on_a_generated_page_fails_like_a_full_build_until_it_goes() {
     });
 }
 
+/// A page that fails to render leaves the search index as it was served: the fix may be
+/// elsewhere (here the template), and what the failed rebuild had indexed is served then.
+#[test]
+fn an_article_that_breaks_its_template_rebuilds_like_a_full_build_once_fixed() {
+    let site = Fixture::new("basic");
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>\
+         {{ page.content | safe }}{% if page.extra.mood is defined %}<p class=\"mood\">\
+         {{ page.extra.mood | upper }}</p>{% endif %}{% endblock content %}\n",
+    );
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().expect("the fixture builds");
+    let mut s = Steps {
+        engine,
+        site: &site,
+        options: options(),
+    };
+    s.failing_step("a mood the template cannot write, and new words", |f| {
+        edit(f, "content/articles/2025/fourth.md", |t| {
+            t.replace("mood: calm", "mood: [1, 2]") + "\nA zebracorn appears at the end.\n"
+        });
+        vec!["content/articles/2025/fourth.md"]
+    });
+    s.step("the template stops writing the mood in capitals", |f| {
+        edit(f, "templates/article.html", |t| t.replace(" | upper", ""));
+        vec!["templates/article.html"]
+    });
+}
+
 /// The desk fixture as of 1 April 2025: profiles, as-of dates, an embargoed and a
 /// withdrawn article. `future` is what a preview shows (the two with their banners).
 fn desk_options(future: bool) -> BuildOptions {

@@ -506,20 +506,41 @@ fn render_jobs(
 ) -> Result<(Vec<(String, Body)>, Gone), Diagnostics> {
     let (index, pages): (Vec<Job>, Vec<Job>) =
         jobs.iter().partition(|j| j.kind == JobKind::SearchIndex);
-    let output = render::render_jobs(renderer, &pages)?;
-    trace::mark("render pages");
+    // The search index is mostly one thread's work (its shards are encoded in order):
+    // it runs beside the pages, which share the other threads.
+    let (output, written) = rayon::join(
+        || render::render_jobs(renderer, &pages),
+        || {
+            index
+                .iter()
+                .map(|job| {
+                    let scope = Scope::of(renderer.site, job.lang);
+                    kept[job.lang].files(&scope, &renderer.shared[job.lang])
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let output = match output {
+        Ok(output) => output,
+        Err(e) => {
+            // The index moved on, but the files it gave are not served: the next rebuild
+            // makes it afresh, so that what is served stays a build's.
+            for job in &index {
+                kept[job.lang] = search::Kept::default();
+            }
+            return Err(e);
+        }
+    };
+    trace::mark("render pages and search index");
     let mut files: Vec<(String, Body)> = output
         .files
         .into_iter()
         .map(|(path, bytes)| (path, Body::Whole(Bytes::from(bytes))))
         .collect();
     let mut gone = Gone::default();
-    for job in index {
-        let scope = Scope::of(renderer.site, job.lang);
-        let written = kept[job.lang].files(&scope, &renderer.shared[job.lang]);
+    for written in written {
         files.extend(written.files);
         gone = gone.and(written.gone);
-        trace::mark("search index");
     }
     Ok((files, gone))
 }
