@@ -133,7 +133,7 @@ pub fn build_with(
     let sources = load::load(&dirs)?;
     let mut stages = vec![("load", start.elapsed())];
     let (site, mut output, warnings, left_out) =
-        build_stages(config, sources, options, &mut stages)?;
+        build_stages(root, config, sources, options, &mut stages)?;
     if site.config.packs.pdf {
         let start = Instant::now();
         let pdfs = pack_pdfs(&site, &dirs, &output).map_err(|d| d.with(warnings.0.clone()))?;
@@ -211,12 +211,13 @@ struct Ready {
 }
 
 fn build_stages(
+    root: &Path,
     config: Config,
     sources: Sources,
     options: &BuildOptions,
     stages: &mut Vec<(&'static str, Duration)>,
 ) -> Result<(Site, Output, Diagnostics, parse::LeftOut), Diagnostics> {
-    let ready = prepare(config, sources, options, stages)?;
+    let ready = prepare(root, config, sources, options, stages)?;
     let clock = Instant::now();
     let output = render::render(&ready.site, &ready.templates, &ready.statics)
         .map_err(|d| d.with(ready.warnings.0.clone()))?;
@@ -228,6 +229,7 @@ fn build_stages(
 /// problem of every file (a duplicate URL along with a bad date elsewhere), and the
 /// warnings with them; rendering starts only when there is no error.
 fn prepare(
+    root: &Path,
     config: Config,
     sources: Sources,
     options: &BuildOptions,
@@ -249,14 +251,16 @@ fn prepare(
     let (templates, (pages, mut problems, left_out)) = rayon::join(
         || Templates::compile(&templates, &i18n, &config.languages),
         || {
-            // Pack pages draw the bodies again from their Markdown.
-            let keep_markdown = config.packs.enabled;
-            parse::parse_counted(content, &config, options.parse_options(keep_markdown))
+            // Pack pages draw the bodies again from their Markdown, which is read again
+            // below for the pages a pack shows.
+            parse::parse_counted(content, &config, options.parse_options(false))
         },
     );
     lap("parse", stages);
     let (mut site, index_problems) = index::index_lenient(config, pages);
-    render::packs::drop_unshown_markdown(&mut site);
+    if site.config.packs.enabled {
+        problems.extend(render::packs::keep_shown_markdown(&mut site, root));
+    }
     problems.extend(index_problems);
     problems.extend(load_warnings);
     problems.extend(index::warnings(&site));
@@ -302,14 +306,17 @@ pub fn build_to_disk(
     let dirs = SiteDirs::new(root, &config);
     let sources = load::load(&dirs)?;
     let mut stages = vec![("load", start.elapsed())];
-    let ready = prepare(config, sources, options, &mut stages)?;
+    let mut ready = prepare(root, config, sources, options, &mut stages)?;
     let clock = Instant::now();
     let warnings = &ready.warnings;
     let staging =
         emit::Staging::begin(&dir).map_err(|d| Diagnostics::one(d).with(warnings.0.clone()))?;
-    let files = render::render_each(&ready.site, &ready.templates, &ready.statics, &|p, b| {
-        staging.put(p, b)
-    })
+    let files = render::render_each(
+        &mut ready.site,
+        &ready.templates,
+        &ready.statics,
+        &|p, b| staging.put(p, b),
+    )
     .map_err(|d| d.with(warnings.0.clone()))?;
     stages.push(("render+write", clock.elapsed()));
     let files = if ready.site.config.packs.pdf {

@@ -80,6 +80,8 @@ pub enum Problem {
     Read(#[source] Arc<io::Error>),
     #[error("cannot write it: {0}")]
     Write(#[source] Arc<io::Error>),
+    #[error("it changed while the site was being built: build again")]
+    ChangedDuringBuild,
     #[error("it is not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { offset: usize },
     #[error("it is a symbolic link to {target}, which is outside the site folder")]

@@ -175,8 +175,8 @@ pub struct Page {
     /// What the writer should know about this file although it built (a misspelt key).
     pub warnings: Vec<Diagnostic>,
     /// The Markdown after the front matter, kept only when [`ParseOptions::keep_markdown`]
-    /// asks for it: packs walk it again as events, a build does not need it. A build lets
-    /// go of it once no pack can show it (see [`crate::render::packs::drop_unshown_markdown`]).
+    /// asks for it: packs walk it again as events. A build reads it again only for the pages a
+    /// pack shows (see [`crate::render::packs::keep_shown_markdown`]).
     pub markdown: Option<String>,
     /// How many bytes that Markdown has, kept or not: what a pack would hold.
     pub markdown_len: usize,

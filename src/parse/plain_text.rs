@@ -63,7 +63,10 @@ impl PlainText {
         self.words
     }
 
-    pub(crate) fn into_string(self) -> String {
+    /// The text, holding no more memory than it needs: every page's text is kept until
+    /// the search index is written.
+    pub(crate) fn into_string(mut self) -> String {
+        self.text.shrink_to_fit();
         self.text
     }
 }

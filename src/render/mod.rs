@@ -160,22 +160,17 @@ pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync);
 
 /// Renders the whole site as [`render`] does, but hands each file to `put` as soon as its
 /// job is rendered instead of collecting the output: memory holds the pages being rendered,
-/// not the site's. Returns how many files were put.
+/// not the site's. The search indexes go first, their fragments put batch by batch; once
+/// they are written no page's plain text is read again, and it is freed. Returns how many
+/// files were put.
 pub fn render_each(
-    site: &Site,
+    site: &mut Site,
     templates: &Templates,
     statics: &[StaticFile],
     put: Sink,
 ) -> Result<usize, Diagnostics> {
     let shared = Shared::all(site);
-    let renderer = Renderer {
-        site,
-        shared: &shared,
-        templates,
-    };
-    let mut jobs = all_jobs(site);
-    // The long jobs first: started last, each was the build's tail on one core.
-    jobs.sort_by_key(|job| !job.runs_long());
+    let jobs = all_jobs(site);
     let generated: rustc_hash::FxHashSet<String> = jobs
         .par_iter()
         .flat_map_iter(|job| job.writes(site).outputs)
@@ -189,20 +184,57 @@ pub fn render_each(
         .collect();
     let files = generated.len();
     drop(generated);
-    let rendered: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|&job| {
-            let files = match render_job(&renderer, job) {
-                Ok(files) => files,
-                Err(d) => return Some(d),
-            };
-            // In parallel: the search index is one job of some ten thousand files, which
-            // written one by one were the tail of the build.
-            files
-                .par_iter()
-                .find_map_first(|(path, bytes)| put(path, bytes).err())
-        })
+    let put_all = |jobs: &[Job], site: &Site| {
+        let renderer = Renderer {
+            site,
+            shared: &shared,
+            templates,
+        };
+        jobs.par_iter()
+            .filter_map(|&job| {
+                let files = match render_job(&renderer, job) {
+                    Ok(files) => files,
+                    Err(d) => return Some(d),
+                };
+                // In parallel: a search index is some ten thousand files, which written
+                // one by one were the tail of the build.
+                files
+                    .par_iter()
+                    .find_map_first(|(path, bytes)| put(path, bytes).err())
+            })
+            .collect::<Vec<Diagnostic>>()
+    };
+    // The long jobs first (each was the build's tail on one core when started last): the
+    // search indexes, made from the pages' texts, which they take and free page by page
+    // (nothing else reads them), and beside them the feeds, which keep the other threads
+    // busy while an index adds its postings and encodes its shards on one.
+    let (indexes, jobs): (Vec<Job>, Vec<Job>) = jobs
+        .into_iter()
+        .partition(|job| job.kind == JobKind::SearchIndex);
+    let (feeds, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(Job::runs_long);
+    let mut texts = search::take_texts(site);
+    let indexes: Vec<(Job, Vec<String>)> = indexes
+        .into_iter()
+        .map(|job| (job, std::mem::take(&mut texts[job.lang])))
         .collect();
+    drop(texts);
+    let site = &*site;
+    let (indexes, mut rendered) = rayon::join(
+        || {
+            indexes
+                .into_par_iter()
+                .filter_map(|(job, texts)| {
+                    let s = Scope::of(site, job.lang);
+                    search::index_each(&s, &shared[job.lang], texts, put)
+                        .and_then(|files| files.iter().try_for_each(|(p, b)| put(p, b)))
+                        .err()
+                })
+                .collect::<Vec<_>>()
+        },
+        || put_all(&feeds, site),
+    );
+    rendered.extend(indexes);
+    rendered.extend(put_all(&rest, site));
     problems.extend(once_each(rendered));
     if problems.is_empty() {
         problems.extend(

@@ -12,7 +12,7 @@
 //! [`PackOf`]; where the pack lives and what it covers are worked out from that and the
 //! edition in one place ([`target`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
@@ -29,6 +29,7 @@ use crate::i18n::Lang;
 use crate::index::{EntityKind, PageRef, Site};
 use crate::load::{self, SiteDirs, StaticFile};
 use crate::pack::{self, MAX_MARKDOWN_BYTES, MAX_MARKDOWN_MB, Members, Pack, Scope};
+use crate::parse::Page;
 
 /// Which pack a job makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -479,11 +480,13 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Lets go of the Markdown kept for packs (see [`crate::parse::ParseOptions::keep_markdown`])
-/// on every page that no pack of the site can show: a pack over [`MAX_MARKDOWN_BYTES`]
-/// shows no body. On a site of 10,000 articles, where the whole briefing and every topic
-/// are over it, a build then keeps no Markdown at all (some 60 MB).
-pub fn drop_unshown_markdown(site: &mut Site) {
+/// Gives the Markdown of every page a pack of the site shows, and only of those: a pack
+/// over [`MAX_MARKDOWN_BYTES`] shows no body. A build parses without keeping Markdown
+/// (see [`crate::parse::ParseOptions::keep_markdown`]) and reads the shown pages' files
+/// again here, from the site at `root`: on a site of 10,000 articles, where the whole
+/// briefing and every topic are over the limit, it then never holds their Markdown (some
+/// 60 MB) beside their HTML.
+pub fn keep_shown_markdown(site: &mut Site, root: &Path) -> Vec<Diagnostic> {
     let mut shown: Vec<(Vec<bool>, Vec<bool>)> = site
         .editions
         .iter()
@@ -501,13 +504,35 @@ pub fn drop_unshown_markdown(site: &mut Site) {
         members.topics.iter().for_each(|&t| topics[t] = true);
         members.articles.iter().for_each(|&a| articles[a] = true);
     }
+    let mut pages: Vec<&mut Page> = Vec::new();
     for (ed, (topics, articles)) in site.editions.iter_mut().zip(shown) {
-        let pages = ed.topics.iter_mut().map(|t| &mut t.page).zip(topics);
-        for (page, shown) in pages.chain(ed.articles.iter_mut().zip(articles)) {
-            if !shown {
-                page.markdown = None;
+        let all = ed.topics.iter_mut().map(|t| &mut t.page).zip(topics);
+        for (page, shown) in all.chain(ed.articles.iter_mut().zip(articles)) {
+            match (shown, &page.markdown) {
+                (false, _) => page.markdown = None,
+                (true, None) => pages.push(page),
+                (true, Some(_)) => {}
             }
         }
+    }
+    pages
+        .into_par_iter()
+        .filter_map(|page| match markdown_again(page, root) {
+            Ok(markdown) => {
+                page.markdown = Some(markdown);
+                None
+            }
+            Err(d) => Some(d),
+        })
+        .collect()
+}
+
+/// The Markdown of `page` read again from its file, as it was parsed.
+fn markdown_again(page: &Page, root: &Path) -> Result<String, Diagnostic> {
+    let text = load::read_text(&root.join(&page.display), &page.display)?;
+    match crate::parse::front_matter::split(&text) {
+        Ok(split) if split.body.len() == page.markdown_len => Ok(split.body.to_string()),
+        _ => Err(Diagnostic::new(&page.display, Problem::ChangedDuringBuild)),
     }
 }
 

@@ -31,8 +31,9 @@ pub struct Doc<'a> {
     /// People, organizations and the titles of its topics.
     pub entities: Vec<&'a str>,
     /// The body as plain text, its whitespace collapsed (as the parser leaves it): the
-    /// fragment keeps it as it is.
-    pub body: &'a str,
+    /// fragment keeps it as it is. Owned when a build to disk took it from its page, to
+    /// free it as soon as the page is analysed.
+    pub body: std::borrow::Cow<'a, str>,
 }
 
 /// The fields of a page, most prominent first: a term's *tier* is the most prominent
@@ -229,7 +230,7 @@ fn terms(
         field(e, TIER_ENTITIES, counts, buffer);
     }
     field(doc.summary, TIER_SUMMARY, counts, buffer);
-    field(doc.body, TIER_BODY, counts, buffer);
+    field(&doc.body, TIER_BODY, counts, buffer);
     counts
         .page
         .iter()
@@ -289,7 +290,7 @@ fn fragment(doc: &Doc) -> Vec<u8> {
         s: doc.summary,
         k: doc.key_points,
         e: &doc.entities,
-        x: capped(doc.body),
+        x: capped(&doc.body),
     };
     // Room for it all at once: grown as it is written, the text was copied over and over.
     let mut out = Vec::with_capacity(f.x.len() + f.s.len() + 512);
@@ -378,7 +379,7 @@ mod tests {
             summary: "",
             key_points: &[],
             entities: Vec::new(),
-            body,
+            body: body.into(),
         }
     }
 

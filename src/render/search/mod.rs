@@ -90,12 +90,57 @@ pub(super) fn index_reads(s: &Scope) -> Reads {
 
 /// The index of the pages of the edition `s`, whose shared values are `shared`.
 pub fn index(s: &Scope, shared: &Shared) -> super::Files {
+    let fragments = std::sync::Mutex::new(Vec::new());
+    let collect = |path: &str, bytes: &[u8]| -> Result<(), std::convert::Infallible> {
+        // A thread that panicked while holding the list has already failed the build.
+        let mut fragments = fragments.lock().unwrap_or_else(|e| e.into_inner());
+        fragments.push((path.to_string(), bytes.to_vec()));
+        Ok(())
+    };
     let docs: Vec<Doc> = indexed_pages(s.ed)
         .map(|(_, p)| doc(s, shared, p))
         .collect();
-    build(&docs, language(shared), &folder(s))
+    let Ok(files) = build_each(docs, language(shared), &folder(s), &collect);
+    let mut files: super::Files = files
         .into_iter()
         .map(|(path, bytes)| (path, Vec::from(bytes)))
+        .collect();
+    files.extend(fragments.into_inner().unwrap_or_else(|e| e.into_inner()));
+    files
+}
+
+/// The index of the pages of the edition `s`, as [`index`] makes it, from the texts taken
+/// from its pages ([`take_texts`]), handing each page's fragment to `put` as soon as it is
+/// made: a build to disk holds one batch of pages' analyses at a time, not the whole
+/// site's, and frees each page's text once it is analysed. Gives the manifest and the
+/// shards.
+pub fn index_each<E: Send>(
+    s: &Scope,
+    shared: &Shared,
+    texts: Vec<String>,
+    put: &(dyn Fn(&str, &[u8]) -> Result<(), E> + Sync),
+) -> Result<Vec<(String, Bytes)>, E> {
+    let docs: Vec<Doc> = indexed_pages(s.ed)
+        .zip(texts)
+        .map(|((_, p), text)| Doc {
+            body: text.into(),
+            ..doc(s, shared, p)
+        })
+        .collect();
+    build_each(docs, language(shared), &folder(s), put)
+}
+
+/// Takes every indexed page's plain text, which only the search index reads, out of the
+/// site: by edition, in the order of [`indexed_pages`].
+pub fn take_texts(site: &mut crate::index::Site) -> Vec<Vec<String>> {
+    site.editions
+        .iter_mut()
+        .map(|ed| {
+            let at: Vec<PageRef> = indexed_pages(ed).map(|(at, _)| at).collect();
+            at.into_iter()
+                .filter_map(|at| ed.page_mut(at).map(|p| std::mem::take(&mut p.body.text)))
+                .collect()
+        })
         .collect()
 }
 
@@ -131,7 +176,7 @@ pub fn doc<'a>(s: &Scope<'a>, shared: &Shared, page: &'a Page) -> Doc<'a> {
         summary: &page.summary,
         key_points: meta.map_or(&[], |m| m.key_points.as_slice()),
         entities,
-        body: &page.body.text,
+        body: page.body.text.as_str().into(),
         ..placed_doc(shared, page)
     }
 }
@@ -146,31 +191,47 @@ pub fn placed_doc<'a>(shared: &Shared, page: &'a Page) -> Doc<'a> {
         summary: "",
         key_points: &[],
         entities: Vec::new(),
-        body: "",
+        body: "".into(),
     }
 }
 
-/// The files of the index of `docs` (pages written in `language`, a subtag such as `en`)
-/// in `folder`: the manifest first, then the shards and the fragments.
-pub fn build(docs: &[Doc], language: &str, folder: &str) -> Vec<(String, Bytes)> {
+/// How many pages are analysed at once by [`build_each`]: enough to keep every thread
+/// busy, few enough that their terms and fragments are a small part of a build's memory.
+const BATCH: usize = 1024;
+
+/// The index of `docs` (pages written in `language`, a subtag such as `en`) in `folder`:
+/// the pages are analysed in batches in the order of their ids, each batch's postings
+/// added and its fragments handed to `put` (in parallel) before the next is analysed.
+/// Gives the manifest and the shards.
+pub fn build_each<E: Send>(
+    docs: Vec<Doc>,
+    language: &str,
+    folder: &str,
+    put: &(dyn Fn(&str, &[u8]) -> Result<(), E> + Sync),
+) -> Result<Vec<(String, Bytes)>, E> {
+    use rayon::prelude::*;
     let stop = words::stop_words(language);
     let mut index = Index::default();
-    let analysed = analyse::analyse_all(docs, stop, &mut index.vocab);
-    let ids = analyse::assign_ids(docs);
-    let mut by_id: Vec<usize> = (0..docs.len()).collect();
-    by_id.sort_unstable_by_key(|&i| ids[i]);
-    for &i in &by_id {
-        index.add(ids[i], &analysed[i].terms);
+    let ids = analyse::assign_ids(&docs);
+    let mut by_id: Vec<(u32, Doc)> = ids.into_iter().zip(docs).collect();
+    by_id.sort_unstable_by_key(|(id, _)| *id);
+    let mut by_id = by_id.into_iter();
+    loop {
+        // Taken a batch at a time, so that owned texts are freed batch by batch.
+        let (ids, docs): (Vec<u32>, Vec<Doc>) = by_id.by_ref().take(BATCH).unzip();
+        if docs.is_empty() {
+            break;
+        }
+        let analysed = analyse::analyse_all(&docs, stop, &mut index.vocab);
+        drop(docs);
+        for (&id, a) in ids.iter().zip(&analysed) {
+            index.add(id, &a.terms);
+        }
+        ids.par_iter()
+            .zip(analysed.par_iter())
+            .try_for_each(|(&id, a)| put(&fragment_path(folder, id), &a.fragment))?;
     }
-    let mut files = write(&mut index, stop, folder);
-    drop(index);
-    files.extend(
-        analysed
-            .into_iter()
-            .zip(ids)
-            .map(|(a, id)| (fragment_path(folder, id), Bytes::from(a.fragment))),
-    );
-    files
+    Ok(write(&mut index, stop, folder))
 }
 
 /// The manifest and the shards of `index`, in `folder`.
