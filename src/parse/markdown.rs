@@ -281,8 +281,9 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
 
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.iter().cloned());
-    // Every page's HTML is kept until its page is written: no more memory than it needs.
-    out.shrink_to_fit();
+    // Every page's HTML is kept until its page is written: a copy holding no more memory
+    // than it needs (see `PlainText::into_string`).
+    let out = out.as_str().to_owned();
 
     let (summary, summary_html) = match more_at {
         Some((index, text_len)) => {
