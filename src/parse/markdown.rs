@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::links::{Resolved, reference, resolve_link};
 pub use super::links::{has_scheme, is_dangerous_url, join_content_path};
+use super::packed::Packed;
 use super::plain_text::{PlainText, collapse_whitespace};
 use crate::i18n::Lang;
 
@@ -25,15 +26,16 @@ pub struct TocEntry {
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: String,
+    /// The HTML, kept compressed (see [`Packed`]).
+    pub html: Packed,
     pub toc: Vec<TocEntry>,
     /// Plain text of the part before `<!-- more -->`, else of the first paragraph.
     pub summary: String,
     /// HTML of the part before `<!-- more -->`, when there is such a marker.
     pub summary_html: Option<String>,
     pub word_count: usize,
-    /// The body as plain text, whitespace collapsed (for the search index).
-    pub text: String,
+    /// The body as plain text, whitespace collapsed (for the search index), compressed.
+    pub text: Packed,
     /// Links and images that point inside the site, for `attache check`.
     pub references: Vec<Reference>,
     /// Every heading id on the page, for checking `#fragment` links.
@@ -281,9 +283,6 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
 
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.iter().cloned());
-    // Every page's HTML is kept until its page is written: a copy holding no more memory
-    // than it needs (see `PlainText::into_string`).
-    let out = out.as_str().to_owned();
 
     let (summary, summary_html) = match more_at {
         Some((index, text_len)) => {
@@ -300,12 +299,12 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     let leftovers = super::leftovers::find(body, &code);
     (
         Rendered {
-            html: out,
+            html: Packed::new(&out),
             toc,
             summary,
             summary_html,
             word_count,
-            text: text.into_string(),
+            text: Packed::new(text.as_str()),
             references,
             anchors,
             links_to,
@@ -436,8 +435,16 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_and_a_nested_toc() {
         let r = render_plain("## Trade\n\n### Figures\n\n## Trade\n");
-        assert!(r.html.contains(r#"<h2 id="trade">"#), "{}", r.html);
-        assert!(r.html.contains(r#"<h2 id="trade-1">"#), "{}", r.html);
+        assert!(
+            r.html.unpack().contains(r#"<h2 id="trade">"#),
+            "{}",
+            r.html.unpack()
+        );
+        assert!(
+            r.html.unpack().contains(r#"<h2 id="trade-1">"#),
+            "{}",
+            r.html.unpack()
+        );
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children[0].id, "figures");
     }
@@ -451,15 +458,15 @@ mod tests {
         let r = render_plain("Intro.\n\nMore intro.\n\n<!-- more -->\n\nRest.");
         assert_eq!(r.summary, "Intro. More intro.");
         assert!(r.summary_html.unwrap().contains("<p>More intro.</p>"));
-        assert!(!r.html.contains("more --"));
+        assert!(!r.html.unpack().contains("more --"));
     }
 
     #[test]
     fn raw_html_and_template_syntax_stay_text() {
         let r = render_plain("<script>alert(1)</script>\n\n{{ site.title }} {% if x %}");
-        assert!(!r.html.contains("<script>"), "{}", r.html);
-        assert!(r.html.contains("&lt;script&gt;"));
-        assert!(r.html.contains("{{ site.title }}"));
+        assert!(!r.html.unpack().contains("<script>"), "{}", r.html.unpack());
+        assert!(r.html.unpack().contains("&lt;script&gt;"));
+        assert!(r.html.unpack().contains("{{ site.title }}"));
     }
 
     /// Found by `cargo fuzz run markdown` (its own seed): `{#trade-1}` written by hand
@@ -480,10 +487,22 @@ mod tests {
              [d](&#106;avascript:alert(3)) [e](data:text/html,x) ![i](javascript:alert(4)) \
              ![ok](data:image/png;base64,AAAA) [web](https://example.org/)",
         );
-        assert!(!r.html.to_lowercase().contains("script:"), "{}", r.html);
-        assert!(!r.html.contains("data:text"), "{}", r.html);
-        assert!(r.html.contains(r#"src="data:image/png;base64,AAAA""#));
-        assert!(r.html.contains(r#"href="https://example.org/""#));
+        assert!(
+            !r.html.unpack().to_lowercase().contains("script:"),
+            "{}",
+            r.html.unpack()
+        );
+        assert!(
+            !r.html.unpack().contains("data:text"),
+            "{}",
+            r.html.unpack()
+        );
+        assert!(
+            r.html
+                .unpack()
+                .contains(r#"src="data:image/png;base64,AAAA""#)
+        );
+        assert!(r.html.unpack().contains(r#"href="https://example.org/""#));
         assert!(is_dangerous_url("\u{1}javascript:x"));
         assert!(!is_dangerous_url("javascript.md"));
     }
@@ -507,8 +526,12 @@ mod tests {
             &links,
             &options,
         );
-        assert!(r.html.contains(r#"href="/topics/trade/#s""#), "{}", r.html);
-        assert!(r.html.contains(r#"href="https://x.org/a.md""#));
+        assert!(
+            r.html.unpack().contains(r#"href="/topics/trade/#s""#),
+            "{}",
+            r.html.unpack()
+        );
+        assert!(r.html.unpack().contains(r#"href="https://x.org/a.md""#));
         assert_eq!(
             broken,
             vec![BrokenLink {
@@ -540,9 +563,11 @@ mod tests {
         let dests: Vec<&str> = r.references.iter().map(|x| x.dest.as_str()).collect();
         assert_eq!(dests, ["/about/", "(https://example.org)"]);
         assert!(
-            r.html.contains("href=\"mailto:npm-cli+bot@github.com\""),
-            "{}",
             r.html
+                .unpack()
+                .contains("href=\"mailto:npm-cli+bot@github.com\""),
+            "{}",
+            r.html.unpack()
         );
         assert!(!has_scheme("C:/x") && !has_scheme("(https://x)") && has_scheme("a+b:x"));
     }

@@ -16,10 +16,13 @@ pub mod leftovers;
 mod links;
 pub mod markdown;
 mod meta;
+pub mod packed;
 mod plain_text;
 pub mod profile;
 pub mod translate;
 pub mod urls;
+
+pub use packed::Packed;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;

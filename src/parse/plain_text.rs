@@ -63,11 +63,8 @@ impl PlainText {
         self.words
     }
 
-    /// The text, in a copy holding no more memory than it needs: every page's text is
-    /// kept until the search index is written. (A copy, not a shrink: the buffer it grew in
-    /// is freed whole, for the next page's to reuse, where a shrink leaves a hole.)
     pub(crate) fn into_string(self) -> String {
-        self.text.as_str().to_owned()
+        self.text
     }
 }
 

@@ -120,7 +120,10 @@ pub fn site_feeds(s: &Scope, shared: &Shared) -> super::Files {
         .into_par_iter()
         .map(|i| {
             let a = &s.ed.articles[i];
-            (i, absolute_html(&a.body.html, &shared.permalink(&a.path)))
+            (
+                i,
+                absolute_html(&a.body.html.unpack(), &shared.permalink(&a.path)),
+            )
         })
         .collect();
     let mut files = Vec::new();

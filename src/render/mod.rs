@@ -160,11 +160,10 @@ pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync);
 
 /// Renders the whole site as [`render`] does, but hands each file to `put` as soon as its
 /// job is rendered instead of collecting the output: memory holds the pages being rendered,
-/// not the site's. The search indexes go first, their fragments put batch by batch; once
-/// they are written no page's plain text is read again, and it is freed. Returns how many
-/// files were put.
+/// not the site's; the search indexes put their fragments batch by batch. Returns how
+/// many files were put.
 pub fn render_each(
-    site: &mut Site,
+    site: &Site,
     templates: &Templates,
     statics: &[StaticFile],
     put: Sink,
@@ -205,27 +204,20 @@ pub fn render_each(
             .collect::<Vec<Diagnostic>>()
     };
     // The long jobs first (each was the build's tail on one core when started last): the
-    // search indexes, made from the pages' texts, which they take and free page by page
-    // (nothing else reads them), and beside them the feeds, which keep the other threads
-    // busy while an index adds its postings and encodes its shards on one.
+    // search indexes, each writing its fragments batch by batch, and beside them the
+    // feeds, which keep the other threads busy while an index adds its postings and
+    // encodes its shards on one.
     let (indexes, jobs): (Vec<Job>, Vec<Job>) = jobs
         .into_iter()
         .partition(|job| job.kind == JobKind::SearchIndex);
     let (feeds, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(Job::runs_long);
-    let mut texts = search::take_texts(site);
-    let indexes: Vec<(Job, Vec<String>)> = indexes
-        .into_iter()
-        .map(|job| (job, std::mem::take(&mut texts[job.lang])))
-        .collect();
-    drop(texts);
-    let site = &*site;
     let (indexes, mut rendered) = rayon::join(
         || {
             indexes
-                .into_par_iter()
-                .filter_map(|(job, texts)| {
+                .par_iter()
+                .filter_map(|job| {
                     let s = Scope::of(site, job.lang);
-                    search::index_each(&s, &shared[job.lang], texts, put)
+                    search::index_each(&s, &shared[job.lang], put)
                         .and_then(|files| files.iter().try_for_each(|(p, b)| put(p, b)))
                         .err()
                 })

@@ -79,7 +79,10 @@ pub(super) fn home(r: &Local, page: usize) -> Result<Files, Diagnostic> {
     let first = page == 0;
     let title = home.map_or(site.config.title.as_str(), Page::title);
     let summary = home.map_or(site.config.description.as_str(), |h| h.summary.as_str());
-    let content = home.filter(|_| first).map_or("", |h| h.body.html.as_str());
+    let content = home
+        .filter(|_| first)
+        .map(|h| h.body.html.unpack())
+        .unwrap_or_default();
     let [updated_iso, updated_display] = match home {
         Some(h) => as_of(shared, h),
         None => [
@@ -89,7 +92,7 @@ pub(super) fn home(r: &Local, page: usize) -> Result<Files, Diagnostic> {
     };
     let page_value = obj([
         ("title", text(title)),
-        ("content", html(content)),
+        ("content", html(&content)),
         ("summary", text(summary)),
         updated_iso,
         updated_display,
@@ -299,7 +302,7 @@ fn article_value(a: &Page, shared: &values::Shared) -> Value {
         ("categories", list(m.categories.iter().map(|c| text(c)))),
         ("lang", opt_text(m.common.lang.as_deref())),
         ("sources", sources),
-        ("content", html(&a.body.html)),
+        ("content", html(&a.body.html.unpack())),
         ("toc", values::toc(&a.body.toc)),
         ("word_count", Value::from(a.body.word_count)),
         ("reading_time", Value::from(reading_time(a.body.word_count))),
@@ -425,7 +428,14 @@ pub(super) fn topic(r: &Local, t: usize, page: usize) -> Result<Files, Diagnosti
         ("permalink", text(&shared.permalink(&p.path))),
         ("summary", text(if first { &p.summary } else { "" })),
         ("lead", if first { lead(p) } else { Value::none() }),
-        ("content", html(if first { &p.body.html } else { "" })),
+        (
+            "content",
+            html(&if first {
+                p.body.html.unpack()
+            } else {
+                String::new()
+            }),
+        ),
         ("toc", values::toc(if first { &p.body.toc } else { &[] })),
         ("feed_url", feed),
         (
@@ -515,7 +525,7 @@ pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
         ("permalink", text(&shared.permalink(&p.path))),
         ("summary", text(&p.summary)),
         ("lead", lead(p)),
-        ("content", html(&p.body.html)),
+        ("content", html(&p.body.html.unpack())),
         ("toc", values::toc(&p.body.toc)),
         ("extra", Value::from_serializable(&p.extra)),
         updated_iso,

@@ -83,7 +83,7 @@ pub(super) fn profile_value(shared: &Shared, page: &Page) -> Value {
             "lead",
             opt_text(m.summary.as_deref().filter(|s| !s.trim().is_empty())),
         ),
-        ("content", html(&page.body.html)),
+        ("content", html(&page.body.html.unpack())),
         ("updated_iso", updated_iso),
         ("updated_display", updated_display),
         ("extra", Value::from_serializable(&page.extra)),

@@ -8,11 +8,14 @@
 //! it reads off the postings it fetched. Adding a page thus changes only the shards of the
 //! page's own terms.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::words;
+use crate::parse::Packed;
 
 /// At most this much of a field is indexed and kept in the page's fragment (the first
 /// 256 KiB: a book-length article); a 50 MB paste costs no more than that.
@@ -31,9 +34,25 @@ pub struct Doc<'a> {
     /// People, organizations and the titles of its topics.
     pub entities: Vec<&'a str>,
     /// The body as plain text, its whitespace collapsed (as the parser leaves it): the
-    /// fragment keeps it as it is. Owned when a build to disk took it from its page, to
-    /// free it as soon as the page is analysed.
-    pub body: std::borrow::Cow<'a, str>,
+    /// fragment keeps it as it is.
+    pub body: Body<'a>,
+}
+
+/// A page's body text as the index gets it.
+#[derive(Debug, Clone, Copy)]
+pub enum Body<'a> {
+    Plain(&'a str),
+    /// As a page keeps it: unpacked only while the page is analysed.
+    Packed(&'a Packed),
+}
+
+impl<'a> Body<'a> {
+    fn text(self) -> Cow<'a, str> {
+        match self {
+            Body::Plain(text) => Cow::Borrowed(text),
+            Body::Packed(packed) => Cow::Owned(packed.unpack()),
+        }
+    }
 }
 
 /// The fields of a page, most prominent first: a term's *tier* is the most prominent
@@ -161,8 +180,10 @@ pub fn analyse_all(docs: &[Doc], stop: &[&str], vocab: &mut Vocab) -> Vec<Analys
                 .iter()
                 .enumerate()
                 .map(|(i, doc)| {
+                    let body = doc.body.text();
                     let terms = terms(
                         doc,
+                        &body,
                         stop,
                         i as u32 + 1,
                         &mut local,
@@ -171,7 +192,7 @@ pub fn analyse_all(docs: &[Doc], stop: &[&str], vocab: &mut Vocab) -> Vec<Analys
                     );
                     Analysed {
                         terms,
-                        fragment: fragment(doc),
+                        fragment: fragment(doc, &body),
                     }
                 })
                 .collect();
@@ -194,6 +215,7 @@ pub fn analyse_all(docs: &[Doc], stop: &[&str], vocab: &mut Vocab) -> Vec<Analys
 /// The terms of `doc` with their impacts; `n` numbers the page in its batch (from 1).
 fn terms(
     doc: &Doc,
+    body: &str,
     stop: &words::StopWords,
     n: u32,
     vocab: &mut Vocab,
@@ -230,7 +252,7 @@ fn terms(
         field(e, TIER_ENTITIES, counts, buffer);
     }
     field(doc.summary, TIER_SUMMARY, counts, buffer);
-    field(&doc.body, TIER_BODY, counts, buffer);
+    field(body, TIER_BODY, counts, buffer);
     counts
         .page
         .iter()
@@ -282,7 +304,7 @@ struct Fragment<'a> {
     x: &'a str,
 }
 
-fn fragment(doc: &Doc) -> Vec<u8> {
+fn fragment(doc: &Doc, body: &str) -> Vec<u8> {
     let f = Fragment {
         t: doc.title,
         u: &doc.url,
@@ -290,7 +312,7 @@ fn fragment(doc: &Doc) -> Vec<u8> {
         s: doc.summary,
         k: doc.key_points,
         e: &doc.entities,
-        x: capped(&doc.body),
+        x: capped(body),
     };
     // Room for it all at once: grown as it is written, the text was copied over and over.
     let mut out = Vec::with_capacity(f.x.len() + f.s.len() + 512);
@@ -379,7 +401,7 @@ mod tests {
             summary: "",
             key_points: &[],
             entities: Vec::new(),
-            body: body.into(),
+            body: Body::Plain(body),
         }
     }
 
@@ -421,7 +443,7 @@ mod tests {
     fn a_fragment_is_the_json_serde_writes() {
         for body in ["Plain text, ملاقات", "A \"quoted\" word\\ and a \u{1}"] {
             let d = doc("/a/", Some("2025-01-15"), "T", body);
-            let f: serde_json::Value = serde_json::from_slice(&fragment(&d)).unwrap();
+            let f: serde_json::Value = serde_json::from_slice(&fragment(&d, body)).unwrap();
             assert_eq!(f["x"], body);
             assert_eq!(f["t"], "T");
             let mut out = Vec::new();

@@ -97,10 +97,7 @@ pub fn index(s: &Scope, shared: &Shared) -> super::Files {
         fragments.push((path.to_string(), bytes.to_vec()));
         Ok(())
     };
-    let docs: Vec<Doc> = indexed_pages(s.ed)
-        .map(|(_, p)| doc(s, shared, p))
-        .collect();
-    let Ok(files) = build_each(docs, language(shared), &folder(s), &collect);
+    let Ok(files) = index_each(s, shared, &collect);
     let mut files: super::Files = files
         .into_iter()
         .map(|(path, bytes)| (path, Vec::from(bytes)))
@@ -109,39 +106,18 @@ pub fn index(s: &Scope, shared: &Shared) -> super::Files {
     files
 }
 
-/// The index of the pages of the edition `s`, as [`index`] makes it, from the texts taken
-/// from its pages ([`take_texts`]), handing each page's fragment to `put` as soon as it is
-/// made: a build to disk holds one batch of pages' analyses at a time, not the whole
-/// site's, and frees each page's text once it is analysed. Gives the manifest and the
-/// shards.
+/// The index of the pages of the edition `s`, as [`index`] makes it, handing each page's
+/// fragment to `put` as soon as it is made: a build to disk holds one batch of pages'
+/// analyses at a time, not the whole site's. Gives the manifest and the shards.
 pub fn index_each<E: Send>(
     s: &Scope,
     shared: &Shared,
-    texts: Vec<String>,
-    put: &(dyn Fn(&str, &[u8]) -> Result<(), E> + Sync),
+    put: Put<'_, E>,
 ) -> Result<Vec<(String, Bytes)>, E> {
     let docs: Vec<Doc> = indexed_pages(s.ed)
-        .zip(texts)
-        .map(|((_, p), text)| Doc {
-            body: text.into(),
-            ..doc(s, shared, p)
-        })
+        .map(|(_, p)| doc(s, shared, p))
         .collect();
     build_each(docs, language(shared), &folder(s), put)
-}
-
-/// Takes every indexed page's plain text, which only the search index reads, out of the
-/// site: by edition, in the order of [`indexed_pages`].
-pub fn take_texts(site: &mut crate::index::Site) -> Vec<Vec<String>> {
-    site.editions
-        .iter_mut()
-        .map(|ed| {
-            let at: Vec<PageRef> = indexed_pages(ed).map(|(at, _)| at).collect();
-            at.into_iter()
-                .filter_map(|at| ed.page_mut(at).map(|p| std::mem::take(&mut p.body.text)))
-                .collect()
-        })
-        .collect()
 }
 
 /// The language subtag (`en`) the words of an edition's index are in.
@@ -176,7 +152,7 @@ pub fn doc<'a>(s: &Scope<'a>, shared: &Shared, page: &'a Page) -> Doc<'a> {
         summary: &page.summary,
         key_points: meta.map_or(&[], |m| m.key_points.as_slice()),
         entities,
-        body: page.body.text.as_str().into(),
+        body: analyse::Body::Packed(&page.body.text),
         ..placed_doc(shared, page)
     }
 }
@@ -191,9 +167,13 @@ pub fn placed_doc<'a>(shared: &Shared, page: &'a Page) -> Doc<'a> {
         summary: "",
         key_points: &[],
         entities: Vec::new(),
-        body: "".into(),
+        body: analyse::Body::Plain(""),
     }
 }
+
+/// Where an index puts each fragment as soon as it is made: output path and contents,
+/// from many threads.
+pub type Put<'a, E> = &'a (dyn Fn(&str, &[u8]) -> Result<(), E> + Sync);
 
 /// How many pages are analysed at once by [`build_each`]: enough to keep every thread
 /// busy, few enough that their terms and fragments are a small part of a build's memory.
@@ -207,7 +187,7 @@ pub fn build_each<E: Send>(
     docs: Vec<Doc>,
     language: &str,
     folder: &str,
-    put: &(dyn Fn(&str, &[u8]) -> Result<(), E> + Sync),
+    put: Put<'_, E>,
 ) -> Result<Vec<(String, Bytes)>, E> {
     use rayon::prelude::*;
     let stop = words::stop_words(language);
@@ -217,13 +197,11 @@ pub fn build_each<E: Send>(
     by_id.sort_unstable_by_key(|(id, _)| *id);
     let mut by_id = by_id.into_iter();
     loop {
-        // Taken a batch at a time, so that owned texts are freed batch by batch.
         let (ids, docs): (Vec<u32>, Vec<Doc>) = by_id.by_ref().take(BATCH).unzip();
         if docs.is_empty() {
             break;
         }
         let analysed = analyse::analyse_all(&docs, stop, &mut index.vocab);
-        drop(docs);
         for (&id, a) in ids.iter().zip(&analysed) {
             index.add(id, &a.terms);
         }
