@@ -306,14 +306,17 @@ pub fn build_to_disk(
     let dirs = SiteDirs::new(root, &config);
     let sources = load::load(&dirs)?;
     let mut stages = vec![("load", start.elapsed())];
-    let ready = prepare(root, config, sources, options, &mut stages)?;
+    let mut ready = prepare(root, config, sources, options, &mut stages)?;
     let clock = Instant::now();
     let warnings = &ready.warnings;
     let staging =
         emit::Staging::begin(&dir).map_err(|d| Diagnostics::one(d).with(warnings.0.clone()))?;
-    let files = render::render_each(&ready.site, &ready.templates, &ready.statics, &|p, b| {
-        staging.put(p, b)
-    })
+    let files = render::render_each(
+        &mut ready.site,
+        &ready.templates,
+        &ready.statics,
+        &|p, b| staging.put(p, b),
+    )
     .map_err(|d| d.with(warnings.0.clone()))?;
     stages.push(("render+write", clock.elapsed()));
     let files = if ready.site.config.packs.pdf {

@@ -203,3 +203,39 @@ fn a_file_replaced_by_a_folder_in_the_previous_output_is_written_again() {
     assert!(folder.join("index.html").is_file());
     assert!(leftovers(&fixture).is_empty());
 }
+
+/// A build to disk writes what a build in memory makes, byte for byte: its search indexes
+/// take the pages' texts and write their fragments batch by batch, its packs read the
+/// Markdown they show again from the files; here in three languages, one right-to-left.
+#[test]
+fn a_build_to_disk_writes_what_a_build_in_memory_makes() {
+    let fixture = Fixture::new("trilingual");
+    let out = fixture.path("public");
+    attache::build::build_to_disk(
+        fixture.root(),
+        Some(&out),
+        &attache::build::BuildOptions::default(),
+    )
+    .expect("the fixture builds to disk");
+    let built = attache::build::build(fixture.root(), &attache::build::BuildOptions::default())
+        .expect("the fixture builds in memory");
+    let in_memory: BTreeMap<String, Vec<u8>> = built.output.files.into_iter().collect();
+    let mut on_disk = snapshot(&out);
+    // The mark that tells a later build the folder is attache's to replace.
+    on_disk.remove(".attache-output");
+    assert!(
+        on_disk.keys().any(|p| p.starts_with("ur/search/f/")),
+        "the Urdu edition has search fragments"
+    );
+    assert!(
+        on_disk.keys().any(|p| p.ends_with("pack/index.html")),
+        "the site has pack pages"
+    );
+    let differ: Vec<&String> = on_disk
+        .iter()
+        .filter(|(path, bytes)| in_memory.get(*path) != Some(*bytes))
+        .map(|(path, _)| path)
+        .chain(in_memory.keys().filter(|p| !on_disk.contains_key(*p)))
+        .collect();
+    assert!(differ.is_empty(), "differ: {differ:?}");
+}

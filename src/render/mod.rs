@@ -29,6 +29,7 @@ use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, Problem};
 use crate::index::Site;
 use crate::load::StaticFile;
+use crate::parse::Packed;
 pub use job::{Job, JobKind, Listed, Reads, Scope, View, Writes, all_jobs};
 pub use templates::Templates;
 use values::{Shared, text};
@@ -160,10 +161,10 @@ pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync);
 
 /// Renders the whole site as [`render`] does, but hands each file to `put` as soon as its
 /// job is rendered instead of collecting the output: memory holds the pages being rendered,
-/// not the site's; the search indexes put their fragments batch by batch. Returns how
-/// many files were put.
+/// not the site's; the search indexes take the pages' texts (which nothing else reads) and
+/// put their fragments batch by batch. Returns how many files were put.
 pub fn render_each(
-    site: &Site,
+    site: &mut Site,
     templates: &Templates,
     statics: &[StaticFile],
     put: Sink,
@@ -211,13 +212,21 @@ pub fn render_each(
         .into_iter()
         .partition(|job| job.kind == JobKind::SearchIndex);
     let (feeds, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(Job::runs_long);
+    // Only the indexes read the pages' texts: they take them, and free them as they go.
+    let mut texts = search::take_texts(site);
+    let indexes: Vec<(Job, Vec<Packed>)> = indexes
+        .into_iter()
+        .map(|job| (job, std::mem::take(&mut texts[job.lang])))
+        .collect();
+    drop(texts);
+    let site = &*site;
     let (indexes, mut rendered) = rayon::join(
         || {
             indexes
-                .par_iter()
-                .filter_map(|job| {
+                .into_par_iter()
+                .filter_map(|(job, texts)| {
                     let s = Scope::of(site, job.lang);
-                    search::index_each(&s, &shared[job.lang], put)
+                    search::index_each(&s, &shared[job.lang], Some(texts), put)
                         .and_then(|files| files.iter().try_for_each(|(p, b)| put(p, b)))
                         .err()
                 })

@@ -39,18 +39,22 @@ pub struct Doc<'a> {
 }
 
 /// A page's body text as the index gets it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Body<'a> {
     Plain(&'a str),
     /// As a page keeps it: unpacked only while the page is analysed.
     Packed(&'a Packed),
+    /// Taken out of its page by a build to disk (see [`super::take_texts`]): freed with
+    /// the batch of pages it is analysed in.
+    Taken(Packed),
 }
 
-impl<'a> Body<'a> {
-    fn text(self) -> Cow<'a, str> {
+impl Body<'_> {
+    fn text(&self) -> Cow<'_, str> {
         match self {
             Body::Plain(text) => Cow::Borrowed(text),
             Body::Packed(packed) => Cow::Owned(packed.unpack()),
+            Body::Taken(packed) => Cow::Owned(packed.unpack()),
         }
     }
 }

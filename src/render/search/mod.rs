@@ -33,7 +33,7 @@ use bytes::Bytes;
 use super::job::{Reads, Scope, Writes};
 use super::values::Shared;
 use crate::index::{Edition, PageRef};
-use crate::parse::Page;
+use crate::parse::{Packed, Page};
 pub use analyse::{Analysed, Doc};
 pub use index::Index;
 
@@ -97,7 +97,7 @@ pub fn index(s: &Scope, shared: &Shared) -> super::Files {
         fragments.push((path.to_string(), bytes.to_vec()));
         Ok(())
     };
-    let Ok(files) = index_each(s, shared, &collect);
+    let Ok(files) = index_each(s, shared, None, &collect);
     let mut files: super::Files = files
         .into_iter()
         .map(|(path, bytes)| (path, Vec::from(bytes)))
@@ -108,16 +108,47 @@ pub fn index(s: &Scope, shared: &Shared) -> super::Files {
 
 /// The index of the pages of the edition `s`, as [`index`] makes it, handing each page's
 /// fragment to `put` as soon as it is made: a build to disk holds one batch of pages'
-/// analyses at a time, not the whole site's. Gives the manifest and the shards.
+/// analyses at a time, not the whole site's. `texts`, when given, are the pages' texts
+/// taken out of them ([`take_texts`]), freed batch by batch. Gives the manifest and the
+/// shards.
 pub fn index_each<E: Send>(
     s: &Scope,
     shared: &Shared,
+    texts: Option<Vec<Packed>>,
     put: Put<'_, E>,
 ) -> Result<Vec<(String, Bytes)>, E> {
+    let mut texts = texts.map(Vec::into_iter);
     let docs: Vec<Doc> = indexed_pages(s.ed)
-        .map(|(_, p)| doc(s, shared, p))
+        .map(|(_, p)| {
+            let doc = doc(s, shared, p);
+            match texts.as_mut().and_then(Iterator::next) {
+                Some(text) => Doc {
+                    body: analyse::Body::Taken(text),
+                    ..doc
+                },
+                None => doc,
+            }
+        })
         .collect();
     build_each(docs, language(shared), &folder(s), put)
+}
+
+/// Takes every indexed page's plain text, which only the search index reads, out of the
+/// site: by edition, in the order of [`indexed_pages`].
+pub fn take_texts(site: &mut crate::index::Site) -> Vec<Vec<Packed>> {
+    site.editions
+        .iter_mut()
+        .map(|ed| {
+            // `indexed_pages`' order: every page as `page_refs` gives them, the home last.
+            let topics = ed.topics.iter_mut().map(|t| &mut t.page);
+            let pages = ed.articles.iter_mut().chain(topics).chain(&mut ed.pages);
+            pages
+                .chain(&mut ed.profiles)
+                .chain(&mut ed.home)
+                .map(|p| std::mem::take(&mut p.body.text))
+                .collect()
+        })
+        .collect()
 }
 
 /// The language subtag (`en`) the words of an edition's index are in.
