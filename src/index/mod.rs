@@ -4,18 +4,17 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Problem};
 use crate::i18n::Lang;
-use crate::parse::front_matter::PageDate;
 use crate::parse::{Kind, Page};
 pub(crate) use entities::{Entity, EntityKind};
 pub(crate) use related::Related;
 
 mod entities;
+mod order;
 mod related;
 mod urls;
 
@@ -399,7 +398,9 @@ fn index_edition(
     related: bool,
 ) -> (Edition, Vec<Diagnostic>) {
     let mut home = None;
-    let mut articles: Vec<Page> = Vec::new();
+    // Room for every page at once: a page is moved as few times as can be (see
+    // `order::newest_first`).
+    let mut articles: Vec<Page> = Vec::with_capacity(pages.len());
     let mut topic_pages = Vec::new();
     let mut plain = Vec::new();
     let mut profiles = Vec::new();
@@ -413,7 +414,7 @@ fn index_edition(
         }
     }
     profiles.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let articles = newest_first(articles);
+    let articles = order::newest_first(articles);
     topic_pages.sort_by(|a, b| {
         topic_weight(a)
             .cmp(&topic_weight(b))
@@ -520,24 +521,6 @@ fn years_of(articles: &[Page]) -> Vec<(i16, Vec<usize>)> {
 
 /// Articles newest first; on the same date by title, then by file. The pages are large, so
 /// their keys are sorted and the pages moved once.
-fn newest_first(articles: Vec<Page>) -> Vec<Page> {
-    let mut order: Vec<(std::cmp::Reverse<Option<PageDate>>, &str, &str, usize)> = articles
-        .par_iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let date = a.article().map(|m| m.date);
-            (std::cmp::Reverse(date), a.title(), a.rel.as_str(), i)
-        })
-        .collect();
-    order.par_sort_unstable();
-    let order: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
-    let mut slots: Vec<Option<Page>> = articles.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .map(|i| slots[i].take().expect("each article once"))
-        .collect()
-}
-
 fn topic_weight(p: &Page) -> i64 {
     match &p.meta {
         crate::parse::Meta::Topic(m) => m.weight,

@@ -548,7 +548,7 @@ fn render_jobs(
 /// Frees `value` on a thread of its own: the jobs of a 10,000-article site take
 /// milliseconds to free, which the pages waiting for the edit need not wait for. (When no
 /// thread can be made, it is freed here.)
-fn free_later<T: Send + 'static>(value: T) {
+pub(super) fn free_later<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("attache-free".into())
         .spawn(move || drop(value));

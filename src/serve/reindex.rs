@@ -107,7 +107,10 @@ fn reindex_unchecked(
     let mut shapes = Vec::with_capacity(site.editions.len());
     let mut slots: Vec<Option<Page>> = Vec::new();
     let mut related = Vec::with_capacity(site.editions.len());
-    for edition in site.editions {
+    // What is left of the old editions (their entities, years, lists) is freed on a
+    // thread of its own: the new index need not wait for it.
+    let mut rest = Vec::with_capacity(site.editions.len());
+    for mut edition in site.editions {
         starts.push(slots.len());
         shapes.push((
             usize::from(edition.home.is_some()),
@@ -115,18 +118,22 @@ fn reindex_unchecked(
             edition.topics.len(),
             edition.pages.len(),
         ));
-        related.push(edition.related);
+        related.push(std::mem::take(&mut edition.related));
+        let topics = std::mem::take(&mut edition.topics);
         slots.extend(
             edition
                 .home
+                .take()
                 .into_iter()
-                .chain(edition.articles)
-                .chain(edition.topics.into_iter().map(|t| t.page))
-                .chain(edition.pages)
-                .chain(edition.profiles)
+                .chain(std::mem::take(&mut edition.articles))
+                .chain(topics.into_iter().map(|t| t.page))
+                .chain(std::mem::take(&mut edition.pages))
+                .chain(std::mem::take(&mut edition.profiles))
                 .map(Some),
         );
+        rest.push(edition);
     }
+    super::engine::free_later(rest);
     let slot_of = |lang: Lang, at: PageRef| -> usize {
         let (home, n_articles, n_topics, n_pages) = shapes[lang];
         starts[lang]
@@ -165,7 +172,7 @@ fn reindex_unchecked(
             changed_articles[lang].push((i, old));
         }
     }
-    let pages = in_file_order(slots.into_iter().flatten().collect());
+    let pages = in_file_order(slots);
     // A profile's names decide which articles share a person or an organization: when
     // one changes, every article's related list is chosen again.
     let profile_changed = pending.iter().any(|rel| {
@@ -283,21 +290,17 @@ fn reindex_unchecked(
 
 /// Pages as a build hands them to `index`: in the order of their content paths. Articles
 /// are left as they are: `index` puts them in an order of their own that does not depend
-/// on the order it gets them in, and they are nearly in it already.
-fn in_file_order(pages: Vec<Page>) -> Vec<Page> {
-    let mut order: Vec<(bool, &str, usize)> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| match p.kind {
-            Kind::Article => (true, "", i),
-            _ => (false, p.rel.as_str(), i),
-        })
+/// on the order it gets them in, and they are nearly in it already. Each article is moved
+/// once (ten thousand pages moved three times took 16 ms): the few other pages are taken
+/// out and sorted first.
+fn in_file_order(mut slots: Vec<Option<Page>>) -> Vec<Page> {
+    let mut pages: Vec<Page> = slots
+        .iter_mut()
+        .filter(|slot| slot.as_ref().is_some_and(|p| p.kind != Kind::Article))
+        .filter_map(Option::take)
         .collect();
-    order.sort_unstable();
-    let order: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
-    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .map(|i| slots[i].take().expect("each page once"))
-        .collect()
+    pages.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+    pages.reserve(slots.len());
+    pages.extend(slots.into_iter().flatten());
+    pages
 }
