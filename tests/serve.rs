@@ -86,7 +86,18 @@ struct Steps<'a> {
     options: BuildOptions,
 }
 
-impl Steps<'_> {
+impl<'a> Steps<'a> {
+    /// The steps on `site`, built first (with [`options`]).
+    fn built(site: &'a Fixture) -> Steps<'a> {
+        let mut engine = Engine::new(site.root(), options());
+        engine.build().expect("the fixture builds");
+        Steps {
+            engine,
+            site,
+            options: options(),
+        }
+    }
+
     /// Applies `edit`, rebuilds for the paths it names, and compares with a full build.
     fn step(&mut self, name: &str, edit: impl FnOnce(&Fixture) -> Vec<&'static str>) {
         self.step_after(name, false, edit);
@@ -431,13 +442,7 @@ fn incremental_rebuilds_are_byte_identical_to_full_builds() {
 fn a_static_file_on_a_generated_page_fails_like_a_full_build_until_it_goes() {
     let site = Fixture::new("basic");
     site.write("static/extra.css", "body { color: black }\n");
-    let mut engine = Engine::new(site.root(), options());
-    engine.build().expect("the fixture builds");
-    let mut s = Steps {
-        engine,
-        site: &site,
-        options: options(),
-    };
+    let mut s = Steps::built(&site);
     s.failing_step("a static file takes the about page's place", |f| {
         f.write("static/about/index.html", "<p>static about</p>\n");
         vec!["static/about", "static/about/index.html"]
@@ -513,13 +518,7 @@ fn an_article_that_breaks_its_template_rebuilds_like_a_full_build_once_fixed() {
          {{ page.content | safe }}{% if page.extra.mood is defined %}<p class=\"mood\">\
          {{ page.extra.mood | upper }}</p>{% endif %}{% endblock content %}\n",
     );
-    let mut engine = Engine::new(site.root(), options());
-    engine.build().expect("the fixture builds");
-    let mut s = Steps {
-        engine,
-        site: &site,
-        options: options(),
-    };
+    let mut s = Steps::built(&site);
     s.failing_step("a mood the template cannot write, and new words", |f| {
         edit(f, "content/articles/2025/fourth.md", |t| {
             t.replace("mood: calm", "mood: [1, 2]") + "\nA zebracorn appears at the end.\n"

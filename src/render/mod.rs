@@ -204,14 +204,13 @@ pub fn render_each(
             })
             .collect::<Vec<Diagnostic>>()
     };
-    // The long jobs first (each was the build's tail on one core when started last): the
-    // search indexes, each writing its fragments batch by batch, and beside them the
-    // feeds, which keep the other threads busy while an index adds its postings and
-    // encodes its shards on one.
-    let (indexes, jobs): (Vec<Job>, Vec<Job>) = jobs
+    // The search indexes beside every other job, from the start (each index adds its
+    // postings and encodes its shards on one thread, which was the build's tail when it
+    // started last), and among the other jobs the long ones (feeds) first.
+    let (indexes, mut jobs): (Vec<Job>, Vec<Job>) = jobs
         .into_iter()
         .partition(|job| job.kind == JobKind::SearchIndex);
-    let (feeds, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(Job::runs_long);
+    jobs.sort_by_key(|job| !job.runs_long());
     // Only the indexes read the pages' texts: they take them, and free them as they go.
     let mut texts = search::take_texts(site);
     let indexes: Vec<(Job, Vec<Packed>)> = indexes
@@ -232,10 +231,9 @@ pub fn render_each(
                 })
                 .collect::<Vec<_>>()
         },
-        || put_all(&feeds, site),
+        || put_all(&jobs, site),
     );
     rendered.extend(indexes);
-    rendered.extend(put_all(&rest, site));
     problems.extend(once_each(rendered));
     if problems.is_empty() {
         problems.extend(

@@ -208,7 +208,7 @@ pub type Put<'a, E> = &'a (dyn Fn(&str, &[u8]) -> Result<(), E> + Sync);
 
 /// How many pages are analysed at once by [`build_each`]: enough to keep every thread
 /// busy, few enough that their terms and fragments are a small part of a build's memory.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 
 /// The index of `docs` (pages written in `language`, a subtag such as `en`) in `folder`:
 /// the pages are analysed in batches in the order of their ids, each batch's postings
