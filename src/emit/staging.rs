@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{MARKER, MARKER_TEXT, is_ours, is_safe_output_path};
@@ -203,11 +204,27 @@ impl Drop for Staging {
 /// Removes a folder and everything in it, or a file or link (never what a link points to).
 fn remove(path: &Path) -> io::Result<()> {
     match fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(m) if m.is_dir() => remove_folder(path),
         Ok(_) => fs::remove_file(path),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// Removes the folder `dir` and everything in it, its folders in parallel: a previous
+/// output holds some 25,000 files in 12,000 folders at 10,000 articles, and removing them
+/// one by one was most of a rebuild's time on disk after the new output was in place. A
+/// link is removed, never followed (an entry's type is its own, not its target's).
+fn remove_folder(dir: &Path) -> io::Result<()> {
+    let entries = fs::read_dir(dir)?.collect::<io::Result<Vec<fs::DirEntry>>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_folder(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// The regular files under `dir` by output path, with their sizes; symbolic links are
