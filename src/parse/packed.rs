@@ -1,8 +1,8 @@
 //! Text kept compressed. Every page's HTML and plain text stay in memory from parse until
-//! the page is written (and `serve` keeps them for as long as it runs); LZ4 holds prose in
-//! well under half its size and gives it back at several gigabytes a second, so the
-//! pages being rendered pay a few microseconds each and the site's bodies no longer
-//! grow a build's memory by their whole size.
+//! the page is written (and `serve` keeps them for as long as it runs); LZ4 holds them in
+//! about half their size (2.1× on the benchmark's 1,000-word articles, 1.4× on the
+//! briefing's short pages) and gives them back at gigabytes a second, so a page being
+//! rendered pays microseconds and the site's bodies grow a build's memory by half as much.
 
 use std::cell::RefCell;
 use std::fmt;
