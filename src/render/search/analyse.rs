@@ -169,6 +169,20 @@ struct Counts {
 /// with a vocabulary of its own, merged into `vocab` in order (so ids do not depend on the
 /// number of threads).
 pub fn analyse_all(docs: &[Doc], stop: &[&str], vocab: &mut Vocab) -> Vec<Analysed> {
+    let keep = |_: usize, fragment: Vec<u8>| Ok::<_, std::convert::Infallible>(fragment);
+    let Ok(analysed) = analyse_with(docs, stop, vocab, keep);
+    analysed
+}
+
+/// As [`analyse_all`], but each page's fragment goes to `take` (with the page's place in
+/// `docs`) as soon as it is made, and what `take` gives back is kept in its stead: a build
+/// writes the fragment and keeps nothing.
+pub fn analyse_with<E: Send>(
+    docs: &[Doc],
+    stop: &[&str],
+    vocab: &mut Vocab,
+    take: impl Fn(usize, Vec<u8>) -> Result<Vec<u8>, E> + Sync,
+) -> Result<Vec<Analysed>, E> {
     let stop = &words::StopWords::new(stop);
     let batch = docs
         .len()
@@ -176,7 +190,8 @@ pub fn analyse_all(docs: &[Doc], stop: &[&str], vocab: &mut Vocab) -> Vec<Analys
         .max(16);
     let batches: Vec<(Vocab, Vec<Analysed>)> = docs
         .par_chunks(batch)
-        .map(|chunk| {
+        .enumerate()
+        .map(|(b, chunk)| {
             let mut local = Vocab::default();
             let mut counts = Counts::default();
             let mut buffer = String::new();
@@ -194,15 +209,13 @@ pub fn analyse_all(docs: &[Doc], stop: &[&str], vocab: &mut Vocab) -> Vec<Analys
                         &mut counts,
                         &mut buffer,
                     );
-                    Analysed {
-                        terms,
-                        fragment: fragment(doc, &body),
-                    }
+                    let fragment = take(b * batch + i, fragment(doc, &body))?;
+                    Ok(Analysed { terms, fragment })
                 })
-                .collect();
-            (local, analysed)
+                .collect::<Result<_, E>>()?;
+            Ok((local, analysed))
         })
-        .collect();
+        .collect::<Result<_, E>>()?;
     let mut out = Vec::with_capacity(docs.len());
     for (local, analysed) in batches {
         let global: Vec<u32> = local.terms.iter().map(|t| vocab.intern(t)).collect();
@@ -213,7 +226,7 @@ pub fn analyse_all(docs: &[Doc], stop: &[&str], vocab: &mut Vocab) -> Vec<Analys
             a
         }));
     }
-    out
+    Ok(out)
 }
 
 /// The terms of `doc` with their impacts; `n` numbers the page in its batch (from 1).

@@ -206,21 +206,21 @@ pub fn placed_doc<'a>(shared: &Shared, page: &'a Page) -> Doc<'a> {
 /// from many threads.
 pub type Put<'a, E> = &'a (dyn Fn(&str, &[u8]) -> Result<(), E> + Sync);
 
-/// How many pages are analysed at once by [`build_each`]: enough to keep every thread
-/// busy, few enough that their terms and fragments are a small part of a build's memory.
-const BATCH: usize = 1024;
+/// How many pages are analysed at once by [`build_each`]: each batch is a point where
+/// every thread waits for the others, and its pages' terms are held until added (a page's
+/// fragment is written as soon as it is made).
+const BATCH: usize = 4096;
 
 /// The index of `docs` (pages written in `language`, a subtag such as `en`) in `folder`:
-/// the pages are analysed in batches in the order of their ids, each batch's postings
-/// added and its fragments handed to `put` (in parallel) before the next is analysed.
-/// Gives the manifest and the shards.
+/// the pages are analysed in batches in the order of their ids, each page's fragment
+/// handed to `put` as soon as it is made and each batch's postings added before the next
+/// is analysed. Gives the manifest and the shards.
 pub fn build_each<E: Send>(
     docs: Vec<Doc>,
     language: &str,
     folder: &str,
     put: Put<'_, E>,
 ) -> Result<Vec<(String, Bytes)>, E> {
-    use rayon::prelude::*;
     let stop = words::stop_words(language);
     let mut index = Index::default();
     let ids = analyse::assign_ids(&docs);
@@ -232,13 +232,13 @@ pub fn build_each<E: Send>(
         if docs.is_empty() {
             break;
         }
-        let analysed = analyse::analyse_all(&docs, stop, &mut index.vocab);
+        let written = |i: usize, fragment: Vec<u8>| {
+            put(&fragment_path(folder, ids[i]), &fragment).map(|()| Vec::new())
+        };
+        let analysed = analyse::analyse_with(&docs, stop, &mut index.vocab, written)?;
         for (&id, a) in ids.iter().zip(&analysed) {
             index.add(id, &a.terms);
         }
-        ids.par_iter()
-            .zip(analysed.par_iter())
-            .try_for_each(|(&id, a)| put(&fragment_path(folder, id), &a.fragment))?;
     }
     Ok(write(&mut index, stop, folder))
 }
