@@ -124,6 +124,17 @@ impl Edition {
         }
     }
 
+    /// The page at `at`, to change.
+    pub fn page_mut(&mut self, at: PageRef) -> Option<&mut Page> {
+        match at {
+            PageRef::Home => self.home.as_mut(),
+            PageRef::Article(i) => self.articles.get_mut(i),
+            PageRef::Topic(i) => self.topics.get_mut(i).map(|t| &mut t.page),
+            PageRef::Page(i) => self.pages.get_mut(i),
+            PageRef::Profile(i) => self.profiles.get_mut(i),
+        }
+    }
+
     /// The profile of an entity, if it has one.
     pub fn profile_of(&self, entity: &Entity) -> Option<&Page> {
         entity.profile.and_then(|p| self.profiles.get(p))

@@ -196,8 +196,7 @@ pub fn render_each(
                     Ok(files) => files,
                     Err(d) => return Some(d),
                 };
-                // In parallel: a search index is some ten thousand files, which written
-                // one by one were the tail of the build.
+                // In parallel: the feeds job writes a file per feed and format.
                 files
                     .par_iter()
                     .find_map_first(|(path, bytes)| put(path, bytes).err())

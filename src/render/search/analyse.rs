@@ -42,11 +42,10 @@ pub struct Doc<'a> {
 #[derive(Debug, Clone)]
 pub enum Body<'a> {
     Plain(&'a str),
-    /// As a page keeps it: unpacked only while the page is analysed.
-    Packed(&'a Packed),
-    /// Taken out of its page by a build to disk (see [`super::take_texts`]): freed with
-    /// the batch of pages it is analysed in.
-    Taken(Packed),
+    /// As a page keeps it, unpacked only while the page is analysed; owned when a build
+    /// to disk took it out of its page (see [`super::take_texts`]), to be freed with the
+    /// batch of pages it is analysed in.
+    Packed(Cow<'a, Packed>),
 }
 
 impl Body<'_> {
@@ -54,7 +53,6 @@ impl Body<'_> {
         match self {
             Body::Plain(text) => Cow::Borrowed(text),
             Body::Packed(packed) => Cow::Owned(packed.unpack()),
-            Body::Taken(packed) => Cow::Owned(packed.unpack()),
         }
     }
 }

@@ -28,6 +28,8 @@ pub mod read;
 mod shards;
 pub mod words;
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 
 use super::job::{Reads, Scope, Writes};
@@ -123,7 +125,7 @@ pub fn index_each<E: Send>(
             let doc = doc(s, shared, p);
             match texts.as_mut().and_then(Iterator::next) {
                 Some(text) => Doc {
-                    body: analyse::Body::Taken(text),
+                    body: analyse::Body::Packed(Cow::Owned(text)),
                     ..doc
                 },
                 None => doc,
@@ -139,13 +141,9 @@ pub fn take_texts(site: &mut crate::index::Site) -> Vec<Vec<Packed>> {
     site.editions
         .iter_mut()
         .map(|ed| {
-            // `indexed_pages`' order: every page as `page_refs` gives them, the home last.
-            let topics = ed.topics.iter_mut().map(|t| &mut t.page);
-            let pages = ed.articles.iter_mut().chain(topics).chain(&mut ed.pages);
-            pages
-                .chain(&mut ed.profiles)
-                .chain(&mut ed.home)
-                .map(|p| std::mem::take(&mut p.body.text))
+            let at: Vec<PageRef> = indexed_pages(ed).map(|(at, _)| at).collect();
+            at.into_iter()
+                .filter_map(|at| ed.page_mut(at).map(|p| std::mem::take(&mut p.body.text)))
                 .collect()
         })
         .collect()
@@ -183,7 +181,7 @@ pub fn doc<'a>(s: &Scope<'a>, shared: &Shared, page: &'a Page) -> Doc<'a> {
         summary: &page.summary,
         key_points: meta.map_or(&[], |m| m.key_points.as_slice()),
         entities,
-        body: analyse::Body::Packed(&page.body.text),
+        body: analyse::Body::Packed(Cow::Borrowed(&page.body.text)),
         ..placed_doc(shared, page)
     }
 }
