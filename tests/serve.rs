@@ -153,6 +153,38 @@ fn edit(site: &Fixture, rel: &str, f: impl FnOnce(String) -> String) {
     site.write(rel, &new);
 }
 
+/// A site with no aliases has the URLs of a page-moving edit looked at quickly, before
+/// the full check: the quick look must still see a page taking attache's own pages' URLs.
+#[test]
+fn a_page_taking_a_tag_pages_url_fails_as_in_a_build() {
+    let site = Fixture::new("basic");
+    edit(&site, "content/articles/2025/fourth.md", |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("aliases:"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
+    let mut engine = Engine::new(site.root(), options());
+    engine.build().expect("the fixture builds");
+    let mut s = Steps {
+        engine,
+        site: &site,
+        options: options(),
+    };
+    s.failing_step("an article's URL among the tag pages", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replacen("---\n", "---\nurl: /tags/second/\n", 1)
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+    s.step("the article at its own URL again", |f| {
+        edit(f, "content/articles/2024/second.md", |t| {
+            t.replacen("url: /tags/second/\n", "", 1)
+        });
+        vec!["content/articles/2024/second.md"]
+    });
+}
+
 #[test]
 fn incremental_rebuilds_are_byte_identical_to_full_builds() {
     let site = Fixture::new("basic");

@@ -19,7 +19,7 @@ mod related;
 mod urls;
 
 use urls::keep_unique_urls;
-pub(crate) use urls::{Claim, GENERATED, check_urls, prefixes, reserved};
+pub(crate) use urls::{Claim, GENERATED, check_urls, prefixes, taken_section};
 
 /// A topic and the articles filed under it (indices into `Site::articles`, newest first).
 #[derive(Debug, Clone)]
@@ -347,15 +347,14 @@ pub(crate) struct Earlier<'a> {
 }
 
 /// As [`index`], after an edit: the same site, with the related articles of `earlier`
-/// (one per edition) kept where the edit cannot have changed them.
+/// (one per edition) kept where the edit cannot have changed them. The caller has made
+/// sure that every page has a URL of its own ([`check_urls`]).
 pub(crate) fn index_again(
     config: Config,
     pages: Vec<Page>,
     earlier: Vec<Earlier>,
 ) -> Result<Site, Diagnostics> {
-    let (pages, mut problems) = keep_unique_urls(pages, &config);
-    let (site, more) = index_pages(config, pages, Some(earlier));
-    problems.extend(more);
+    let (site, problems) = index_pages(config, pages, Some(earlier));
     Diagnostics(problems).into_result(site)
 }
 

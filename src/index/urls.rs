@@ -80,7 +80,7 @@ pub(crate) fn check_urls(claims: &[Claim], prefixes: &[String]) -> UrlCheck {
         let rest = c.path.strip_prefix(own).unwrap_or(c.path);
         let other = if GENERATED.contains(&rest) {
             Some("attache's own generated page".to_string())
-        } else if let Some(section) = reserved(rest).filter(|s| !own_section(c.kind, s)) {
+        } else if let Some(section) = taken_section(c.kind, rest) {
             Some(format!("attache's own pages under /{own}{section}/"))
         } else if let Some((_, prefix)) = foreign(c) {
             Some(format!(
@@ -157,9 +157,15 @@ fn own_section(kind: Kind, section: &str) -> bool {
     )
 }
 
+/// The section of attache's own pages that a page of `kind` at `path` would take (a topic
+/// page belongs under `topics/`, a person's profile under `people/`).
+pub(crate) fn taken_section(kind: Kind, path: &str) -> Option<&'static str> {
+    reserved(path).filter(|s| !own_section(kind, s))
+}
+
 /// The section of attache's own pages a path lies in (`tags` for `tags/x/`), which no
 /// chosen URL or alias may take; `page/<n>/` holds the pages of the home page's list.
-pub(crate) fn reserved(path: &str) -> Option<&'static str> {
+fn reserved(path: &str) -> Option<&'static str> {
     let mut segments = path.split('/');
     let first = segments.next()?;
     let number = segments.next().unwrap_or("");

@@ -68,15 +68,11 @@ fn may_collide(site: &Site, pages: &[Parsed]) -> bool {
     let mut seen: FxHashSet<&str> = FxHashSet::default();
     site.all_pages()
         .filter(|p| !replaced.contains(p.rel.as_str()))
-        .map(|p| p.path.as_str())
-        .chain(
-            pages
-                .iter()
-                .filter_map(|(_, p)| p.as_ref().map(|p| p.path.as_str())),
-        )
-        .any(|path| {
+        .chain(pages.iter().filter_map(|(_, p)| p.as_ref()))
+        .any(|p| {
+            let path = p.path.as_str();
             index::GENERATED.contains(&path)
-                || index::reserved(path).is_some()
+                || index::taken_section(p.kind, path).is_some()
                 || !seen.insert(path)
         })
         || site
