@@ -20,7 +20,7 @@ use std::path::Path;
 
 use pulldown_cmark::Event;
 
-pub(crate) use assemble::{Members, assemble, members, named_in, positions};
+pub(crate) use assemble::{assemble, members, named_in, positions};
 pub(crate) use links::Links;
 pub(crate) use make::{PackOptions, check_output, make, write_pdf};
 

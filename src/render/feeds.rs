@@ -14,7 +14,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use rayon::prelude::*;
 use tera::Value;
 
-use super::job::{Reads, Scope, Writes, all_jobs};
+use super::job::{Listed, Reads, Scope, Writes, all_jobs};
 use super::values::{Shared, text};
 use crate::index::{Edition, PageRef, Site};
 use crate::parse::front_matter::PageDate;
@@ -448,20 +448,25 @@ pub(super) fn sitemap_reads() -> Reads {
     }
 }
 
-/// Every page's entry, in the order of the jobs.
-fn entries(site: &Site) -> Vec<super::job::Listed> {
-    all_jobs(site)
-        .into_iter()
-        .filter_map(|job| job.writes(site).listed)
-        .collect()
-}
-
 /// `/sitemap.xml`: every page a job lists (every HTML page but the 404 pages), in every
 /// language, each with its versions in the other languages as `xhtml:link` alternates.
 pub fn sitemap(site: &Site, shared: &Shared) -> super::Files {
-    let urls = entries(site);
+    let urls: Vec<Listed> = all_jobs(site)
+        .into_iter()
+        .filter_map(|job| job.writes(site).listed)
+        .collect();
+    sitemap_of(urls.iter(), site, shared)
+}
+
+/// The sitemap of the entries `urls` (in the order of the jobs), for a caller that has
+/// every job's [`Writes`] at hand already (`serve` keeps them).
+pub fn sitemap_of<'a>(
+    urls: impl Iterator<Item = &'a Listed> + Clone,
+    site: &Site,
+    shared: &Shared,
+) -> super::Files {
     let languages = &site.config.languages;
-    let translated = urls.iter().any(|u| !u.alternates.is_empty());
+    let translated = urls.clone().any(|u| !u.alternates.is_empty());
     let xml = xml(|w| {
         let mut urlset = w
             .create_element("urlset")
@@ -471,7 +476,7 @@ pub fn sitemap(site: &Site, shared: &Shared) -> super::Files {
         }
         urlset
             .write_inner_content(|w| {
-                for entry in &urls {
+                for entry in urls.clone() {
                     w.create_element("url").write_inner_content(|w| {
                         element(w, "loc", &shared.permalink(&entry.path))?;
                         if let Some(lastmod) = &entry.lastmod {

@@ -28,7 +28,7 @@ use crate::error::{Diagnostic, Diagnostics, Problem};
 use crate::i18n::Lang;
 use crate::index::{EntityKind, PageRef, Site};
 use crate::load::{self, SiteDirs, StaticFile};
-use crate::pack::{self, MAX_MARKDOWN_BYTES, MAX_MARKDOWN_MB, Members, Pack, Scope};
+use crate::pack::{self, MAX_MARKDOWN_BYTES, MAX_MARKDOWN_MB, Pack, Scope};
 use crate::parse::Page;
 
 /// Which pack a job makes.
@@ -107,32 +107,26 @@ pub fn reads(r: &Edition, of: PackOf) -> Reads {
         reads = reads.full(PageRef::Topic(t));
     }
     reads = reads.articles_in_full(members.articles.iter().copied());
-    let mut filed_under: Vec<usize> = members
-        .articles
-        .iter()
-        .filter_map(|&a| ed.articles[a].article())
-        .flat_map(|m| m.topics.iter())
-        .filter_map(|id| ed.topic(id))
-        .filter(|t| !members.topics.contains(t))
-        .collect();
-    filed_under.sort_unstable();
-    filed_under.dedup();
-    for t in filed_under {
-        reads = reads.link(PageRef::Topic(t));
+    // The other topics filed under, from the topics' lists of articles: each article's own
+    // list of topic ids is a page away in memory, ten thousand times for a large pack.
+    let position = pack::positions(ed, &members.articles);
+    for (t, topic) in ed.topics.iter().enumerate() {
+        if !members.topics.contains(&t) && topic.articles.iter().any(|&a| position[a].is_some()) {
+            reads = reads.link(PageRef::Topic(t));
+        }
     }
-    reads.other(names(ed, &members))
+    reads.other(names(ed, &position))
 }
 
-/// The names the pack lists, each with its profile's role and the pack's articles naming
-/// them.
+/// The names the pack lists (`position`: see [`pack::positions`]), each with its
+/// profile's role and the pack's articles naming them.
 fn names<'s>(
     ed: &'s crate::index::Edition,
-    members: &Members,
+    position: &[Option<usize>],
 ) -> Vec<(&'s str, Option<String>, Vec<usize>)> {
-    let position = pack::positions(ed, &members.articles);
     [EntityKind::People, EntityKind::Organizations]
         .into_iter()
-        .flat_map(|kind| pack::named_in(ed, kind, &position))
+        .flat_map(|kind| pack::named_in(ed, kind, position))
         .map(|n| (n.name, n.role, n.articles))
         .collect()
 }

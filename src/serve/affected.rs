@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::i18n::Lang;
 use crate::index::{PageRef, Site};
-use crate::render::{Job, Reads, View, Writes, all_jobs};
+use crate::render::{Job, Reads, Renderer, View, Writes, all_jobs};
 
 /// One job of a site, with what it writes and what it reads.
 pub(super) struct Entry {
@@ -171,6 +171,13 @@ impl JobTable {
             self.entries[i].reads = reads;
         }
         self.readers.get_or_init(|| Readers::of(&self.entries));
+    }
+
+    /// The sitemap, of the entries the jobs declare: the same file as a build's, without
+    /// asking every job again.
+    pub(super) fn sitemap(&self, renderer: &Renderer) -> crate::render::Files {
+        let listed = self.entries.iter().filter_map(|e| e.writes.listed.as_ref());
+        crate::render::feeds::sitemap_of(listed, renderer.site, &renderer.shared[0])
     }
 
     /// The keys of the jobs that show the sitemap entries of all jobs.

@@ -353,9 +353,12 @@ impl Engine {
                     statics: false,
                 }
             }
-            Outcome::Reindexed { changed, moves } => {
-                let old = std::mem::replace(&mut model.jobs, JobTable::of(&model.site));
-                trace::mark("jobs");
+            Outcome::Reindexed {
+                changed,
+                moves,
+                jobs,
+            } => {
+                let old = std::mem::replace(&mut model.jobs, *jobs);
                 let jobs = affected::compared(&old, &moves, &model.jobs, &changed);
                 free_later(old);
                 trace::mark("compared");
@@ -423,7 +426,7 @@ impl Engine {
             shared: &model.shared,
             templates: &model.sources.templates,
         };
-        let (mut rendered, gone) = render_jobs(&renderer, &mut model.search, &jobs)?;
+        let (mut rendered, gone) = render_jobs(&renderer, &mut model.search, &model.jobs, &jobs)?;
         let packs: Vec<(Lang, PackOf)> = jobs
             .iter()
             .filter_map(|job| match job.kind {
@@ -498,18 +501,33 @@ fn pack_pdfs(model: &Model, packs: &[(Lang, PackOf)]) -> Result<Vec<(String, Bod
 }
 
 /// Renders `jobs`; each language's search index comes from the one kept for it in `kept`
-/// (by language), which also says which of its files are gone.
+/// (by language), which also says which of its files are gone; the sitemap lists the
+/// entries `table` declares.
 fn render_jobs(
     renderer: &Renderer,
     kept: &mut [search::Kept],
+    table: &JobTable,
     jobs: &[Job],
 ) -> Result<(Vec<(String, Body)>, Gone), Diagnostics> {
-    let (index, pages): (Vec<Job>, Vec<Job>) =
+    let (index, mut pages): (Vec<Job>, Vec<Job>) =
         jobs.iter().partition(|j| j.kind == JobKind::SearchIndex);
+    let sitemap = pages.iter().position(|j| j.kind == JobKind::Sitemap);
+    let sitemap = sitemap.map(|i| pages.swap_remove(i));
+    // The feeds take far longer than a page: started first, they do not end last.
+    pages.sort_by_key(|j| !j.runs_long());
     // The search index is mostly one thread's work (its shards are encoded in order):
     // it runs beside the pages, which share the other threads.
     let (output, written) = rayon::join(
-        || render::render_jobs(renderer, &pages),
+        || {
+            let (output, sitemap) = rayon::join(
+                || render::render_jobs(renderer, &pages),
+                || sitemap.map(|_| table.sitemap(renderer)),
+            );
+            output.map(|mut output| {
+                output.files.extend(sitemap.into_iter().flatten());
+                output
+            })
+        },
         || {
             index
                 .iter()

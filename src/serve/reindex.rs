@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tera::Value;
 
-use super::affected::{Before, Changed, Moves};
+use super::affected::{Before, Changed, JobTable, Moves};
 use super::model::{Lookup, Model};
+use super::search;
 use super::trace;
 use super::update::{Failed, Outcome, Parsed, link};
 use crate::i18n::Lang;
@@ -202,21 +203,69 @@ fn reindex_unchecked(
         }
     };
     trace::mark("index");
-    let lookup = lookup.unwrap_or(old_lookup);
-    model.lookup = Lookup {
-        locate: Lookup::locate(&model.site),
-        ..lookup
+    model.lookup = lookup.unwrap_or(old_lookup);
+    let old = Old {
+        before: &before,
+        cards: old_cards,
+        reparsed,
+        pending,
     };
+    // What the jobs of the new site write and show is declared beside the rest.
+    let (changed, (moves, jobs)) = rayon::join(
+        || {
+            carry_over(
+                &model.site,
+                &mut model.lookup,
+                &mut model.shared,
+                &mut model.search,
+                old,
+            )
+        },
+        || {
+            (
+                Moves::new(&before, &model.site),
+                Box::new(JobTable::of(&model.site)),
+            )
+        },
+    );
+    trace::mark("jobs");
+    Ok(Outcome::Reindexed {
+        changed,
+        moves,
+        jobs,
+    })
+}
+
+/// What an edit that moved pages changed from the site before it.
+struct Old<'a> {
+    before: &'a Before,
+    /// The articles' cards, by language and index.
+    cards: Vec<Vec<Value>>,
+    /// The pages whose content changed, with what a link to them showed.
+    reparsed: HashMap<String, Option<(String, String)>>,
+    /// The files whose text changed.
+    pending: &'a BTreeSet<String>,
+}
+
+/// Brings `lookup`, the shared values and the search indexes along to the new `site`,
+/// keeping what the edit did not change; tells what changed for the jobs to compare.
+fn carry_over(
+    site: &Site,
+    lookup: &mut Lookup,
+    shared: &mut [Shared],
+    search: &mut [search::Kept],
+    old: Old,
+) -> Changed {
+    lookup.locate = Lookup::locate(site);
     trace::mark("lookup");
 
-    let moves = Moves::new(&before, &model.site);
     let mut changed = Changed::default();
-    for (rel, old_link) in &reparsed {
-        let Some(&(lang, at)) = model.lookup.locate.get(rel) else {
+    for (rel, old_link) in &old.reparsed {
+        let Some(&(lang, at)) = lookup.locate.get(rel) else {
             continue;
         };
         changed.page(lang, at, View::Full);
-        let page = model.site.page(lang, at).expect("located");
+        let page = site.page(lang, at).expect("located");
         let (title, path) = link(page);
         if old_link
             .as_ref()
@@ -226,40 +275,42 @@ fn reindex_unchecked(
         }
     }
 
-    let base_path = model.site.config.base_path().to_string();
-    for (lang, old_cards) in old_cards.into_iter().enumerate() {
+    let base_path = site.config.base_path().to_string();
+    for (lang, old_cards) in old.cards.into_iter().enumerate() {
         // Search-index entries hold a page's text, and the titles of its topics.
-        let topic_refs = Shared::topic_refs(&model.site, lang);
-        let refs_same = topic_refs == model.shared[lang].topic_refs;
+        let topic_refs = Shared::topic_refs(site, lang);
+        let refs_same = topic_refs == shared[lang].topic_refs;
         if refs_same {
-            let site = &model.site;
-            model.search[lang].moved(&site.editions[lang], |at| {
+            search[lang].moved(&site.editions[lang], |at| {
                 site.page(lang, at)
-                    .is_some_and(|p| !pending.contains(&p.rel))
+                    .is_some_and(|p| !old.pending.contains(&p.rel))
             });
         } else {
-            model.search[lang].clear();
+            search[lang].clear();
         }
         // Cards: kept for the articles that did not change while the topics they name
         // look the same.
-        let was_at: FxHashMap<&str, usize> = before
+        let was_at: FxHashMap<&str, usize> = old
+            .before
             .articles(lang)
             .iter()
             .enumerate()
             .map(|(i, rel)| (rel.as_str(), i))
             .collect();
-        let dates = &model.shared[lang].dates;
-        let cards: Vec<(Value, bool)> = model.site.editions[lang]
+        let dates = &shared[lang].dates;
+        let cards: Vec<(Value, bool)> = site.editions[lang]
             .articles
             .par_iter()
             .map(|a| {
-                let old = was_at.get(a.rel.as_str()).map(|&i| &old_cards[i]);
-                match old {
-                    Some(c) if refs_same && !reparsed.contains_key(&a.rel) => (c.clone(), false),
+                let card = was_at.get(a.rel.as_str()).map(|&i| &old_cards[i]);
+                match card {
+                    Some(c) if refs_same && !old.reparsed.contains_key(&a.rel) => {
+                        (c.clone(), false)
+                    }
                     _ => {
-                        let card = values::card(a, &base_path, &topic_refs, dates);
-                        let differs = old != Some(&card);
-                        (card, differs)
+                        let new = values::card(a, &base_path, &topic_refs, dates);
+                        let differs = card != Some(&new);
+                        (new, differs)
                     }
                 }
             })
@@ -271,17 +322,17 @@ fn reindex_unchecked(
             }
             kept.push(card);
         }
-        let shared = Shared::with_cards(&model.site, lang, kept);
-        if shared.topic_cards != model.shared[lang].topic_cards {
+        let now = Shared::with_cards(site, lang, kept);
+        if now.topic_cards != shared[lang].topic_cards {
             changed.topic_cards.insert(lang);
         }
-        if shared.globals != model.shared[lang].globals {
+        if now.globals != shared[lang].globals {
             changed.globals.insert(lang);
         }
-        model.shared[lang] = shared;
+        shared[lang] = now;
     }
     trace::mark("cards");
-    Ok(Outcome::Reindexed { changed, moves })
+    changed
 }
 
 /// Pages as a build hands them to `index`: in the order of their content paths. Articles

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rayon::prelude::*;
 
-use super::affected::{Changed, Moves};
+use super::affected::{Changed, JobTable, Moves};
 use super::model::{Lookup, Model};
 use super::reindex::reindex;
 use super::trace;
@@ -29,7 +29,12 @@ pub(super) enum Outcome {
     InPlace(Changed),
     /// Pages came, went or moved, and the site was indexed again; `moves` says where each
     /// page went.
-    Reindexed { changed: Changed, moves: Moves },
+    Reindexed {
+        changed: Changed,
+        moves: Moves,
+        /// The jobs of the site after the edit.
+        jobs: Box<JobTable>,
+    },
 }
 
 /// Why an update failed.
