@@ -36,8 +36,8 @@ fn main() {
         let mut terms = Vec::new();
         let mut buffer = String::new();
         words::for_each_term(&query, &stop, &mut buffer, |t| {
-            if !terms.iter().any(|x| x == t) {
-                terms.push(t.to_string());
+            if !terms.iter().any(|x| x == t.text) {
+                terms.push(t.text.to_string());
             }
             true
         });

@@ -103,12 +103,17 @@ const RECENT: usize = 4096;
 
 impl Vocab {
     pub fn intern(&mut self, term: &str) -> u32 {
-        let Some(key) = words::packed(term) else {
-            if let Some(&id) = self.long.get(term) {
+        self.intern_term(words::Term::new(term))
+    }
+
+    /// As [`Vocab::intern`], for a term whose number is known.
+    pub fn intern_term(&mut self, term: words::Term) -> u32 {
+        let Some(key) = term.key else {
+            if let Some(&id) = self.long.get(term.text) {
                 return id;
             }
-            let id = self.push(term);
-            self.long.insert(term.into(), id);
+            let id = self.push(term.text);
+            self.long.insert(term.text.into(), id);
             return id;
         };
         if self.recent.is_empty() {
@@ -123,7 +128,7 @@ impl Vocab {
         let id = match self.short.get(&key) {
             Some(&id) => id,
             None => {
-                let id = self.push(term);
+                let id = self.push(term.text);
                 self.short.insert(key, id);
                 id
             }
@@ -241,7 +246,7 @@ fn terms(
     let mut length: u64 = 0;
     let mut field = |text: &str, tier: u8, counts: &mut Counts, buffer: &mut String| {
         words::for_each_term(capped(text), stop, buffer, |term| {
-            let id = vocab.intern(term) as usize;
+            let id = vocab.intern_term(term) as usize;
             if id >= counts.seen.len() {
                 counts.seen.resize(id + 1, 0);
                 counts.weighted.resize(id + 1, 0);

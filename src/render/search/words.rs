@@ -60,10 +60,10 @@ pub fn for_each_term(
     text: &str,
     stop: &StopWords,
     buffer: &mut String,
-    mut each: impl FnMut(&str) -> bool,
+    mut each: impl FnMut(Term) -> bool,
 ) {
     let mut lower = String::with_capacity(MAX_TERM_CHARS);
-    let mut words = |text: &str, buffer: &mut String, each: &mut dyn FnMut(&str) -> bool| {
+    let mut words = |text: &str, buffer: &mut String, each: &mut dyn FnMut(Term) -> bool| {
         let mut go = true;
         for_each_word(text, |word| {
             go = if word.is_ascii() {
@@ -111,15 +111,29 @@ fn ascii_term(
     word: &str,
     stop: &StopWords,
     lower: &mut String,
-    each: &mut dyn FnMut(&str) -> bool,
+    each: &mut dyn FnMut(Term) -> bool,
 ) -> bool {
     if word.len() < 2 {
         return true;
     }
     // Any byte offset of an ASCII word is a character boundary.
     let cut = &word[..word.len().min(MAX_TERM_CHARS)];
+    // The number of the term in lower case, made in the same look at each byte that finds
+    // whether the word has capitals: ten million words of a large site are looked up in
+    // the stop list and the vocabulary by it.
+    let mut upper = false;
+    let key = (cut.len() <= 15).then(|| {
+        let key = cut.bytes().rev().fold(0u128, |key, b| {
+            upper |= b.is_ascii_uppercase();
+            key << 8 | u128::from(b.to_ascii_lowercase())
+        });
+        key | (cut.len() as u128) << 120
+    });
+    if key.is_none() {
+        upper = cut.bytes().any(|b| b.is_ascii_uppercase());
+    }
     // Most words are in lower case already: those are their own term, not copied.
-    let term = if cut.bytes().any(|b| b.is_ascii_uppercase()) {
+    let text = if upper {
         lower.clear();
         lower.push_str(cut);
         lower.make_ascii_lowercase();
@@ -127,7 +141,8 @@ fn ascii_term(
     } else {
         cut
     };
-    stop.contains(term) || each(term)
+    let term = Term { text, key };
+    stop.has(term) || each(term)
 }
 
 /// The term of one word, if it makes one; false when `each` says stop.
@@ -135,7 +150,7 @@ fn word_term(
     word: &str,
     stop: &StopWords,
     buffer: &mut String,
-    each: &mut dyn FnMut(&str) -> bool,
+    each: &mut dyn FnMut(Term) -> bool,
 ) -> bool {
     fold(word, buffer);
     let mut chars = buffer.char_indices();
@@ -145,10 +160,8 @@ fn word_term(
     if let Some((cut, _)) = buffer.char_indices().nth(MAX_TERM_CHARS) {
         buffer.truncate(cut);
     }
-    if stop.contains(buffer) {
-        return true;
-    }
-    each(buffer)
+    let term = Term::new(buffer);
+    stop.has(term) || each(term)
 }
 
 /// A stop list made quick to ask: its words of up to fifteen bytes (all of English's) as
@@ -177,13 +190,30 @@ impl<'a> StopWords<'a> {
     }
 
     /// Whether `term` is on the list.
-    pub fn contains(&self, term: &str) -> bool {
-        if term.len() > self.longest {
+    pub fn has(&self, term: Term) -> bool {
+        if term.text.len() > self.longest {
             return false;
         }
-        match packed(term) {
+        match term.key {
             Some(key) => self.short.contains(&key),
-            None => self.long.contains(&term),
+            None => self.long.contains(&term.text),
+        }
+    }
+}
+
+/// A term as analysis gives it: its text, and the number it packs to when it is short
+/// ([`packed`]), worked out once for the stop list and the vocabulary both.
+#[derive(Debug, Clone, Copy)]
+pub struct Term<'t> {
+    pub text: &'t str,
+    pub(super) key: Option<u128>,
+}
+
+impl<'t> Term<'t> {
+    pub fn new(text: &'t str) -> Term<'t> {
+        Term {
+            text,
+            key: packed(text),
         }
     }
 }
@@ -205,18 +235,18 @@ pub(super) fn packed(word: &str) -> Option<u128> {
 }
 
 /// The overlapping pairs of characters of a run of a script without spaces, folded.
-fn bigrams(run: &str, buffer: &mut String, each: &mut dyn FnMut(&str) -> bool) -> bool {
+fn bigrams(run: &str, buffer: &mut String, each: &mut dyn FnMut(Term) -> bool) -> bool {
     let mut folded = String::new();
     fold(run, &mut folded);
     let chars: Vec<(usize, char)> = folded.char_indices().collect();
     if chars.len() == 1 {
-        return each(&folded);
+        return each(Term::new(&folded));
     }
     for pair in chars.windows(2) {
         let end = pair[1].0 + pair[1].1.len_utf8();
         buffer.clear();
         buffer.push_str(&folded[pair[0].0..end]);
-        if !each(buffer) {
+        if !each(Term::new(buffer)) {
             return false;
         }
     }
@@ -335,7 +365,7 @@ mod tests {
             &StopWords::new(stop_words(language)),
             &mut buffer,
             |t| {
-                out.push(t.to_string());
+                out.push(t.text.to_string());
                 true
             },
         );
@@ -401,15 +431,18 @@ mod tests {
         let (mut lower, mut buffer) = (String::new(), String::new());
         for_each_word(&text, |word| {
             ascii_term(word, stop, &mut lower, &mut |t| {
-                fast.push(t.to_string());
+                fast.push((t.text.to_string(), t.key));
                 true
             });
             word_term(word, stop, &mut buffer, &mut |t| {
-                general.push(t.to_string());
+                general.push((t.text.to_string(), t.key));
                 true
             })
         });
+        // The same terms, each with the number its text packs to.
         assert_eq!(fast, general);
+        assert!(fast.iter().all(|(text, key)| *key == packed(text)));
+        let fast: Vec<String> = fast.into_iter().map(|(text, _)| text).collect();
         assert!(fast.contains(&"x".repeat(MAX_TERM_CHARS)), "{fast:?}");
         // In a text that is not all ASCII, the ASCII words are terms just the same.
         assert_eq!(
