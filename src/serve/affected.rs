@@ -173,11 +173,12 @@ impl JobTable {
         self.readers.get_or_init(|| Readers::of(&self.entries));
     }
 
-    /// The sitemap, of the entries the jobs declare: the same file as a build's, without
-    /// asking every job again.
-    pub(super) fn sitemap(&self, renderer: &Renderer) -> crate::render::Files {
+    /// The sitemap (the job `sitemap`'s file), of the entries the jobs declare: the same
+    /// file as a build's, without asking every job again.
+    pub(super) fn sitemap(&self, renderer: &Renderer, sitemap: Job) -> crate::render::Files {
         let listed = self.entries.iter().filter_map(|e| e.writes.listed.as_ref());
-        crate::render::feeds::sitemap_of(listed, renderer.site, &renderer.shared[0])
+        let shared = &renderer.shared[sitemap.lang];
+        crate::render::feeds::sitemap_of(listed, renderer.site, shared)
     }
 
     /// The keys of the jobs that show the sitemap entries of all jobs.

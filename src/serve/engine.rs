@@ -521,7 +521,7 @@ fn render_jobs(
         || {
             let (output, sitemap) = rayon::join(
                 || render::render_jobs(renderer, &pages),
-                || sitemap.map(|_| table.sitemap(renderer)),
+                || sitemap.map(|job| table.sitemap(renderer, job)),
             );
             output.map(|mut output| {
                 output.files.extend(sitemap.into_iter().flatten());

@@ -1,6 +1,7 @@
 //! Indexing the site again after an edit moved pages: URLs checked first (quickly when no
 //! URL can collide), then the new pages indexed in file order, the search entries and
-//! shared values of each language brought along, and the result told as [`Moves`].
+//! shared values of each language brought along while the new site's jobs declare what
+//! they write and show, and the result told as [`Moves`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
