@@ -128,6 +128,21 @@ impl<'a> Steps<'a> {
         assert_same_as_full_build_with(&self.engine, self.site.root(), name, &self.options);
     }
 
+    /// Adds `line` to the front matter of `rel`, which breaks the site (the rebuild fails
+    /// and the output stays), then takes it out again (a step like any other).
+    fn failing_line(&mut self, name: &str, rel: &'static str, line: &str) {
+        self.failing_step(name, |f| {
+            edit(f, rel, |t| {
+                t.replacen("---\n", &format!("---\n{line}\n"), 1)
+            });
+            vec![rel]
+        });
+        self.step(&format!("{name}: taken out again"), |f| {
+            edit(f, rel, |t| t.replacen(&format!("{line}\n"), "", 1));
+            vec![rel]
+        });
+    }
+
     /// Applies `edit`, which breaks the site: the rebuild fails and the output stays.
     fn failing_step(&mut self, name: &str, edit: impl FnOnce(&Fixture) -> Vec<&'static str>) {
         let before = self.engine.output();
@@ -164,25 +179,11 @@ fn a_page_taking_a_tag_pages_url_fails_as_in_a_build() {
             .map(|l| format!("{l}\n"))
             .collect()
     });
-    let mut engine = Engine::new(site.root(), options());
-    engine.build().expect("the fixture builds");
-    let mut s = Steps {
-        engine,
-        site: &site,
-        options: options(),
-    };
-    s.failing_step("an article's URL among the tag pages", |f| {
-        edit(f, "content/articles/2024/second.md", |t| {
-            t.replacen("---\n", "---\nurl: /tags/second/\n", 1)
-        });
-        vec!["content/articles/2024/second.md"]
-    });
-    s.step("the article at its own URL again", |f| {
-        edit(f, "content/articles/2024/second.md", |t| {
-            t.replacen("url: /tags/second/\n", "", 1)
-        });
-        vec!["content/articles/2024/second.md"]
-    });
+    Steps::built(&site).failing_line(
+        "an article's URL among the tag pages",
+        "content/articles/2024/second.md",
+        "url: /tags/second/",
+    );
 }
 
 #[test]
@@ -416,18 +417,11 @@ fn incremental_rebuilds_are_byte_identical_to_full_builds() {
             "content/articles/2024/second.md",
         ]
     });
-    s.failing_step("two articles on one URL", |f| {
-        edit(f, "content/articles/2024/second.md", |t| {
-            t.replacen("---\n", "---\nslug: fourth-renamed\n", 1)
-        });
-        vec!["content/articles/2024/second.md"]
-    });
-    s.step("one URL each again", |f| {
-        edit(f, "content/articles/2024/second.md", |t| {
-            t.replacen("slug: fourth-renamed\n", "", 1)
-        });
-        vec!["content/articles/2024/second.md"]
-    });
+    s.failing_line(
+        "two articles on one URL",
+        "content/articles/2024/second.md",
+        "slug: fourth-renamed",
+    );
     s.step("a new topic, and an article filed under it", |f| {
         f.write(
             "content/topics/delta.md",
