@@ -529,8 +529,6 @@ fn years_of(articles: &[Page]) -> Vec<(i16, Vec<usize>)> {
     years.into_iter().map(|(y, a)| (y.0, a)).collect()
 }
 
-/// Articles newest first; on the same date by title, then by file. The pages are large, so
-/// their keys are sorted and the pages moved once.
 fn topic_weight(p: &Page) -> i64 {
     match &p.meta {
         crate::parse::Meta::Topic(m) => m.weight,

@@ -122,13 +122,11 @@ fn ascii_term(
     // whether the word has capitals: ten million words of a large site are looked up in
     // the stop list and the vocabulary by it.
     let mut upper = false;
-    let key = (cut.len() <= 15).then(|| {
-        let key = cut.bytes().rev().fold(0u128, |key, b| {
-            upper |= b.is_ascii_uppercase();
-            key << 8 | u128::from(b.to_ascii_lowercase())
-        });
-        key | (cut.len() as u128) << 120
+    let lowered = cut.bytes().map(|b| {
+        upper |= b.is_ascii_uppercase();
+        b.to_ascii_lowercase()
     });
+    let key = pack(lowered);
     if key.is_none() {
         upper = cut.bytes().any(|b| b.is_ascii_uppercase());
     }
@@ -221,17 +219,19 @@ impl<'t> Term<'t> {
 /// A word of up to fifteen bytes as one number (its bytes, then its length in the top
 /// byte): most words are that short, and numbers are hashed and compared in place.
 pub(super) fn packed(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    if bytes.len() > 15 {
+    pack(word.bytes())
+}
+
+/// [`packed`] of the bytes `bytes` gives (a word's, or its bytes lower-cased on the way).
+fn pack(bytes: impl ExactSizeIterator<Item = u8> + DoubleEndedIterator) -> Option<u128> {
+    let len = bytes.len();
+    if len > 15 {
         return None;
     }
     // Shifted in one by one, in registers: bytes copied into an array and read back as
     // one number stall the processor (the read cannot be served from the small writes).
-    let key = bytes
-        .iter()
-        .rev()
-        .fold(0u128, |key, &b| key << 8 | u128::from(b));
-    Some(key | (bytes.len() as u128) << 120)
+    let key = bytes.rev().fold(0u128, |key, b| key << 8 | u128::from(b));
+    Some(key | (len as u128) << 120)
 }
 
 /// The overlapping pairs of characters of a run of a script without spaces, folded.
