@@ -88,7 +88,7 @@ pub(crate) fn assemble<'s>(
                 page,
                 id: &page.id,
                 title: page.title(),
-                summary: &page.summary,
+                summary: page.summary(),
                 updated: match &page.meta {
                     Meta::Topic(m) => m.updated,
                     _ => None,

@@ -95,11 +95,11 @@ pub(super) fn read_body(
             text,
         ));
     }
-    let summary = head
-        .meta
-        .summary()
-        .map(str::to_owned)
-        .unwrap_or_else(|| body.summary.clone());
+    if head.meta.summary().is_some() {
+        // The writer's own summary is the page's (see `Page::summary`): the body's is not
+        // held beside it for every page of the build.
+        body.summary = String::new();
+    }
     let markdown_len = text.len() - head.body_offset;
     let markdown = head
         .keep_markdown
@@ -115,7 +115,6 @@ pub(super) fn read_body(
         meta: head.meta,
         extra: head.extra,
         body,
-        summary,
         warnings,
         markdown,
         markdown_len,

@@ -29,7 +29,8 @@ pub struct Rendered {
     /// The HTML, kept compressed (see [`Packed`]).
     pub html: Packed,
     pub toc: Vec<TocEntry>,
-    /// Plain text of the part before `<!-- more -->`, else of the first paragraph.
+    /// Plain text of the part before `<!-- more -->`, else of the first paragraph; left
+    /// empty by parse when the front matter has a `summary` (read [`super::Page::summary`]).
     pub summary: String,
     /// HTML of the part before `<!-- more -->`, when there is such a marker.
     pub summary_html: Option<String>,

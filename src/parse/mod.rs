@@ -173,8 +173,6 @@ pub struct Page {
     /// Front matter keys attache does not know, handed to templates.
     pub extra: BTreeMap<String, serde_yaml::Value>,
     pub body: Rendered,
-    /// The summary as plain text: front matter `summary`, else from the body.
-    pub summary: String,
     /// What the writer should know about this file although it built (a misspelt key).
     pub warnings: Vec<Diagnostic>,
     /// The Markdown after the front matter, kept only when [`ParseOptions::keep_markdown`]
@@ -197,6 +195,11 @@ pub struct Page {
 impl Page {
     pub fn title(&self) -> &str {
         self.meta.title()
+    }
+
+    /// The summary as plain text: front matter `summary`, else the one taken from the body.
+    pub fn summary(&self) -> &str {
+        self.meta.summary().unwrap_or(&self.body.summary)
     }
 
     pub fn article(&self) -> Option<&ArticleMeta> {

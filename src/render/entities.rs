@@ -179,7 +179,7 @@ pub(super) fn entity(
     nodes.push(share::breadcrumbs(shared, &steps));
     let preview = Share {
         title: name,
-        description: profile.map_or("", |p| p.summary.as_str()),
+        description: profile.map_or("", |p| p.summary()),
         path: &path,
         kind: if profile.is_some() && kind == EntityKind::People {
             share::Kind::Profile

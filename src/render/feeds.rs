@@ -328,7 +328,7 @@ pub fn atom(s: &Scope, shared: &Shared, feed: &Feed) -> Vec<u8> {
                     })
                     .collect(),
                 links: vec![link(url, "alternate", "text/html")],
-                summary: (!page.summary.is_empty()).then(|| a::Text::plain(page.summary.as_str())),
+                summary: (!page.summary().is_empty()).then(|| a::Text::plain(page.summary())),
                 content: feed.bodies.get(&i).map(|body| a::Content {
                     value: Some(body.clone()),
                     content_type: Some("html".to_string()),
@@ -389,7 +389,7 @@ pub fn rss(s: &Scope, shared: &Shared, feed: &Feed) -> Vec<u8> {
             Some(rss::Item {
                 title: Some(meta.title.clone()),
                 link: Some(url.clone()),
-                description: (!page.summary.is_empty()).then(|| page.summary.clone()),
+                description: (!page.summary().is_empty()).then(|| page.summary().to_owned()),
                 guid: Some(rss::Guid {
                     value: url,
                     permalink: true,

@@ -78,7 +78,7 @@ pub(super) fn home(r: &Local, page: usize) -> Result<Files, Diagnostic> {
     let home = ed.home.as_ref();
     let first = page == 0;
     let title = home.map_or(site.config.title.as_str(), Page::title);
-    let summary = home.map_or(site.config.description.as_str(), |h| h.summary.as_str());
+    let summary = home.map_or(site.config.description.as_str(), |h| h.summary());
     let content = home
         .filter(|_| first)
         .map(|h| h.body.html.unpack())
@@ -225,7 +225,7 @@ pub(super) fn article(r: &Local, i: usize) -> Result<Files, Diagnostic> {
             .collect();
         let preview = Share {
             title: a.title(),
-            description: &a.summary,
+            description: a.summary(),
             path: &a.path,
             kind: share::Kind::Article {
                 meta: m,
@@ -288,7 +288,7 @@ fn article_value(a: &Page, shared: &values::Shared) -> Value {
         ("updated_iso", updated_iso),
         ("updated_display", updated_display),
         ("location", opt_text(m.location.as_deref())),
-        ("summary", text(&a.summary)),
+        ("summary", text(a.summary())),
         ("lead", lead(a)),
         ("key_points", list(m.key_points.iter().map(|k| text(k)))),
         ("topics", shared.topic_list(&m.topics)),
@@ -426,7 +426,7 @@ pub(super) fn topic(r: &Local, t: usize, page: usize) -> Result<Files, Diagnosti
         ("title", text(p.title())),
         ("url", text(&shared.url(&p.path))),
         ("permalink", text(&shared.permalink(&p.path))),
-        ("summary", text(if first { &p.summary } else { "" })),
+        ("summary", text(if first { p.summary() } else { "" })),
         ("lead", if first { lead(p) } else { Value::none() }),
         (
             "content",
@@ -453,7 +453,7 @@ pub(super) fn topic(r: &Local, t: usize, page: usize) -> Result<Files, Diagnosti
     ]);
     let preview = Share {
         title: p.title(),
-        description: &p.summary,
+        description: p.summary(),
         path: &p.path,
         kind: share::Kind::Website,
         image: p.meta.common().image.as_deref(),
@@ -523,7 +523,7 @@ pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
         ("title", text(p.title())),
         ("url", text(&shared.url(&p.path))),
         ("permalink", text(&shared.permalink(&p.path))),
-        ("summary", text(&p.summary)),
+        ("summary", text(p.summary())),
         ("lead", lead(p)),
         ("content", html(&p.body.html.unpack())),
         ("toc", values::toc(&p.body.toc)),
@@ -533,7 +533,7 @@ pub(super) fn page(r: &Local, i: usize) -> Result<Files, Diagnostic> {
     ]);
     let preview = Share {
         title: p.title(),
-        description: &p.summary,
+        description: p.summary(),
         path: &p.path,
         kind: share::Kind::Website,
         image: p.meta.common().image.as_deref(),

@@ -78,7 +78,7 @@ pub(super) fn profile_value(shared: &Shared, page: &Page) -> Value {
         ),
         ("country", opt_text(m.country.as_deref())),
         ("links", links),
-        ("summary", text(&page.summary)),
+        ("summary", text(page.summary())),
         (
             "lead",
             opt_text(m.summary.as_deref().filter(|s| !s.trim().is_empty())),

@@ -249,8 +249,8 @@ pub fn news_article(s: &Scope, shared: &Shared, page: &Page, meta: &ArticleMeta)
         "publisher": publisher(site),
         "inLanguage": meta.common.lang.as_deref().unwrap_or(&shared.language.code),
     });
-    if !page.summary.trim().is_empty() {
-        node["description"] = json!(page.summary);
+    if !page.summary().trim().is_empty() {
+        node["description"] = json!(page.summary());
     }
     if !sections.is_empty() {
         node["articleSection"] = json!(sections);
@@ -301,8 +301,8 @@ pub fn profile_node(shared: &Shared, kind: EntityKind, page: &Page, meta: &Profi
     if !other.is_empty() {
         node["alternateName"] = json!(other);
     }
-    if !page.summary.trim().is_empty() {
-        node["description"] = json!(page.summary);
+    if !page.summary().trim().is_empty() {
+        node["description"] = json!(page.summary());
     }
     let org_node = |name: &str| {
         let mut o = json!({"@type": "Organization", "name": name});

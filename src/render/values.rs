@@ -253,7 +253,7 @@ impl Shared {
                 ("id", text(&t.page.id)),
                 ("title", text(t.page.title())),
                 ("url", text(&format!("{base_path}{}", t.page.path))),
-                ("summary", text(&t.page.summary)),
+                ("summary", text(t.page.summary())),
                 ("count", Value::from(t.articles.len())),
                 (
                     "latest",
@@ -347,7 +347,7 @@ pub fn card(
             "date_display",
             date.map_or_else(Value::none, |d| dates.long(d.date)),
         ),
-        ("summary", text(&page.summary)),
+        ("summary", text(page.summary())),
         (
             "location",
             opt_text(meta.and_then(|m| m.location.as_deref())),

@@ -178,7 +178,7 @@ pub fn doc<'a>(s: &Scope<'a>, shared: &Shared, page: &'a Page) -> Doc<'a> {
     }
     Doc {
         title: page.title(),
-        summary: &page.summary,
+        summary: page.summary(),
         key_points: meta.map_or(&[], |m| m.key_points.as_slice()),
         entities,
         body: analyse::Body::Packed(Cow::Borrowed(&page.body.text)),
