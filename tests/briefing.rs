@@ -140,7 +140,7 @@ fn the_home_page_dates_the_report_and_claims_no_meeting_date() {
         .expect("a home page");
     let shown = page(&built, "index.html");
     let meta_description = shown.attrs("meta[name=description]", "content");
-    let mut summaries = vec![home.summary.clone()];
+    let mut summaries = vec![home.summary().to_owned()];
     summaries.extend(meta_description);
     for summary in &summaries {
         assert!(!summary.is_empty());
