@@ -64,7 +64,8 @@ fn check_references(site: &Site, output: &Output) -> Vec<Diagnostic> {
                     let Some(target_page) = by_rel.get(target.as_str()) else {
                         continue;
                     };
-                    if fragment.is_empty() || target_page.body.anchors.iter().any(|a| a == fragment)
+                    if fragment.is_empty()
+                        || target_page.body.anchors().contains(&fragment.as_str())
                     {
                         continue;
                     }
@@ -76,10 +77,7 @@ fn check_references(site: &Site, output: &Output) -> Vec<Diagnostic> {
                         } else {
                             target_page.display.display().to_string()
                         },
-                        suggestion: did_you_mean(
-                            fragment,
-                            target_page.body.anchors.iter().map(String::as_str),
-                        ),
+                        suggestion: did_you_mean(fragment, target_page.body.anchors().into_iter()),
                     }
                 }
                 (Some(_), None) => continue,

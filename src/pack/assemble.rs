@@ -381,7 +381,7 @@ fn links<'s>(
             page.rel.as_str(),
             page.path.as_str(),
             anchor,
-            page.body.anchors.as_slice(),
+            page.body.anchors(),
         )
     };
     let articles = ed.articles.iter().enumerate().map(|(i, page)| {
@@ -419,7 +419,7 @@ fn links<'s>(
                 .chain(&ed.pages)
                 .chain(&ed.profiles),
         )
-        .filter_map(|(e, page)| Some((page.original.as_deref()?, e.1, e.2.clone(), e.3)))
+        .filter_map(|(e, page)| Some((page.original.as_deref()?, e.1, e.2.clone(), e.3.clone())))
         .collect();
     let pages = foreign.chain(translated).chain(by_original);
     let markdown = MarkdownOptions {

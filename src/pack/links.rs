@@ -40,7 +40,7 @@ impl<'s> Links<'s> {
     /// URL path, anchor in the pack if it is in it, its heading ids).
     pub(crate) fn new(
         base_url: &str,
-        pages: impl IntoIterator<Item = (&'s str, &'s str, Option<String>, &'s [String])>,
+        pages: impl IntoIterator<Item = (&'s str, &'s str, Option<String>, Vec<&'s str>)>,
         markdown: MarkdownOptions,
     ) -> Links<'s> {
         let mut links = Links {
@@ -244,7 +244,6 @@ mod tests {
     use super::*;
 
     fn links() -> Links<'static> {
-        let figures: &'static [String] = Vec::leak(vec!["figures".to_string()]);
         Links::new(
             "https://example.org/briefing/",
             [
@@ -252,14 +251,14 @@ mod tests {
                     "articles/2025/a.md",
                     "articles/a/",
                     Some("article-a".to_string()),
-                    figures,
+                    vec!["figures"],
                 ),
-                ("articles/2025/b.md", "articles/b/", None, &[][..]),
+                ("articles/2025/b.md", "articles/b/", None, vec![]),
                 (
                     "topics/trade.md",
                     "topics/trade/",
                     Some("topic-trade".to_string()),
-                    &[][..],
+                    vec![],
                 ),
             ],
             MarkdownOptions {

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::links::{Resolved, reference, resolve_link};
 pub use super::links::{has_scheme, is_dangerous_url, join_content_path};
-use super::packed::Packed;
+use super::packed::{Packed, Releasable};
 use super::plain_text::{PlainText, collapse_whitespace};
 use crate::i18n::Lang;
 
@@ -26,8 +26,9 @@ pub struct TocEntry {
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    /// The HTML, kept compressed (see [`Packed`]).
-    pub html: Packed,
+    /// The HTML, kept compressed (see [`Packed`]); a build releases an article's once
+    /// every page showing it is written.
+    pub html: Releasable,
     pub toc: Vec<TocEntry>,
     /// Plain text of the part before `<!-- more -->`, else of the first paragraph; left
     /// empty by parse when the front matter has a `summary` (read [`super::Page::summary`]).
@@ -39,8 +40,10 @@ pub struct Rendered {
     pub text: Packed,
     /// Links and images that point inside the site, for `attache check`.
     pub references: Vec<Reference>,
-    /// Every heading id on the page, for checking `#fragment` links.
-    pub anchors: Vec<String>,
+    /// The ids on the page that the table of contents does not hold (headings outside
+    /// its levels, ids in raw HTML): with the table's, every id a `#fragment` link may
+    /// point at ([`Rendered::anchors`]).
+    pub other_anchors: Vec<String>,
     /// The content paths whose URLs the links in the HTML were made from (found or not):
     /// when one of those pages moves, comes or goes, this body must be rendered again.
     pub links_to: Vec<String>,
@@ -48,6 +51,24 @@ pub struct Rendered {
     pub raw_html: Option<RawHtml>,
     /// Template syntax left from another tool (Liquid, shortcodes), shown as text.
     pub leftovers: Vec<super::leftovers::Leftover>,
+}
+
+impl Rendered {
+    /// Every id on the page a `#fragment` link may point at: the table of contents' (in
+    /// its order), then the others.
+    pub fn anchors(&self) -> Vec<&str> {
+        fn walk<'a>(toc: &'a [TocEntry], out: &mut Vec<&'a str>) {
+            // The table nests three levels at most (headings 2 to 4).
+            for entry in toc {
+                out.push(&entry.id);
+                walk(&entry.children, out);
+            }
+        }
+        let mut ids = Vec::new();
+        walk(&self.toc, &mut ids);
+        ids.extend(self.other_anchors.iter().map(String::as_str));
+        ids
+    }
 }
 
 /// Raw HTML in a body that was shown as text.
@@ -277,10 +298,11 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
         events.push(event);
     }
 
-    let (toc, mut anchors) = assign_heading_ids(&mut events, &headings);
+    let (toc, mut other_anchors) = assign_heading_ids(&mut events, &headings);
     if !passed_html.is_empty() {
-        anchors.extend(super::html_ids(&passed_html));
+        other_anchors.extend(super::html_ids(&passed_html));
     }
+    other_anchors.shrink_to_fit();
 
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.iter().cloned());
@@ -300,14 +322,14 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     let leftovers = super::leftovers::find(body, &code);
     (
         Rendered {
-            html: Packed::new(&out),
+            html: Releasable::new(&out),
             toc,
             summary,
             summary_html,
             word_count,
             text: Packed::new(text.as_str()),
             references,
-            anchors,
+            other_anchors,
             links_to,
             raw_html,
             leftovers,
@@ -326,7 +348,7 @@ pub fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Gives every heading a unique id (its own `{#id}` if written, else a slug of its text)
-/// and returns the table of contents for levels 2 to 4 and every id given. `headings` are
+/// and returns the table of contents for levels 2 to 4 and the ids of the other headings. `headings` are
 /// (index of the heading's start event, level, its text).
 pub(crate) fn assign_heading_ids(
     events: &mut [Event],
@@ -344,7 +366,7 @@ pub(crate) fn assign_heading_ids(
     let mut taken: HashSet<String> = HashSet::with_capacity(headings.len());
     let mut next: HashMap<String, usize> = HashMap::new();
     let mut flat = Vec::new();
-    let mut anchors = Vec::with_capacity(headings.len());
+    let mut others = Vec::new();
     for (index, level, title) in headings {
         let Event::Start(Tag::Heading { id, .. }) = &mut events[*index] else {
             continue;
@@ -375,12 +397,13 @@ pub(crate) fn assign_heading_ids(
         }
         taken.insert(unique.clone());
         *id = Some(CowStr::from(unique.clone()));
-        anchors.push(unique.clone());
         if (2..=4).contains(level) {
             flat.push((*level, unique, title.clone()));
+        } else {
+            others.push(unique);
         }
     }
-    (nest(flat), anchors)
+    (nest(flat), others)
 }
 
 /// Builds the TOC tree from headings in document order without recursion, so a pathological
@@ -396,7 +419,9 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
             children: Vec::new(),
         };
         while stack.last().is_some_and(|top| top.level >= level) {
-            let done = stack.pop().expect("checked by is_some_and");
+            let mut done = stack.pop().expect("checked by is_some_and");
+            // Every page's table is held until the end of a build: no spare room.
+            done.children.shrink_to_fit();
             match stack.last_mut() {
                 Some(parent) => parent.children.push(done),
                 None => roots.push(done),
@@ -404,12 +429,14 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         }
         stack.push(entry);
     }
-    while let Some(done) = stack.pop() {
+    while let Some(mut done) = stack.pop() {
+        done.children.shrink_to_fit();
         match stack.last_mut() {
             Some(parent) => parent.children.push(done),
             None => roots.push(done),
         }
     }
+    roots.shrink_to_fit();
     roots
 }
 
@@ -478,7 +505,8 @@ mod tests {
             render_plain("## Trade\n\n## Trade\n\n## Trade {#trade-1}\n\n## Trade-1\n\n## Trade\n");
         let ids: Vec<&str> = r.toc.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["trade", "trade-2", "trade-1", "trade-1-1", "trade-3"]);
-        assert_eq!(r.anchors, ids);
+        assert_eq!(r.anchors(), ids);
+        assert!(r.other_anchors.is_empty());
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub mod profile;
 pub mod translate;
 pub mod urls;
 
-pub use packed::Packed;
+pub use packed::{Packed, Releasable};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;

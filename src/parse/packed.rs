@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::sync::Mutex;
 
 /// A string, compressed: its length in 4 bytes (little-endian), then an LZ4 block. The
 /// empty string is no bytes at all.
@@ -56,6 +57,79 @@ impl Packed {
     }
 }
 
+/// A [`Packed`] text that can be let go of through a shared reference. A build to disk
+/// renders every page from one `&Site` on many threads; it frees each article's HTML as
+/// soon as the last page showing it is written (`render::release`), rather than holding
+/// every body of the site until the end.
+pub struct Releasable(Mutex<Option<Packed>>);
+
+impl Releasable {
+    pub fn new(text: &str) -> Releasable {
+        Releasable(Mutex::new(Some(Packed::new(text))))
+    }
+
+    /// The text.
+    ///
+    /// # Panics
+    ///
+    /// If it was released: every job that shows a page's HTML says so in its reads (which
+    /// `serve` relies on to know what an edit changes), and a build releases an article's
+    /// HTML only once each of those jobs is done, so no job can find it gone.
+    pub fn unpack(&self) -> String {
+        self.lock()
+            .as_ref()
+            .expect("a page's HTML is released only after every job showing it is done")
+            .unpack()
+    }
+
+    /// Frees the text; reading it afterwards panics.
+    pub fn release(&self) {
+        self.lock().take();
+    }
+
+    /// How many bytes it takes packed (none once released).
+    pub fn packed_len(&self) -> usize {
+        self.lock().as_ref().map_or(0, Packed::packed_len)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Packed>> {
+        // The guarded value is replaced whole or not at all: a panic elsewhere while it
+        // was locked cannot have left it half-changed.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Default for Releasable {
+    fn default() -> Releasable {
+        Releasable::new("")
+    }
+}
+
+impl Clone for Releasable {
+    fn clone(&self) -> Releasable {
+        Releasable(Mutex::new(self.lock().clone()))
+    }
+}
+
+impl PartialEq for Releasable {
+    fn eq(&self, other: &Releasable) -> bool {
+        // One lock at a time: two threads comparing the same pair in turn cannot deadlock.
+        let mine = self.lock().clone();
+        mine == *other.lock()
+    }
+}
+
+impl fmt::Debug for Releasable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.lock() {
+            Some(packed) => fmt::Debug::fmt(packed, f),
+            None => f.write_str("(released)"),
+        }
+    }
+}
+
 impl From<&str> for Packed {
     fn from(text: &str) -> Packed {
         Packed::new(text)
@@ -81,5 +155,21 @@ mod tests {
             assert_eq!(packed.is_empty(), text.is_empty());
         }
         assert!(Packed::new(&prose).packed_len() < prose.len() / 2);
+    }
+
+    #[test]
+    fn a_released_text_is_freed_and_no_longer_read() {
+        let html = Releasable::new("<p>Trade talks in Moscow</p>");
+        assert_eq!(html.unpack(), "<p>Trade talks in Moscow</p>");
+        assert_eq!(html, html.clone());
+        html.release();
+        assert_eq!(html.packed_len(), 0);
+        assert_ne!(html, Releasable::new("<p>Trade talks in Moscow</p>"));
+        let read = std::panic::catch_unwind(|| html.unpack());
+        assert!(
+            read.is_err(),
+            "reading a released text is a bug, not an empty page"
+        );
+        assert_eq!(Releasable::default().unpack(), "");
     }
 }

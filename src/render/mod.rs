@@ -15,6 +15,7 @@ mod pages;
 pub mod paging;
 mod profiles;
 pub mod redirects;
+mod release;
 pub mod search;
 mod service_pages;
 pub mod share;
@@ -161,7 +162,8 @@ pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync);
 
 /// Renders the whole site as [`render`] does, but hands each file to `put` as soon as its
 /// job is rendered instead of collecting the output: memory holds the pages being rendered,
-/// not the site's; the search indexes take the pages' texts (which nothing else reads) and
+/// not the site's; an article's HTML is let go of once the last page showing it is put
+/// ([`release`]); the search indexes take the pages' texts (which nothing else reads) and
 /// put their fragments batch by batch. Returns how many files were put.
 pub fn render_each(
     site: &mut Site,
@@ -184,25 +186,6 @@ pub fn render_each(
         .collect();
     let files = generated.len();
     drop(generated);
-    let put_all = |jobs: &[Job], site: &Site| {
-        let renderer = Renderer {
-            site,
-            shared: &shared,
-            templates,
-        };
-        jobs.par_iter()
-            .filter_map(|&job| {
-                let files = match render_job(&renderer, job) {
-                    Ok(files) => files,
-                    Err(d) => return Some(d),
-                };
-                // In parallel: the feeds job writes a file per feed and format.
-                files
-                    .par_iter()
-                    .find_map_first(|(path, bytes)| put(path, bytes).err())
-            })
-            .collect::<Vec<Diagnostic>>()
-    };
     // The search indexes beside every other job, from the start (each index adds its
     // postings and encodes its shards on one thread, which was the build's tail when it
     // started last), and among the other jobs the long ones (feeds) first.
@@ -218,6 +201,33 @@ pub fn render_each(
         .collect();
     drop(texts);
     let site = &*site;
+    // Every other job frees the HTML of the articles it was the last to show.
+    let readers = release::Readers::new(site);
+    let jobs: Vec<(Job, Box<[u32]>)> = jobs
+        .into_par_iter()
+        .map(|job| (job, readers.count(site, job)))
+        .collect();
+    let renderer = Renderer {
+        site,
+        shared: &shared,
+        templates,
+    };
+    let put_all = || {
+        jobs.par_iter()
+            .filter_map(|(job, shown)| {
+                let files = match render_job(&renderer, *job) {
+                    Ok(files) => files,
+                    Err(d) => return Some(d),
+                };
+                // In parallel: the feeds job writes a file per feed and format.
+                let put = files
+                    .par_iter()
+                    .find_map_first(|(path, bytes)| put(path, bytes).err());
+                readers.done(site, *job, shown);
+                put
+            })
+            .collect::<Vec<Diagnostic>>()
+    };
     let (indexes, mut rendered) = rayon::join(
         || {
             indexes
@@ -230,7 +240,7 @@ pub fn render_each(
                 })
                 .collect::<Vec<_>>()
         },
-        || put_all(&jobs, site),
+        put_all,
     );
     rendered.extend(indexes);
     problems.extend(once_each(rendered));

@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::analyse::{Posting, Vocab};
+use super::postings::{Entry, Postings};
 use super::shards::{MAX_SHARD, Planned};
 
 /// The format of the manifest and shards; the script refuses others.
@@ -36,7 +37,7 @@ pub struct Shard {
 pub struct Index {
     pub vocab: Vocab,
     /// By term id: (page id, impact), sorted by page id.
-    postings: Vec<Vec<Entry>>,
+    postings: Vec<Postings>,
     /// By term id: the term's postings, encoded in pieces; `None` when they changed.
     pieces: Vec<Option<Arc<[Bytes]>>>,
     /// The terms whose postings changed since the shards were last planned.
@@ -52,26 +53,8 @@ pub struct Index {
     /// The shards last planned, in order.
     plan: Vec<Planned>,
     pages: usize,
-}
-
-/// A posting as a term's list holds it: five bytes, not the eight of a `(u32, u8)` padded
-/// to its alignment (a 10,000-article site has some three million postings, a
-/// 100,000-article site ten times as many, all held until the shards are encoded).
-#[derive(Debug, Clone, Copy)]
-#[repr(C, packed)]
-struct Entry {
-    id: u32,
-    impact: u8,
-}
-
-impl Entry {
-    fn id(self) -> u32 {
-        self.id
-    }
-
-    fn impact(self) -> u8 {
-        self.impact
-    }
+    /// Whether no edit will follow the shards being planned (see [`Index::final_shards`]).
+    last_plan: bool,
 }
 
 impl Index {
@@ -80,21 +63,14 @@ impl Index {
         for &(term, impact) in terms {
             let t = term as usize;
             if t >= self.postings.len() {
-                self.postings.resize_with(t + 1, Vec::new);
+                self.postings.resize_with(t + 1, Postings::default);
                 self.pieces.resize(t + 1, None);
             }
             let list = &mut self.postings[t];
             if list.is_empty() {
                 self.order_added.push(term);
             }
-            let entry = Entry { id, impact };
-            match list.last() {
-                Some(last) if last.id() >= id => {
-                    let at = list.partition_point(|p| p.id() < id);
-                    list.insert(at, entry);
-                }
-                _ => list.push(entry),
-            }
+            list.add(Entry::new(id, impact));
             self.changed(t);
         }
         self.pages += 1;
@@ -107,8 +83,7 @@ impl Index {
             let Some(list) = self.postings.get_mut(t) else {
                 continue;
             };
-            if let Ok(at) = list.binary_search_by(|p| p.id().cmp(&id)) {
-                list.remove(at);
+            if list.remove(id) {
                 if list.is_empty() {
                     self.order_removed = true;
                 }
@@ -140,9 +115,7 @@ impl Index {
         for &(term, impact) in new {
             if before.get(&term).is_some_and(|&was| was != impact) {
                 let t = term as usize;
-                let list = &mut self.postings[t];
-                if let Ok(at) = list.binary_search_by(|p| p.id().cmp(&id)) {
-                    list[at] = Entry { id, impact };
+                if self.postings[t].set(Entry::new(id, impact)) {
                     self.changed(t);
                 }
             }
@@ -178,6 +151,14 @@ impl Index {
             .iter()
             .map(|p| (p.first, p.shard.clone()))
             .collect()
+    }
+
+    /// The shards, as [`Index::shards`] gives them, of an index no edit will follow (a
+    /// build's): each term's postings and pieces are let go of as soon as its shards are
+    /// made, rather than all held beside the shards. The index cannot plan again.
+    pub fn final_shards(&mut self) -> Vec<(Option<u32>, Shard)> {
+        self.last_plan = true;
+        self.shards()
     }
 
     /// Brings `order` up to date: the terms that lost their last posting leave it, those
@@ -227,9 +208,21 @@ impl Index {
         if let Some(p) = &self.pieces[t] {
             return p.clone();
         }
-        let p: Arc<[Bytes]> = encode_pieces(&self.postings[t]).into();
+        let p: Arc<[Bytes]> = encode_pieces(&self.postings[t].entries()).into();
+        if self.last_plan {
+            self.postings[t] = Postings::default();
+        }
         self.pieces[t] = Some(p.clone());
         p
+    }
+
+    /// Lets go of the pieces of term `t` once its last piece `k` is in a shard, when no
+    /// plan will follow.
+    pub(super) fn placed(&mut self, t: u32, k: usize) {
+        let t = t as usize;
+        if self.last_plan && self.pieces[t].as_ref().is_some_and(|p| k + 1 == p.len()) {
+            self.pieces[t] = None;
+        }
     }
 }
 
@@ -316,11 +309,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_posting_takes_five_bytes() {
-        assert_eq!(std::mem::size_of::<Entry>(), 5);
-    }
-
-    #[test]
     fn varints_are_leb128() {
         let mut out = Vec::new();
         for n in [0u64, 127, 128, 300, 1 << 30] {
@@ -342,12 +330,7 @@ mod tests {
 
     #[test]
     fn a_term_on_every_page_is_split_into_pieces_of_bounded_size() {
-        let postings: Vec<Entry> = (0..100_000)
-            .map(|i| Entry {
-                id: i * 3,
-                impact: 7,
-            })
-            .collect();
+        let postings: Vec<Entry> = (0..100_000).map(|i| Entry::new(i * 3, 7)).collect();
         let pieces = encode_pieces(&postings);
         assert!(pieces.len() > 1);
         assert!(
@@ -355,6 +338,34 @@ mod tests {
             "{:?}",
             pieces.iter().map(|p| p.len()).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_builds_last_plan_is_the_plan_and_lets_go_of_the_postings() {
+        let make = || {
+            let mut index = Index::default();
+            let terms: Vec<u32> = (0..300)
+                .map(|i| index.vocab.intern(&format!("w{i}")))
+                .collect();
+            for page in 0..40_000u32 {
+                // The first word on every page (several pieces), the others here and there.
+                index.add(
+                    page * 3,
+                    &[(terms[0], 9), (terms[1 + page as usize % 299], 4)],
+                );
+            }
+            index
+        };
+        let named = |shards: Vec<(Option<u32>, Shard)>| -> Vec<(Option<u32>, String)> {
+            shards.into_iter().map(|(f, s)| (f, s.name)).collect()
+        };
+        let (mut kept, mut last) = (make(), make());
+        let plan = named(kept.shards());
+        assert!(plan.iter().filter(|(first, _)| first.is_none()).count() > 1);
+        assert_eq!(named(last.final_shards()), plan);
+        assert!(last.postings.iter().all(Postings::is_empty));
+        assert!(last.pieces.iter().all(Option::is_none));
+        assert!(kept.postings.iter().all(|p| !p.is_empty()));
     }
 
     #[test]
@@ -408,7 +419,7 @@ mod tests {
             assert_eq!(fresh.vocab.intern(t), i as u32);
         }
         for (t, list) in index.postings.iter().enumerate() {
-            for p in list {
+            for p in list.entries().iter() {
                 fresh.add(p.id(), &[(t as u32, p.impact())]);
             }
         }

@@ -24,6 +24,7 @@
 
 pub mod analyse;
 pub mod index;
+mod postings;
 pub mod read;
 mod shards;
 pub mod words;
@@ -238,12 +239,27 @@ pub fn build_each<E: Send>(
             index.add(id, &a.terms);
         }
     }
-    Ok(write(&mut index, stop, folder))
+    Ok(write_final(index, stop, folder))
 }
 
 /// The manifest and the shards of `index`, in `folder`.
 pub fn write(index: &mut Index, stop: &[&str], folder: &str) -> Vec<(String, Bytes)> {
-    let shards = index.shards();
+    write_shards(index.shards(), index, stop, folder)
+}
+
+/// The manifest and the shards of `index`, in `folder`, from an index no edit will follow
+/// (see [`Index::final_shards`]).
+fn write_final(mut index: Index, stop: &[&str], folder: &str) -> Vec<(String, Bytes)> {
+    let shards = index.final_shards();
+    write_shards(shards, &index, stop, folder)
+}
+
+fn write_shards(
+    shards: Vec<(Option<u32>, index::Shard)>,
+    index: &Index,
+    stop: &[&str],
+    folder: &str,
+) -> Vec<(String, Bytes)> {
     let manifest = index::Manifest {
         format: index::FORMAT,
         pages: index.pages(),

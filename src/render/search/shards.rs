@@ -176,6 +176,9 @@ impl Index {
             out.extend_from_slice(piece);
             previous = term;
         }
+        for &(t, k) in &entries {
+            self.placed(t, k);
+        }
         let (first, piece) = entries[0];
         Planned {
             first: (piece == 0).then_some(first),
