@@ -40,6 +40,7 @@ impl BuildOptions {
         ParseOptions {
             drafts: self.drafts,
             keep_markdown,
+            keep_links: true,
             future: self.future,
             now: self.now.unwrap_or_else(jiff::Timestamp::now),
         }
@@ -253,7 +254,12 @@ fn prepare(
         || {
             // Pack pages draw the bodies again from their Markdown, which is read again
             // below for the pages a pack shows.
-            parse::parse_counted(content, &config, options.parse_options(false))
+            // Nor does a build look at the bodies' links again once they are resolved.
+            let options = ParseOptions {
+                keep_links: false,
+                ..options.parse_options(false)
+            };
+            parse::parse_counted(content, &config, options)
         },
     );
     lap("parse", stages);

@@ -63,6 +63,7 @@ pub(crate) fn make(root: &Path, options: &PackOptions) -> Result<Made, Diagnosti
     let parse_options = ParseOptions {
         drafts: options.drafts,
         keep_markdown: true,
+        keep_links: false,
         future: options.future,
         now: options.now.unwrap_or_else(jiff::Timestamp::now),
     };

@@ -228,6 +228,10 @@ pub struct ParseOptions {
     pub drafts: bool,
     /// Keep each page's Markdown in [`Page::markdown`] (for packs).
     pub keep_markdown: bool,
+    /// Keep each body's links into the site ([`Rendered::references`] for `check`,
+    /// [`Rendered::links_to`] for `serve`): a build needs neither, and at 100,000
+    /// articles they take some 30 MiB.
+    pub keep_links: bool,
     /// Include pages not yet published (`publish_date` to come) or withdrawn
     /// (`expiry_date` past), for review.
     pub future: bool,
@@ -488,7 +492,14 @@ pub fn parse_counted(
     // `parse_all` fails the build on any problem.
     let results: Vec<(Page, Vec<Diagnostic>)> = heads
         .into_par_iter()
-        .map(|h| read_body(h, &urls, &translated, &known, &md))
+        .map(|h| {
+            let (mut page, problems) = read_body(h, &urls, &translated, &known, &md);
+            if !options.keep_links {
+                page.body.references = Vec::new();
+                page.body.links_to = Vec::new();
+            }
+            (page, problems)
+        })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     for (page, page_problems) in results {

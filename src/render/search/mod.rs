@@ -120,20 +120,26 @@ pub fn index_each<E: Send>(
     texts: Option<Vec<Packed>>,
     put: Put<'_, E>,
 ) -> Result<Vec<(String, Bytes)>, E> {
-    let mut texts = texts.map(Vec::into_iter);
-    let docs: Vec<Doc> = indexed_pages(s.ed)
-        .map(|(_, p)| {
-            let doc = doc(s, shared, p);
-            match texts.as_mut().and_then(Iterator::next) {
-                Some(text) => Doc {
-                    body: analyse::Body::Packed(Cow::Owned(text)),
-                    ..doc
-                },
-                None => doc,
-            }
-        })
-        .collect();
-    build_each(docs, language(shared), &folder(s), put)
+    let pages: Vec<&Page> = indexed_pages(s.ed).map(|(_, p)| p).collect();
+    let mut texts: Vec<Option<Packed>> = texts.unwrap_or_default().into_iter().map(Some).collect();
+    let whole = |i: usize| {
+        let doc = doc(s, shared, pages[i]);
+        match texts.get_mut(i).and_then(Option::take) {
+            Some(text) => Doc {
+                body: analyse::Body::Packed(Cow::Owned(text)),
+                ..doc
+            },
+            None => doc,
+        }
+    };
+    build_each(
+        pages.len(),
+        |i| placed_doc(shared, pages[i]),
+        whole,
+        language(shared),
+        &folder(s),
+        put,
+    )
 }
 
 /// Takes every indexed page's plain text, which only the search index reads, out of the
@@ -210,27 +216,27 @@ pub type Put<'a, E> = &'a (dyn Fn(&str, &[u8]) -> Result<(), E> + Sync);
 /// fragment is written as soon as it is made).
 const BATCH: usize = 4096;
 
-/// The index of `docs` (pages written in `language`, a subtag such as `en`) in `folder`:
-/// the pages are analysed in batches in the order of their ids, each page's fragment
-/// handed to `put` as soon as it is made and each batch's postings added before the next
-/// is analysed. Gives the manifest and the shards.
-pub fn build_each<E: Send>(
-    docs: Vec<Doc>,
+/// The index of `pages` pages written in `language` (a subtag such as `en`) in `folder`,
+/// the page at `i` placed (given an id) by `placed(i)` and indexed as `whole(i)`: the
+/// pages are analysed in batches in the order of their ids, each batch's pages made
+/// whole only then, each page's fragment handed to `put` as soon as it is made and each
+/// batch's postings added before the next is analysed. Gives the manifest and the shards.
+pub fn build_each<'a, E: Send>(
+    pages: usize,
+    placed: impl Fn(usize) -> Doc<'a>,
+    mut whole: impl FnMut(usize) -> Doc<'a>,
     language: &str,
     folder: &str,
     put: Put<'_, E>,
 ) -> Result<Vec<(String, Bytes)>, E> {
     let stop = words::stop_words(language);
     let mut index = Index::default();
-    let ids = analyse::assign_ids(&docs);
-    let mut by_id: Vec<(u32, Doc)> = ids.into_iter().zip(docs).collect();
-    by_id.sort_unstable_by_key(|(id, _)| *id);
-    let mut by_id = by_id.into_iter();
-    loop {
-        let (ids, docs): (Vec<u32>, Vec<Doc>) = by_id.by_ref().take(BATCH).unzip();
-        if docs.is_empty() {
-            break;
-        }
+    let ids = analyse::assign_ids(&(0..pages).map(placed).collect::<Vec<_>>());
+    let mut by_id: Vec<(u32, usize)> = ids.into_iter().zip(0..).collect();
+    by_id.sort_unstable();
+    for batch in by_id.chunks(BATCH) {
+        let ids: Vec<u32> = batch.iter().map(|&(id, _)| id).collect();
+        let docs: Vec<Doc> = batch.iter().map(|&(_, i)| whole(i)).collect();
         let written = |i: usize, fragment: Vec<u8>| {
             put(&fragment_path(folder, ids[i]), &fragment).map(|()| Vec::new())
         };
