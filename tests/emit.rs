@@ -206,12 +206,13 @@ fn a_file_replaced_by_a_folder_in_the_previous_output_is_written_again() {
 
 /// A build to disk writes what a build in memory makes, byte for byte: its search indexes
 /// take the pages' texts and write their fragments batch by batch, its packs read the
-/// Markdown they show again from the files; here in three languages, one right-to-left.
+/// Markdown they show again from the files, and it lets go of each article's HTML once
+/// every page showing it is written; here in three languages, one right-to-left.
 #[test]
 fn a_build_to_disk_writes_what_a_build_in_memory_makes() {
     let fixture = Fixture::new("trilingual");
     let out = fixture.path("public");
-    attache::build::build_to_disk(
+    let (to_disk, _) = attache::build::build_to_disk(
         fixture.root(),
         Some(&out),
         &attache::build::BuildOptions::default(),
@@ -219,6 +220,17 @@ fn a_build_to_disk_writes_what_a_build_in_memory_makes() {
     .expect("the fixture builds to disk");
     let built = attache::build::build(fixture.root(), &attache::build::BuildOptions::default())
         .expect("the fixture builds in memory");
+    let held = |built: &attache::build::Built| -> Vec<usize> {
+        built
+            .site
+            .editions
+            .iter()
+            .flat_map(|ed| &ed.articles)
+            .map(|a| a.body.html.packed_len())
+            .collect()
+    };
+    assert!(held(&built).iter().all(|&bytes| bytes > 0));
+    assert_eq!(held(&to_disk), vec![0; held(&built).len()]);
     let in_memory: BTreeMap<String, Vec<u8>> = built.output.files.into_iter().collect();
     let mut on_disk = snapshot(&out);
     // The mark that tells a later build the folder is attache's to replace.
