@@ -123,6 +123,7 @@ CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || 
 REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 LOADS=()
+HUGO_FAILED=()   # sizes Hugo did not complete
 
 # Per size and command: wall median, CPU (user + system), peak RSS in KiB.
 # Commands: al = attache, like-for-like (related: false); hl = Hugo, like-for-like (no related);
@@ -200,9 +201,22 @@ for n in $SIZES; do
             a_ok=0
         fi
     fi
-    # Hugo must build cleanly, or the comparison is meaningless.
+    # Hugo must build cleanly, or the comparison is meaningless; above 10,000 articles it
+    # may not complete at all (at 100,000 the kernel's OOM killer stopped it on a 24 GiB
+    # machine): attache is then timed alone. Nothing of attache's is left on tmpfs, where
+    # it would take memory from Hugo.
+    rm -rf "$A_OUT" "$H_OUT"
+    h_ok=1
+    if ! $(cmd_for hl "$n" "$H_OUT"); then
+        if [ "$n" -le 10000 ]; then
+            echo "Hugo failed on the $n-article site" >&2
+            exit 1
+        fi
+        warn "Hugo did not complete the $n-article site (killed for want of memory? see dmesg): attache is timed alone at this size"
+        h_ok=0
+        HUGO_FAILED+=("$n")
+    fi
     rm -rf "$H_OUT"
-    $(cmd_for hl "$n" "$H_OUT")
 
     say "Timing $n articles, outputs on $SHM ($runs rounds)"
     LOADS+=("$n articles: $(uptime | sed 's/.*load average/load average/')")
@@ -211,6 +225,7 @@ for n in $SIZES; do
     used=()
     for w in $whats; do
         if [ "$a_ok" != 1 ] && [ "${w:0:1}" = a ]; then MED[$n,$w]=-; CPUT[$n,$w]=-; continue; fi
+        if [ "$h_ok" != 1 ] && [ "${w:0:1}" = h ]; then MED[$n,$w]=-; CPUT[$n,$w]=-; continue; fi
         cmds+=("$(cmd_for "$w" "$n" "$(out_for "$w" "$SHM")")")
         used+=("$w")
     done
@@ -224,6 +239,7 @@ for n in $SIZES; do
     for w in $whats; do
         RSS[$n,$w]=-
         if [ "$a_ok" != 1 ] && [ "${w:0:1}" = a ]; then continue; fi
+        if [ "$h_ok" != 1 ] && [ "${w:0:1}" = h ]; then continue; fi
         rm -rf "$A_OUT" "$H_OUT"
         # shellcheck disable=SC2046
         RSS[$n,$w]=$(peak_rss $(cmd_for "$w" "$n" "$(out_for "$w" "$SHM")"))
@@ -383,6 +399,9 @@ SUMMARY="$RESULTS/summary.md"
         if [ "$n" -gt 10000 ] && [ -n "${MED[$n,al]:-}" ] && [ "${MED[$LARGEST,al]:--}" != - ]; then
             echo "Growth from $LARGEST to $n articles ($(ratio "$n" "$LARGEST") the content), like-for-like: attache $(ratio "${MED[$n,al]}" "${MED[$LARGEST,al]}") wall, $(ratio "${CPUT[$n,al]}" "${CPUT[$LARGEST,al]}") CPU; Hugo $(ratio "${MED[$n,hl]}" "${MED[$LARGEST,hl]}") wall, $(ratio "${CPUT[$n,hl]}" "${CPUT[$LARGEST,hl]}") CPU."
         fi
+    done
+    for n in "${HUGO_FAILED[@]}"; do
+        echo "Hugo did not complete the $n-article site: the build was stopped (by the kernel's OOM killer when memory ran out, if \`dmesg\` says so), so its cells are empty."
     done
     echo "Growth from $SMALLEST to $LARGEST articles ($(ratio "$LARGEST" "$SMALLEST") the content), like-for-like: attache $(ratio "${MED[$LARGEST,al]:-}" "${MED[$SMALLEST,al]:-}"), Hugo $(ratio "${MED[$LARGEST,hl]:-}" "${MED[$SMALLEST,hl]:-}") (wall-clock medians)."
     echo

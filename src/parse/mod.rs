@@ -11,6 +11,7 @@ mod dates;
 mod fields;
 pub mod front_matter;
 mod head;
+mod headings;
 mod html_ids;
 pub mod leftovers;
 mod links;
