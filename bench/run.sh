@@ -403,7 +403,9 @@ SUMMARY="$RESULTS/summary.md"
     for n in "${HUGO_FAILED[@]}"; do
         echo "Hugo did not complete the $n-article site: the build was stopped (by the kernel's OOM killer when memory ran out, if \`dmesg\` says so), so its cells are empty."
     done
-    echo "Growth from $SMALLEST to $LARGEST articles ($(ratio "$LARGEST" "$SMALLEST") the content), like-for-like: attache $(ratio "${MED[$LARGEST,al]:-}" "${MED[$SMALLEST,al]:-}"), Hugo $(ratio "${MED[$LARGEST,hl]:-}" "${MED[$SMALLEST,hl]:-}") (wall-clock medians)."
+    if [ "$SMALLEST" != "$LARGEST" ]; then
+        echo "Growth from $SMALLEST to $LARGEST articles ($(ratio "$LARGEST" "$SMALLEST") the content), like-for-like: attache $(ratio "${MED[$LARGEST,al]:-}" "${MED[$SMALLEST,al]:-}"), Hugo $(ratio "${MED[$LARGEST,hl]:-}" "${MED[$SMALLEST,hl]:-}") (wall-clock medians)."
+    fi
     echo
     echo "On disk ($WORK), $LARGEST articles, like-for-like sites:"
     echo
