@@ -77,7 +77,7 @@ fn check_references(site: &Site, output: &Output) -> Vec<Diagnostic> {
                         } else {
                             target_page.display.display().to_string()
                         },
-                        suggestion: did_you_mean(fragment, target_page.body.anchors().into_iter()),
+                        suggestion: did_you_mean(fragment, target_page.body.anchors()),
                     }
                 }
                 (Some(_), None) => continue,
