@@ -245,7 +245,9 @@ pub fn build_each<'a, E: Send>(
             index.add(id, &a.terms);
         }
     }
-    Ok(write_final(index, stop, folder))
+    // No edit follows a build's index: its last plan lets go of what it has encoded.
+    let shards = index.final_shards();
+    Ok(write_shards(shards, &index, stop, folder))
 }
 
 /// The manifest and the shards of `index`, in `folder`.
@@ -253,13 +255,7 @@ pub fn write(index: &mut Index, stop: &[&str], folder: &str) -> Vec<(String, Byt
     write_shards(index.shards(), index, stop, folder)
 }
 
-/// The manifest and the shards of `index`, in `folder`, from an index no edit will follow
-/// (see [`Index::final_shards`]).
-fn write_final(mut index: Index, stop: &[&str], folder: &str) -> Vec<(String, Bytes)> {
-    let shards = index.final_shards();
-    write_shards(shards, &index, stop, folder)
-}
-
+/// The manifest of `index` and its `shards`, in `folder`.
 fn write_shards(
     shards: Vec<(Option<u32>, index::Shard)>,
     index: &Index,
