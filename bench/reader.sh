@@ -51,6 +51,9 @@ attache, site, plain, shm, runs, out = sys.argv[1:]
 times = {"with": [], "without": []}
 def build(root, dest):
     shutil.rmtree(dest, ignore_errors=True)
+    # And the previous output attache keeps beside it: each build starts from nothing.
+    parent, name = dest.rsplit("/", 1)
+    shutil.rmtree(f"{parent}/.{name}.attache-old", ignore_errors=True)
     start = time.perf_counter()
     subprocess.run([attache, "build", "--root", root, "-o", dest, "--quiet"],
                    check=True, stderr=subprocess.DEVNULL)
@@ -65,7 +68,7 @@ pairs = statistics.median(x / y for x, y in zip(times["with"], times["without"])
 print(f"with the index {a:.3f} s, without {b:.3f} s (medians): the index adds "
       f"{a - b:.3f} s, {100 * (a / b - 1):.1f} % (median of paired ratios {100 * (pairs - 1):.1f} %)")
 PY
-rm -rf "$SHM/attache-reader-a" "$SHM/attache-reader-b"
+rm -rf "$SHM"/attache-reader-a "$SHM"/attache-reader-b "$SHM"/.attache-reader-*.attache-old
 OUT="$WORK/out-a"
 "$ATTACHE" build --root "$SITE" -o "$OUT" --quiet
 

@@ -66,7 +66,7 @@ find "$ROOT/src" -name '*.rs' -exec touch {} +
 
 say "timing ($RUNS rounds after a warm-up; load: $(uptime | sed 's/.*load average: //'))"
 json="$WORK/revisions.json"
-hyperfine -N --warmup 1 --runs "$RUNS" --prepare "rm -rf $SHM/attache-rev-*" \
+hyperfine -N --warmup 1 --runs "$RUNS" --prepare "rm -rf $SHM/attache-rev-* $SHM/.attache-rev-*" \
     --export-json "$json" "${cmds[@]}"
 first=$(jq -r '.results[0].median' "$json")
 printf '\n| revision | wall median | CPU (user + system) | against the first |\n|---|---:|---:|---:|\n'
@@ -76,4 +76,4 @@ for rev in "$@"; do
         ".results[$i] | \"| \(\$rev) | \(.median * 1000 | round) ms | \((.user + .system) * 1000 | round) ms | \(.median / \$first * 100 | round / 100)× |\"" "$json"
     i=$((i + 1))
 done
-rm -rf "$SHM"/attache-rev-*
+rm -rf "$SHM"/attache-rev-* "$SHM"/.attache-rev-*

@@ -138,6 +138,9 @@ done
 if [ -z "$LARGEST" ]; then LARGEST=$SMALLEST; fi
 
 A_OUT="$SHM/attache-out"
+# The previous output attache keeps beside its output, to stage the next build in: removed
+# with the output wherever a build must start from nothing.
+A_KEPT="$SHM/.attache-out.attache-old"
 H_OUT="$SHM/hugo-out"
 
 # The attache site without related articles: its own site.yaml, the same content and theme.
@@ -195,7 +198,7 @@ for n in $SIZES; do
     if [ "$n" -gt 10000 ]; then whats="al hl"; runs=$BIG_RUNS; fi
     a_ok=$ATTACHE_OK
     if [ "$a_ok" = 1 ]; then
-        rm -rf "$A_OUT"
+        rm -rf "$A_OUT" "$A_KEPT"
         if ! $(cmd_for al "$n" "$A_OUT") || ! $(cmd_for ar "$n" "$A_OUT"); then
             warn "attache build failed on the $n-article site: attache is skipped at this size"
             a_ok=0
@@ -205,7 +208,7 @@ for n in $SIZES; do
     # may not complete at all (at 100,000 the kernel's OOM killer stopped it on a 24 GiB
     # machine): attache is then timed alone. Nothing of attache's is left on tmpfs, where
     # it would take memory from Hugo.
-    rm -rf "$A_OUT" "$H_OUT"
+    rm -rf "$A_OUT" "$A_KEPT" "$H_OUT"
     h_ok=1
     if ! $(cmd_for hl "$n" "$H_OUT"); then
         if [ "$n" -le 10000 ]; then
@@ -230,7 +233,7 @@ for n in $SIZES; do
         used+=("$w")
     done
     # Each run starts from an empty output folder (Hugo does not clean its destination).
-    alternate "$json" "$runs" "rm -rf $A_OUT $H_OUT" "${cmds[@]}"
+    alternate "$json" "$runs" "rm -rf $A_OUT $A_KEPT $H_OUT" "${cmds[@]}"
     for i in "${!used[@]}"; do
         read -r MED[$n,${used[$i]}] CPUT[$n,${used[$i]}] < <(hf_stats "$json" "$i")
     done
@@ -240,11 +243,11 @@ for n in $SIZES; do
         RSS[$n,$w]=-
         if [ "$a_ok" != 1 ] && [ "${w:0:1}" = a ]; then continue; fi
         if [ "$h_ok" != 1 ] && [ "${w:0:1}" = h ]; then continue; fi
-        rm -rf "$A_OUT" "$H_OUT"
+        rm -rf "$A_OUT" "$A_KEPT" "$H_OUT"
         # shellcheck disable=SC2046
         RSS[$n,$w]=$(peak_rss $(cmd_for "$w" "$n" "$(out_for "$w" "$SHM")"))
     done
-    rm -rf "$A_OUT" "$H_OUT"
+    rm -rf "$A_OUT" "$A_KEPT" "$H_OUT"
 
     printf '\n%-28s %12s %12s %12s\n' "$n articles" "wall median" "CPU (u+s)" "peak RSS"
     for w in $whats; do
@@ -263,6 +266,7 @@ LOADS+=("disk: $(uptime | sed 's/.*load average/load average/')")
 DISK="$WORK/disk"
 mkdir -p "$DISK"
 DA_OUT="$DISK/attache-out"
+DA_KEPT="$DISK/.attache-out.attache-old"
 DH_OUT="$DISK/hugo-out"
 a_ok=$ATTACHE_OK
 if [ "${MED[$n,al]:--}" = - ]; then a_ok=0; fi
@@ -270,7 +274,7 @@ cmds=()
 if [ "$a_ok" = 1 ]; then cmds+=("$(cmd_for al "$n" "$DA_OUT")"); fi
 cmds+=("$(cmd_for hl "$n" "$DH_OUT")")
 json="$RESULTS/hyperfine-$n-disk-first.json"
-alternate "$json" "$DISK_RUNS" "sh -c 'rm -rf $DA_OUT $DH_OUT; sync'" "${cmds[@]}"
+alternate "$json" "$DISK_RUNS" "sh -c 'rm -rf $DA_OUT $DA_KEPT $DH_OUT; sync'" "${cmds[@]}"
 declare -A DMED DCPU
 i=0
 if [ "$a_ok" = 1 ]; then read -r DMED[first,a] DCPU[first,a] < <(hf_stats "$json" 0); i=1; else DMED[first,a]=-; DCPU[first,a]=-; fi
@@ -414,7 +418,7 @@ SUMMARY="$RESULTS/summary.md"
     echo "| first build, empty output folder | $(fmt_s "${DMED[first,a]}") | $(fmt_s "${DMED[first,h]}") | $(ratio "${DMED[first,a]}" "${DMED[first,h]}") | $(fmt_s "${DCPU[first,a]}") | $(fmt_s "${DCPU[first,h]}") | ${TOTAL[a]} | ${TOTAL[h]} |"
     echo "| rebuild after editing one article | $(fmt_s "${DMED[re,a]}") | $(fmt_s "${DMED[re,h]}") | $(ratio "${DMED[re,a]}" "${DMED[re,h]}") | $(fmt_s "${DCPU[re,a]}") | $(fmt_s "${DCPU[re,h]}") | ${NEWER[a]} of ${TOTAL[a]} | ${NEWER[h]} of ${TOTAL[h]} |"
     echo
-    echo "attache's rebuild on disk takes $(ratio "${DMED[re,a]}" "${MED[$LARGEST,al]:-}") its build time on tmpfs."
+    echo "attache's rebuild on disk takes $(ratio "${DMED[re,a]}" "${MED[$LARGEST,al]:-}") its build time on tmpfs (from an empty folder). Each timed rebuild is staged in the output the build before it kept (the warm-up round's rebuild, from a first build, had none to stage in)."
     if [ "$S_START" != - ]; then
         echo
         echo "\`attache serve\` on the $LARGEST-article site (with related articles): peak RSS $(fmt_mib "$S_START") after its first build; $(fmt_mib "$S_AFTER") after serving all $S_PAGES article pages and the search manifest compressed (brotli) once each."

@@ -1,8 +1,10 @@
 //! Rebuilds on disk write only what changed: a writer edits one article and builds again;
 //! every file whose bytes are the same is the very file of the previous build (same inode,
 //! same modification time), so deploy tools see only the real changes; the changed files
-//! are new. A rebuild that fails leaves the previous output as it was, and what a previous
-//! output holds that attache did not put there (links, folders) is never followed.
+//! are new. The output a build replaces is kept beside the new one, and the next build is
+//! staged in it, so a rebuild makes and removes no folders. A rebuild that fails leaves the
+//! previous output as it was, and what a previous or kept output holds that attache did not
+//! put there (links, folders) is never followed.
 #![cfg(unix)]
 
 mod common;
@@ -121,6 +123,8 @@ fn after_a_one_article_edit_only_the_changed_files_are_new() {
 #[test]
 fn a_rebuild_that_fails_while_rendering_leaves_the_previous_output_intact() {
     let fixture = Fixture::new("basic");
+    // Twice, so the failed build is staged in the output the second build kept.
+    fixture.build(&[]);
     fixture.build(&[]);
     let before = files(&fixture.path("public"));
     append_to_article(
@@ -201,7 +205,7 @@ fn a_file_replaced_by_a_folder_in_the_previous_output_is_written_again() {
     assert!(page.is_file(), "the page is a file again");
     assert_eq!(fs::read(&page).unwrap(), bytes);
     assert!(folder.join("index.html").is_file());
-    assert!(leftovers(&fixture).is_empty());
+    assert_eq!(leftovers(&fixture), [".public.attache-old"]);
 }
 
 /// A build to disk writes what a build in memory makes, byte for byte: its search indexes
@@ -250,4 +254,171 @@ fn a_build_to_disk_writes_what_a_build_in_memory_makes() {
         .chain(in_memory.keys().filter(|p| !on_disk.contains_key(*p)))
         .collect();
     assert!(differ.is_empty(), "differ: {differ:?}");
+}
+
+/// Every folder under `dir` (itself left out) with its inode.
+fn folders(dir: &Path) -> BTreeMap<String, u64> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                e.metadata().unwrap().ino(),
+            )
+        })
+        .collect()
+}
+
+/// The output a build of `fixture`'s sources from nothing gives: files and folders.
+fn fresh_build_of(fixture: &Fixture) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
+    let fresh = tempfile::tempdir().unwrap();
+    common::copy_dir(fixture.root(), fresh.path());
+    for kept in [".public.attache-old", "public"] {
+        let _ = fs::remove_dir_all(fresh.path().join(kept));
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
+        .arg("build")
+        .current_dir(fresh.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = fresh.path().join("public");
+    (snapshot(&public), folders(&public).into_keys().collect())
+}
+
+#[test]
+fn a_rebuild_is_staged_in_the_output_the_build_before_kept() {
+    let fixture = Fixture::new("basic");
+    drop(fixture.build(&[]));
+    drop(fixture.build(&[]));
+    let public = fixture.path("public");
+    let kept = fixture.path(".public.attache-old");
+    assert_eq!(
+        leftovers(&fixture),
+        [".public.attache-old"],
+        "the first output is kept"
+    );
+    let (first_folders, second_folders) = (folders(&kept), folders(&public));
+    let before = files(&public);
+    append_to_article(
+        &fixture,
+        "content/articles/2024/second.md",
+        "A sentence added after the second build.",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    drop(fixture.build(&[]));
+
+    // No folder was made or removed: the new output is the first one, brought up to date,
+    // and the second is kept for the next build.
+    assert_eq!(folders(&public), first_folders);
+    assert_eq!(folders(&kept), second_folders);
+    let after = files(&public);
+    let mut changed = 0;
+    for (path, (ino, secs, nanos, bytes)) in &after {
+        match before.get(path) {
+            Some((old_ino, old_secs, old_nanos, old_bytes)) if old_bytes == bytes => {
+                assert_eq!(ino, old_ino, "{path} did not change: it is the same file");
+                assert_eq!(
+                    (secs, nanos),
+                    (old_secs, old_nanos),
+                    "{path} keeps its time"
+                );
+            }
+            Some((old_ino, ..)) => {
+                assert_ne!(ino, old_ino, "{path} changed: it is a new file");
+                changed += 1;
+            }
+            None => changed += 1,
+        }
+    }
+    assert!(
+        changed > 0 && changed * 3 < after.len(),
+        "{changed} of {}",
+        after.len()
+    );
+    let (fresh_files, fresh_folders) = fresh_build_of(&fixture);
+    assert_eq!(snapshot(&public), fresh_files);
+    assert_eq!(
+        folders(&public).into_keys().collect::<Vec<_>>(),
+        fresh_folders
+    );
+}
+
+#[test]
+fn pages_removed_since_leave_nothing_behind_in_a_recycled_output() {
+    let fixture = Fixture::new("basic");
+    drop(fixture.build(&[]));
+    drop(fixture.build(&[]));
+    // An article with two old addresses: its page and its redirect folders go.
+    fs::remove_file(fixture.path("content/articles/2025/fourth.md")).unwrap();
+    drop(fixture.build(&[]));
+    let public = fixture.path("public");
+    for gone in ["articles/fourth", "2025", "old"] {
+        assert!(!public.join(gone).exists(), "{gone} is gone");
+    }
+    let (fresh_files, fresh_folders) = fresh_build_of(&fixture);
+    assert_eq!(snapshot(&public), fresh_files);
+    assert_eq!(
+        folders(&public).into_keys().collect::<Vec<_>>(),
+        fresh_folders
+    );
+}
+
+#[test]
+fn what_was_planted_in_the_kept_output_is_removed_never_followed() {
+    let fixture = Fixture::new("basic");
+    drop(fixture.build(&[]));
+    drop(fixture.build(&[]));
+    let kept = fixture.path(".public.attache-old");
+    let outside = tempfile::tempdir().unwrap();
+    // A file link to an outside file with the page's very bytes, at the page's place.
+    let page = kept.join("articles/second/index.html");
+    let target = outside.path().join("page.html");
+    fs::copy(&page, &target).unwrap();
+    fs::remove_file(&page).unwrap();
+    std::os::unix::fs::symlink(&target, &page).unwrap();
+    // A folder link to an outside copy of a folder of the output.
+    let topics = kept.join("topics");
+    common::copy_dir(&topics, &outside.path().join("topics"));
+    fs::remove_dir_all(&topics).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("topics"), &topics).unwrap();
+    // A folder where a file goes, a file where a folder goes, a stray file.
+    let feed = kept.join("atom.xml");
+    fs::remove_file(&feed).unwrap();
+    fs::create_dir_all(feed.join("inside")).unwrap();
+    let about = kept.join("about");
+    fs::remove_dir_all(&about).unwrap();
+    fs::write(&about, "not a folder").unwrap();
+    fs::write(kept.join("articles/stray.txt"), "stray").unwrap();
+    let outside_before = files(outside.path());
+
+    drop(fixture.build(&[]));
+    let public = fixture.path("public");
+    for p in ["articles/second/index.html", "topics"] {
+        let m = fs::symlink_metadata(public.join(p)).unwrap();
+        assert!(!m.file_type().is_symlink(), "{p} is ours again");
+    }
+    assert_eq!(
+        files(outside.path()),
+        outside_before,
+        "nothing outside changed"
+    );
+    for (path, _) in outside_before {
+        let m = fs::metadata(outside.path().join(&path)).unwrap();
+        assert_eq!(m.nlink(), 1, "{path} outside is not linked into the output");
+    }
+    let (fresh_files, fresh_folders) = fresh_build_of(&fixture);
+    assert_eq!(snapshot(&public), fresh_files);
+    assert_eq!(
+        folders(&public).into_keys().collect::<Vec<_>>(),
+        fresh_folders
+    );
 }

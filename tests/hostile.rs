@@ -96,13 +96,16 @@ impl Desk {
         snapshot(&self.path("public"))
     }
 
-    /// Everything in `outer` except `site/public/`, symbolic links not followed.
+    /// Everything in `outer` except `site/public/` and the previous output attache keeps
+    /// beside it for the next build (`site/.public.attache-old`), symbolic links not
+    /// followed.
     fn surroundings(&self) -> BTreeMap<PathBuf, Entry> {
         let public = self.path("public");
+        let kept = self.path(".public.attache-old");
         walkdir::WalkDir::new(self.outer.path())
             .min_depth(1)
             .into_iter()
-            .filter_entry(|e| e.path() != public)
+            .filter_entry(|e| e.path() != public && e.path() != kept)
             .map(|e| {
                 let e = e.unwrap();
                 let rel = e.path().strip_prefix(self.outer.path()).unwrap().into();
@@ -1445,6 +1448,33 @@ fn an_output_flag_pointing_at_the_site_is_refused_and_named_as_the_flag() {
         assert!(desk.public() == public);
         assert_eq!(desk.surroundings(), around);
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_kept_previous_output_planted_as_links_to_folders_outside_is_never_followed() {
+    let desk = Desk::new();
+    let elsewhere = desk.outer.path().join("elsewhere");
+    copy_dir(&desk.path("public"), &elsewhere);
+    let elsewhere_before = snapshot(&elsewhere);
+    let kept = desk.path(".public.attache-old");
+    // The kept output itself a link to a folder outside, then a real folder whose
+    // folders are links to it.
+    std::os::unix::fs::symlink(&elsewhere, &kept).unwrap();
+    let first = desk.builds();
+    assert_eq!(snapshot(&elsewhere), elsewhere_before);
+    assert!(!fs::symlink_metadata(&kept).unwrap().is_symlink());
+    for folder in ["articles", "topics", "search"] {
+        fs::remove_dir_all(kept.join(folder)).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join(folder), kept.join(folder)).unwrap();
+    }
+    let second = desk.builds();
+    assert_eq!(
+        snapshot(&elsewhere),
+        elsewhere_before,
+        "nothing outside changed"
+    );
+    assert_eq!(second.files, first.files);
 }
 
 // ---- scripts in content ----------------------------------------------------------------
