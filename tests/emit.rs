@@ -16,8 +16,11 @@ use std::path::Path;
 
 use common::{Fixture, snapshot};
 
+/// A file's inode, modification time (seconds, nanoseconds) and bytes.
+type FileState = (u64, i64, i64, Vec<u8>);
+
 /// Every regular file under `dir`: its inode, modification time and bytes.
-fn files(dir: &Path) -> BTreeMap<String, (u64, i64, i64, Vec<u8>)> {
+fn files(dir: &Path) -> BTreeMap<String, FileState> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
@@ -149,42 +152,50 @@ fn a_rebuild_that_fails_while_rendering_leaves_the_previous_output_intact() {
     assert!(leftovers(&fixture).is_empty(), "{:?}", leftovers(&fixture));
 }
 
+/// Replaces, in the output folder `output`, a page with a link to an outside file holding
+/// its very bytes and the topics folder with a link to an outside copy of it: what a build
+/// must replace, never follow.
+fn plant_links_to(outside: &Path, output: &Path) {
+    let page = output.join("articles/second/index.html");
+    let target = outside.join("page.html");
+    fs::copy(&page, &target).unwrap();
+    fs::remove_file(&page).unwrap();
+    std::os::unix::fs::symlink(&target, &page).unwrap();
+    let topics = output.join("topics");
+    common::copy_dir(&topics, &outside.join("topics"));
+    fs::remove_dir_all(&topics).unwrap();
+    std::os::unix::fs::symlink(outside.join("topics"), &topics).unwrap();
+}
+
+/// Asserts that the build replaced the links [`plant_links_to`] planted with its own page
+/// and folder in `public`, and wrote, linked or removed nothing outside (as it was
+/// `before`).
+fn assert_links_replaced(public: &Path, outside: &Path, before: BTreeMap<String, FileState>) {
+    for p in ["articles/second/index.html", "topics"] {
+        let m = fs::symlink_metadata(public.join(p)).unwrap();
+        assert!(!m.file_type().is_symlink(), "{p} is ours again");
+    }
+    assert!(public.join("articles/second/index.html").is_file());
+    assert!(public.join("topics").is_dir());
+    assert_eq!(files(outside), before, "nothing outside changed");
+    for (path, _) in before {
+        let m = fs::metadata(outside.join(&path)).unwrap();
+        assert_eq!(m.nlink(), 1, "{path} outside is not linked into the output");
+    }
+}
+
 #[test]
 fn a_link_planted_in_the_previous_output_is_replaced_not_followed() {
     let fixture = Fixture::new("basic");
     fixture.build(&[]);
-    let public = fixture.path("public");
     let outside = tempfile::tempdir().unwrap();
-    // A file link to a file outside with the very bytes the page will have.
-    let page = public.join("articles/second/index.html");
-    let target = outside.path().join("page.html");
-    fs::copy(&page, &target).unwrap();
-    fs::remove_file(&page).unwrap();
-    std::os::unix::fs::symlink(&target, &page).unwrap();
-    // A folder link to a copy of a folder of the output.
-    let topics = public.join("topics");
-    let copied = outside.path().join("topics");
-    common::copy_dir(&topics, &copied);
-    fs::remove_dir_all(&topics).unwrap();
-    std::os::unix::fs::symlink(&copied, &topics).unwrap();
+    plant_links_to(outside.path(), &fixture.path("public"));
     let outside_before = files(outside.path());
 
     fixture.build(&[]);
-    for p in [&page, &topics] {
-        let m = fs::symlink_metadata(p).unwrap();
-        assert!(!m.file_type().is_symlink(), "{} is ours again", p.display());
-    }
-    assert!(page.is_file() && topics.is_dir());
-    // Nothing outside was written, linked or removed.
-    assert_eq!(files(outside.path()), outside_before);
-    for (path, _) in outside_before {
-        let m = fs::metadata(outside.path().join(&path)).unwrap();
-        assert_eq!(m.nlink(), 1, "{path} outside is not linked into the output");
-    }
+    assert_links_replaced(&fixture.path("public"), outside.path(), outside_before);
     // And the output is what a build from nothing gives.
-    let fresh = Fixture::new("basic");
-    fresh.build(&[]);
-    assert_eq!(snapshot(&public), snapshot(&fresh.path("public")));
+    assert_as_built_from_nothing(&fixture);
 }
 
 #[test]
@@ -273,12 +284,19 @@ fn folders(dir: &Path) -> BTreeMap<String, u64> {
         .collect()
 }
 
-/// The output a build of `fixture`'s sources from nothing gives: files and folders.
-fn fresh_build_of(fixture: &Fixture) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
+/// Asserts that `fixture`'s output holds what a build of its sources from nothing gives:
+/// the same files, byte for byte, and the same folders (none left over).
+fn assert_as_built_from_nothing(fixture: &Fixture) {
+    // The sources alone: the outputs may hold links planted by the test.
     let fresh = tempfile::tempdir().unwrap();
-    common::copy_dir(fixture.root(), fresh.path());
-    for kept in [".public.attache-old", "public"] {
-        let _ = fs::remove_dir_all(fresh.path().join(kept));
+    for entry in fs::read_dir(fixture.root()).unwrap() {
+        let entry = entry.unwrap();
+        let to = fresh.path().join(entry.file_name());
+        match entry.file_name().to_str() {
+            Some("public" | ".public.attache-old") => {}
+            _ if entry.file_type().unwrap().is_dir() => common::copy_dir(&entry.path(), &to),
+            _ => drop(fs::copy(entry.path(), &to).unwrap()),
+        }
     }
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
         .arg("build")
@@ -290,8 +308,10 @@ fn fresh_build_of(fixture: &Fixture) -> (BTreeMap<String, Vec<u8>>, Vec<String>)
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let public = fresh.path().join("public");
-    (snapshot(&public), folders(&public).into_keys().collect())
+    let (public, from_nothing) = (fixture.path("public"), fresh.path().join("public"));
+    assert_eq!(snapshot(&public), snapshot(&from_nothing));
+    let names = |dir: &Path| folders(dir).into_keys().collect::<Vec<_>>();
+    assert_eq!(names(&public), names(&from_nothing));
 }
 
 #[test]
@@ -344,12 +364,7 @@ fn a_rebuild_is_staged_in_the_output_the_build_before_kept() {
         "{changed} of {}",
         after.len()
     );
-    let (fresh_files, fresh_folders) = fresh_build_of(&fixture);
-    assert_eq!(snapshot(&public), fresh_files);
-    assert_eq!(
-        folders(&public).into_keys().collect::<Vec<_>>(),
-        fresh_folders
-    );
+    assert_as_built_from_nothing(&fixture);
 }
 
 #[test]
@@ -364,12 +379,7 @@ fn pages_removed_since_leave_nothing_behind_in_a_recycled_output() {
     for gone in ["articles/fourth", "2025", "old"] {
         assert!(!public.join(gone).exists(), "{gone} is gone");
     }
-    let (fresh_files, fresh_folders) = fresh_build_of(&fixture);
-    assert_eq!(snapshot(&public), fresh_files);
-    assert_eq!(
-        folders(&public).into_keys().collect::<Vec<_>>(),
-        fresh_folders
-    );
+    assert_as_built_from_nothing(&fixture);
 }
 
 #[test]
@@ -379,17 +389,7 @@ fn what_was_planted_in_the_kept_output_is_removed_never_followed() {
     drop(fixture.build(&[]));
     let kept = fixture.path(".public.attache-old");
     let outside = tempfile::tempdir().unwrap();
-    // A file link to an outside file with the page's very bytes, at the page's place.
-    let page = kept.join("articles/second/index.html");
-    let target = outside.path().join("page.html");
-    fs::copy(&page, &target).unwrap();
-    fs::remove_file(&page).unwrap();
-    std::os::unix::fs::symlink(&target, &page).unwrap();
-    // A folder link to an outside copy of a folder of the output.
-    let topics = kept.join("topics");
-    common::copy_dir(&topics, &outside.path().join("topics"));
-    fs::remove_dir_all(&topics).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("topics"), &topics).unwrap();
+    plant_links_to(outside.path(), &kept);
     // A folder where a file goes, a file where a folder goes, a stray file.
     let feed = kept.join("atom.xml");
     fs::remove_file(&feed).unwrap();
@@ -401,24 +401,6 @@ fn what_was_planted_in_the_kept_output_is_removed_never_followed() {
     let outside_before = files(outside.path());
 
     drop(fixture.build(&[]));
-    let public = fixture.path("public");
-    for p in ["articles/second/index.html", "topics"] {
-        let m = fs::symlink_metadata(public.join(p)).unwrap();
-        assert!(!m.file_type().is_symlink(), "{p} is ours again");
-    }
-    assert_eq!(
-        files(outside.path()),
-        outside_before,
-        "nothing outside changed"
-    );
-    for (path, _) in outside_before {
-        let m = fs::metadata(outside.path().join(&path)).unwrap();
-        assert_eq!(m.nlink(), 1, "{path} outside is not linked into the output");
-    }
-    let (fresh_files, fresh_folders) = fresh_build_of(&fixture);
-    assert_eq!(snapshot(&public), fresh_files);
-    assert_eq!(
-        folders(&public).into_keys().collect::<Vec<_>>(),
-        fresh_folders
-    );
+    assert_links_replaced(&fixture.path("public"), outside.path(), outside_before);
+    assert_as_built_from_nothing(&fixture);
 }
