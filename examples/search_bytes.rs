@@ -36,8 +36,9 @@ fn main() {
         let mut terms = Vec::new();
         let mut buffer = String::new();
         words::for_each_term(&query, &stop, &mut buffer, |t| {
-            if !terms.iter().any(|x| x == t.text) {
-                terms.push(t.text.to_string());
+            let text = t.text().into_owned();
+            if !terms.contains(&text) {
+                terms.push(text);
             }
             true
         });

@@ -108,13 +108,16 @@ impl Vocab {
 
     /// As [`Vocab::intern`], for a term whose number is known.
     pub fn intern_term(&mut self, term: words::Term) -> u32 {
-        let Some(key) = term.key else {
-            if let Some(&id) = self.long.get(term.text) {
+        let key = match term {
+            words::Term::Short(key) => key,
+            words::Term::Long(text) => {
+                if let Some(&id) = self.long.get(text) {
+                    return id;
+                }
+                let id = self.push(text);
+                self.long.insert(text.into(), id);
                 return id;
             }
-            let id = self.push(term.text);
-            self.long.insert(term.text.into(), id);
-            return id;
         };
         if self.recent.is_empty() {
             // No term packs to 0 (its length, at least 1, is in the top byte).
@@ -128,7 +131,7 @@ impl Vocab {
         let id = match self.short.get(&key) {
             Some(&id) => id,
             None => {
-                let id = self.push(term.text);
+                let id = self.push(&term.text());
                 self.short.insert(key, id);
                 id
             }

@@ -23,6 +23,7 @@
 //! shards and fragments an edit touched; a build makes it afresh, with the same bytes.
 
 pub mod analyse;
+mod ascii;
 pub mod index;
 mod postings;
 pub mod read;

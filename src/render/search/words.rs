@@ -15,9 +15,13 @@
 //! 4. A folded word of one character, or on the language's stop list, is no term; a long
 //!    one is cut to [`MAX_TERM_CHARS`] characters, which a query's word is cut to as well.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashSet;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
+
+use super::ascii;
 
 /// Terms are at most this many characters: a 10,000-letter "word" (a pasted hash, a
 /// script without spaces the segmenter does not split) stays a short term, and a query
@@ -66,10 +70,10 @@ pub fn for_each_term(
     let mut words = |text: &str, buffer: &mut String, each: &mut dyn FnMut(Term) -> bool| {
         let mut go = true;
         for_each_word(text, |word| {
-            go = if word.is_ascii() {
-                ascii_term(word, stop, &mut lower, &mut *each)
-            } else {
-                word_term(word, stop, buffer, &mut *each)
+            go = match word.plain {
+                Some(window) => plain_term(word.text.len(), window, stop, &mut *each),
+                None if word.text.is_ascii() => ascii_term(word.text, stop, &mut lower, &mut *each),
+                None => word_term(word.text, stop, buffer, &mut *each),
             };
             go
         });
@@ -80,7 +84,7 @@ pub fn for_each_term(
     // lead (0xE0 and up) are looked at.
     let bytes = text.as_bytes();
     let (mut rest, mut at) = (0, 0);
-    while let Some(found) = bytes[at..].iter().position(|&b| b >= 0xE0) {
+    while let Some(found) = ascii::first_long_lead(&bytes[at..]) {
         let start = at + found;
         // A lead byte starts a character, so `start` is a boundary.
         let run: usize = text[start..]
@@ -118,28 +122,36 @@ fn ascii_term(
     }
     // Any byte offset of an ASCII word is a character boundary.
     let cut = &word[..word.len().min(MAX_TERM_CHARS)];
-    // The number of the term in lower case, made in the same look at each byte that finds
-    // whether the word has capitals: ten million words of a large site are looked up in
-    // the stop list and the vocabulary by it.
-    let mut upper = false;
-    let lowered = cut.bytes().map(|b| {
-        upper |= b.is_ascii_uppercase();
-        b.to_ascii_lowercase()
-    });
-    let key = pack(lowered);
-    if key.is_none() {
-        upper = cut.bytes().any(|b| b.is_ascii_uppercase());
-    }
-    // Most words are in lower case already: those are their own term, not copied.
-    let text = if upper {
-        lower.clear();
-        lower.push_str(cut);
-        lower.make_ascii_lowercase();
-        lower.as_str()
-    } else {
-        cut
+    // The number of the term in lower case: ten million words of a large site are
+    // looked up in the stop list and the vocabulary by it.
+    let lowered = cut.bytes().map(|b| b.to_ascii_lowercase());
+    let term = match pack(lowered) {
+        Some(key) => Term::Short(key),
+        None if cut.bytes().any(|b| b.is_ascii_uppercase()) => {
+            lower.clear();
+            lower.push_str(cut);
+            lower.make_ascii_lowercase();
+            Term::Long(lower)
+        }
+        None => Term::Long(cut),
     };
-    let term = Term { text, key };
+    stop.has(term) || each(term)
+}
+
+/// The term of a word of `len` (at most fifteen) ASCII letters and digits whose bytes
+/// are the first of `window`: most words of a Latin-script text, made lower case and
+/// packed without a look at each byte; false when `each` says stop.
+fn plain_term(
+    len: usize,
+    window: u128,
+    stop: &StopWords,
+    each: &mut dyn FnMut(Term) -> bool,
+) -> bool {
+    if len < 2 {
+        return true;
+    }
+    let (lower, _) = ascii::lower_case(ascii::first_bytes(window, len));
+    let term = Term::Short(lower | (len as u128) << 120);
     stop.has(term) || each(term)
 }
 
@@ -189,29 +201,53 @@ impl<'a> StopWords<'a> {
 
     /// Whether `term` is on the list.
     pub fn has(&self, term: Term) -> bool {
-        if term.text.len() > self.longest {
+        if term.len() > self.longest {
             return false;
         }
-        match term.key {
-            Some(key) => self.short.contains(&key),
-            None => self.long.contains(&term.text),
+        match term {
+            Term::Short(key) => self.short.contains(&key),
+            Term::Long(text) => self.long.contains(&text),
         }
     }
 }
 
-/// A term as analysis gives it: its text, and the number it packs to when it is short
-/// ([`packed`]), worked out once for the stop list and the vocabulary both.
-#[derive(Debug, Clone, Copy)]
-pub struct Term<'t> {
-    pub text: &'t str,
-    pub(super) key: Option<u128>,
+/// A term as analysis gives it: a term of up to fifteen bytes (most of them) as the
+/// number it packs to ([`packed`]), worked out once for the stop list and the vocabulary
+/// both, and written out only when the vocabulary first meets it; a longer one as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term<'t> {
+    Short(u128),
+    Long(&'t str),
 }
 
 impl<'t> Term<'t> {
     pub fn new(text: &'t str) -> Term<'t> {
-        Term {
-            text,
-            key: packed(text),
+        packed(text).map_or(Term::Long(text), Term::Short)
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            Term::Short(key) => (key >> 120) as usize,
+            Term::Long(text) => text.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Its text.
+    pub fn text(&self) -> Cow<'t, str> {
+        match *self {
+            Term::Short(key) => {
+                let bytes = key.to_le_bytes();
+                // A key is the bytes of a `&str` ([`packed`]) or ASCII letters and digits
+                // made lower case ([`plain_term`]): UTF-8 either way.
+                let text = std::str::from_utf8(&bytes[..self.len()]).expect("a term's bytes");
+                Cow::Owned(text.to_string())
+            }
+            Term::Long(text) => Cow::Borrowed(text),
         }
     }
 }
@@ -298,6 +334,15 @@ fn arabic_mark(c: char) -> bool {
     matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{0640}')
 }
 
+/// A word as [`for_each_word`] finds it.
+#[derive(Debug, Clone, Copy)]
+pub struct Word<'a> {
+    pub text: &'a str,
+    /// For a word of at most fifteen ASCII letters and digits: sixteen bytes of the text
+    /// from the word's first (see [`ascii::window`]).
+    plain: Option<u128>,
+}
+
 /// Calls `each` with the words of `text` by Unicode's word boundaries (UAX #29), as
 /// `unicode_words` finds them, until it returns false; only faster on the plain ASCII words
 /// that make up most of a Latin-script text.
@@ -306,11 +351,11 @@ fn arabic_mark(c: char) -> bool {
 /// non-space characters always ends a word there (it joins only between letters or digits,
 /// `_` aside), so a run of ASCII letters and digits is one word as it stands. Every other
 /// run goes through the segmenter, which is about five times slower per byte.
-pub fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(&'a str) -> bool) {
+pub fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(Word<'a>) -> bool) {
     let edge = |b: &u8| b.is_ascii_punctuation() && *b != b'_';
-    // Split at ASCII whitespace, byte by byte; a run holding any other space (no-break,
-    // ideographic) is not plain ASCII and goes to the segmenter, which splits it there.
-    // ASCII bytes never fall inside a character, so every cut below is at a boundary.
+    // Split at ASCII whitespace; a run holding any other space (no-break, ideographic) is
+    // not plain ASCII and goes to the segmenter, which splits it there. ASCII bytes never
+    // fall inside a character, so every cut below is at a boundary.
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -318,13 +363,23 @@ pub fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(&'a str) -> bool) {
             at += 1;
             continue;
         }
-        // Most runs are letters and digits only: one look at each byte.
+        // Most runs are a short word of letters and digits only, found sixteen bytes at
+        // a time.
         let start = at;
-        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-            at += 1;
+        let window = ascii::window(bytes, start);
+        at += ascii::alphanumeric_run(window);
+        if at - start == 16 {
+            at += bytes[at..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len() - at);
         }
         if at > start && bytes.get(at).is_none_or(u8::is_ascii_whitespace) {
-            if !each(&text[start..at]) {
+            let word = Word {
+                text: &text[start..at],
+                plain: (at - start <= 15).then_some(window),
+            };
+            if !each(word) {
                 return;
             }
             continue;
@@ -335,17 +390,19 @@ pub fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(&'a str) -> bool) {
         let run = &bytes[start..at];
         let first = run.iter().position(|b| !edge(b)).unwrap_or(run.len());
         let last = run.iter().rposition(|b| !edge(b)).map_or(first, |i| i + 1);
-        let trimmed = &text[start + first..start + last];
-        if trimmed.is_empty() {
+        let (first, last) = (start + first, start + last);
+        if first == last {
             continue;
         }
-        if trimmed.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            if !each(trimmed) {
+        let word = &text[first..last];
+        if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            let plain = (word.len() <= 15).then(|| ascii::window(bytes, first));
+            if !each(Word { text: word, plain }) {
                 return;
             }
         } else {
-            for word in trimmed.unicode_words() {
-                if !each(word) {
+            for text in word.unicode_words() {
+                if !each(Word { text, plain: None }) {
                     return;
                 }
             }
@@ -365,7 +422,7 @@ mod tests {
             &StopWords::new(stop_words(language)),
             &mut buffer,
             |t| {
-                out.push(t.text.to_string());
+                out.push(t.text().into_owned());
                 true
             },
         );
@@ -421,6 +478,15 @@ mod tests {
         );
     }
 
+    /// A term's text, and the number it is known by if it is short.
+    fn owned(t: Term) -> (String, Option<u128>) {
+        let key = match t {
+            Term::Short(key) => Some(key),
+            Term::Long(_) => None,
+        };
+        (t.text().into_owned(), key)
+    }
+
     #[test]
     fn ascii_words_give_the_terms_folding_gives() {
         let long = "X".repeat(40);
@@ -430,12 +496,16 @@ mod tests {
         let (mut fast, mut general) = (Vec::new(), Vec::new());
         let (mut lower, mut buffer) = (String::new(), String::new());
         for_each_word(&text, |word| {
-            ascii_term(word, stop, &mut lower, &mut |t| {
-                fast.push((t.text.to_string(), t.key));
+            let mut push = |t: Term| {
+                fast.push(owned(t));
                 true
-            });
-            word_term(word, stop, &mut buffer, &mut |t| {
-                general.push((t.text.to_string(), t.key));
+            };
+            match word.plain {
+                Some(window) => plain_term(word.text.len(), window, stop, &mut push),
+                None => ascii_term(word.text, stop, &mut lower, &mut push),
+            };
+            word_term(word.text, stop, &mut buffer, &mut |t| {
+                general.push(owned(t));
                 true
             })
         });
@@ -464,11 +534,72 @@ mod tests {
         for text in texts {
             let mut fast = Vec::new();
             for_each_word(text, |w| {
-                fast.push(w);
+                fast.push(w.text);
                 true
             });
             let slow: Vec<&str> = text.unicode_words().collect();
             assert_eq!(fast, slow, "{text}");
+        }
+    }
+
+    #[test]
+    fn random_texts_split_and_fold_as_the_general_path_does() {
+        // Pieces that meet at every offset of the sixteen-byte reads: letters, digits,
+        // capitals, punctuation, spaces, and characters of two, three and four bytes (scripts
+        // without spaces, made pairs of characters, aside).
+        let pieces = [
+            "a",
+            "Z",
+            "7",
+            "SCO",
+            "gwadar",
+            "Pakistan",
+            "0123456789abcdefXYZ",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            ",",
+            ".",
+            "'",
+            "-",
+            "_",
+            "(",
+            "\u{a0}",
+            "é",
+            "ملاقات",
+            "—",
+            "😀",
+        ];
+        let stop = &StopWords::new(stop_words("en"));
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..(state % 24) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let (mut fast, mut terms, mut general_terms) = (Vec::new(), Vec::new(), Vec::new());
+            for_each_word(&text, |w| {
+                fast.push(w.text);
+                true
+            });
+            let general: Vec<&str> = text.unicode_words().collect();
+            assert_eq!(fast, general, "{text:?}");
+            let mut buffer = String::new();
+            for_each_term(&text, stop, &mut buffer, |t| {
+                terms.push(owned(t));
+                true
+            });
+            for word in general {
+                word_term(word, stop, &mut buffer, &mut |t| {
+                    general_terms.push(owned(t));
+                    true
+                });
+            }
+            assert_eq!(terms, general_terms, "{text:?}");
         }
     }
 }
