@@ -27,6 +27,7 @@ mod ascii;
 pub mod index;
 mod postings;
 pub mod read;
+mod segment;
 mod shards;
 pub mod words;
 
