@@ -6,6 +6,7 @@
 use tera::Value;
 
 use super::job::{Reads, Scope, Writes};
+use super::json_ld;
 use super::pages::newest;
 use super::paging::{self, Paged};
 use super::share::{self, Share};
@@ -174,9 +175,9 @@ pub(super) fn entity(
     ];
     let mut nodes = Vec::new();
     if let Some((p, m)) = profile.and_then(|p| Some((p, p.profile()?))) {
-        nodes.push(share::profile_node(shared, kind, p, m));
+        nodes.push(json_ld::profile(shared, kind, p, m));
     }
-    nodes.push(share::breadcrumbs(shared, &steps));
+    nodes.push(json_ld::breadcrumbs(shared, &steps));
     let preview = Share {
         title: name,
         description: profile.map_or("", |p| p.summary()),
@@ -195,7 +196,7 @@ pub(super) fn entity(
         kind.key(),
         vec![
             ("share", preview.value(shared)),
-            ("json_ld", share::script_json(&share::graph(nodes))),
+            ("json_ld", json_ld::script(&json_ld::graph(nodes))),
             (
                 "publication",
                 profile.map_or_else(Value::none, |p| values::publication(p, &shared.dates)),

@@ -9,6 +9,7 @@
 mod entities;
 pub mod feeds;
 pub mod job;
+pub mod json_ld;
 mod languages;
 pub mod packs;
 mod pages;

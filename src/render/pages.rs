@@ -5,6 +5,7 @@
 use tera::Value;
 
 use super::job::{Reads, Scope, Writes, index_html};
+use super::json_ld;
 use super::languages::elsewhere;
 use super::paging::{self, Paged};
 use super::share::{self, Share};
@@ -121,7 +122,7 @@ pub(super) fn home(r: &Local, page: usize) -> Result<Files, Diagnostic> {
             ("share", preview.value(shared)),
             (
                 "json_ld",
-                share::script_json(&share::graph(vec![share::website(site, shared)])),
+                json_ld::script(&json_ld::graph(vec![json_ld::website(site, shared)])),
             ),
             (
                 "publication",
@@ -236,13 +237,14 @@ pub(super) fn article(r: &Local, i: usize) -> Result<Files, Diagnostic> {
         let mut steps = vec![(site.config.title.as_str(), r.local(""))];
         steps.extend(topics.first().map(|t| (t.title(), t.path.clone())));
         steps.push((a.title(), a.path.clone()));
-        let ld = share::graph(vec![
-            share::news_article(r, shared, a, m),
-            share::breadcrumbs(shared, &steps),
+        let url = shared.permalink(&a.path);
+        let ld = json_ld::graph(vec![
+            json_ld::news_article(r, shared, a, m, &url),
+            json_ld::breadcrumbs(shared, &steps),
         ]);
         extra = vec![
             ("share", preview.value(shared)),
-            ("json_ld", share::script_json(&ld)),
+            ("json_ld", json_ld::script(&ld)),
         ];
     }
     extra.push(("publication", values::publication(a, &shared.dates)));
@@ -463,7 +465,7 @@ pub(super) fn topic(r: &Local, t: usize, page: usize) -> Result<Files, Diagnosti
         (r.word("topics"), r.local("topics/")),
         (p.title(), p.path.clone()),
     ];
-    let ld = share::graph(vec![share::breadcrumbs(shared, &steps)]);
+    let ld = json_ld::graph(vec![json_ld::breadcrumbs(shared, &steps)]);
     let (paged, shown) = topic_paged(r, t, page);
     r.page(
         "topic.html",
@@ -472,7 +474,7 @@ pub(super) fn topic(r: &Local, t: usize, page: usize) -> Result<Files, Diagnosti
         "topic",
         vec![
             ("share", preview.value(shared)),
-            ("json_ld", share::script_json(&ld)),
+            ("json_ld", json_ld::script(&ld)),
             ("publication", values::publication(p, &shared.dates)),
             ("page", page_value),
             ("years", by_year(ed, shared, shown)),
