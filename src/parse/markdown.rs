@@ -139,7 +139,14 @@ pub fn is_more_marker(html: &str) -> bool {
     html.trim() == MORE_MARKER
 }
 
-pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered, Vec<BrokenLink>) {
+/// Renders `body`; its HTML and plain text are kept compressed if `pack` (see
+/// [`super::packed::pack_bodies`]).
+pub fn render(
+    body: &str,
+    links: &Links,
+    options: &MarkdownOptions,
+    pack: bool,
+) -> (Rendered, Vec<BrokenLink>) {
     let opts = parser_options(options);
 
     let mut events: Vec<Event> = Vec::new();
@@ -314,12 +321,12 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     let leftovers = super::leftovers::find(body, &code);
     (
         Rendered {
-            html: Releasable::new(&out),
+            html: Releasable::new(&out, pack),
             toc,
             summary,
             summary_html,
             word_count,
-            text: Packed::new(text.as_str()),
+            text: Packed::with(text.as_str(), pack),
             references,
             other_anchors,
             links_to,
@@ -356,7 +363,7 @@ mod tests {
             smart_punctuation: true,
             unsafe_html: false,
         };
-        render(body, &links, &options).0
+        render(body, &links, &options, true).0
     }
 
     #[test]
@@ -453,6 +460,7 @@ mod tests {
             "[t](../../topics/trade.md#s) [m](../../topics/missing.md) [e](https://x.org/a.md)",
             &links,
             &options,
+            false,
         );
         assert!(
             r.html.unpack().contains(r#"href="/topics/trade/#s""#),

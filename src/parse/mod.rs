@@ -355,7 +355,9 @@ pub fn parse_body(
         smart_punctuation: config.markdown.smart_punctuation,
         unsafe_html: config.markdown.unsafe_html,
     };
-    read_body(head, urls, translated, &known, &md)
+    // `serve` parses again the few pages an edit changed: kept compressed, as a large
+    // site's are, they cost it microseconds.
+    read_body(head, urls, translated, &known, &md, true)
 }
 
 /// The topics an article may name, and those it may not because they are drafts; the
@@ -401,6 +403,7 @@ pub fn parse_counted(
     options: ParseOptions,
 ) -> (Vec<Page>, Vec<Diagnostic>, LeftOut) {
     let settings = Settings::of(config);
+    let pack = packed::pack_bodies(files.iter().map(|f| f.text.len()).sum());
     let results: Vec<Result<Head, (Vec<Diagnostic>, String)>> = files
         .into_par_iter()
         .map(|f| {
@@ -494,7 +497,7 @@ pub fn parse_counted(
     let results: Vec<(Page, Vec<Diagnostic>)> = heads
         .into_par_iter()
         .map(|h| {
-            let (mut page, problems) = read_body(h, &urls, &translated, &known, &md);
+            let (mut page, problems) = read_body(h, &urls, &translated, &known, &md, pack);
             if !options.keep_links {
                 page.body.references = Vec::new();
                 page.body.links_to = Vec::new();
