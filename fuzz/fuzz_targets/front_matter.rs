@@ -73,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
                 ..ParseOptions::default()
             },
         ) {
-            Ok(Some(head)) => {
+            Ok(head) => {
                 let path = format!("{}index.html", head.path());
                 assert!(is_safe_output_path(&path), "{path:?}");
                 for alias in head.aliases() {
@@ -85,7 +85,6 @@ fuzz_target!(|data: &[u8]| {
                     assert!(is_safe_output_path(&file), "{file:?}");
                 }
             }
-            Ok(None) => {}
             Err(problems) => problems.iter().for_each(render),
         }
     }
