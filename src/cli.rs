@@ -335,6 +335,9 @@ fn run_build(args: BuildArgs) -> ExitCode {
                     );
                 }
             }
+            // The process ends here: freeing every page of the site one by one (a tenth
+            // of a second at 10,000 articles, on one thread) would only delay the exit.
+            std::mem::forget(built);
             ExitCode::SUCCESS
         }
         Err(problems) => report(&problems),

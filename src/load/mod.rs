@@ -226,6 +226,10 @@ fn list(
         return Vec::new();
     }
     let mut out = Vec::new();
+    // Whether the entry at each depth of the walk so far was reached through a symbolic
+    // link (its own or a folder's above it): the walk gives each folder before what it
+    // holds, and knows whether an entry is a link, so no file costs more look-ups on disk.
+    let mut linked: Vec<bool> = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -252,11 +256,17 @@ fn list(
                 continue;
             }
         };
+        // `dir` itself (depth 0) may be a link: what it holds is the site's content.
+        let depth = entry.depth();
+        let through_link = depth > 0
+            && (entry.path_is_symlink() || linked.get(depth - 1).copied().unwrap_or(false));
+        linked.truncate(depth);
+        linked.push(through_link);
         if !entry.file_type().is_file() {
             continue;
         }
         let path = entry.path();
-        if let Err(d) = stays_inside(root, dir, path) {
+        if through_link && let Err(d) = lies_inside(root, path) {
             problems.push(d);
             continue;
         }
@@ -295,9 +305,15 @@ fn stays_inside(root: &Path, dir: &Path, path: &Path) -> Result<(), Diagnostic> 
         .ancestors()
         .take_while(|a| *a != dir)
         .any(|a| a.is_symlink());
-    if !linked {
-        return Ok(());
+    if linked {
+        lies_inside(root, path)
+    } else {
+        Ok(())
     }
+}
+
+/// A file reached through a symbolic link must lie inside the site folder.
+fn lies_inside(root: &Path, path: &Path) -> Result<(), Diagnostic> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     match path.canonicalize() {
         Ok(target) if target.starts_with(&canonical_root) => Ok(()),
