@@ -16,7 +16,6 @@ pub(super) fn read_body(
     translated: &Translated,
     known: &Known,
     md: &MarkdownOptions,
-    pack: bool,
 ) -> (Page, Vec<Diagnostic>) {
     let text = &head.file.text;
     let original = head.original().map(str::to_owned);
@@ -30,7 +29,7 @@ pub(super) fn read_body(
         lang: head.lang,
         translated,
     };
-    let (mut body, broken) = markdown::render(&text[head.body_offset..], &links, md, pack);
+    let (mut body, broken) = markdown::render(&text[head.body_offset..], &links, md);
     for r in &mut body.references {
         r.location = Some(Location::of_offset(text, head.body_offset + r.offset));
     }

@@ -139,14 +139,7 @@ pub fn is_more_marker(html: &str) -> bool {
     html.trim() == MORE_MARKER
 }
 
-/// Renders `body`; its HTML and plain text are kept compressed if `pack` (see
-/// [`super::packed::pack_bodies`]).
-pub fn render(
-    body: &str,
-    links: &Links,
-    options: &MarkdownOptions,
-    pack: bool,
-) -> (Rendered, Vec<BrokenLink>) {
+pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered, Vec<BrokenLink>) {
     let opts = parser_options(options);
 
     let mut events: Vec<Event> = Vec::new();
@@ -321,12 +314,12 @@ pub fn render(
     let leftovers = super::leftovers::find(body, &code);
     (
         Rendered {
-            html: Releasable::new(&out, pack),
+            html: Releasable::new(&out),
             toc,
             summary,
             summary_html,
             word_count,
-            text: Packed::with(text.as_str(), pack),
+            text: Packed::new(text.as_str()),
             references,
             other_anchors,
             links_to,
@@ -363,7 +356,7 @@ mod tests {
             smart_punctuation: true,
             unsafe_html: false,
         };
-        render(body, &links, &options, true).0
+        render(body, &links, &options).0
     }
 
     #[test]
@@ -460,7 +453,6 @@ mod tests {
             "[t](../../topics/trade.md#s) [m](../../topics/missing.md) [e](https://x.org/a.md)",
             &links,
             &options,
-            false,
         );
         assert!(
             r.html.unpack().contains(r#"href="/topics/trade/#s""#),

@@ -355,9 +355,7 @@ pub fn parse_body(
         smart_punctuation: config.markdown.smart_punctuation,
         unsafe_html: config.markdown.unsafe_html,
     };
-    // `serve` parses again the few pages an edit changed: kept compressed, as a large
-    // site's are, they cost it microseconds.
-    read_body(head, urls, translated, &known, &md, true)
+    read_body(head, urls, translated, &known, &md)
 }
 
 /// The topics an article may name, and those it may not because they are drafts; the
@@ -403,7 +401,6 @@ pub fn parse_counted(
     options: ParseOptions,
 ) -> (Vec<Page>, Vec<Diagnostic>, LeftOut) {
     let settings = Settings::of(config);
-    let pack = packed::pack_bodies(files.iter().map(|f| f.text.len()).sum());
     let results: Vec<Result<Head, (Vec<Diagnostic>, String)>> = files
         .into_par_iter()
         .map(|f| {
@@ -497,7 +494,7 @@ pub fn parse_counted(
     let results: Vec<(Page, Vec<Diagnostic>)> = heads
         .into_par_iter()
         .map(|h| {
-            let (mut page, problems) = read_body(h, &urls, &translated, &known, &md, pack);
+            let (mut page, problems) = read_body(h, &urls, &translated, &known, &md);
             if !options.keep_links {
                 page.body.references = Vec::new();
                 page.body.links_to = Vec::new();

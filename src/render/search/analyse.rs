@@ -52,7 +52,7 @@ impl Body<'_> {
     fn text(&self) -> Cow<'_, str> {
         match self {
             Body::Plain(text) => Cow::Borrowed(text),
-            Body::Packed(packed) => packed.text(),
+            Body::Packed(packed) => Cow::Owned(packed.unpack()),
         }
     }
 }
