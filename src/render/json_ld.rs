@@ -18,7 +18,7 @@ use crate::parse::Page;
 use crate::parse::front_matter::ArticleMeta;
 use crate::parse::profile::ProfileMeta;
 
-/// Several nodes as one document.
+/// A page's JSON-LD document: its nodes under schema.org's context.
 #[derive(Serialize)]
 pub struct Graph<'a> {
     #[serde(rename = "@context")]
@@ -390,7 +390,7 @@ pub fn profile<'a>(
     }))
 }
 
-/// The `WebSite` of the home page.
+/// The site, described on its home page.
 #[derive(Serialize)]
 pub struct WebSite<'a> {
     #[serde(rename = "@type")]
