@@ -1,6 +1,6 @@
 //! The files a search downloads: for each query, the index files the search page's script
 //! fetches before the first results show (the manifest, the shard of each word, the
-//! fragments of the first ten results), one path a line as `query<TAB>path`.
+//! fragments files of the first ten results), one path a line as `query<TAB>path`.
 //!
 //! ```text
 //! cargo run --release --example search_bytes -- public/ "trade" "trade flights pakistan"
@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use attache::render::search::{FOLDER, MANIFEST, read, words};
 
-/// Results the search page shows at first, each one fragment.
+/// Results the search page shows at first, each a fragment.
 const SHOWN: usize = 10;
 
 fn main() {
@@ -67,12 +67,13 @@ fn main() {
         }
         let mut hits: Vec<(u32, f64)> = scores.unwrap_or_default().into_iter().collect();
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
-        fetched.extend(
-            hits.iter()
-                .take(SHOWN)
-                .map(|(id, _)| format!("{FOLDER}f/{id}.json")),
-        );
         fetched.dedup();
+        for (id, _) in hits.iter().take(SHOWN) {
+            let path = format!("{FOLDER}f/{}.json", id / manifest.fragments_per_file);
+            if !fetched.contains(&path) {
+                fetched.push(path);
+            }
+        }
         eprintln!("{query}: {} results", hits.len());
         for path in fetched {
             println!("{query}\t{path}");

@@ -21,7 +21,7 @@ fn found_in(site: &Site, folder: &str, term: &str) -> Vec<Value> {
     postings.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
     postings
         .iter()
-        .map(|(id, _)| serde_json::from_str(&site.text(&format!("{folder}f/{id}.json"))).unwrap())
+        .map(|(id, _)| read::fragment(file, *id).unwrap())
         .collect()
 }
 
@@ -64,9 +64,9 @@ fn the_index_holds_what_readers_search_by() {
     // Topics and plain pages are searchable too; drafts are not.
     let all: Vec<Value> = site
         .files
-        .keys()
-        .filter(|k| k.starts_with("search/f/"))
-        .map(|k| serde_json::from_str(&site.text(k)).unwrap())
+        .iter()
+        .filter(|(k, _)| k.starts_with("search/f/"))
+        .flat_map(|(_, bytes)| read::fragments(bytes).unwrap().into_values())
         .collect();
     assert!(all.iter().any(|e| e["u"] == "/topics/alpha/"));
     assert!(all.iter().any(|e| e["u"] == "/about/"));
@@ -219,9 +219,10 @@ fn each_language_has_its_own_sharded_index() {
     };
     let fragments = |folder: &str| {
         site.files
-            .keys()
-            .filter(|k| k.starts_with(&format!("{folder}f/")))
-            .count()
+            .iter()
+            .filter(|(k, _)| k.starts_with(&format!("{folder}f/")))
+            .map(|(_, bytes)| read::fragments(bytes).unwrap().len())
+            .sum::<usize>()
     };
     for folder in ["search/", "ur/search/", "ru/search/"] {
         assert_eq!(manifest(folder).pages, fragments(folder), "{folder}");

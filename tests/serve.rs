@@ -1736,6 +1736,35 @@ fn an_edit_rewrites_only_the_search_shards_of_the_words_it_changed() {
     );
     assert_same_as_full_build(&engine, root, "the new article gone");
     assert_eq!(shards(&engine), after, "the same shards as before it came");
+
+    // One filed on a day that has articles joins their fragments file, and leaves it.
+    let day_files = |report: &attache::serve::Report| -> Vec<String> {
+        let upserts = report.delta.upserts.iter().map(|(p, _)| p);
+        upserts
+            .chain(&report.delta.removals)
+            .filter(|p| p.starts_with("search/f/"))
+            .cloned()
+            .collect()
+    };
+    let busy = root.join("content/articles/busy-day.md");
+    fs::write(
+        &busy,
+        "---\ntitle: Same day\ndate: 2021-01-01\ntopics: [t0]\n---\nw1 quokka\n",
+    )
+    .unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&busy)).unwrap();
+    let joined = day_files(&report);
+    assert_eq!(joined.len(), 1, "{joined:?}");
+    assert_same_as_full_build(&engine, root, "an article on a busy day");
+    fs::remove_file(&busy).unwrap();
+    let report = engine.rebuild(std::slice::from_ref(&busy)).unwrap();
+    assert_eq!(
+        day_files(&report),
+        joined,
+        "the day's file is written again"
+    );
+    assert!(!report.delta.removals.contains(&joined[0]));
+    assert_same_as_full_build(&engine, root, "the busy day as it was");
 }
 
 #[test]

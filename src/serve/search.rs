@@ -5,8 +5,8 @@
 //! An edit that moves no page (the common case: a sentence changed) costs only what it
 //! touched: the changed pages are analysed again, their postings replaced under the same
 //! ids, the shards around the terms whose postings changed planned and encoded again, and
-//! the files given are the manifest, the shards and the changed pages' fragments, with the
-//! shards that are gone named. After pages came, went or moved, every page's id is found
+//! the files given are the manifest, the shards and the fragments files of the changed
+//! pages' days, with the shards that are gone named. After pages came, went or moved, every page's id is found
 //! again from its URL and date, the pages that took another id move in the index, and the
 //! whole folder is given. Either way the files of everything else are the same `Bytes` as
 //! before, so comparing them with what is served costs nothing.
@@ -19,7 +19,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::output::{Body, Gone};
 use crate::index::{Edition, PageRef};
 use crate::render::Scope;
-use crate::render::search::{self, Analysed, Doc, Index, analyse, words};
+use crate::render::search::{self, Analysed, Doc, Index, analyse, fragments, words};
 use crate::render::values::Shared;
 
 /// What is kept of the search index between rebuilds.
@@ -127,7 +127,7 @@ impl Kept {
             .collect::<Option<_>>()?;
         let docs: Vec<Doc> = pages.iter().map(|p| search::doc(s, shared, p)).collect();
         let analysed = analyse::analyse_all(&docs, stop, &mut self.index.vocab);
-        let mut fragments = Vec::with_capacity(pages.len());
+        let mut touched = FxHashSet::default();
         for (p, Analysed { terms, fragment }) in pages.iter().zip(analysed) {
             let page = Arc::new(Page {
                 terms,
@@ -136,11 +136,11 @@ impl Kept {
             let placed = self.placed.get_mut(&p.rel)?;
             self.index.replace(placed.0, &placed.1.terms, &page.terms);
             placed.1 = Arc::clone(&page);
-            let path = search::fragment_path(folder, placed.0);
-            fragments.push((path, Body::Whole(page.fragment.clone())));
+            touched.insert(fragments::file_of(placed.0));
             self.analysed.insert(p.rel.clone(), page);
         }
-        Some(fragments)
+        // The pages kept their ids: every file touched still has them.
+        Some(self.fragment_files(touched, folder).0)
     }
 
     /// Finds every page's id again, analyses the pages that are new or changed, and moves
@@ -184,14 +184,11 @@ impl Kept {
         let same = |placed: &(u32, Arc<Page>), now: Option<&(u32, Arc<Page>)>| {
             now.is_some_and(|(id, page)| *id == placed.0 && Arc::ptr_eq(page, &placed.1))
         };
-        let ids_now: FxHashSet<u32> = ids.iter().copied().collect();
-        let mut gone = Vec::new();
+        let mut touched = FxHashSet::default();
         for (rel, placed) in &self.placed {
             if !same(placed, now.get(rel.as_str())) {
                 self.index.remove(placed.0, &placed.1.terms);
-                if !ids_now.contains(&placed.0) {
-                    gone.push(search::fragment_path(folder, placed.0));
-                }
+                touched.insert(fragments::file_of(placed.0));
             }
         }
         let mut added: Vec<(u32, &str)> = now
@@ -204,12 +201,9 @@ impl Kept {
             .map(|(rel, (id, _))| (*id, *rel))
             .collect();
         added.sort_unstable();
-        let mut fragments = Vec::with_capacity(added.len());
         for &(id, rel) in &added {
-            let page = &now[rel].1;
-            self.index.add(id, &page.terms);
-            let path = search::fragment_path(folder, id);
-            fragments.push((path, Body::Whole(page.fragment.clone())));
+            self.index.add(id, &now[rel].1.terms);
+            touched.insert(fragments::file_of(id));
         }
         self.analysed
             .retain(|rel, _| now.contains_key(rel.as_str()));
@@ -218,7 +212,37 @@ impl Kept {
             .map(|(rel, placed)| (rel.to_string(), placed))
             .collect();
         self.in_place = true;
-        (fragments, gone)
+        self.fragment_files(touched, folder)
+    }
+
+    /// The fragments files `touched` as the pages placed now make them, in order of their
+    /// paths, and the paths of those of them no page is in any more.
+    fn fragment_files(
+        &self,
+        touched: FxHashSet<u32>,
+        folder: &str,
+    ) -> (Vec<(String, Body)>, Vec<String>) {
+        let mut in_file: FxHashMap<u32, Vec<(u32, &Page)>> =
+            touched.into_iter().map(|n| (n, Vec::new())).collect();
+        for (id, page) in self.placed.values() {
+            if let Some(pages) = in_file.get_mut(&fragments::file_of(*id)) {
+                pages.push((*id, page));
+            }
+        }
+        let mut in_file: Vec<_> = in_file.into_iter().collect();
+        in_file.sort_unstable_by_key(|(n, _)| *n);
+        let (mut files, mut gone) = (Vec::new(), Vec::new());
+        for (n, mut pages) in in_file {
+            let path = fragments::path(folder, n);
+            if pages.is_empty() {
+                gone.push(path);
+                continue;
+            }
+            pages.sort_unstable_by_key(|(id, _)| *id);
+            let bytes = fragments::file(pages.iter().map(|(id, p)| (*id, &p.fragment[..])));
+            files.push((path, Body::Whole(Bytes::from(bytes))));
+        }
+        (files, gone)
     }
 
     /// The manifest and the shards, and the shard files written before that are gone.

@@ -390,7 +390,7 @@ pub fn assign_ids(docs: &[Doc]) -> Vec<u32> {
     ids
 }
 
-const SLOTS_PER_DAY: u32 = 64;
+pub const SLOTS_PER_DAY: u32 = 64;
 
 fn natural_id(doc: &Doc) -> u32 {
     let day = doc.date.map_or(0, |d| {

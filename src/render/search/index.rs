@@ -23,7 +23,7 @@ use super::postings::{Entry, Postings};
 use super::shards::{MAX_SHARD, Planned};
 
 /// The format of the manifest and shards; the script refuses others.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// One shard as written: its name (a hash of its bytes) and its bytes.
 #[derive(Debug, Clone)]
@@ -300,6 +300,8 @@ pub struct Manifest<'a> {
     pub stop: &'a [&'a str],
     /// Terms are cut to this many characters.
     pub term_chars: usize,
+    /// The fragment of the page `id` is in the file `f/<id / fragments_per_file>.json`.
+    pub fragments_per_file: u32,
     /// Each shard's first term (or none: a further piece of the term before), and name.
     pub shards: Vec<(Option<&'a str>, &'a str)>,
 }

@@ -9,8 +9,9 @@
 //! - `s/<name>.bin`: the shards, the terms in order with their postings ([`index`]); a
 //!   query fetches the shard of each of its words (a word being typed: every shard its
 //!   prefix reaches);
-//! - `f/<id>.json`: one fragment per page (title, URL, date, summary, key points, names,
-//!   and the text a snippet is cut from), fetched only for the results shown.
+//! - `f/<n>.json`: the fragments of one day's pages (each page's title, URL, date,
+//!   summary, key points, names, and the text a snippet is cut from), by page id
+//!   ([`fragments`]), fetched only for the results shown.
 //!
 //! Every word of every field is indexed — title, summary, key points, people,
 //! organizations, topics, the whole body (up to [`analyse::MAX_TEXT`] per field) — split by
@@ -24,6 +25,7 @@
 
 pub mod analyse;
 mod ascii;
+pub mod fragments;
 pub mod index;
 mod postings;
 pub mod read;
@@ -64,11 +66,6 @@ pub fn in_index_folder(path: &str, generated: impl Fn(&str) -> bool) -> bool {
         path.match_indices(owned)
             .any(|(at, _)| generated(&manifest_path(&path[..=at])))
     })
-}
-
-/// The output path of the fragment of the page `id`.
-pub fn fragment_path(folder: &str, id: u32) -> String {
-    format!("{folder}f/{id}.json")
 }
 
 /// The folder of the index of the edition `s` (`search/`, `ur/search/`).
@@ -221,8 +218,8 @@ const BATCH: usize = 4096;
 /// The index of `pages` pages written in `language` (a subtag such as `en`) in `folder`,
 /// the page at `i` placed (given an id) by `placed(i)` and indexed as `whole(i)`: the
 /// pages are analysed in batches in the order of their ids, each batch's pages made
-/// whole only then, each page's fragment handed to `put` as soon as it is made and each
-/// batch's postings added before the next is analysed. Gives the manifest and the shards.
+/// whole only then, each fragments file handed to `put` as soon as its last page is made
+/// ([`fragments::Gather`]) and each batch's postings added before the next is analysed. Gives the manifest and the shards.
 pub fn build_each<'a, E: Send>(
     pages: usize,
     placed: impl Fn(usize) -> Doc<'a>,
@@ -234,14 +231,14 @@ pub fn build_each<'a, E: Send>(
     let stop = words::stop_words(language);
     let mut index = Index::default();
     let ids = analyse::assign_ids(&(0..pages).map(placed).collect::<Vec<_>>());
+    let gather = fragments::Gather::new(ids.iter().copied(), folder, put);
     let mut by_id: Vec<(u32, usize)> = ids.into_iter().zip(0..).collect();
     by_id.sort_unstable();
     for batch in by_id.chunks(BATCH) {
         let ids: Vec<u32> = batch.iter().map(|&(id, _)| id).collect();
         let docs: Vec<Doc> = batch.iter().map(|&(_, i)| whole(i)).collect();
-        let written = |i: usize, fragment: Vec<u8>| {
-            put(&fragment_path(folder, ids[i]), &fragment).map(|()| Vec::new())
-        };
+        let written =
+            |i: usize, fragment: Vec<u8>| gather.add(ids[i], fragment).map(|()| Vec::new());
         let analysed = analyse::analyse_with(&docs, stop, &mut index.vocab, written)?;
         for (&id, a) in ids.iter().zip(&analysed) {
             index.add(id, &a.terms);
@@ -269,6 +266,7 @@ fn write_shards(
         pages: index.pages(),
         stop,
         term_chars: words::MAX_TERM_CHARS,
+        fragments_per_file: fragments::PER_FILE,
         shards: shards
             .iter()
             .map(|(first, s)| (first.map(|t| index.vocab.term(t)), s.name.as_str()))

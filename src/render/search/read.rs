@@ -13,6 +13,7 @@ pub struct Manifest {
     pub pages: usize,
     pub stop: Vec<String>,
     pub term_chars: usize,
+    pub fragments_per_file: u32,
     pub shards: Vec<(Option<String>, String)>,
 }
 
@@ -115,4 +116,26 @@ pub fn postings(
         }
     }
     Ok(out)
+}
+
+/// The fragment of the page `id` in the index whose files `file` gives by path below the
+/// index's folder.
+pub fn fragment(
+    file: impl Fn(&str) -> Option<Vec<u8>>,
+    id: u32,
+) -> Result<serde_json::Value, String> {
+    let manifest = file(super::MANIFEST).ok_or("no manifest")?;
+    let manifest = Manifest::parse(&manifest).map_err(|e| e.to_string())?;
+    let name = format!("f/{}.json", id / manifest.fragments_per_file);
+    let bytes = file(&name).ok_or_else(|| format!("no fragments file {name}"))?;
+    let mut all = fragments(&bytes)?;
+    all.remove(&id)
+        .ok_or_else(|| format!("no fragment of page {id} in {name}"))
+}
+
+/// The fragments in a fragments file, by page id.
+pub fn fragments(
+    bytes: &[u8],
+) -> Result<std::collections::BTreeMap<u32, serde_json::Value>, String> {
+    serde_json::from_slice(bytes).map_err(|e| e.to_string())
 }

@@ -2,8 +2,8 @@
 
    The script's data-index attribute names the index's manifest. A query downloads only what
    it needs: the manifest (the shards' first terms), the shard of each of its words (the word
-   being typed: the shards its prefix reaches), and one fragment per result shown (title, URL,
-   date, summary and text for the snippet). See attache's render/search module for the format.
+   being typed: the shards its prefix reaches), and the fragments file of each result shown
+   (title, URL, date, summary and text for the snippet, for the pages of one day). See attache's render/search module for the format.
 
    Words become terms exactly as attache makes them (render/search/words.rs): Unicode word
    boundaries (Intl.Segmenter), scripts written without spaces as pairs of characters, and the
@@ -29,7 +29,7 @@
   var MAX_PREFIX_SHARDS = 3;  // a short prefix reads at most this many shards
   var SNIPPET_LENGTH = 220;
   var DEBOUNCE_MS = 150;
-  var FORMAT = 1;
+  var FORMAT = 2;
   // Ranking (render/search/analyse.rs): a posting's impact is tier << 5 | q.
   var TIER_BONUS = 20;
   var K1 = 1.2;
@@ -173,7 +173,9 @@
   function loadManifest() {
     if (!loadingManifest) {
       loadingManifest = get(manifestUrl, "json").then(function (m) {
-        if (!m || m.format !== FORMAT || !Array.isArray(m.shards)) throw new Error("not a search index");
+        if (!m || m.format !== FORMAT || !Array.isArray(m.shards) || !(m.fragments_per_file > 0)) {
+          throw new Error("not a search index");
+        }
         var last = "";
         m.firsts = m.shards.map(function (s) { if (s[0] != null) last = String(s[0]); return last; });
         m.names = m.shards.map(function (s) { return String(s[1]); });
@@ -268,16 +270,22 @@
     return shards[name];
   }
 
-  var fragments = Object.create(null);  // id -> promise of the fragment
+  // Fragments come in files of consecutive ids (one day's pages): `f/<file>.json`, an
+  // object from each page's id to its fragment.
+  var fragmentFiles = Object.create(null);  // file -> promise of its fragments
 
   function fragment(id) {
-    if (!fragments[id]) {
-      fragments[id] = get(folder + "f/" + id + ".json", "json").catch(function (err) {
-        delete fragments[id];
+    var file = Math.floor(id / manifest.fragments_per_file);
+    if (!fragmentFiles[file]) {
+      fragmentFiles[file] = get(folder + "f/" + file + ".json", "json").catch(function (err) {
+        delete fragmentFiles[file];
         throw err;
       });
     }
-    return fragments[id];
+    return fragmentFiles[file].then(function (all) {
+      if (!all[id]) throw new Error("no fragment of page " + id);
+      return all[id];
+    });
   }
 
   // The postings of a query word: Map(page id -> score). A prefix takes in every term it
