@@ -163,12 +163,18 @@ impl Vocab {
 /// batch, indexed by term id.
 #[derive(Default)]
 struct Counts {
-    /// The page (numbered in the batch, from 1) that last counted the term.
-    seen: Vec<u32>,
-    weighted: Vec<u32>,
-    tier: Vec<u8>,
+    /// By term id, side by side so that counting an occurrence touches one place.
+    by_term: Vec<Count>,
     /// The terms of the current page, in order of first use.
     page: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Count {
+    /// The page (numbered in the batch, from 1) that last counted the term.
+    seen: u32,
+    weighted: u32,
+    tier: u8,
 }
 
 /// Analyses `docs`, interning their terms into `vocab`; in parallel, each batch of pages
@@ -250,19 +256,18 @@ fn terms(
     let mut field = |text: &str, tier: u8, counts: &mut Counts, buffer: &mut String| {
         words::for_each_term(capped(text), stop, buffer, |term| {
             let id = vocab.intern_term(term) as usize;
-            if id >= counts.seen.len() {
-                counts.seen.resize(id + 1, 0);
-                counts.weighted.resize(id + 1, 0);
-                counts.tier.resize(id + 1, 0);
+            if id >= counts.by_term.len() {
+                counts.by_term.resize(id + 1, Count::default());
             }
-            if counts.seen[id] != n {
-                counts.seen[id] = n;
-                counts.weighted[id] = 0;
-                counts.tier[id] = tier;
+            let c = &mut counts.by_term[id];
+            if c.seen != n {
+                c.seen = n;
+                c.weighted = 0;
+                c.tier = tier;
                 counts.page.push(id as u32);
             }
-            counts.weighted[id] += WEIGHTS[tier as usize];
-            counts.tier[id] = counts.tier[id].max(tier);
+            c.weighted += WEIGHTS[tier as usize];
+            c.tier = c.tier.max(tier);
             length += 1;
             true
         });
@@ -280,8 +285,8 @@ fn terms(
         .page
         .iter()
         .map(|&id| {
-            let i = id as usize;
-            (id, impact(counts.weighted[i], counts.tier[i], length))
+            let c = counts.by_term[id as usize];
+            (id, impact(c.weighted, c.tier, length))
         })
         .collect()
 }
