@@ -32,14 +32,51 @@ impl Location {
     /// The location of byte `offset` in `text`, counting lines and columns from 1.
     /// Columns count characters, not bytes, as editors do.
     pub fn of_offset(text: &str, offset: usize) -> Self {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let before = &text[..offset];
-        // `matches` finds each newline with memchr, several times faster than a byte loop;
-        // this runs for every link in every article.
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
-        Location { line, column }
+        Locator::new(text).at(offset)
+    }
+}
+
+/// Finds the locations of many offsets in one text: each from the one before when they
+/// come in order, as a body's links do, so a file with many links is read once, not once
+/// per link.
+pub struct Locator<'a> {
+    text: &'a str,
+    /// The last offset located, its line, and where that line starts.
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Locator<'a> {
+        Locator {
+            text,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// The location of byte `offset`, counting lines and columns from 1; columns count
+    /// characters, not bytes, as editors do.
+    pub fn at(&mut self, offset: usize) -> Location {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        if offset < self.offset {
+            *self = Locator::new(self.text);
+        }
+        let between = &self.text[self.offset..offset];
+        // `matches` finds each newline with memchr, several times faster than a byte loop.
+        let newlines = between.matches('\n').count();
+        if newlines > 0 {
+            self.line += newlines;
+            self.line_start = self.offset + between.rfind('\n').map_or(0, |i| i + 1);
+        }
+        self.offset = offset;
+        let column = self.text[self.line_start..offset].chars().count() + 1;
+        Location {
+            line: self.line,
+            column,
+        }
     }
 }
 
@@ -473,6 +510,23 @@ mod tests {
         assert_eq!(Location::of_offset(text, 3), Location::new(2, 1));
         // 'ç' is two bytes but one column.
         assert_eq!(Location::of_offset(text, 5), Location::new(2, 2));
+    }
+
+    #[test]
+    fn a_locator_finds_offsets_in_any_order_as_one_lookup_each_would() {
+        let text = "one\ntwo ç\n\nthree\nfour";
+        let mut locator = Locator::new(text);
+        // In order, then back, then forward again past the end.
+        for offset in [0, 2, 4, 9, 10, 11, 12, 3, 15, 99, 1] {
+            let before = &text[..floor_char_boundary(text, offset.min(text.len()))];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            assert_eq!(
+                locator.at(offset),
+                Location::new(line, column),
+                "offset {offset}"
+            );
+        }
     }
 
     /// Found by `cargo fuzz run front_matter`: a file starting with U+2028 (a line

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::front_matter::{self, ArticleMeta};
 use super::markdown::{self, Links, MarkdownOptions, Translated};
 use super::{Head, Known, LeftOutAs, Meta, Page};
-use crate::error::{Diagnostic, Location, Problem, did_you_mean};
+use crate::error::{Diagnostic, Location, Locator, Problem, did_you_mean};
 use crate::load::ContentFile;
 
 pub(super) fn read_body(
@@ -30,8 +30,9 @@ pub(super) fn read_body(
         translated,
     };
     let (mut body, broken) = markdown::render(&text[head.body_offset..], &links, md);
+    let mut locator = Locator::new(text);
     for r in &mut body.references {
-        r.location = Some(Location::of_offset(text, head.body_offset + r.offset));
+        r.location = Some(locator.at(head.body_offset + r.offset));
     }
     let mut warnings = head.warnings;
     if let Some(raw) = &mut body.raw_html {
