@@ -49,6 +49,7 @@ fuzz_target!(|data: &[u8]| {
     let options = MarkdownOptions {
         smart_punctuation: flags & 1 != 0,
         unsafe_html: flags & 2 != 0,
+        keep_text: true,
     };
     let (rendered, broken) = markdown::render(body, &links, &options);
 

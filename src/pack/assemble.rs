@@ -422,10 +422,7 @@ fn links<'s>(
         .filter_map(|(e, page)| Some((page.original.as_deref()?, e.1, e.2.clone(), e.3.clone())))
         .collect();
     let pages = foreign.chain(translated).chain(by_original);
-    let markdown = MarkdownOptions {
-        smart_punctuation: site.config.markdown.smart_punctuation,
-        unsafe_html: site.config.markdown.unsafe_html,
-    };
+    let markdown = MarkdownOptions::of(&site.config);
     Links::new(&site.config.base_url, pages, markdown)
 }
 

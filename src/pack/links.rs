@@ -264,6 +264,7 @@ mod tests {
             MarkdownOptions {
                 smart_punctuation: true,
                 unsafe_html: false,
+                keep_text: false,
             },
         )
     }

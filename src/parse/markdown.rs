@@ -28,7 +28,8 @@ pub struct Rendered {
     /// HTML of the part before `<!-- more -->`, when there is such a marker.
     pub summary_html: Option<String>,
     pub word_count: usize,
-    /// The body as plain text, whitespace collapsed (for the search index), compressed.
+    /// The body as plain text, whitespace collapsed (for the search index), compressed;
+    /// empty when the site has no search (see [`MarkdownOptions::keep_text`]).
     pub text: Packed,
     /// Links and images that point inside the site, for `attache check`.
     pub references: Vec<Reference>,
@@ -117,6 +118,20 @@ pub type Translated = HashMap<String, Vec<(Lang, String)>>;
 pub struct MarkdownOptions {
     pub smart_punctuation: bool,
     pub unsafe_html: bool,
+    /// Keep each body's plain text ([`Rendered::text`]): only the search index reads it,
+    /// and packing it is a tenth of parsing a site that has no search.
+    pub keep_text: bool,
+}
+
+impl MarkdownOptions {
+    /// The options a site's `site.yaml` sets.
+    pub fn of(config: &crate::config::Config) -> MarkdownOptions {
+        MarkdownOptions {
+            smart_punctuation: config.markdown.smart_punctuation,
+            unsafe_html: config.markdown.unsafe_html,
+            keep_text: config.search.enabled,
+        }
+    }
 }
 
 const MORE_MARKER: &str = "<!-- more -->";
@@ -319,7 +334,11 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
             summary,
             summary_html,
             word_count,
-            text: Packed::new(text.as_str()),
+            text: if options.keep_text {
+                Packed::new(text.as_str())
+            } else {
+                Packed::default()
+            },
             references,
             other_anchors,
             links_to,
@@ -355,6 +374,7 @@ mod tests {
         let options = MarkdownOptions {
             smart_punctuation: true,
             unsafe_html: false,
+            keep_text: true,
         };
         render(body, &links, &options).0
     }
@@ -448,6 +468,7 @@ mod tests {
         let options = MarkdownOptions {
             smart_punctuation: false,
             unsafe_html: false,
+            keep_text: true,
         };
         let (r, broken) = render(
             "[t](../../topics/trade.md#s) [m](../../topics/missing.md) [e](https://x.org/a.md)",

@@ -351,10 +351,7 @@ pub fn parse_body(
         draft_topics: HashSet::new(),
         left_out: HashMap::new(),
     };
-    let md = MarkdownOptions {
-        smart_punctuation: config.markdown.smart_punctuation,
-        unsafe_html: config.markdown.unsafe_html,
-    };
+    let md = MarkdownOptions::of(config);
     read_body(head, urls, translated, &known, &md)
 }
 
@@ -484,10 +481,7 @@ pub fn parse_counted(
         draft_topics: draft_topics.iter().map(String::as_str).collect(),
         left_out: left_out_rels,
     };
-    let md = MarkdownOptions {
-        smart_punctuation: config.markdown.smart_punctuation,
-        unsafe_html: config.markdown.unsafe_html,
-    };
+    let md = MarkdownOptions::of(config);
 
     // A page with problems in its body is still kept, so `check` can go on checking it;
     // `parse_all` fails the build on any problem.

@@ -514,6 +514,7 @@ mod tests {
         let options = MarkdownOptions {
             smart_punctuation: true,
             unsafe_html: false,
+            keep_text: false,
         };
         let events: Vec<Event> = Parser::new_ext(markdown, parser_options(&options)).collect();
         body(&events, Direction::Ltr)
