@@ -7,7 +7,8 @@
 #   BENCH_DIR        work folder                           (/tmp/attache-reader)
 #   BENCH_SHM        tmpfs folder for the timed builds' outputs (/dev/shm)
 #   BENCH_ARTICLES   articles in the generated site        (10000)
-#   BENCH_RUNS       timed builds of each kind, and Pagefind runs (3)
+#   BENCH_RUNS       timed builds of each kind                 (3)
+#   BENCH_PAGEFIND_RUNS  timed Pagefind runs (each takes about a minute) (BENCH_RUNS)
 #   BENCH_SEED       corpus seed                           (1)
 #   BENCH_BEFORE     an attache binary from before sharded search, for its one-file index
 #   ONE_WORD, THREE_WORDS                                  (gwadar; gwadar memorandum partnership)
@@ -18,6 +19,7 @@ WORK=${BENCH_DIR:-/tmp/attache-reader}
 SHM=${BENCH_SHM:-/dev/shm}
 N=${BENCH_ARTICLES:-10000}
 RUNS=${BENCH_RUNS:-3}
+PAGEFIND_RUNS=${BENCH_PAGEFIND_RUNS:-$RUNS}
 SEED=${BENCH_SEED:-1}
 ONE=${ONE_WORD:-gwadar}
 THREE=${THREE_WORDS:-gwadar memorandum partnership}
@@ -96,8 +98,8 @@ elif command -v pagefind >/dev/null; then
     PAGEFIND=(pagefind)
 fi
 if [ ${#PAGEFIND[@]} -gt 0 ]; then
-    say "Pagefind over the same output ($RUNS runs)"
-    hyperfine --runs "$RUNS" --warmup 1 --export-json "$WORK/pagefind.json" \
+    say "Pagefind over the same output ($PAGEFIND_RUNS runs)"
+    hyperfine --runs "$PAGEFIND_RUNS" --warmup 1 --export-json "$WORK/pagefind.json" \
         --prepare "rm -rf $OUT/pagefind" "${PAGEFIND[*]} --site $OUT --quiet"
     "${PAGEFIND[@]}" --site "$OUT" --quiet
 else

@@ -1814,6 +1814,69 @@ fn an_edit_in_one_language_rewrites_only_that_languages_search_files() {
     assert_same_as_full_build(&engine, site.root(), "a new Russian article");
 }
 
+/// A site without search keeps no plain text of its bodies (only the index reads it): a
+/// writer who turns search on while previewing gets every page indexed, word for word.
+#[test]
+fn turning_search_on_while_previewing_indexes_every_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let yaml = "title: Desk\nbase_url: https://example.org/\n";
+    fs::write(
+        root.join("site.yaml"),
+        format!("{yaml}search:\n  enabled: false\n"),
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("content/articles")).unwrap();
+    fs::create_dir_all(root.join("content/topics")).unwrap();
+    fs::write(
+        root.join("content/topics/trade.md"),
+        "---\ntitle: Trade\n---\nTrade.\n",
+    )
+    .unwrap();
+    let article = root.join("content/articles/port.md");
+    fs::write(
+        &article,
+        "---\ntitle: Port talks\ndate: 2025-01-15\ntopics: [trade]\n---\nTalks on Gwadar.\n",
+    )
+    .unwrap();
+    let mut engine = Engine::new(root, options());
+    engine.build().unwrap();
+    let has_search = |engine: &Engine| {
+        engine
+            .output()
+            .files
+            .keys()
+            .any(|k| k.starts_with("search/"))
+    };
+    assert!(!has_search(&engine));
+    fs::write(
+        &article,
+        "---\ntitle: Port talks\ndate: 2025-01-15\ntopics: [trade]\n---\nTalks on Gwadar and Karachi.\n",
+    )
+    .unwrap();
+    engine.rebuild(std::slice::from_ref(&article)).unwrap();
+    assert_same_as_full_build(&engine, root, "an edit without search");
+
+    fs::write(root.join("site.yaml"), yaml).unwrap();
+    engine.rebuild(&[root.join("site.yaml")]).unwrap();
+    assert!(has_search(&engine));
+    assert_same_as_full_build(&engine, root, "search turned on");
+    let fragments: Vec<serde_json::Value> = engine
+        .output()
+        .files
+        .iter()
+        .filter(|(k, _)| k.starts_with("search/f/"))
+        .map(|(_, bytes)| serde_json::from_slice(bytes).unwrap())
+        .collect();
+    let text = fragments
+        .iter()
+        .flat_map(|file| file.as_object().unwrap().values())
+        .map(|fragment| fragment["x"].as_str().unwrap_or_default().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Gwadar and Karachi"), "{text}");
+}
+
 // ---------------------------------------------------------------------------------------
 // The server, over HTTP.
 

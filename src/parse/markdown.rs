@@ -363,6 +363,10 @@ mod tests {
     use super::*;
 
     fn render_plain(body: &str) -> Rendered {
+        render_keeping_text(body, true)
+    }
+
+    fn render_keeping_text(body: &str, keep_text: bool) -> Rendered {
         let urls = HashMap::new();
         let translated = Translated::new();
         let links = Links {
@@ -374,9 +378,24 @@ mod tests {
         let options = MarkdownOptions {
             smart_punctuation: true,
             unsafe_html: false,
-            keep_text: true,
+            keep_text,
         };
         render(body, &links, &options).0
+    }
+
+    #[test]
+    fn the_plain_text_is_kept_only_for_a_site_with_search() {
+        let body = "Trade in *Gwadar*.\n\nMore <!-- more --> after.\n";
+        let kept = render_keeping_text(body, true);
+        assert_eq!(kept.text.unpack(), "Trade in Gwadar. More after.");
+        let not = render_keeping_text(body, false);
+        assert!(not.text.is_empty());
+        // What the page shows from the text is the same either way.
+        assert_eq!(
+            (not.word_count, &not.summary),
+            (kept.word_count, &kept.summary)
+        );
+        assert_eq!(not.word_count, 5);
     }
 
     #[test]
