@@ -99,6 +99,16 @@ fn a_profile_gathers_the_articles_naming_any_of_its_spellings() {
             .contains(&"/desk/organizations/united-business-group/".to_string()),
         "UBG is an alias of the United Business Group"
     );
+    // And shows the name the profile goes by, not the alias it was written with.
+    let names = article.texts(".article-meta a");
+    assert!(
+        names.contains(&"Ahsan Zafar Bakhtawari".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        !names.contains(&"Ahsan Bakhtawari".to_string()),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -745,11 +755,15 @@ fn profiles_as_of_dates_and_embargoes_work_in_every_language() {
         ["https://example.org/briefing/ru/people/albert-khorev/"]
     );
     assert_eq!(node(&json_ld(&ru), "Person")["name"], "Альберт Хорев");
-    // The Russian article names the English spelling; it is filed under the one entity.
+    // The Russian article names the English spelling; it is filed under the one entity,
+    // and its page shows the name the Russian profile gives.
     assert!(
         ru.attrs(".card-title a", "href")
             .contains(&"/briefing/ru/articles/meeting/".to_string())
     );
+    let people = |page: &str| site.html(page).texts(".article-meta a[href*=\"/people/\"]");
+    assert_eq!(people("ru/articles/meeting/index.html"), ["Альберт Хорев"]);
+    assert_eq!(people("articles/meeting/index.html"), ["Albert Khorev"]);
     // Urdu has no translation of the profile: the page lists the articles only.
     let ur = site.html("ur/people/albert-khorev/index.html");
     assert!(ur.select(".profile").is_empty());

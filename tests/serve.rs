@@ -744,6 +744,20 @@ fn profiles_and_embargoes_in_three_languages_rebuild_like_full_builds() {
         edit(f, ru, |t| t.replace("Посол.\n", "Посол России.\n"));
         vec![ru]
     });
+    // The Russian articles naming him show the Russian profile's name.
+    s.step("the Russian name is respelled", |f| {
+        edit(f, ru, |t| t.replace("Альберт Хорев", "А. Хорев"));
+        vec![ru]
+    });
+    s.step("the original gives his name in Urdu", |f| {
+        edit(f, "content/people/albert-khorev.md", |t| {
+            t.replace(
+                "role: Ambassador\n",
+                "role: Ambassador\nnames: {ur: البرٹ خوریف}\n",
+            )
+        });
+        vec!["content/people/albert-khorev.md"]
+    });
     s.step("the original's date changes every edition's as-of", |f| {
         edit(f, "content/people/albert-khorev.md", |t| {
             t.replace("updated: 2025-01-15", "updated: 2025-02-01")

@@ -9,7 +9,7 @@ use super::json_ld;
 use super::languages::elsewhere;
 use super::paging::{self, Paged};
 use super::share::{self, Share};
-use super::values::{self, html, list, obj, opt_text, reading_time, text};
+use super::values::{self, Shared, html, list, obj, opt_text, reading_time, text};
 use super::{Files, Local};
 use crate::error::Diagnostic;
 use crate::index::{Edition, EntityKind, PageRef};
@@ -158,7 +158,11 @@ pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
         .full(PageRef::Article(i))
         .cards(prev.into_iter().chain(next))
         .cards(ed.related[i].articles.iter().copied())
-        .other((prev.is_some(), next.is_some(), profile_claims(ed, i)));
+        .other((
+            prev.is_some(),
+            next.is_some(),
+            profile_claims(ed, i, &Shared::language_of(s.site, s.lang).code),
+        ));
     // Its topics, linked by title (a topic not in its language, in another's words).
     for id in ed.articles[i].article().map_or(&[][..], |m| &m.topics) {
         match ed.topic(id) {
@@ -170,9 +174,10 @@ pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
 }
 
 /// The profile each person and organization article `i` names is filed under, when a
-/// profile claims the name (by its file name, name, aliases or names in other scripts):
-/// an alias added to or taken from a profile moves where the article's links lead.
-fn profile_claims(ed: &Edition, i: usize) -> Vec<(&str, &str)> {
+/// profile claims the name (by its file name, name, aliases or names in other scripts),
+/// and the name it goes by in the language `code`: an alias added to or taken from a
+/// profile moves where the article's links lead, a name respelled changes what they say.
+fn profile_claims<'a>(ed: &'a Edition, i: usize, code: &str) -> Vec<(&'a str, &'a str, &'a str)> {
     let Some(m) = ed.articles[i].article() else {
         return Vec::new();
     };
@@ -194,7 +199,9 @@ fn profile_claims(ed: &Edition, i: usize) -> Vec<(&str, &str)> {
                         .chain(meta.names.values())
                         .any(|n| slug::slugify(n) == slug);
                 if claimed {
-                    claims.push((name.as_str(), p.rel.as_str()));
+                    // As `Edition::entity_name` has it for the entity the profile makes.
+                    let shown = meta.names.get(code).unwrap_or(&meta.name);
+                    claims.push((name.as_str(), p.rel.as_str(), shown.as_str()));
                 }
             }
         }

@@ -56,6 +56,10 @@ pub struct Shared {
     pub topic_refs: HashMap<String, Value>,
     /// Entity ref per (kind, slug).
     pub entity_urls: HashMap<(EntityKind, String), String>,
+    /// The name a profiled entity goes by in this edition's language, per (kind, slug) of
+    /// each of its spellings: an article's metadata shows Альберт Хорев on a Russian page
+    /// whichever spelling the article was written with.
+    pub entity_names: HashMap<(EntityKind, String), String>,
     /// Topic cards, in topic order.
     pub topic_cards: Value,
     /// Values in every template's context.
@@ -97,7 +101,7 @@ impl Shared {
             .collect()
     }
 
-    fn language_of(site: &Site, lang: Lang) -> &Language {
+    pub(super) fn language_of(site: &Site, lang: Lang) -> &Language {
         site.config
             .languages
             .get(lang)
@@ -134,15 +138,22 @@ impl Shared {
         let base_url = config.base_url.clone();
         let topic_refs = Shared::topic_refs(site, lang);
         let mut entity_urls = HashMap::new();
+        let mut entity_names = HashMap::new();
         for (kind, list) in &edition.entities {
-            if kind.enabled(config) {
-                for e in list {
-                    let url = format!("{base_path}{prefix}{}/{}/", kind.key(), e.slug);
+            for e in list {
+                let spellings = || std::iter::once(&e.slug).chain(&e.other_slugs);
+                if kind.enabled(config) {
                     // Every spelling a profile knows leads to its page.
-                    for other in &e.other_slugs {
-                        entity_urls.insert((*kind, other.clone()), url.clone());
+                    let url = format!("{base_path}{prefix}{}/{}/", kind.key(), e.slug);
+                    for slug in spellings() {
+                        entity_urls.insert((*kind, slug.clone()), url.clone());
                     }
-                    entity_urls.insert((*kind, e.slug.clone()), url);
+                }
+                if e.profile.is_some() {
+                    let name = edition.entity_name(e, &language.code);
+                    for slug in spellings() {
+                        entity_names.insert((*kind, slug.clone()), name.to_string());
+                    }
                 }
             }
         }
@@ -239,6 +250,7 @@ impl Shared {
             cards,
             topic_refs,
             entity_urls,
+            entity_names,
             topic_cards,
         }
     }
@@ -296,11 +308,13 @@ impl Shared {
 
     pub fn entity_refs(&self, kind: EntityKind, names: &[String]) -> Value {
         list(names.iter().map(|name| {
-            let url = self
-                .entity_urls
-                .get(&(kind, slug::slugify(name)))
-                .map(String::as_str);
-            obj([("name", text(name.trim())), ("url", opt_text(url))])
+            let key = (kind, slug::slugify(name));
+            let url = self.entity_urls.get(&key).map(String::as_str);
+            let shown = self
+                .entity_names
+                .get(&key)
+                .map_or(name.trim(), String::as_str);
+            obj([("name", text(shown)), ("url", opt_text(url))])
         }))
     }
 
