@@ -173,3 +173,35 @@ fn no_article_gives_a_dateline_as_the_place_something_happened() {
         }
     }
 }
+
+/// Each edition names the people and organizations of the meeting in its own script, as
+/// its profiles do, whatever spelling the English front matter (which the translations
+/// take their `people` from) was written with.
+#[test]
+fn each_edition_names_the_people_in_its_own_script() {
+    let built = briefing();
+    let people = |path: &str| page(&built, path).texts(".article-meta a[href*=\"/people/\"]");
+    let article = "articles/khorev-meets-pakistani-business-figures/index.html";
+    assert_eq!(
+        people(article),
+        [
+            "Albert Khorev",
+            "Zafar Bakhtawari",
+            "Ahsan Zafar Bakhtawari"
+        ]
+    );
+    assert_eq!(
+        people(&format!("ru/{article}")),
+        ["Альберт Хорев", "Зафар Бахтавари", "Ахсан Зафар Бахтавари"]
+    );
+    assert_eq!(
+        people(&format!("ur/{article}")),
+        ["البرٹ خوریف", "ظفر بختاوری", "احسن ظفر بختاوری"]
+    );
+    let organizations =
+        page(&built, &format!("ur/{article}")).texts(".article-meta a[href*=\"/organizations/\"]");
+    assert!(
+        organizations.contains(&"یونائیٹڈ بزنس گروپ".to_string()),
+        "{organizations:?}"
+    );
+}
