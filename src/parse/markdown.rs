@@ -119,7 +119,7 @@ pub struct MarkdownOptions {
     pub smart_punctuation: bool,
     pub unsafe_html: bool,
     /// Keep each body's plain text ([`Rendered::text`]): only the search index reads it,
-    /// and packing it is a tenth of parsing a site that has no search.
+    /// and compressing it is 3 % of a 10,000-article build's CPU.
     pub keep_text: bool,
 }
 

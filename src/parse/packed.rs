@@ -141,7 +141,6 @@ mod tests {
     #[test]
     fn gives_back_what_it_was_given() {
         let prose = "Pakistan and Russia discussed trade, flights and IT. ".repeat(40);
-        // A long text first: what the next ones are packed in still holds its bytes.
         for text in [prose.as_str(), "", "a", "Урду اردو Русский", prose.as_str()] {
             let packed = Packed::new(text);
             assert_eq!(packed.unpack(), text);
