@@ -88,6 +88,11 @@ struct LanguageEntry {
     /// Derived from the code when left out.
     #[serde(default)]
     dir: Option<Direction>,
+    /// The site's `title` and `description` in this language.
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 fn default_related() -> bool {
@@ -207,6 +212,23 @@ impl Config {
         jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
     }
 
+    /// The site's title in the language at `lang` of `languages`: its own `title` there,
+    /// else the site's.
+    pub fn title_in(&self, lang: usize) -> &str {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// The site's description in the language at `lang`, as [`Config::title_in`] finds it.
+    pub fn description_in(&self, lang: usize) -> &str {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.description.as_deref())
+            .unwrap_or(&self.description)
+    }
+
     /// The default language: the first of `languages`.
     pub fn default_language(&self) -> &Language {
         static ENGLISH: std::sync::LazyLock<Language> = std::sync::LazyLock::new(Language::english);
@@ -263,6 +285,12 @@ impl Config {
             languages.push(Language {
                 dir: entry.dir.unwrap_or_else(|| Direction::of(&id)),
                 name: entry.name.trim().to_string(),
+                title: entry.title.as_deref().map(str::trim).map(str::to_string),
+                description: entry
+                    .description
+                    .as_deref()
+                    .map(str::trim)
+                    .map(str::to_string),
                 code,
                 id,
             });

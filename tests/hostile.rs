@@ -1012,6 +1012,38 @@ fn a_language_name_with_markup_and_bidi_controls_is_shown_as_text() {
     assert_eq!(home.attrs(".language-switcher a[lang=ur]", "dir"), ["rtl"]);
 }
 
+#[test]
+fn a_language_title_is_shown_as_text_and_one_that_is_no_text_is_refused_on_its_line() {
+    let desk = Desk::new();
+    with_languages(
+        &desk,
+        "  - {code: en, name: English}\n  - {code: ur, name: اردو, title: \"<script>alert(1)</script>اردو\", description: \"</p><b>\u{202e}x</b>\"}\n",
+    );
+    let site = desk.builds();
+    let theme = theme_scripts();
+    for file in site.html_files() {
+        assert_no_content_script(&file, &site.html(&file), &theme);
+    }
+    let urdu = site
+        .html_files()
+        .into_iter()
+        .find(|f| f.starts_with("ur/"))
+        .expect("an Urdu page");
+    let page = site.html(&urdu);
+    assert_eq!(page.texts(".site-title"), ["<script>alert(1)</script>اردو"]);
+    assert_eq!(page.texts(".site-description"), ["</p><b>\u{202e}x</b>"]);
+    // A title must be text: a list is refused where it is written.
+    with_languages(
+        &desk,
+        "  - {code: en, name: English}\n  - {code: ur, name: اردو, title: [a, b]}\n",
+    );
+    desk.refuses(Told {
+        file: "site.yaml",
+        at: Some("7:35"),
+        says: &["languages[1].title", "expected a string"],
+    });
+}
+
 // ---- the file system -------------------------------------------------------------------
 
 #[cfg(unix)]

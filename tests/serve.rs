@@ -790,6 +790,15 @@ fn profiles_and_embargoes_in_three_languages_rebuild_like_full_builds() {
         fs::remove_file(f.path(ru)).unwrap();
         vec![ru]
     });
+    s.step("the Russian edition gets a title of its own", |f| {
+        edit(f, "site.yaml", |t| {
+            t.replace(
+                "title: \"Трёхъязычный обзор\"",
+                "title: \"Обзор на трёх языках\"",
+            )
+        });
+        vec!["site.yaml"]
+    });
 }
 
 #[test]

@@ -673,3 +673,58 @@ fn new_article_with_lang_starts_a_translation_with_the_originals_fields() {
     assert!(site.has("ru/articles/solo/index.html"));
     assert!(!site.has("articles/solo/index.html"));
 }
+
+/// The text of the first `<title>` of a feed.
+fn feed_title(xml: &str) -> String {
+    let mut reader = Reader::from_str(xml);
+    let mut in_title = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if AsRef::<str>::as_ref(&e.name()) == "title" => in_title = true,
+            Ok(Event::Text(t)) if in_title => return t.xml10_content().into_owned(),
+            Ok(Event::Eof) => panic!("no <title> in the feed"),
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed XML at {}: {e}", reader.buffer_position()),
+        }
+    }
+}
+
+/// A language's entry in `languages` may give the site's title and description in that
+/// language; a language that gives none keeps the site's.
+#[test]
+fn each_edition_takes_the_sites_title_and_description_in_its_language() {
+    let site = built();
+    for (file, title, description) in [
+        (
+            "ru/index.html",
+            "Трёхъязычный обзор",
+            "Небольшой сайт на трёх языках, который собирают тесты.",
+        ),
+        (
+            "ru/articles/meeting/index.html",
+            "Трёхъязычный обзор",
+            "Небольшой сайт на трёх языках, который собирают тесты.",
+        ),
+        (
+            "ur/index.html",
+            "Trilingual Briefing",
+            "A small site in three languages the tests build.",
+        ),
+        (
+            "index.html",
+            "Trilingual Briefing",
+            "A small site in three languages the tests build.",
+        ),
+    ] {
+        let page = site.html(file);
+        assert_eq!(page.texts(".site-title"), [title], "{file}");
+        assert_eq!(
+            page.attrs("meta[property=\"og:site_name\"]", "content"),
+            [title],
+            "{file}"
+        );
+        assert_eq!(page.texts(".site-description"), [description], "{file}");
+    }
+    assert_eq!(feed_title(&site.text("ru/atom.xml")), "Трёхъязычный обзор");
+    assert_eq!(feed_title(&site.text("atom.xml")), "Trilingual Briefing");
+}

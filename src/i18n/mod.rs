@@ -82,6 +82,10 @@ pub struct Language {
     pub name: String,
     /// Left-to-right or right-to-left: the page's `dir`.
     pub dir: Direction,
+    /// The site's title and description in this language, when site.yaml gives them
+    /// (else the site's own): see [`crate::config::Config::title_in`].
+    pub title: Option<String>,
+    pub description: Option<String>,
     /// The parsed code, for ICU4X.
     #[serde(skip)]
     pub id: LanguageIdentifier,
@@ -95,6 +99,8 @@ impl Language {
             code: id.to_string(),
             name: id.to_string(),
             dir: Direction::of(&id),
+            title: None,
+            description: None,
             id,
         })
     }
@@ -106,6 +112,8 @@ impl Language {
             code: "en".to_string(),
             name: "English".to_string(),
             dir: Direction::Ltr,
+            title: None,
+            description: None,
             id,
         }
     }

@@ -114,13 +114,13 @@ pub(crate) fn assemble<'s>(
         .max();
     let named = |kind: EntityKind| named_in(ed, kind, &position);
     let (title, summary) = match scope {
-        Scope::Briefing => (words.briefing_title, site.config.description.as_str()),
+        Scope::Briefing => (words.briefing_title, site.config.description_in(lang)),
         Scope::Topic(_) => (overviews[0].title, overviews[0].summary),
     };
     let links = shows_bodies.then(|| links(site, lang, &topic_anchor, &position));
     Ok(Pack {
         scope: scope.clone(),
-        site_title: &site.config.title,
+        site_title: site.config.title_in(lang),
         title,
         summary,
         as_of,

@@ -169,7 +169,7 @@ pub(super) fn entity(
         ("topics", profiles::topics_value(ed, shared, e)),
     ]);
     let steps = [
-        (site.config.title.as_str(), r.local("")),
+        (shared.site_title.as_str(), r.local("")),
         (r.word(kind.key()), entities_path(r, kind)),
         (name, path.clone()),
     ];

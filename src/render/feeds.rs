@@ -111,7 +111,6 @@ pub(super) fn feeds_reads(s: &Scope) -> Reads {
 /// `/atom.xml` and `/rss.xml`, and the same under `/topics/<id>/` when enabled, of one
 /// language's edition (`/ur/atom.xml`, `/ur/topics/<id>/atom.xml`), in its language.
 pub fn site_feeds(s: &Scope, shared: &Shared) -> super::Files {
-    let site = s.site;
     let lists = feed_lists(s);
     let mut wanted: Vec<usize> = lists.iter().flat_map(|(_, a)| a.iter().copied()).collect();
     wanted.sort_unstable();
@@ -129,12 +128,12 @@ pub fn site_feeds(s: &Scope, shared: &Shared) -> super::Files {
     let mut files = Vec::new();
     for (page, articles) in &lists {
         let title = match s.ed.topics.iter().find(|t| t.page.path == *page) {
-            Some(topic) => format!("{} — {}", site.config.title, topic.page.title()),
-            None => site.config.title.clone(),
+            Some(topic) => format!("{} — {}", shared.site_title, topic.page.title()),
+            None => shared.site_title.clone(),
         };
         let feed = Feed {
             title,
-            description: &site.config.description,
+            description: &shared.site_description,
             page,
             language: &shared.language.code,
             articles,
@@ -205,8 +204,8 @@ pub(super) fn entity_feeds(
     }
     let shown = &articles[..entity_feed_len(site, articles.len())];
     let feed = Feed {
-        title: format!("{} — {name}", site.config.title),
-        description: &site.config.description,
+        title: format!("{} — {name}", shared.site_title),
+        description: &shared.site_description,
         page: path,
         language: &shared.language.code,
         articles: shown,

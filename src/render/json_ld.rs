@@ -96,14 +96,14 @@ struct Logo {
     url: String,
 }
 
-fn publisher(site: &Site) -> Publisher<'_> {
+fn publisher<'a>(site: &'a Site, shared: &'a Shared) -> Publisher<'a> {
     Publisher {
         kind: "Organization",
         logo: site.config.image.as_deref().map(|image| Logo {
             kind: "ImageObject",
             url: absolute(site, image),
         }),
-        name: &site.config.title,
+        name: &shared.site_title,
         url: &site.config.base_url,
     }
 }
@@ -193,7 +193,7 @@ pub fn news_article<'a>(
     let author = if meta.authors.is_empty() {
         match &site.config.author {
             Some(a) => vec![Author::Person(Named::new("Person", a))],
-            None => vec![Author::Site(publisher(site))],
+            None => vec![Author::Site(publisher(site, shared))],
         }
     } else {
         meta.authors
@@ -257,7 +257,7 @@ pub fn news_article<'a>(
             id: url,
             kind: "WebPage",
         },
-        publisher: publisher(site),
+        publisher: publisher(site, shared),
         url,
     }))
 }
@@ -407,10 +407,10 @@ pub struct WebSite<'a> {
 pub fn website<'a>(site: &'a Site, shared: &'a Shared) -> Node<'a> {
     Node::WebSite(WebSite {
         kind: "WebSite",
-        description: &site.config.description,
+        description: &shared.site_description,
         in_language: &shared.language.code,
-        name: &site.config.title,
-        publisher: publisher(site),
+        name: &shared.site_title,
+        publisher: publisher(site, shared),
         url: &site.config.base_url,
     })
 }

@@ -168,7 +168,7 @@ fn pack_value(r: &Local, pack: &Pack, of: PackOf, path: &str) -> Value {
     let (as_of_iso, as_of_display) = dates(pack.as_of);
     // Where a reader goes back to: the topic's page, or the home page.
     let (back_url, back_title) = match of {
-        PackOf::Briefing => (shared.url(&r.prefix), site.config.title.as_str()),
+        PackOf::Briefing => (shared.url(&r.prefix), shared.site_title.as_str()),
         PackOf::Topic(t) => {
             let page = &r.ed.topics[t].page;
             (shared.url(&page.path), page.title())

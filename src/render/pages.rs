@@ -78,8 +78,8 @@ pub(super) fn home(r: &Local, page: usize) -> Result<Files, Diagnostic> {
     let (site, ed, shared) = (r.site, r.ed, r.shared);
     let home = ed.home.as_ref();
     let first = page == 0;
-    let title = home.map_or(site.config.title.as_str(), Page::title);
-    let summary = home.map_or(site.config.description.as_str(), |h| h.summary());
+    let title = home.map_or(shared.site_title.as_str(), Page::title);
+    let summary = home.map_or(shared.site_description.as_str(), |h| h.summary());
     let content = home
         .filter(|_| first)
         .map(|h| h.body.html.unpack())
@@ -220,7 +220,7 @@ fn topic_elsewhere<'a>(s: &Scope<'a>, id: &str) -> Option<(&'a str, &'a str)> {
 }
 
 pub(super) fn article(r: &Local, i: usize) -> Result<Files, Diagnostic> {
-    let (site, ed, shared) = (r.site, r.ed, r.shared);
+    let (ed, shared) = (r.ed, r.shared);
     let a = &ed.articles[i];
     let (prev, next) = neighbours(ed, i);
     let card = |i: Option<usize>| i.map_or_else(Value::none, |i| shared.cards[i].clone());
@@ -241,7 +241,7 @@ pub(super) fn article(r: &Local, i: usize) -> Result<Files, Diagnostic> {
             },
             image: m.common.image.as_deref(),
         };
-        let mut steps = vec![(site.config.title.as_str(), r.local(""))];
+        let mut steps = vec![(shared.site_title.as_str(), r.local(""))];
         steps.extend(topics.first().map(|t| (t.title(), t.path.clone())));
         steps.push((a.title(), a.path.clone()));
         let url = shared.permalink(&a.path);
@@ -468,7 +468,7 @@ pub(super) fn topic(r: &Local, t: usize, page: usize) -> Result<Files, Diagnosti
         image: p.meta.common().image.as_deref(),
     };
     let steps = [
-        (config.title.as_str(), r.local("")),
+        (shared.site_title.as_str(), r.local("")),
         (r.word("topics"), r.local("topics/")),
         (p.title(), p.path.clone()),
     ];

@@ -76,7 +76,10 @@ pub struct Shared {
     pub og_locale: String,
     /// The site's picture for link previews (`image` in site.yaml), absolute.
     pub site_image: Option<String>,
-    /// The site's description, for pages without a summary.
+    /// The site's title and description in the edition's language (`title` and
+    /// `description` of its entry in `languages`, else the site's).
+    pub site_title: String,
+    /// The description also stands for pages without a summary.
     pub site_description: String,
 }
 
@@ -186,8 +189,8 @@ impl Shared {
                 }),
         );
         let site_value = obj([
-            ("title", text(&config.title)),
-            ("description", text(&config.description)),
+            ("title", text(config.title_in(lang))),
+            ("description", text(config.description_in(lang))),
             ("author", opt_text(config.author.as_deref())),
             ("language", text(&language.code)),
             (
@@ -234,7 +237,8 @@ impl Shared {
                 .image
                 .as_deref()
                 .map(|i| super::share::absolute_url(&base_url, i)),
-            site_description: config.description.clone(),
+            site_title: config.title_in(lang).to_string(),
+            site_description: config.description_in(lang).to_string(),
             globals: vec![
                 ("site", site_value),
                 ("nav_topics", nav_topics),
