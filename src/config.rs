@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, Location, Problem};
-use crate::i18n::{Direction, Language, parse_code};
+use crate::i18n::{Direction, Lang, Language, parse_code};
 
 mod sections;
 mod yaml;
@@ -214,7 +214,7 @@ impl Config {
 
     /// The site's title in the language at `lang` of `languages`: its own `title` there,
     /// else the site's.
-    pub fn title_in(&self, lang: usize) -> &str {
+    pub fn title_in(&self, lang: Lang) -> &str {
         self.languages
             .get(lang)
             .and_then(|l| l.title.as_deref())
@@ -222,7 +222,7 @@ impl Config {
     }
 
     /// The site's description in the language at `lang`, as [`Config::title_in`] finds it.
-    pub fn description_in(&self, lang: usize) -> &str {
+    pub fn description_in(&self, lang: Lang) -> &str {
         self.languages
             .get(lang)
             .and_then(|l| l.description.as_deref())

@@ -17,7 +17,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::fs;
 use std::net::{TcpListener, TcpStream};
@@ -733,13 +733,44 @@ return {
 };
 "#;
 
+/// The site's title in each language, as site.yaml gives it: a language's own `title`, else
+/// the site's.
+struct SiteTitles {
+    site: String,
+    by_language: BTreeMap<String, String>,
+}
+
+impl SiteTitles {
+    fn of(site_yaml: &Value) -> SiteTitles {
+        let by_language = site_yaml["languages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| {
+                Some((
+                    l["code"].as_str()?.to_string(),
+                    l["title"].as_str()?.to_string(),
+                ))
+            })
+            .collect();
+        SiteTitles {
+            site: site_yaml["title"].as_str().unwrap().to_string(),
+            by_language,
+        }
+    }
+
+    fn in_language(&self, lang: &str) -> &str {
+        self.by_language.get(lang).unwrap_or(&self.site)
+    }
+}
+
 /// Checks the page the browser is on: one visible h1, a title, a working main nav; returns
 /// the article links in `<main>`.
 async fn page_basics(
     b: &Browser,
     report: &mut Report,
     check: &str,
-    site_title: &str,
+    titles: &SiteTitles,
 ) -> R<BTreeSet<String>> {
     let page = b.location().await?;
     let f = b.js(PAGE_FACTS, vec![]).await?;
@@ -753,6 +784,7 @@ async fn page_basics(
         report.fail(check, &page, "the h1 is empty or not shown");
     }
     let title = f["title"].as_str().unwrap_or_default();
+    let site_title = titles.in_language(f["lang"].as_str().unwrap_or_default());
     if title.trim().is_empty() || !title.contains(site_title) {
         report.fail(
             check,
@@ -816,11 +848,11 @@ fn expect_links(
 
 /// Home → a topic → an article → a person → the organizations index → an organization → the
 /// timeline → back, by clicking links the way a reader does.
-async fn reader_path(b: &Browser, report: &mut Report, site_title: &str) -> R<()> {
+async fn reader_path(b: &Browser, report: &mut Report, titles: &SiteTitles) -> R<()> {
     const C: &str = "reader's path";
     let all = articles();
     b.open("/").await?;
-    let found = page_basics(b, report, C, site_title).await?;
+    let found = page_basics(b, report, C, titles).await?;
     if found.is_empty() || !found.is_subset(&urls(all.iter())) {
         report.fail(C, "/", format!("home lists {found:?}"));
     }
@@ -830,7 +862,7 @@ async fn reader_path(b: &Browser, report: &mut Report, site_title: &str) -> R<()
 
     b.click(".topic-card-title a", "Trade and investment", Some(TOPIC))
         .await?;
-    let found = page_basics(b, report, C, site_title).await?;
+    let found = page_basics(b, report, C, titles).await?;
     let expected = urls(all.iter().filter(|a| a.topics.iter().any(|t| t == "trade")));
     expect_links(report, C, TOPIC, &found, &expected);
 
@@ -840,7 +872,7 @@ async fn reader_path(b: &Browser, report: &mut Report, site_title: &str) -> R<()
         Some(ARTICLE),
     )
     .await?;
-    let found = page_basics(b, report, C, site_title).await?;
+    let found = page_basics(b, report, C, titles).await?;
     if found.is_empty() {
         report.fail(
             C,
@@ -864,13 +896,13 @@ async fn reader_path(b: &Browser, report: &mut Report, site_title: &str) -> R<()
     if !person.starts_with("/people/") {
         report.fail(C, &person, "the person link did not lead to /people/…");
     }
-    let found = page_basics(b, report, C, site_title).await?;
+    let found = page_basics(b, report, C, titles).await?;
     let expected = urls(all.iter().filter(|a| a.people.iter().any(|p| p == PERSON)));
     expect_links(report, C, &person, &found, &expected);
 
     b.click(".site-nav a", "Organizations", Some("/organizations/"))
         .await?;
-    page_basics(b, report, C, site_title).await?;
+    page_basics(b, report, C, titles).await?;
     let org = b.click(".entity-list a", ORGANIZATION, None).await?;
     if !org.starts_with("/organizations/") {
         report.fail(
@@ -879,7 +911,7 @@ async fn reader_path(b: &Browser, report: &mut Report, site_title: &str) -> R<()
             "the organization link did not lead to /organizations/…",
         );
     }
-    let found = page_basics(b, report, C, site_title).await?;
+    let found = page_basics(b, report, C, titles).await?;
     let expected = urls(
         all.iter()
             .filter(|a| a.organizations.iter().any(|o| o == ORGANIZATION)),
@@ -889,10 +921,10 @@ async fn reader_path(b: &Browser, report: &mut Report, site_title: &str) -> R<()
     // The timeline is an index of years, each year a page of its own.
     b.click(".site-nav a", "Timeline", Some("/timeline/"))
         .await?;
-    page_basics(b, report, C, site_title).await?;
+    page_basics(b, report, C, titles).await?;
     b.click(".year-group h2 a", "2025", Some("/timeline/2025/"))
         .await?;
-    let found = page_basics(b, report, C, site_title).await?;
+    let found = page_basics(b, report, C, titles).await?;
     expect_links(report, C, "/timeline/2025/", &found, &urls(all.iter()));
 
     b.js("history.back()", vec![]).await?;
@@ -946,7 +978,7 @@ return {
 
 /// Loads every HTML page of the built site and checks for console errors, failed requests,
 /// scripts, external hosts and the page basics.
-async fn crawl(b: &Browser, site: &Site, report: &mut Report, site_title: &str) -> R<()> {
+async fn crawl(b: &Browser, site: &Site, report: &mut Report, titles: &SiteTitles) -> R<()> {
     const C: &str = "crawl";
     b.console().await?; // start from an empty log
     let pages = site.html_files();
@@ -963,7 +995,7 @@ async fn crawl(b: &Browser, site: &Site, report: &mut Report, site_title: &str) 
             .await?;
         }
         if !page.ends_with("/404.html") {
-            page_basics(b, report, C, site_title).await?;
+            page_basics(b, report, C, titles).await?;
         }
         let f = b.js(CRAWL_FACTS, vec![]).await?;
         if f["status"] != 200 {
@@ -2308,7 +2340,8 @@ async fn the_briefing_in_a_real_browser() {
     let site_yaml: Value =
         serde_yaml::from_str(&fs::read_to_string(common::repo().join("site.yaml")).unwrap())
             .unwrap();
-    let site_title = site_yaml["title"].as_str().unwrap().to_string();
+    let titles = SiteTitles::of(&site_yaml);
+    let site_title = titles.site.clone();
     let shots = screenshot_dir();
     fs::create_dir_all(&shots).unwrap();
 
@@ -2334,12 +2367,12 @@ async fn the_briefing_in_a_real_browser() {
         b.viewport(DESKTOP_WIDTH, false).await?;
 
         let t = Instant::now();
-        let r = reader_path(&b, &mut report, &site_title).await;
+        let r = reader_path(&b, &mut report, &titles).await;
         report.outcome("reader's path", r);
         eprintln!("reader's path: {:?}", t.elapsed());
 
         let t = Instant::now();
-        let r = crawl(&b, &briefing.site, &mut report, &site_title).await;
+        let r = crawl(&b, &briefing.site, &mut report, &titles).await;
         report.outcome("crawl", r);
         eprintln!("crawl: {:?}", t.elapsed());
 
