@@ -95,6 +95,11 @@ struct LanguageEntry {
     description: Option<String>,
 }
 
+/// An optional text of site.yaml without the spaces around it.
+fn trimmed(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(|t| t.trim().to_string())
+}
+
 fn default_related() -> bool {
     true
 }
@@ -285,12 +290,8 @@ impl Config {
             languages.push(Language {
                 dir: entry.dir.unwrap_or_else(|| Direction::of(&id)),
                 name: entry.name.trim().to_string(),
-                title: entry.title.as_deref().map(str::trim).map(str::to_string),
-                description: entry
-                    .description
-                    .as_deref()
-                    .map(str::trim)
-                    .map(str::to_string),
+                title: trimmed(&entry.title),
+                description: trimmed(&entry.description),
                 code,
                 id,
             });

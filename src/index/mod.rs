@@ -145,8 +145,7 @@ impl Edition {
     pub fn entity_name<'a>(&'a self, entity: &'a Entity, lang: &str) -> &'a str {
         self.profile_of(entity)
             .and_then(Page::profile)
-            .and_then(|m| m.names.get(lang))
-            .map_or(entity.name.as_str(), String::as_str)
+            .map_or(entity.name.as_str(), |m| m.name_in(lang))
     }
 
     /// An edition with no pages.

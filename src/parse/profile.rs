@@ -69,6 +69,12 @@ pub struct ProfileMeta {
 }
 
 impl ProfileMeta {
+    /// The name the entity goes by in the language `code`: its `names` entry for it, else
+    /// its `name`.
+    pub fn name_in(&self, code: &str) -> &str {
+        self.names.get(code).unwrap_or(&self.name)
+    }
+
     /// The organization a person is listed under: `organization`, else that of the first
     /// current role that names one.
     pub fn home_organization(&self) -> Option<&str> {

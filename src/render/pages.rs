@@ -199,9 +199,7 @@ fn profile_claims<'a>(ed: &'a Edition, i: usize, code: &str) -> Vec<(&'a str, &'
                         .chain(meta.names.values())
                         .any(|n| slug::slugify(n) == slug);
                 if claimed {
-                    // As `Edition::entity_name` has it for the entity the profile makes.
-                    let shown = meta.names.get(code).unwrap_or(&meta.name);
-                    claims.push((name.as_str(), p.rel.as_str(), shown.as_str()));
+                    claims.push((name.as_str(), p.rel.as_str(), meta.name_in(code)));
                 }
             }
         }

@@ -188,9 +188,10 @@ impl Shared {
                     ])
                 }),
         );
+        let (site_title, site_description) = (config.title_in(lang), config.description_in(lang));
         let site_value = obj([
-            ("title", text(config.title_in(lang))),
-            ("description", text(config.description_in(lang))),
+            ("title", text(site_title)),
+            ("description", text(site_description)),
             ("author", opt_text(config.author.as_deref())),
             ("language", text(&language.code)),
             (
@@ -237,8 +238,8 @@ impl Shared {
                 .image
                 .as_deref()
                 .map(|i| super::share::absolute_url(&base_url, i)),
-            site_title: config.title_in(lang).to_string(),
-            site_description: config.description_in(lang).to_string(),
+            site_title: site_title.to_string(),
+            site_description: site_description.to_string(),
             globals: vec![
                 ("site", site_value),
                 ("nav_topics", nav_topics),
