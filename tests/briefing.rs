@@ -205,3 +205,45 @@ fn each_edition_names_the_people_in_its_own_script() {
         "{organizations:?}"
     );
 }
+
+#[test]
+fn each_edition_names_the_tags_in_its_own_language() {
+    let built = briefing();
+    let tags = |path: &str| page(&built, path).texts(".article-meta a[href*=\"/tags/\"]");
+    let article = "articles/proposal-for-direct-pakistan-russia-flights/index.html";
+    assert_eq!(
+        tags(article),
+        [
+            "Bilateral relations",
+            "Direct flights",
+            "Trade",
+            "Business community"
+        ]
+    );
+    assert_eq!(
+        tags(&format!("ur/{article}")),
+        [
+            "دو طرفہ تعلقات",
+            "براہ راست پروازیں",
+            "تجارت",
+            "کاروباری برادری"
+        ]
+    );
+    assert_eq!(
+        tags(&format!("ru/{article}")),
+        [
+            "Двусторонние отношения",
+            "Прямые авиарейсы",
+            "Торговля",
+            "Деловое сообщество"
+        ]
+    );
+    // No tag of any edition is shown by its slug.
+    for lang in ["", "ur/", "ru/"] {
+        let index = page(&built, &format!("{lang}tags/index.html")).texts(".entity-list a");
+        assert!(
+            index.iter().all(|name| !name.contains('-')),
+            "{lang}: {index:?}"
+        );
+    }
+}

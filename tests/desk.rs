@@ -829,3 +829,65 @@ fn a_stale_overview_is_reported_once_not_once_per_language() {
     assert_eq!(stale.len(), 1, "{doc}");
     assert_eq!(stale[0]["file"], "content/topics/trade.md");
 }
+
+#[test]
+fn a_tag_profile_names_the_tag_in_each_language() {
+    let f = trilingual_desk();
+    // Articles write the tag as a slug; its profile gives the name readers see: in
+    // English, in Urdu by its `names` (the Urdu edition has no translation of it), and in
+    // Russian by its translation.
+    f.write(
+        "content/tags/trade-talks.md",
+        "---\nname: Trade talks\nnames: {ur: تجارتی مذاکرات}\nsummary: \"Talks on trade.\"\n---\nMeetings about trade between the two countries.\n",
+    );
+    f.write(
+        "content/tags/trade-talks.ru.md",
+        "---\nname: Торговые переговоры\n---\nВстречи о торговле.\n",
+    );
+    let site = built(&f);
+    let tags = |page: &str| site.html(page).texts(".article-meta a[href*=\"/tags/\"]");
+    assert_eq!(tags("articles/meeting/index.html"), ["Trade talks"]);
+    assert_eq!(tags("ur/articles/meeting/index.html"), ["تجارتی مذاکرات"]);
+    assert_eq!(
+        tags("ru/articles/meeting/index.html"),
+        ["Торговые переговоры"]
+    );
+    // The tag's page: its name, the profile's prose, the articles; the index lists it by
+    // its name.
+    let en = site.html("tags/trade-talks/index.html");
+    assert_eq!(en.texts("h1"), ["Trade talks"]);
+    assert!(
+        en.texts(".profile p")
+            .contains(&"Meetings about trade between the two countries.".to_string())
+    );
+    assert!(
+        en.attrs(".card-title a", "href")
+            .contains(&"/briefing/articles/meeting/".to_string())
+    );
+    assert_eq!(
+        node(&json_ld(&en), "DefinedTerm")["name"],
+        "Trade talks",
+        "a tag is a term, not a person"
+    );
+    let ur = site.html("ur/tags/trade-talks/index.html");
+    assert_eq!(ur.texts("h1"), ["تجارتی مذاکرات"]);
+    let ru = site.html("ru/tags/trade-talks/index.html");
+    assert_eq!(ru.texts("h1"), ["Торговые переговоры"]);
+    assert!(
+        site.html("ru/tags/index.html")
+            .texts(".entity-list a")
+            .contains(&"Торговые переговоры".to_string())
+    );
+    // A name that is no text is refused where it is written.
+    f.write(
+        "content/tags/trade-talks.md",
+        "---\nname: [Trade, talks]\n---\nMeetings.\n",
+    );
+    let out = f.attache(&["check", "--now", NOW]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        said.contains("content/tags/trade-talks.md:2:7") && said.contains("`name`"),
+        "{said}"
+    );
+}

@@ -2450,6 +2450,47 @@ fn a_profile_without_a_name_or_claiming_another_profiles_name_is_refused_naming_
 }
 
 #[test]
+fn a_tag_profile_pasted_with_scripts_shows_them_as_text_and_one_claiming_anothers_name_is_refused()
+{
+    let desk = Desk::new();
+    desk.write(
+        "content/tags/pasted.md",
+        "---\n\
+         name: \"<script>alert('tag')</script>\"\n\
+         aliases: [Alpha talks]\n\
+         summary: \"</script><script>alert('summary')</script>\"\n\
+         ---\n\
+         Prose <script>alert('prose')</script>.\n",
+    );
+    desk.write(
+        ARTICLE,
+        article(
+            "title: T\ndate: 2025-03-01\ntopics: [alpha]\ntags: [pasted]\n",
+            "Body.\n",
+        ),
+    );
+    let site = desk.builds();
+    let theme = theme_scripts();
+    for name in site.html_files() {
+        assert_no_content_script(&name, &site.html(&name), &theme);
+    }
+    let tags = site
+        .html("articles/pasted/index.html")
+        .texts(".article-meta a[href*=\"/tags/\"]");
+    assert_eq!(tags, ["<script>alert('tag')</script>"]);
+    desk.write(
+        "content/tags/other.md",
+        "---\nname: Other\naliases:\n  - Alpha talks\n---\nProse.\n",
+    );
+    let said = desk.refuses(Told {
+        file: "content/tags/other.md",
+        at: Some("4:"),
+        says: &["`Alpha talks` names the profile in"],
+    });
+    assert!(said.contains("content/tags/pasted.md:3:"), "{said}");
+}
+
+#[test]
 fn publication_dates_that_contradict_each_other_are_refused_on_their_line() {
     let desk = Desk::new();
     desk.write(

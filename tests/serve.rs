@@ -764,6 +764,25 @@ fn profiles_and_embargoes_in_three_languages_rebuild_like_full_builds() {
         });
         vec!["content/people/albert-khorev.md"]
     });
+    // A tag's profile names it on every article that carries it, in each language.
+    let (tag, tag_ru) = (
+        "content/tags/trade-talks.md",
+        "content/tags/trade-talks.ru.md",
+    );
+    s.step("a tag gets a profile", |f| {
+        f.write(tag, "---\nname: Trade talks\n---\nTalks on trade.\n");
+        vec![tag]
+    });
+    s.step("the tag is named in Russian", |f| {
+        f.write(tag_ru, "---\nname: Торговые переговоры\n---\nО торговле.\n");
+        vec![tag_ru]
+    });
+    s.step("the tag's Russian name changes", |f| {
+        edit(f, tag_ru, |t| {
+            t.replace("Торговые переговоры", "Переговоры о торговле")
+        });
+        vec![tag_ru]
+    });
     let (en, ru_article) = (
         "content/articles/2025/embargoed.md",
         "content/articles/2025/embargoed.ru.md",

@@ -84,11 +84,21 @@ impl EntityKind {
         self as usize
     }
 
+    /// The kind of content file that is a profile of this kind of entity.
+    pub fn profile_kind(self) -> Kind {
+        match self {
+            EntityKind::People => Kind::Person,
+            EntityKind::Organizations => Kind::Organization,
+            EntityKind::Tags => Kind::Tag,
+        }
+    }
+
     /// The kind of entity a profile file describes.
     pub fn of_profile(kind: Kind) -> Option<EntityKind> {
         match kind {
             Kind::Person => Some(EntityKind::People),
             Kind::Organization => Some(EntityKind::Organizations),
+            Kind::Tag => Some(EntityKind::Tags),
             _ => None,
         }
     }

@@ -140,14 +140,6 @@ impl Edition {
         entity.profile.and_then(|p| self.profiles.get(p))
     }
 
-    /// The name of an entity in the language `lang`: its profile's name for that language
-    /// (`names`), else the name the briefing uses.
-    pub fn entity_name<'a>(&'a self, entity: &'a Entity, lang: &str) -> &'a str {
-        self.profile_of(entity)
-            .and_then(Page::profile)
-            .map_or(entity.name.as_str(), |m| m.name_in(lang))
-    }
-
     /// An edition with no pages.
     pub fn empty() -> Edition {
         Edition {
@@ -166,6 +158,45 @@ impl Edition {
 }
 
 impl Site {
+    /// The name the entity `e` of `kind` in the edition `lang` goes by there (`code` being
+    /// that edition's language): its profile's name for the language (`names`), else, when
+    /// the edition has no profile of it, the `names` entry a profile in another language
+    /// gives, else the name the articles write.
+    pub fn entity_name<'a>(
+        &'a self,
+        lang: Lang,
+        kind: EntityKind,
+        e: &'a Entity,
+        code: &str,
+    ) -> &'a str {
+        match self.editions[lang].profile_of(e).and_then(Page::profile) {
+            Some(m) => m.name_in(code),
+            None => self
+                .name_elsewhere(lang, kind.profile_kind(), &e.slug, code)
+                .map_or(e.name.as_str(), |(_, name)| name),
+        }
+    }
+
+    /// The profile, in a language other than `lang`, of `kind` that claims the name
+    /// `slug` and gives a name in the language `code` (its `names` entry), with that
+    /// name: how an edition with no translation of a profile still names the entity as
+    /// the profile says to.
+    pub fn name_elsewhere(
+        &self,
+        lang: Lang,
+        kind: Kind,
+        slug: &str,
+        code: &str,
+    ) -> Option<(&Page, &str)> {
+        self.editions
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| *l != lang)
+            .flat_map(|(_, e)| &e.profiles)
+            .filter(|p| p.kind == kind && p.claims(slug))
+            .find_map(|p| Some((p, p.profile()?.names.get(code)?.as_str())))
+    }
+
     /// Every page made from a content file, in every language.
     pub fn all_pages(&self) -> impl Iterator<Item = &Page> {
         self.editions.iter().flat_map(Edition::all_pages)
@@ -419,7 +450,7 @@ fn index_edition(
             Kind::Article => articles.push(page),
             Kind::Topic => topic_pages.push(page),
             Kind::Page => plain.push(page),
-            Kind::Person | Kind::Organization => profiles.push(page),
+            Kind::Person | Kind::Organization | Kind::Tag => profiles.push(page),
         }
     }
     profiles.sort_by(|a, b| a.rel.cmp(&b.rel));

@@ -153,7 +153,10 @@ pub(crate) fn check_urls(claims: &[Claim], prefixes: &[String]) -> UrlCheck {
 fn own_section(kind: Kind, section: &str) -> bool {
     matches!(
         (kind, section),
-        (Kind::Topic, "topics") | (Kind::Person, "people") | (Kind::Organization, "organizations")
+        (Kind::Topic, "topics")
+            | (Kind::Person, "people")
+            | (Kind::Organization, "organizations")
+            | (Kind::Tag, "tags")
     )
 }
 

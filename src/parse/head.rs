@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 use super::fields::Reader;
 use super::front_matter;
 use super::meta::{self, ARTICLE_KEYS, PAGE_KEYS, TOPIC_KEYS};
-use super::profile::{self, ORGANIZATION_KEYS, PERSON_KEYS};
+use super::profile::{self, ORGANIZATION_KEYS, PERSON_KEYS, TAG_KEYS};
 use super::urls;
 use super::{Kind, Meta, Publication, Spot, checked_slug, topic_id, translate};
 use crate::config::Config;
@@ -193,12 +193,16 @@ pub(super) fn read_head(
         ),
         Kind::Page => (meta::page(&mut r, false).map(Meta::Page), PAGE_KEYS),
         Kind::Person => (
-            profile::profile(&mut r, true, relaxed).map(|m| Meta::Profile(Box::new(m))),
+            profile::profile(&mut r, kind, relaxed).map(|m| Meta::Profile(Box::new(m))),
             PERSON_KEYS,
         ),
         Kind::Organization => (
-            profile::profile(&mut r, false, relaxed).map(|m| Meta::Profile(Box::new(m))),
+            profile::profile(&mut r, kind, relaxed).map(|m| Meta::Profile(Box::new(m))),
             ORGANIZATION_KEYS,
+        ),
+        Kind::Tag => (
+            profile::profile(&mut r, kind, relaxed).map(|m| Meta::Profile(Box::new(m))),
+            TAG_KEYS,
         ),
     };
     let extra = r.rest(keys);
@@ -350,6 +354,7 @@ impl Head {
             (Meta::Page(m), _) => m.common.permalink.clone().unwrap_or(format!("{id}/")),
             (_, Kind::Person) => format!("people/{id}/"),
             (_, Kind::Organization) => format!("organizations/{id}/"),
+            (_, Kind::Tag) => format!("tags/{id}/"),
             _ => format!("{id}/"),
         };
         self.path = format!("{}{path}", settings.prefix(self.lang));
@@ -418,6 +423,7 @@ pub(super) fn fallback(rel: &str, settings: &Settings) -> Option<(Kind, String, 
         Kind::Page => format!("{id}/"),
         Kind::Person => format!("people/{id}/"),
         Kind::Organization => format!("organizations/{id}/"),
+        Kind::Tag => format!("tags/{id}/"),
     };
     Some((kind, id, format!("{}{path}", settings.prefix(lang))))
 }

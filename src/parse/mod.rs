@@ -68,6 +68,8 @@ pub enum Kind {
     Person,
     /// `content/organizations/<slug>.md`: an organization's profile.
     Organization,
+    /// `content/tags/<slug>.md`: a tag's profile (its name in each language, a note).
+    Tag,
 }
 
 impl Kind {
@@ -83,6 +85,7 @@ impl Kind {
             "pages" if depth == 1 => Some(Kind::Page),
             "people" if depth == 1 => Some(Kind::Person),
             "organizations" if depth == 1 => Some(Kind::Organization),
+            "tags" if depth == 1 => Some(Kind::Tag),
             _ => None,
         }
     }
@@ -215,6 +218,19 @@ impl Page {
             Meta::Profile(m) => Some(m),
             _ => None,
         }
+    }
+
+    /// Whether this page is a profile that claims the name whose slug is `slug`: by its
+    /// file name, its name, an alias or its name in another language.
+    pub fn claims(&self, slug: &str) -> bool {
+        let Some(meta) = self.profile() else {
+            return false;
+        };
+        self.id == slug
+            || std::iter::once(&meta.name)
+                .chain(&meta.aliases)
+                .chain(meta.names.values())
+                .any(|n| slug::slugify(n) == slug)
     }
 
     /// Where `key` is written in the front matter, if it was kept.

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_yaml::Value;
 
+use super::Kind;
 use super::dates::PageDate;
 use super::fields::Reader;
 use super::front_matter::describe;
@@ -141,9 +142,29 @@ pub const ORGANIZATION_KEYS: &[&str] = &[
     "expiry_date",
 ];
 
-/// Reads a profile; `person` allows roles. A translation (`relaxed`) may leave out what
-/// it shares with the profile it translates, its name too.
-pub fn profile(r: &mut Reader, person: bool, relaxed: bool) -> Option<ProfileMeta> {
+pub const TAG_KEYS: &[&str] = &[
+    "name",
+    "names",
+    "aliases",
+    "links",
+    "summary",
+    "updated",
+    "draft",
+    "published",
+    "lang",
+    "image",
+    "publish_date",
+    "expiry_date",
+];
+
+/// Reads a profile of a `kind` of entity: a person's has roles, a person's and an
+/// organization's an organization and a country. A translation (`relaxed`) may leave out
+/// what it shares with the profile it translates, its name too.
+pub fn profile(r: &mut Reader, kind: Kind, relaxed: bool) -> Option<ProfileMeta> {
+    let person = kind == Kind::Person;
+    // A tag is a subject: no organization or country is read, so either is reported as a
+    // key a tag does not take.
+    let placed = kind != Kind::Tag;
     let name = if relaxed {
         r.text("name")
     } else {
@@ -181,8 +202,11 @@ pub fn profile(r: &mut Reader, person: bool, relaxed: bool) -> Option<ProfileMet
     let image = r.text("image");
     let meta = ProfileMeta {
         roles,
-        organization: r.text("organization").map(|o| o.trim().to_string()),
-        country: r.text("country"),
+        organization: placed
+            .then(|| r.text("organization"))
+            .flatten()
+            .map(|o| o.trim().to_string()),
+        country: placed.then(|| r.text("country")).flatten(),
         names,
         aliases,
         links,

@@ -10,7 +10,7 @@ use super::json_ld;
 use super::pages::newest;
 use super::paging::{self, Paged};
 use super::share::{self, Share};
-use super::values::{self, obj, text};
+use super::values::{self, Shared, obj, text};
 use super::{Files, Local, profiles};
 use crate::error::Diagnostic;
 use crate::index::{EntityKind, PageRef};
@@ -37,9 +37,13 @@ pub(super) fn entities_writes(s: &Scope, kind: EntityKind) -> Writes {
 /// The list shows each entity's name, URL and count, and each profile's organization
 /// (people are grouped by it): it reads the profiles of its kind in full.
 pub(super) fn entities_reads(s: &Scope, kind: EntityKind) -> Reads {
+    let code = &Shared::language_of(s.site, s.lang).code;
     let shown: Vec<(&str, &str, usize)> = s.ed.entities[&kind]
         .iter()
-        .map(|e| (e.name.as_str(), e.slug.as_str(), e.articles.len()))
+        .map(|e| {
+            let name = s.site.entity_name(s.lang, kind, e, code);
+            (name, e.slug.as_str(), e.articles.len())
+        })
         .collect();
     s.ed.entities[&kind]
         .iter()
@@ -133,7 +137,8 @@ pub(super) fn entity_reads(s: &Scope, kind: EntityKind, i: usize, page: usize) -
         .cards(shown.iter().copied())
         .cards(e.articles[..in_feed].iter().copied())
         .other((
-            &e.name,
+            s.site
+                .entity_name(s.lang, kind, e, &Shared::language_of(site, s.lang).code),
             &e.slug,
             &e.other_slugs,
             topics,
@@ -155,7 +160,7 @@ pub(super) fn entity(
     let (paged, shown) = entity_paged(r, kind, i, page);
     let profile = ed.profile_of(e);
     let feeds = super::feeds::entity_feed_urls(site, shared, &path);
-    let name = ed.entity_name(e, &shared.language.code);
+    let name = site.entity_name(r.lang, kind, e, &shared.language.code);
     let entity = obj([
         ("name", text(name)),
         ("url", text(&shared.url(&path))),

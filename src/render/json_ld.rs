@@ -262,11 +262,12 @@ pub fn news_article<'a>(
     }))
 }
 
-/// `Person` or `Organization`.
+/// `Person`, `Organization`, or for a tag the `DefinedTerm` it names.
 fn schema_type(kind: EntityKind) -> &'static str {
     match kind {
+        EntityKind::People => "Person",
         EntityKind::Organizations => "Organization",
-        _ => "Person",
+        EntityKind::Tags => "DefinedTerm",
     }
 }
 
@@ -339,7 +340,7 @@ pub struct Profile<'a> {
     works_for: Vec<Named<'a>>,
 }
 
-/// The `Person` or `Organization` of a profile: its names, roles (`jobTitle`, `worksFor`),
+/// The `Person`, `Organization` or `DefinedTerm` of a profile: its names, roles (`jobTitle`, `worksFor`),
 /// country and links (`sameAs`).
 pub fn profile<'a>(
     shared: &Shared,

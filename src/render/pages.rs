@@ -161,7 +161,7 @@ pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
         .other((
             prev.is_some(),
             next.is_some(),
-            profile_claims(ed, i, &Shared::language_of(s.site, s.lang).code),
+            profile_claims(s, i, &Shared::language_of(s.site, s.lang).code),
         ));
     // Its topics, linked by title (a topic not in its language, in another's words).
     for id in ed.articles[i].article().map_or(&[][..], |m| &m.topics) {
@@ -173,34 +173,42 @@ pub(super) fn article_reads(s: &Scope, i: usize) -> Reads {
     reads
 }
 
-/// The profile each person and organization article `i` names is filed under, when a
-/// profile claims the name (by its file name, name, aliases or names in other scripts),
-/// and the name it goes by in the language `code`: an alias added to or taken from a
-/// profile moves where the article's links lead, a name respelled changes what they say.
-fn profile_claims<'a>(ed: &'a Edition, i: usize, code: &str) -> Vec<(&'a str, &'a str, &'a str)> {
+/// The profile each person, organization and tag article `i` of the edition `s` names is
+/// filed under, when a profile claims the name (by its file name, name, aliases or names
+/// in other scripts), and the name it goes by in the language `code`; for a name no
+/// profile of the edition claims, the profile in another language that names it in this
+/// one. An alias added to or taken from a profile moves where the article's links lead, a
+/// name respelled changes what they say.
+fn profile_claims<'a>(s: &Scope<'a>, i: usize, code: &str) -> Vec<(&'a str, &'a str, &'a str)> {
+    let ed = s.ed;
     let Some(m) = ed.articles[i].article() else {
         return Vec::new();
     };
-    if ed.profiles.is_empty() {
+    if s.site.editions.iter().all(|e| e.profiles.is_empty()) {
         return Vec::new();
     }
     let mut claims = Vec::new();
     for (kind, names) in [
         (crate::parse::Kind::Person, &m.people),
         (crate::parse::Kind::Organization, &m.organizations),
+        (crate::parse::Kind::Tag, &m.tags),
     ] {
         for name in names {
             let slug = slug::slugify(name);
-            for p in ed.profiles.iter().filter(|p| p.kind == kind) {
-                let Some(meta) = p.profile() else { continue };
-                let claimed = p.id == slug
-                    || std::iter::once(&meta.name)
-                        .chain(&meta.aliases)
-                        .chain(meta.names.values())
-                        .any(|n| slug::slugify(n) == slug);
-                if claimed {
+            let before = claims.len();
+            for p in ed
+                .profiles
+                .iter()
+                .filter(|p| p.kind == kind && p.claims(&slug))
+            {
+                if let Some(meta) = p.profile() {
                     claims.push((name.as_str(), p.rel.as_str(), meta.name_in(code)));
                 }
+            }
+            if claims.len() == before
+                && let Some((p, shown)) = s.site.name_elsewhere(s.lang, kind, &slug, code)
+            {
+                claims.push((name.as_str(), p.rel.as_str(), shown));
             }
         }
     }

@@ -118,7 +118,10 @@ pub(super) fn entity_list(
             .map(|e| {
                 let profile = s.ed.profile_of(e).and_then(Page::profile);
                 obj([
-                    ("name", text(s.ed.entity_name(e, &shared.language.code))),
+                    (
+                        "name",
+                        text(s.site.entity_name(s.lang, kind, e, &shared.language.code)),
+                    ),
                     (
                         "url",
                         text(&shared.url(&format!("{}{}/{}/", s.prefix, kind.key(), e.slug))),

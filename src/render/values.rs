@@ -152,8 +152,8 @@ impl Shared {
                         entity_urls.insert((*kind, slug.clone()), url.clone());
                     }
                 }
-                if e.profile.is_some() {
-                    let name = edition.entity_name(e, &language.code);
+                let name = site.entity_name(lang, *kind, e, &language.code);
+                if e.profile.is_some() || name != e.name {
                     for slug in spellings() {
                         entity_names.insert((*kind, slug.clone()), name.to_string());
                     }

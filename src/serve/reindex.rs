@@ -176,7 +176,11 @@ fn reindex_unchecked(
     let profile_changed = pending.iter().any(|rel| {
         matches!(
             crate::parse::Kind::of(rel),
-            Some(crate::parse::Kind::Person | crate::parse::Kind::Organization)
+            Some(
+                crate::parse::Kind::Person
+                    | crate::parse::Kind::Organization
+                    | crate::parse::Kind::Tag
+            )
         )
     });
     let earlier = related
