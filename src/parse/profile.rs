@@ -125,10 +125,11 @@ pub const PERSON_KEYS: &[&str] = &[
     "expiry_date",
 ];
 
+/// An organization's keys: its own two first, then those every profile takes.
 pub const ORGANIZATION_KEYS: &[&str] = &[
-    "name",
     "organization",
     "country",
+    "name",
     "names",
     "aliases",
     "links",
@@ -142,20 +143,8 @@ pub const ORGANIZATION_KEYS: &[&str] = &[
     "expiry_date",
 ];
 
-pub const TAG_KEYS: &[&str] = &[
-    "name",
-    "names",
-    "aliases",
-    "links",
-    "summary",
-    "updated",
-    "draft",
-    "published",
-    "lang",
-    "image",
-    "publish_date",
-    "expiry_date",
-];
+/// A tag's keys: an organization's but its organization and country.
+pub const TAG_KEYS: &[&str] = ORGANIZATION_KEYS.split_at(2).1;
 
 /// Reads a profile of a `kind` of entity: a person's has roles, a person's and an
 /// organization's an organization and a country. A translation (`relaxed`) may leave out
