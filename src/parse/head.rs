@@ -154,7 +154,7 @@ pub(super) fn read_head(
     let Some(kind) = Kind::of(base_rel) else {
         return Err(one(
             Problem::FrontMatter(
-                "this file is in no known place: articles go under content/articles/, topics in content/topics/, plain pages in content/pages/, profiles in content/people/ and content/organizations/, the home page is content/_index.md".into(),
+                "this file is in no known place: articles go under content/articles/, topics in content/topics/, plain pages in content/pages/, profiles in content/people/, content/organizations/ and content/tags/, the home page is content/_index.md".into(),
             ),
             None,
             &file,
