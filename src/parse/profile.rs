@@ -151,8 +151,8 @@ pub const TAG_KEYS: &[&str] = ORGANIZATION_KEYS.split_at(2).1;
 /// what it shares with the profile it translates, its name too.
 pub fn profile(r: &mut Reader, kind: Kind, relaxed: bool) -> Option<ProfileMeta> {
     let person = kind == Kind::Person;
-    // A tag is a subject: no organization or country is read, so either is reported as a
-    // key a tag does not take.
+    // A tag is a subject: it has no organization or country, and either written in its
+    // front matter is left to templates as `extra`, like any key of the site's own.
     let placed = kind != Kind::Tag;
     let name = if relaxed {
         r.text("name")

@@ -340,8 +340,8 @@ pub struct Profile<'a> {
     works_for: Vec<Named<'a>>,
 }
 
-/// The `Person`, `Organization` or `DefinedTerm` of a profile: its names, roles (`jobTitle`, `worksFor`),
-/// country and links (`sameAs`).
+/// The `Person`, `Organization` or `DefinedTerm` of a profile: its names, roles
+/// (`jobTitle`, `worksFor`), country and links (`sameAs`).
 pub fn profile<'a>(
     shared: &Shared,
     kind: EntityKind,
