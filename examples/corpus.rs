@@ -46,6 +46,11 @@ struct Args {
     /// Replace output folders that already hold a generated site.
     #[arg(long)]
     force: bool,
+    /// Give every person and organization of the attache site a profile (a name, a
+    /// summary, a line of prose): what a desk that keeps profiles builds. The articles are
+    /// the same as without.
+    #[arg(long)]
+    profiles: bool,
 }
 
 // Hugo side: layouts and static files live in bench/hugo/ so they can be read and reviewed as
@@ -1725,6 +1730,22 @@ fn write_site(dir: &Path, corpus: &Corpus, flavor: Flavor, args: &Args) -> Resul
         Flavor::Hugo => content.join("about.md"),
     };
     write(&about, &about_page(flavor))?;
+    if flavor == Flavor::Attache && args.profiles {
+        for (folder, names) in [
+            ("people", &corpus.pools.people),
+            ("organizations", &corpus.pools.orgs),
+        ] {
+            for name in names {
+                let path = content
+                    .join(folder)
+                    .join(format!("{}.md", slug::slugify(name)));
+                let text = format!(
+                    "---\nname: \"{name}\"\nsummary: \"A generated profile.\"\n---\nWho {name} is.\n"
+                );
+                write(&path, &text)?;
+            }
+        }
+    }
     if flavor == Flavor::Hugo {
         // attache makes /search/ by itself; Hugo needs a content file for it.
         write(

@@ -51,8 +51,8 @@ pub struct Edition {
     pub topics: Vec<Topic>,
     /// Plain pages, ordered by weight, then title.
     pub pages: Vec<Page>,
-    /// Profiles of people and organizations, in file order; each is shown on its entity's
-    /// page (see [`Entity::profile`]).
+    /// Profiles of people, organizations and tags, in file order; each is shown on its
+    /// entity's page (see [`Entity::profile`]).
     pub profiles: Vec<Page>,
     /// People, organizations and tags, each sorted by name.
     pub entities: BTreeMap<EntityKind, Vec<Entity>>,
@@ -64,6 +64,10 @@ pub struct Edition {
     /// Each topic's position in `topics`, by id: pages ask for it for every topic an
     /// article names, thousands of times per build.
     topic_at: FxHashMap<String, usize>,
+    /// The profiles (positions in `profiles`, in order) that claim each slug, by kind (see
+    /// [`claimed_slugs`]): every name of every article is looked up here, where asking
+    /// each profile made a build with hundreds of profiles a tenth slower.
+    claimed: FxHashMap<(Kind, String), Vec<usize>>,
 }
 
 /// Where a page made from a content file is in its [`Edition`].
@@ -135,6 +139,17 @@ impl Edition {
         }
     }
 
+    /// The profiles of `kind` that claim the name whose slug is `slug`, in file order.
+    pub fn profiles_claiming(&self, kind: Kind, slug: &str) -> impl Iterator<Item = &Page> {
+        // An owned key for the lookup: the map is keyed by (kind, slug) pairs.
+        let key = (kind, slug.to_string());
+        self.claimed
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|&p| &self.profiles[p])
+    }
+
     /// The profile of an entity, if it has one.
     pub fn profile_of(&self, entity: &Entity) -> Option<&Page> {
         entity.profile.and_then(|p| self.profiles.get(p))
@@ -192,8 +207,7 @@ impl Site {
             .iter()
             .enumerate()
             .filter(|(l, _)| *l != lang)
-            .flat_map(|(_, e)| &e.profiles)
-            .filter(|p| p.kind == kind && p.claims(slug))
+            .flat_map(|(_, e)| e.profiles_claiming(kind, slug))
             .find_map(|p| Some((p, p.profile()?.names.get(code)?.as_str())))
     }
 
@@ -532,6 +546,7 @@ fn index_edition(
     entities::file_topics(&mut entities, &articles, &topic_at);
 
     let years = years_of(&articles);
+    let claimed = claimed_slugs(&profiles);
     let edition = Edition {
         home,
         years,
@@ -542,8 +557,29 @@ fn index_edition(
         profiles,
         entities,
         related,
+        claimed,
     };
     (edition, problems)
+}
+
+/// Each slug a profile claims (its file name's, its name's, its aliases' and its names'
+/// in other languages), by kind, with the profiles claiming it in order.
+fn claimed_slugs(profiles: &[Page]) -> FxHashMap<(Kind, String), Vec<usize>> {
+    let mut claimed: FxHashMap<(Kind, String), Vec<usize>> = FxHashMap::default();
+    for (i, p) in profiles.iter().enumerate() {
+        let Some(meta) = p.profile() else { continue };
+        let named = std::iter::once(&meta.name)
+            .chain(&meta.aliases)
+            .chain(meta.names.values())
+            .map(|n| slug::slugify(n));
+        for slug in std::iter::once(p.id.clone()).chain(named) {
+            let claimants = claimed.entry((p.kind, slug)).or_default();
+            if claimants.last() != Some(&i) {
+                claimants.push(i);
+            }
+        }
+    }
+    claimed
 }
 
 /// The years of `articles`, newest first, each with its articles in order. Articles are

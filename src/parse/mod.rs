@@ -220,19 +220,6 @@ impl Page {
         }
     }
 
-    /// Whether this page is a profile that claims the name whose slug is `slug`: by its
-    /// file name, its name, an alias or its name in another language.
-    pub fn claims(&self, slug: &str) -> bool {
-        let Some(meta) = self.profile() else {
-            return false;
-        };
-        self.id == slug
-            || std::iter::once(&meta.name)
-                .chain(&meta.aliases)
-                .chain(meta.names.values())
-                .any(|n| slug::slugify(n) == slug)
-    }
-
     /// Where `key` is written in the front matter, if it was kept.
     pub fn spot(&self, key: &str) -> Option<&Spot> {
         self.spots.iter().find(|s| s.key == key)

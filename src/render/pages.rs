@@ -196,11 +196,7 @@ fn profile_claims<'a>(s: &Scope<'a>, i: usize, code: &str) -> Vec<(&'a str, &'a 
         for name in names {
             let slug = slug::slugify(name);
             let before = claims.len();
-            for p in ed
-                .profiles
-                .iter()
-                .filter(|p| p.kind == kind && p.claims(&slug))
-            {
+            for p in ed.profiles_claiming(kind, &slug) {
                 if let Some(meta) = p.profile() {
                     claims.push((name.as_str(), p.rel.as_str(), meta.name_in(code)));
                 }
