@@ -571,7 +571,7 @@ fn claimed_slugs(profiles: &[Page]) -> FxHashMap<(Kind, String), Vec<usize>> {
         let named = std::iter::once(&meta.name)
             .chain(&meta.aliases)
             .chain(meta.names.values())
-            .map(|n| slug::slugify(n));
+            .map(slug::slugify);
         for slug in std::iter::once(p.id.clone()).chain(named) {
             let claimants = claimed.entry((p.kind, slug)).or_default();
             if claimants.last() != Some(&i) {
