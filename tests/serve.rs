@@ -783,6 +783,20 @@ fn profiles_and_embargoes_in_three_languages_rebuild_like_full_builds() {
         });
         vec![tag_ru]
     });
+    // Urdu has no translation of it: the original's `names` name it there.
+    s.step("the original names the tag in Urdu", |f| {
+        edit(f, tag, |t| {
+            t.replace(
+                "name: Trade talks\n",
+                "name: Trade talks\nnames: {ur: تجارتی مذاکرات}\n",
+            )
+        });
+        vec![tag]
+    });
+    s.step("the tag's Urdu name changes", |f| {
+        edit(f, tag, |t| t.replace("تجارتی مذاکرات", "تجارتی بات چیت"));
+        vec![tag]
+    });
     let (en, ru_article) = (
         "content/articles/2025/embargoed.md",
         "content/articles/2025/embargoed.ru.md",
