@@ -238,6 +238,34 @@ fn each_edition_names_the_tags_in_its_own_language() {
             "Деловое сообщество"
         ]
     );
+    // Each edition lists them in its own alphabetical order (Urdu's ٹ, پ and ک come after
+    // letters that code point order puts them before).
+    let index =
+        |lang: &str| page(&built, &format!("{lang}tags/index.html")).texts(".entity-list a");
+    assert_eq!(
+        index("ur/"),
+        [
+            "انفارمیشن ٹیکنالوجی",
+            "ایس سی او",
+            "براہ راست پروازیں",
+            "تجارت",
+            "ثقافتی تبادلہ",
+            "دو طرفہ تعلقات",
+            "سرمایہ کاری",
+            "شجرکاری",
+            "کاروباری برادری",
+            "ماحولیات"
+        ]
+    );
+    assert_eq!(
+        index("ru/")[..4],
+        [
+            "Двусторонние отношения",
+            "Деловое сообщество",
+            "Инвестиции",
+            "Информационные технологии"
+        ]
+    );
     // No tag of any edition is shown by its slug.
     for lang in ["", "ur/", "ru/"] {
         let index = page(&built, &format!("{lang}tags/index.html")).texts(".entity-list a");

@@ -105,6 +105,21 @@ impl Language {
         })
     }
 
+    /// Orders `names` as a reader of this language expects a list of names ordered
+    /// (Unicode collation, with the language's own rules where CLDR has them): code point
+    /// order puts Urdu's ٹ, پ and ک after every Arabic letter, and Russian ё after я.
+    pub fn compare_names(&self) -> impl Fn(&str, &str) -> std::cmp::Ordering + use<> {
+        let collator = icu_collator::Collator::try_new((&self.id).into(), Default::default()).ok();
+        move |a, b| match &collator {
+            Some(c) => c.compare(a, b).then_with(|| a.cmp(b)),
+            // Only a language the data does not know: lower case, then as written.
+            None => a
+                .to_lowercase()
+                .cmp(&b.to_lowercase())
+                .then_with(|| a.cmp(b)),
+        }
+    }
+
     /// English, the language of a site that names none.
     pub fn english() -> Language {
         let id = langid!("en");

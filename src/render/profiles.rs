@@ -111,29 +111,30 @@ pub(super) fn entity_list(
     kind: EntityKind,
     keep: Option<&dyn Fn(&Entity) -> bool>,
 ) -> Value {
-    list(
-        s.ed.entities[&kind]
-            .iter()
-            .filter(|e| keep.is_none_or(|k| k(e)))
-            .map(|e| {
-                let profile = s.ed.profile_of(e).and_then(Page::profile);
-                obj([
-                    (
-                        "name",
-                        text(s.site.entity_name(s.lang, kind, e, &shared.language.code)),
-                    ),
-                    (
-                        "url",
-                        text(&shared.url(&format!("{}{}/{}/", s.prefix, kind.key(), e.slug))),
-                    ),
-                    ("count", Value::from(e.articles.len())),
-                    (
-                        "role",
-                        opt_text(profile.and_then(|m| m.role_line()).as_deref()),
-                    ),
-                ])
-            }),
-    )
+    let code = &shared.language.code;
+    let mut shown: Vec<(&str, &Entity)> = s.ed.entities[&kind]
+        .iter()
+        .filter(|e| keep.is_none_or(|k| k(e)))
+        .map(|e| (s.site.entity_name(s.lang, kind, e, code), e))
+        .collect();
+    // In the order of the names shown, in the edition's language.
+    let compare = shared.language.compare_names();
+    shown.sort_by(|a, b| compare(a.0, b.0));
+    list(shown.into_iter().map(|(name, e)| {
+        let profile = s.ed.profile_of(e).and_then(Page::profile);
+        obj([
+            ("name", text(name)),
+            (
+                "url",
+                text(&shared.url(&format!("{}{}/{}/", s.prefix, kind.key(), e.slug))),
+            ),
+            ("count", Value::from(e.articles.len())),
+            (
+                "role",
+                opt_text(profile.and_then(|m| m.role_line()).as_deref()),
+            ),
+        ])
+    }))
 }
 
 /// People grouped by the organization their profile names, organizations by name, then
@@ -151,7 +152,8 @@ pub(super) fn groups(s: &Scope, shared: &Shared, kind: EntityKind) -> Value {
             .map(str::to_string)
     };
     let mut names: Vec<String> = ed.entities[&kind].iter().filter_map(home).collect();
-    names.sort_by_key(|n| n.to_lowercase());
+    let compare = shared.language.compare_names();
+    names.sort_by(|a, b| compare(a, b));
     names.dedup();
     let mut groups: Vec<Value> = names
         .iter()
