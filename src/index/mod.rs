@@ -13,6 +13,7 @@ use crate::parse::{Kind, Page};
 pub(crate) use entities::{Entity, EntityKind};
 pub(crate) use related::Related;
 
+mod claims;
 mod entities;
 mod order;
 mod related;
@@ -65,9 +66,9 @@ pub struct Edition {
     /// article names, thousands of times per build.
     topic_at: FxHashMap<String, usize>,
     /// The profiles (positions in `profiles`, in order) that claim each slug, by kind (see
-    /// [`claimed_slugs`]): every name of every article is looked up here, where asking
+    /// [`claims::claimed_slugs`]): every name of every article is looked up here, where asking
     /// each profile made a build with hundreds of profiles a tenth slower.
-    claimed: FxHashMap<(Kind, String), Vec<usize>>,
+    claimed: claims::Claimed,
 }
 
 /// Where a page made from a content file is in its [`Edition`].
@@ -139,17 +140,6 @@ impl Edition {
         }
     }
 
-    /// The profiles of `kind` that claim the name whose slug is `slug`, in file order.
-    pub fn profiles_claiming(&self, kind: Kind, slug: &str) -> impl Iterator<Item = &Page> {
-        // An owned key for the lookup: the map is keyed by (kind, slug) pairs.
-        let key = (kind, slug.to_string());
-        self.claimed
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .map(|&p| &self.profiles[p])
-    }
-
     /// The profile of an entity, if it has one.
     pub fn profile_of(&self, entity: &Entity) -> Option<&Page> {
         entity.profile.and_then(|p| self.profiles.get(p))
@@ -173,44 +163,6 @@ impl Edition {
 }
 
 impl Site {
-    /// The name the entity `e` of `kind` in the edition `lang` goes by there (`code` being
-    /// that edition's language): its profile's name for the language (`names`), else, when
-    /// the edition has no profile of it, the `names` entry a profile in another language
-    /// gives, else the name the articles write.
-    pub fn entity_name<'a>(
-        &'a self,
-        lang: Lang,
-        kind: EntityKind,
-        e: &'a Entity,
-        code: &str,
-    ) -> &'a str {
-        match self.editions[lang].profile_of(e).and_then(Page::profile) {
-            Some(m) => m.name_in(code),
-            None => self
-                .name_elsewhere(lang, kind.profile_kind(), &e.slug, code)
-                .map_or(e.name.as_str(), |(_, name)| name),
-        }
-    }
-
-    /// The profile, in a language other than `lang`, of `kind` that claims the name
-    /// `slug` and gives a name in the language `code` (its `names` entry), with that
-    /// name: how an edition with no translation of a profile still names the entity as
-    /// the profile says to.
-    pub fn name_elsewhere(
-        &self,
-        lang: Lang,
-        kind: Kind,
-        slug: &str,
-        code: &str,
-    ) -> Option<(&Page, &str)> {
-        self.editions
-            .iter()
-            .enumerate()
-            .filter(|(l, _)| *l != lang)
-            .flat_map(|(_, e)| e.profiles_claiming(kind, slug))
-            .find_map(|p| Some((p, p.profile()?.names.get(code)?.as_str())))
-    }
-
     /// Every page made from a content file, in every language.
     pub fn all_pages(&self) -> impl Iterator<Item = &Page> {
         self.editions.iter().flat_map(Edition::all_pages)
@@ -546,7 +498,7 @@ fn index_edition(
     entities::file_topics(&mut entities, &articles, &topic_at);
 
     let years = years_of(&articles);
-    let claimed = claimed_slugs(&profiles);
+    let claimed = claims::claimed_slugs(&profiles);
     let edition = Edition {
         home,
         years,
@@ -560,26 +512,6 @@ fn index_edition(
         claimed,
     };
     (edition, problems)
-}
-
-/// Each slug a profile claims (its file name's, its name's, its aliases' and its names'
-/// in other languages), by kind, with the profiles claiming it in order.
-fn claimed_slugs(profiles: &[Page]) -> FxHashMap<(Kind, String), Vec<usize>> {
-    let mut claimed: FxHashMap<(Kind, String), Vec<usize>> = FxHashMap::default();
-    for (i, p) in profiles.iter().enumerate() {
-        let Some(meta) = p.profile() else { continue };
-        let named = std::iter::once(&meta.name)
-            .chain(&meta.aliases)
-            .chain(meta.names.values())
-            .map(slug::slugify);
-        for slug in std::iter::once(p.id.clone()).chain(named) {
-            let claimants = claimed.entry((p.kind, slug)).or_default();
-            if claimants.last() != Some(&i) {
-                claimants.push(i);
-            }
-        }
-    }
-    claimed
 }
 
 /// The years of `articles`, newest first, each with its articles in order. Articles are
