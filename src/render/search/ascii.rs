@@ -77,23 +77,29 @@ pub(super) fn first_bytes(window: u128, len: usize) -> u128 {
     window & ((1 << (8 * len)) - 1)
 }
 
+/// The top bit of each of the eight bytes of `x` that is `0xE0` or more: its top three
+/// bits set. Shifting moves a byte's sixth and fifth bits to its top one (what crosses
+/// into the next byte lands below that byte's top bit, which the mask drops).
+fn long_leads(x: u64) -> u64 {
+    x & x << 1 & x << 2 & TOP
+}
+
 /// Where in `bytes` the first byte of `0xE0` or more is: the lead byte of a character of
-/// three or four bytes. Sixteen bytes are looked at together, which the compiler makes
-/// one vector comparison.
+/// three or four bytes. Thirty-two bytes are looked at together, eight to a number.
 pub(super) fn first_long_lead(bytes: &[u8]) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(16);
+    let word = |chunk: &[u8]| u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+    let mut chunks = bytes.chunks_exact(32);
     let mut at = 0;
     for chunk in &mut chunks {
-        if chunk.iter().fold(false, |any, &b| any | (b >= 0xE0)) {
-            return chunk.iter().position(|&b| b >= 0xE0).map(|i| at + i);
+        let any = chunk
+            .chunks_exact(8)
+            .fold(0, |any, eight| any | long_leads(word(eight)));
+        if any != 0 {
+            break;
         }
-        at += 16;
+        at += 32;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b >= 0xE0)
-        .map(|i| at + i)
+    bytes[at..].iter().position(|&b| b >= 0xE0).map(|i| at + i)
 }
 
 #[cfg(test)]
@@ -134,9 +140,15 @@ mod tests {
         let text = "a".repeat(40) + "中" + "ملاقات";
         assert_eq!(first_long_lead(text.as_bytes()), Some(40));
         assert_eq!(first_long_lead("ملاقات Russia".as_bytes()), None);
-        for at in 0..40 {
-            let text = format!("{}中", "x".repeat(at));
-            assert_eq!(first_long_lead(text.as_bytes()), Some(at));
+        // Before, in and after each run of thirty-two bytes; two-byte characters (Cyrillic,
+        // Arabic) are no long lead wherever they fall.
+        for at in 0..100 {
+            for long in ["中", "😀"] {
+                let text = format!("{}{long}", "x".repeat(at));
+                assert_eq!(first_long_lead(text.as_bytes()), Some(at), "{long} at {at}");
+            }
+            let text = format!("{}жپ", "x".repeat(at));
+            assert_eq!(first_long_lead(text.as_bytes()), None, "at {at}");
         }
     }
 }
