@@ -11,7 +11,7 @@ pub use super::headings::TocEntry;
 pub(crate) use super::headings::assign_heading_ids;
 use super::links::{Resolved, reference, resolve_link};
 pub use super::links::{has_scheme, is_dangerous_url, join_content_path};
-use super::packed::{Packed, Releasable};
+use super::packed::{PackedText, Releasable};
 use super::plain_text::{PlainText, collapse_whitespace};
 use crate::i18n::Lang;
 
@@ -28,9 +28,10 @@ pub struct Rendered {
     /// HTML of the part before `<!-- more -->`, when there is such a marker.
     pub summary_html: Option<String>,
     pub word_count: usize,
-    /// The body as plain text, whitespace collapsed (for the search index), compressed;
-    /// empty when the site has no search (see [`MarkdownOptions::keep_text`]).
-    pub text: Packed,
+    /// The body as plain text, whitespace collapsed (for the search index), compressed
+    /// against the HTML (read it with [`Releasable::unpack_text`]); empty when the site has
+    /// no search (see [`MarkdownOptions::keep_text`]).
+    pub text: PackedText,
     /// Links and images that point inside the site, for `attache check`.
     pub references: Vec<Reference>,
     /// The ids on the page that the table of contents does not hold (headings outside
@@ -329,16 +330,16 @@ pub fn render(body: &str, links: &Links, options: &MarkdownOptions) -> (Rendered
     let leftovers = super::leftovers::find(body, &code);
     (
         Rendered {
+            text: if options.keep_text {
+                PackedText::new(text.as_str(), &out)
+            } else {
+                PackedText::default()
+            },
             html: Releasable::new(&out),
             toc,
             summary,
             summary_html,
             word_count,
-            text: if options.keep_text {
-                Packed::new(text.as_str())
-            } else {
-                Packed::default()
-            },
             references,
             other_anchors,
             links_to,
@@ -387,7 +388,10 @@ mod tests {
     fn the_plain_text_is_kept_only_for_a_site_with_search() {
         let body = "Trade in *Gwadar*.\n\nMore <!-- more --> after.\n";
         let kept = render_keeping_text(body, true);
-        assert_eq!(kept.text.unpack(), "Trade in Gwadar. More after.");
+        assert_eq!(
+            kept.html.unpack_text(&kept.text),
+            "Trade in Gwadar. More after."
+        );
         let not = render_keeping_text(body, false);
         assert!(not.text.is_empty());
         // What the page shows from the text is the same either way.

@@ -23,7 +23,7 @@ pub mod profile;
 pub mod translate;
 pub mod urls;
 
-pub use packed::{Packed, Releasable};
+pub use packed::{Packed, PackedText, Releasable};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;

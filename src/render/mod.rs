@@ -29,9 +29,9 @@ use tera::{Context, Value};
 
 use crate::emit::Output;
 use crate::error::{Diagnostic, Diagnostics, Problem};
-use crate::index::Site;
+use crate::index::{PageRef, Site};
 use crate::load::StaticFile;
-use crate::parse::Packed;
+use crate::parse::PackedText;
 pub use job::{Job, JobKind, Listed, Reads, Scope, View, Writes, all_jobs};
 pub use templates::Templates;
 use values::{Shared, text};
@@ -196,14 +196,19 @@ pub fn render_each(
     jobs.sort_by_key(|job| !job.runs_long());
     // Only the indexes read the pages' texts: they take them, and free them as they go.
     let mut texts = search::take_texts(site);
-    let indexes: Vec<(Job, Vec<Packed>)> = indexes
+    let indexes: Vec<(Job, Vec<PackedText>)> = indexes
         .into_iter()
         .map(|job| (job, std::mem::take(&mut texts[job.lang])))
         .collect();
     drop(texts);
     let site = &*site;
-    // Every other job frees the HTML of the articles it was the last to show.
+    // Every job frees the HTML of the articles it was the last to show. An index reads
+    // each article's HTML too (the text is packed against it), and lets go of each
+    // article as it is done with it.
     let readers = release::Readers::new(site);
+    for (job, _) in &indexes {
+        readers.count(site, *job);
+    }
     let jobs: Vec<(Job, Box<[u32]>)> = jobs
         .into_par_iter()
         .map(|job| (job, readers.count(site, job)))
@@ -235,7 +240,8 @@ pub fn render_each(
                 .into_par_iter()
                 .filter_map(|(job, texts)| {
                     let s = Scope::of(site, job.lang);
-                    search::index_each(&s, &shared[job.lang], Some(texts), put)
+                    let read = |at: PageRef| readers.read(site, job, at);
+                    search::index_each(&s, &shared[job.lang], Some(texts), put, &read)
                         .and_then(|files| files.iter().try_for_each(|(p, b)| put(p, b)))
                         .err()
                 })

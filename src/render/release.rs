@@ -50,12 +50,46 @@ impl Readers {
     /// Marks `job`, which showed the articles `shown` in full, done: those no other
     /// counted job still has to show let go of their HTML.
     pub(super) fn done(&self, site: &Site, job: Job, shown: &[u32]) {
-        let ed = &site.editions[job.lang];
         for &i in shown {
-            // AcqRel: whoever takes the count to zero sees every other reader's use as done.
-            if self.left[job.lang][i as usize].fetch_sub(1, Ordering::AcqRel) == 1 {
-                ed.articles[i as usize].body.html.release();
-            }
+            self.read(site, job, PageRef::Article(i as usize));
         }
+    }
+
+    /// Marks the page `at`, which the counted `job` shows in full, read by it: an article
+    /// no other counted job still has to show lets go of its HTML.
+    pub(super) fn read(&self, site: &Site, job: Job, at: PageRef) {
+        let PageRef::Article(i) = at else {
+            return;
+        };
+        // AcqRel: whoever takes the count to zero sees every other reader's use as done.
+        if self.left[job.lang][i].fetch_sub(1, Ordering::AcqRel) == 1 {
+            site.editions[job.lang].articles[i].body.html.release();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::{BuildOptions, build};
+    use crate::render::JobKind;
+
+    #[test]
+    fn an_article_the_search_index_has_yet_to_read_keeps_its_html() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let site = build(&root, &BuildOptions::default()).unwrap().site;
+        let html = |i: usize| site.editions[0].articles[i].body.html.packed_len();
+        assert!(html(0) > 0);
+        let readers = Readers::new(&site);
+        let index = Job::new(0, JobKind::SearchIndex);
+        let page = Job::new(0, JobKind::Article(0));
+        readers.count(&site, index);
+        let shown = readers.count(&site, page);
+        assert_eq!(&*shown, [0], "the article's page shows it in full");
+        readers.done(&site, page, &shown);
+        assert!(html(0) > 0, "the index has still to read its text");
+        readers.read(&site, index, PageRef::Article(0));
+        assert_eq!(html(0), 0, "released once the index read it");
+        assert!(html(1) > 0, "another article is the index's to read");
     }
 }

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::words;
-use crate::parse::Packed;
+use crate::parse::{PackedText, Releasable};
 
 /// At most this much of a field is indexed and kept in the page's fragment (the first
 /// 256 KiB: a book-length article); a 50 MB paste costs no more than that.
@@ -42,17 +42,20 @@ pub struct Doc<'a> {
 #[derive(Debug, Clone)]
 pub enum Body<'a> {
     Plain(&'a str),
-    /// As a page keeps it, unpacked only while the page is analysed; owned when a build
-    /// to disk took it out of its page (see [`super::take_texts`]), to be freed with the
-    /// batch of pages it is analysed in.
-    Packed(Cow<'a, Packed>),
+    /// As a page keeps it, packed against its HTML and unpacked only while the page is
+    /// analysed; owned when a build to disk took it out of its page (see
+    /// [`super::take_texts`]), to be freed with the batch of pages it is analysed in.
+    Packed {
+        text: Cow<'a, PackedText>,
+        html: &'a Releasable,
+    },
 }
 
 impl Body<'_> {
     fn text(&self) -> Cow<'_, str> {
         match self {
             Body::Plain(text) => Cow::Borrowed(text),
-            Body::Packed(packed) => Cow::Owned(packed.unpack()),
+            Body::Packed { text, html } => Cow::Owned(html.unpack_text(text)),
         }
     }
 }

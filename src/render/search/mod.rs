@@ -40,7 +40,7 @@ use bytes::Bytes;
 use super::job::{Reads, Scope, Writes};
 use super::values::Shared;
 use crate::index::{Edition, PageRef};
-use crate::parse::{Packed, Page};
+use crate::parse::{PackedText, Page};
 pub use analyse::{Analysed, Doc};
 pub use index::Index;
 
@@ -99,7 +99,7 @@ pub fn index(s: &Scope, shared: &Shared) -> super::Files {
         fragments.push((path.to_string(), bytes.to_vec()));
         Ok(())
     };
-    let Ok(files) = index_each(s, shared, None, &collect);
+    let Ok(files) = index_each(s, shared, None, &collect, &|_| {});
     let mut files: super::Files = files
         .into_iter()
         .map(|(path, bytes)| (path, Vec::from(bytes)))
@@ -111,21 +111,28 @@ pub fn index(s: &Scope, shared: &Shared) -> super::Files {
 /// The index of the pages of the edition `s`, as [`index`] makes it, handing each page's
 /// fragment to `put` as soon as it is made: a build to disk holds one batch of pages'
 /// analyses at a time, not the whole site's. `texts`, when given, are the pages' texts
-/// taken out of them ([`take_texts`]), freed batch by batch. Gives the manifest and the
-/// shards.
+/// taken out of them ([`take_texts`]), freed batch by batch; each page is handed to `read`
+/// once the index has read its text (and so its HTML, which the text is packed against).
+/// Gives the manifest and the shards.
 pub fn index_each<E: Send>(
     s: &Scope,
     shared: &Shared,
-    texts: Option<Vec<Packed>>,
+    texts: Option<Vec<PackedText>>,
     put: Put<'_, E>,
+    read: &(dyn Fn(PageRef) + Sync),
 ) -> Result<Vec<(String, Bytes)>, E> {
-    let pages: Vec<&Page> = indexed_pages(s.ed).map(|(_, p)| p).collect();
-    let mut texts: Vec<Option<Packed>> = texts.unwrap_or_default().into_iter().map(Some).collect();
+    let pages: Vec<(PageRef, &Page)> = indexed_pages(s.ed).collect();
+    let mut texts: Vec<Option<PackedText>> =
+        texts.unwrap_or_default().into_iter().map(Some).collect();
     let whole = |i: usize| {
-        let doc = doc(s, shared, pages[i]);
+        let (_, page) = pages[i];
+        let doc = doc(s, shared, page);
         match texts.get_mut(i).and_then(Option::take) {
             Some(text) => Doc {
-                body: analyse::Body::Packed(Cow::Owned(text)),
+                body: analyse::Body::Packed {
+                    text: Cow::Owned(text),
+                    html: &page.body.html,
+                },
                 ..doc
             },
             None => doc,
@@ -133,8 +140,9 @@ pub fn index_each<E: Send>(
     };
     build_each(
         pages.len(),
-        |i| placed_doc(shared, pages[i]),
+        |i| placed_doc(shared, pages[i].1),
         whole,
+        |i| read(pages[i].0),
         language(shared),
         &folder(s),
         put,
@@ -143,7 +151,7 @@ pub fn index_each<E: Send>(
 
 /// Takes every indexed page's plain text, which only the search index reads, out of the
 /// site: by edition, in the order of [`indexed_pages`].
-pub fn take_texts(site: &mut crate::index::Site) -> Vec<Vec<Packed>> {
+pub fn take_texts(site: &mut crate::index::Site) -> Vec<Vec<PackedText>> {
     site.editions
         .iter_mut()
         .map(|ed| {
@@ -187,7 +195,10 @@ pub fn doc<'a>(s: &Scope<'a>, shared: &Shared, page: &'a Page) -> Doc<'a> {
         summary: page.summary(),
         key_points: meta.map_or(&[], |m| m.key_points.as_slice()),
         entities,
-        body: analyse::Body::Packed(Cow::Borrowed(&page.body.text)),
+        body: analyse::Body::Packed {
+            text: Cow::Borrowed(&page.body.text),
+            html: &page.body.html,
+        },
         ..placed_doc(shared, page)
     }
 }
@@ -219,11 +230,14 @@ const BATCH: usize = 4096;
 /// the page at `i` placed (given an id) by `placed(i)` and indexed as `whole(i)`: the
 /// pages are analysed in batches in the order of their ids, each batch's pages made
 /// whole only then, each fragments file handed to `put` as soon as its last page is made
-/// ([`fragments::Gather`]) and each batch's postings added before the next is analysed. Gives the manifest and the shards.
+/// ([`fragments::Gather`]) and each batch's postings added before the next is analysed;
+/// `read(i)` is called for each page once its batch is analysed. Gives the manifest and
+/// the shards.
 pub fn build_each<'a, E: Send>(
     pages: usize,
     placed: impl Fn(usize) -> Doc<'a>,
     mut whole: impl FnMut(usize) -> Doc<'a>,
+    read: impl Fn(usize),
     language: &str,
     folder: &str,
     put: Put<'_, E>,
@@ -240,6 +254,7 @@ pub fn build_each<'a, E: Send>(
         let written =
             |i: usize, fragment: Vec<u8>| gather.add(ids[i], fragment).map(|()| Vec::new());
         let analysed = analyse::analyse_with(&docs, stop, &mut index.vocab, written)?;
+        batch.iter().for_each(|&(_, i)| read(i));
         for (&id, a) in ids.iter().zip(&analysed) {
             index.add(id, &a.terms);
         }
