@@ -14,7 +14,9 @@ use attache::render::search::words::stop_words;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let folder = args.next().ok_or("usage: search_analysis FRAGMENTS_FOLDER [RUNS]")?;
+    let folder = args
+        .next()
+        .ok_or("usage: search_analysis FRAGMENTS_FOLDER [RUNS]")?;
     let runs: usize = args.next().map_or(Ok(7), |r| r.parse())?;
     let mut pages: Vec<(String, String)> = Vec::new();
     for entry in std::fs::read_dir(&folder)? {

@@ -141,6 +141,7 @@ fn ascii_term(
 /// The term of a word of `len` (at most fifteen) ASCII letters and digits whose bytes
 /// are the first of `window`: most words of a Latin-script text, made lower case and
 /// packed without a look at each byte; false when `each` says stop.
+#[inline]
 fn plain_term(
     len: usize,
     window: u128,
@@ -254,11 +255,13 @@ impl<'t> Term<'t> {
 
 /// A word of up to fifteen bytes as one number (its bytes, then its length in the top
 /// byte): most words are that short, and numbers are hashed and compared in place.
+#[inline]
 pub(super) fn packed(word: &str) -> Option<u128> {
     pack(word.bytes())
 }
 
 /// [`packed`] of the bytes `bytes` gives (a word's, or its bytes lower-cased on the way).
+#[inline]
 fn pack(bytes: impl ExactSizeIterator<Item = u8> + DoubleEndedIterator) -> Option<u128> {
     let len = bytes.len();
     if len > 15 {
