@@ -228,6 +228,17 @@ mod tests {
             let packed = PackedText::new(&text, &html.unpack());
             assert_eq!(html.unpack_text(&packed), text);
         }
+        // LZ4 looks back 64 KiB: the text of a page whose HTML is longer still comes back
+        // whole, its words from the start of the HTML packed as if there were no HTML.
+        let long: String = (0..10_000)
+            .map(|i| format!("<p>Paragraph {i} on trade.</p>\n"))
+            .collect();
+        let text: String = (0..10_000)
+            .map(|i| format!("Paragraph {i} on trade. "))
+            .collect();
+        assert!(long.len() > 3 * 65536);
+        let long_html = Releasable::new(&long);
+        assert_eq!(long_html.unpack_text(&PackedText::new(&text, &long)), text);
         let packed = PackedText::new(&format!("Talks {paragraph}"), &html.unpack());
         let alone = Packed::new(&format!("Talks {paragraph}"));
         assert!(
