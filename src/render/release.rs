@@ -5,7 +5,10 @@
 //! packed HTML beside the search index's postings, which grow at the same time. The jobs
 //! already say which pages they show in full (their [`Reads`], which `serve` relies on
 //! to know what an edit changes); counting, for each article, the jobs that show it in
-//! full tells when its last one is done, and then its HTML is released.
+//! full tells when its last one is done, and then its HTML is released. An edition's
+//! search index is counted among the readers of its articles too (each page's text is
+//! packed against its HTML, `parse::PackedText`), and marks each article read once it has
+//! analysed its batch.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
