@@ -17,7 +17,6 @@
 
 use std::borrow::Cow;
 
-use rustc_hash::FxHashSet;
 use unicode_normalization::UnicodeNormalization;
 
 use super::ascii;
@@ -176,40 +175,75 @@ fn word_term(
 }
 
 /// A stop list made quick to ask: its words of up to fifteen bytes (all of English's) as
-/// numbers in a hash set, so that asking about a word costs no call to compare bytes.
+/// numbers, each alone in its slot of a small table, so that asking about a word is one
+/// multiplication, one read and one comparison, whatever its length. Made for the few
+/// dozen words of a language's list: the table grows with the square of a long one.
 #[derive(Debug, Clone, Default)]
 pub struct StopWords<'a> {
-    short: FxHashSet<u128>,
+    /// By slot ([`StopWords::slot`]): the packed word there, or 0 (which no word packs
+    /// to: its length is in the top byte). Empty for an empty list.
+    table: Box<[u128]>,
+    /// The multiplier that puts no two words in one slot.
+    multiplier: u64,
+    /// How far a product is shifted to give a slot: 64 less the table's size in bits.
+    shift: u32,
     long: Vec<&'a str>,
-    /// The length in bytes of the longest: most longer words need not be looked up.
-    longest: usize,
 }
 
 impl<'a> StopWords<'a> {
     pub fn new(words: &[&'a str]) -> StopWords<'a> {
-        let mut stop = StopWords::default();
-        for &w in words {
-            stop.longest = stop.longest.max(w.len());
-            match packed(w) {
-                Some(key) => {
-                    stop.short.insert(key);
-                }
-                None => stop.long.push(w),
-            }
+        let short: Vec<u128> = words.iter().filter_map(|w| packed(w)).collect();
+        let mut stop = StopWords {
+            long: words
+                .iter()
+                .copied()
+                .filter(|w| packed(w).is_none())
+                .collect(),
+            ..StopWords::default()
+        };
+        if short.is_empty() {
+            return stop;
         }
-        stop
+        // Eight slots a word, and multipliers tried until no two words meet: a handful
+        // of tries at that size; a larger table if a thousand do not do.
+        let mut bits = (short.len() * 8).next_power_of_two().trailing_zeros();
+        loop {
+            for attempt in 0..1000u64 {
+                let multiplier = 0x9E37_79B9_7F4A_7C15_u64.wrapping_add(attempt * 2);
+                let shift = 64 - bits;
+                let mut table = vec![0u128; 1 << bits];
+                let placed = short.iter().all(|&key| {
+                    let at = slot(key, multiplier, shift);
+                    let free = table[at] == 0 || table[at] == key;
+                    table[at] = key;
+                    free
+                });
+                if placed {
+                    stop.table = table.into_boxed_slice();
+                    (stop.multiplier, stop.shift) = (multiplier, shift);
+                    return stop;
+                }
+            }
+            bits += 1;
+        }
     }
 
     /// Whether `term` is on the list.
+    #[inline]
     pub fn has(&self, term: Term) -> bool {
-        if term.len() > self.longest {
-            return false;
-        }
         match term {
-            Term::Short(key) => self.short.contains(&key),
+            Term::Short(key) => {
+                !self.table.is_empty() && self.table[slot(key, self.multiplier, self.shift)] == key
+            }
             Term::Long(text) => self.long.contains(&text),
         }
     }
+}
+
+/// The slot of the packed word `key` in a table of `1 << (64 - shift)` slots.
+#[inline]
+fn slot(key: u128, multiplier: u64, shift: u32) -> usize {
+    ((key as u64 ^ (key >> 64) as u64).wrapping_mul(multiplier) >> shift) as usize
 }
 
 /// A term as analysis gives it: a term of up to fifteen bytes (most of them) as the
@@ -369,6 +403,44 @@ mod tests {
             terms("the trade and flights", "ru"),
             ["the", "trade", "and", "flights"]
         );
+    }
+
+    #[test]
+    fn a_stop_list_holds_its_words_and_no_others() {
+        let words = |list: &[&str]| -> Vec<String> {
+            let stop = StopWords::new(list);
+            // Near misses: each word a letter longer, shorter, or changed ("has" to "as",
+            // itself on the English list, aside).
+            let near = list
+                .iter()
+                .flat_map(|w| [format!("{w}s"), w[1..].to_string(), format!("x{}", &w[1..])])
+                .filter(|w| !list.contains(&w.as_str()));
+            let asked = list.iter().map(|w| w.to_string()).chain(near);
+            asked.filter(|w| stop.has(Term::new(w))).collect()
+        };
+        let english = stop_words("en");
+        let found = words(english);
+        assert_eq!(
+            found, english,
+            "every English stop word, and nothing near one"
+        );
+        // Lists of every size up to a hundred words, some longer than fifteen bytes.
+        let many: Vec<String> = (0..100)
+            .map(|i| {
+                format!(
+                    "w{i}{}",
+                    if i % 7 == 0 {
+                        "-long-enough-not-to-pack"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect();
+        for n in 0..many.len() {
+            let list: Vec<&str> = many[..n].iter().map(String::as_str).collect();
+            assert_eq!(words(&list), list, "{n} words");
+        }
     }
 
     #[test]
