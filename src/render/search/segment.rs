@@ -206,6 +206,25 @@ fn mixed_run<'a>(
 mod tests {
     use super::*;
 
+    /// Asserts that `for_each_word` finds the words of `text` the Unicode segmenter finds,
+    /// each plain word's bytes its own.
+    fn assert_words_as_the_segmenter(text: &str) {
+        let mut fast = Vec::new();
+        for_each_word(text, |w| {
+            if let Some(window) = w.plain {
+                assert!(w.text.len() <= 15, "{:?}", w.text);
+                assert_eq!(
+                    ascii::first_bytes(window, w.text.len()),
+                    ascii::first_bytes(ascii::window(w.text.as_bytes(), 0), w.text.len())
+                );
+            }
+            fast.push(w.text);
+            true
+        });
+        let slow: Vec<&str> = text.unicode_words().collect();
+        assert_eq!(fast, slow, "{text:?}");
+    }
+
     #[test]
     fn words_are_found_as_the_unicode_segmenter_finds_them() {
         let texts = [
@@ -217,13 +236,7 @@ mod tests {
             "no\u{a0}break\u{3000}ideographic\u{2028}line 15\u{202f}г. ΟΔΟΣ",
         ];
         for text in texts {
-            let mut fast = Vec::new();
-            for_each_word(text, |w| {
-                fast.push(w.text);
-                true
-            });
-            let slow: Vec<&str> = text.unicode_words().collect();
-            assert_eq!(fast, slow, "{text}");
+            assert_words_as_the_segmenter(text);
         }
     }
 
@@ -268,20 +281,7 @@ mod tests {
                     n => text.push_str(pieces[(n as usize + (state >> 8) as usize) % pieces.len()]),
                 }
             }
-            let mut fast = Vec::new();
-            for_each_word(&text, |w| {
-                if let Some(window) = w.plain {
-                    assert!(w.text.len() <= 15, "{:?}", w.text);
-                    assert_eq!(
-                        ascii::first_bytes(window, w.text.len()),
-                        ascii::first_bytes(ascii::window(w.text.as_bytes(), 0), w.text.len())
-                    );
-                }
-                fast.push(w.text);
-                true
-            });
-            let slow: Vec<&str> = text.unicode_words().collect();
-            assert_eq!(fast, slow, "{text:?}");
+            assert_words_as_the_segmenter(&text);
         }
     }
 
