@@ -180,7 +180,7 @@ fn word_term(
 /// dozen words of a language's list: the table grows with the square of a long one.
 #[derive(Debug, Clone, Default)]
 pub struct StopWords<'a> {
-    /// By slot ([`StopWords::slot`]): the packed word there, or 0 (which no word packs
+    /// By slot ([`slot`]): the packed word there, or 0 (which no word packs
     /// to: its length is in the top byte). Empty for an empty list.
     table: Box<[u128]>,
     /// The multiplier that puts no two words in one slot.
