@@ -109,32 +109,45 @@ impl Vocab {
         self.intern_term(words::Term::new(term))
     }
 
-    /// As [`Vocab::intern`], for a term whose number is known.
+    /// As [`Vocab::intern`], for a term whose number is known. The look in
+    /// [`Vocab::recent`] is made where the term is counted; the rest, seldom needed, is
+    /// not.
+    #[inline]
     pub fn intern_term(&mut self, term: words::Term) -> u32 {
-        let key = match term {
-            words::Term::Short(key) => key,
-            words::Term::Long(text) => {
-                if let Some(&id) = self.long.get(text) {
-                    return id;
-                }
-                let id = self.push(text);
-                self.long.insert(text.into(), id);
-                return id;
-            }
+        let words::Term::Short(key) = term else {
+            return self.intern_long(term);
         };
+        let mixed = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = (mixed >> (64 - RECENT.trailing_zeros())) as usize;
+        match self.recent.get(slot) {
+            Some(&(recent, id)) if recent == key => id,
+            _ => self.intern_short(key, slot),
+        }
+    }
+
+    /// The id of a term too long to pack.
+    #[cold]
+    fn intern_long(&mut self, term: words::Term) -> u32 {
+        let text = term.text();
+        if let Some(&id) = self.long.get(&*text) {
+            return id;
+        }
+        let id = self.push(&text);
+        self.long.insert(text.into(), id);
+        id
+    }
+
+    /// The id of the packed term `key`, not in its `slot` of [`Vocab::recent`]; it is
+    /// there afterwards.
+    fn intern_short(&mut self, key: u128, slot: usize) -> u32 {
         if self.recent.is_empty() {
             // No term packs to 0 (its length, at least 1, is in the top byte).
             self.recent = vec![(0, 0); RECENT];
         }
-        let mixed = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let slot = (mixed >> (64 - RECENT.trailing_zeros())) as usize;
-        if self.recent[slot].0 == key {
-            return self.recent[slot].1;
-        }
         let id = match self.short.get(&key) {
             Some(&id) => id,
             None => {
-                let id = self.push(&term.text());
+                let id = self.push(&words::Term::Short(key).text());
                 self.short.insert(key, id);
                 id
             }
