@@ -44,6 +44,16 @@ use crate::parse::{PackedText, Page};
 pub use analyse::{Analysed, Doc};
 pub use index::Index;
 
+/// The next of a run of random numbers (xorshift64), the same run every time: the
+/// module's tests make random texts with it.
+#[cfg(test)]
+fn next_random(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
 /// The folder of an index, below its edition's prefix.
 pub const FOLDER: &str = "search/";
 /// The manifest, in the index's folder.

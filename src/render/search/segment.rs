@@ -272,13 +272,11 @@ mod tests {
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..3000 {
             let mut text = String::new();
-            for _ in 0..(state % 90) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                match state % 20 {
-                    0 => text.push_str(&long[(state >> 8) as usize % long.len()]),
-                    n => text.push_str(pieces[(n as usize + (state >> 8) as usize) % pieces.len()]),
+            for _ in 0..(super::super::next_random(&mut state) % 90) {
+                let r = super::super::next_random(&mut state);
+                match r % 20 {
+                    0 => text.push_str(&long[(r >> 8) as usize % long.len()]),
+                    n => text.push_str(pieces[(n as usize + (r >> 8) as usize) % pieces.len()]),
                 }
             }
             assert_words_as_the_segmenter(&text);

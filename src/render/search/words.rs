@@ -555,11 +555,9 @@ mod tests {
         let mut state: u64 = 0x2545_F491_4F6C_DD1D;
         for _ in 0..2000 {
             let mut text = String::new();
-            for _ in 0..(state % 24) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            for _ in 0..(super::super::next_random(&mut state) % 24) {
+                let r = super::super::next_random(&mut state);
+                text.push_str(pieces[(r % pieces.len() as u64) as usize]);
             }
             let (mut fast, mut terms, mut general_terms) = (Vec::new(), Vec::new(), Vec::new());
             for_each_word(&text, |w| {
