@@ -197,15 +197,12 @@ mod tests {
     use super::super::analyse::Posting;
     use super::*;
 
-    /// A small deterministic generator (xorshift), so the test needs no seed to replay.
+    /// A small deterministic generator, so the test needs no seed to replay.
     struct Rng(u64);
 
     impl Rng {
         fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
+            (super::super::next_random(&mut self.0) % n as u64) as usize
         }
     }
 
